@@ -1,0 +1,30 @@
+package otherworld.emulator;
+
+import java.util.List;
+
+/**
+ * The hardware: RAM, one hart, serial consoles, a disk. A kernel receives a Machine; when the kernel dies the
+ * Machine stays, with everything in it, for the crash kernel.
+ */
+public final class Machine {
+    public final PhysicalMemory memory;
+    public final Hart hart;
+    private final List<Console> consoles;
+    public final BlockDevice disk;
+
+    public Machine(int ramBytes, List<Console> consoles, BlockDevice disk) {
+        this.memory = new PhysicalMemory(ramBytes);
+        this.hart = new Hart(memory);
+        this.consoles = List.copyOf(consoles);
+        this.disk = disk;
+    }
+
+    public Console console(int i) { return consoles.get(i); }
+
+    public int consoleCount() { return consoles.size(); }
+
+    public List<Console> consoles() { return consoles; }
+
+    /** Time: instructions retired since power-on (rule 5). */
+    public long clock() { return hart.instret; }
+}
