@@ -1,0 +1,128 @@
+package otherworld.kernel;
+
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import otherworld.emulator.Hart;
+import otherworld.emulator.Machine;
+import otherworld.emulator.TrapCause;
+import otherworld.kernel.fault.FaultPlan;
+import otherworld.kernel.proc.Exec;
+import otherworld.kernel.resurrect.CrashKernel;
+import otherworld.kernel.resurrect.ResurrectionReport;
+
+/**
+ * A machine with its kernel. It holds the only reference to the main kernel object; when the kernel panics it
+ * drops that object (rule 2) and starts a crash kernel that receives only the machine and the root descriptor's
+ * address (the microreboot). If the crash kernel itself crashes, another one starts from the same root.
+ */
+public final class Computer {
+    public static final int MAX_CRASH_KERNEL_ATTEMPTS = 4;
+
+    public final Machine machine;
+    private final KernelConfig config;
+    private final Hooks hooks;
+    private Kernel kernel;
+    private boolean halted;
+    private final List<ResurrectionReport> reports = new ArrayList<>();
+    private WeakReference<Kernel> lastDead = new WeakReference<>(null);
+
+    /** Hooks the computer gives its kernels: fault plan, log, probes. */
+    public static final class Hooks implements KernelHooks {
+        FaultPlan faults = FaultPlan.none();
+        Consumer<String> log = s -> { };
+        KernelHooks probe = KernelHooks.NONE;
+
+        @Override public void point(String name) { faults.point(name); }
+        @Override public void syscallStarted(int nr) { faults.syscallStarted(nr); probe.syscallStarted(nr); }
+        @Override public void log(String line) { log.accept(line); }
+        @Override public void dispatch(Hart hart, int pid) { probe.dispatch(hart, pid); }
+        @Override public void trapped(Hart hart, int pid, TrapCause cause) { probe.trapped(hart, pid, cause); }
+    }
+
+    public Computer(Machine machine, KernelConfig config) {
+        this.machine = machine;
+        this.config = config;
+        this.hooks = new Hooks();
+    }
+
+    public Computer log(Consumer<String> sink) {
+        hooks.log = sink;
+        return this;
+    }
+
+    public Computer faults(FaultPlan plan) {
+        hooks.faults = plan;
+        return this;
+    }
+
+    public Computer probe(KernelHooks probe) {
+        hooks.probe = probe;
+        return this;
+    }
+
+    public Computer boot() {
+        kernel = Kernel.boot(machine, config, hooks);
+        return this;
+    }
+
+    public int spawn(String path, byte[] elf, List<String> argv, int tty) throws Exec.ExecException {
+        return kernel.spawn(path, elf, argv, tty);
+    }
+
+    public Kernel kernel() { return kernel; }
+
+    public boolean halted() { return halted; }
+
+    public List<ResurrectionReport> reports() { return reports; }
+
+    /** The kernel object dropped at the last crash, for the test that proves it unreachable. */
+    public WeakReference<Kernel> lastDeadKernel() { return lastDead; }
+
+    /** Run until every process has exited, the machine halts, or maxInstructions pass. True if all exited. */
+    public boolean run(long maxInstructions) {
+        long stop = machine.clock() + maxInstructions;
+        while (!halted && machine.clock() < stop) {
+            try {
+                if (kernel.run(stop - machine.clock()) == Kernel.Outcome.ALL_EXITED) return true;
+            } catch (RuntimeException | StackOverflowError e) {
+                microreboot(e);
+            }
+        }
+        return false;
+    }
+
+    /** The kernel died: drop it, start crash kernels from the root descriptor until one succeeds. */
+    void microreboot(Throwable cause) {
+        hooks.log("[" + machine.clock() + "] PANIC: " + describe(cause));
+        lastDead = new WeakReference<>(kernel);
+        kernel = null; // the only reference: the dead kernel's Java heap is gone
+        if (!config.otherworld()) {
+            hooks.log("Otherworld is off: machine halted");
+            halted = true;
+            return;
+        }
+        for (int attempt = 1; attempt <= MAX_CRASH_KERNEL_ATTEMPTS; attempt++) {
+            hooks.log("microreboot: crash kernel starts (attempt " + attempt + ")");
+            try {
+                CrashKernel ck = new CrashKernel(machine, config, hooks);
+                ResurrectionReport r = ck.resurrect();
+                reports.add(r);
+                for (String line : r.lines()) hooks.log(line);
+                kernel = Kernel.attach(machine, config, hooks);
+                return;
+            } catch (RuntimeException | StackOverflowError e) {
+                hooks.log("crash kernel failed: " + describe(e));
+            }
+        }
+        hooks.log("no crash kernel succeeded: machine halted");
+        halted = true;
+    }
+
+    static String describe(Throwable t) {
+        String where = t.getStackTrace().length > 0 ? " (" + t.getStackTrace()[0] + ")" : "";
+        return t instanceof KernelPanic ? t.getMessage() : t + where;
+    }
+}

@@ -1,0 +1,63 @@
+package otherworld.kernel.file;
+
+import static otherworld.kernel.layout.Layouts.*;
+
+import otherworld.kernel.mem.KMem;
+
+/**
+ * Open file descriptions (Layouts.FILE), shared by the fds that point to them. An entry is free when its
+ * reference count is 0.
+ */
+public final class FileTable {
+    private final KMem mem;
+    private final long base;
+
+    public FileTable(KMem mem, long base) {
+        this.mem = mem;
+        this.base = base;
+    }
+
+    public static void format(KMem mem, long base) {
+        for (int i = 0; i < MAX_FILES; i++) {
+            long e = base + (long) i * FILE.size();
+            mem.zero(e, FILE.size());
+            mem.w32(e, FILE.magic);
+            mem.w32(e + 4, FILE.version);
+        }
+    }
+
+    public long entry(int i) { return base + (long) i * FILE.size(); }
+
+    /** A new description with one reference, or -1 when the table is full. */
+    public int alloc(int type, int flags, int ino, int tty) {
+        for (int i = 0; i < MAX_FILES; i++) {
+            long e = entry(i);
+            if (mem.r32(e + F_REFS) == 0) {
+                mem.w32(e + F_REFS, 1);
+                mem.w32(e + F_TYPE, type);
+                mem.w32(e + F_FLAGS, flags);
+                mem.w32(e + F_INO, ino);
+                mem.w32(e + F_TTY, tty);
+                mem.w64(e + F_OFFSET, 0);
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    public int refs(int i) { return mem.r32(entry(i) + F_REFS); }
+    public int type(int i) { return mem.r32(entry(i) + F_TYPE); }
+    public int flags(int i) { return mem.r32(entry(i) + F_FLAGS); }
+    public int ino(int i) { return mem.r32(entry(i) + F_INO); }
+    public int tty(int i) { return mem.r32(entry(i) + F_TTY); }
+    public long offset(int i) { return mem.r64(entry(i) + F_OFFSET); }
+    public void setOffset(int i, long off) { mem.w64(entry(i) + F_OFFSET, off); }
+    public void ref(int i) { mem.w32(entry(i) + F_REFS, refs(i) + 1); }
+
+    /** Drop one reference; returns the references left. */
+    public int unref(int i) {
+        int r = refs(i) - 1;
+        mem.w32(entry(i) + F_REFS, r);
+        return r;
+    }
+}

@@ -1,0 +1,45 @@
+package otherworld.kernel.resurrect;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What a crash kernel found and did: one line per process, and the machine-wide facts. */
+public final class ResurrectionReport {
+    /** One process of the dead kernel. */
+    public record Process(int pid, String name, boolean resurrected, int pages, List<String> files, String inflight,
+                          List<String> problems) { }
+
+    public final long generation;
+    public final List<Process> processes = new ArrayList<>();
+    public final List<String> machineProblems = new ArrayList<>();
+    public int dirtyBlocksFlushed;
+    public int attempt;
+    public long newHeader;
+    public long newCrashRegion;
+
+    public ResurrectionReport(long generation) { this.generation = generation; }
+
+    public int resurrectedCount() {
+        int n = 0;
+        for (Process p : processes) if (p.resurrected()) n++;
+        return n;
+    }
+
+    public List<String> lines() {
+        List<String> out = new ArrayList<>();
+        out.add(String.format("crash kernel: generation %d, %d dirty page-cache blocks written to disk", generation,
+                dirtyBlocksFlushed));
+        for (String m : machineProblems) out.add("crash kernel: " + m);
+        for (Process p : processes) {
+            if (p.resurrected()) {
+                out.add(String.format("  resurrected pid %d (%s): %d pages, files %s%s", p.pid(), p.name(), p.pages(),
+                        p.files(), p.inflight() == null ? "" : ", " + p.inflight()));
+            } else {
+                out.add(String.format("  NOT resurrected pid %d (%s): %s", p.pid(), p.name(), p.problems()));
+            }
+        }
+        out.add(String.format("crash kernel: now the main kernel (header 0x%x), new crash region 0x%x", newHeader,
+                newCrashRegion));
+        return out;
+    }
+}
