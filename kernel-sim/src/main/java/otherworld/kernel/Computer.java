@@ -35,7 +35,10 @@ public final class Computer {
         Consumer<String> log = s -> { };
         KernelHooks probe = KernelHooks.NONE;
 
-        @Override public void point(String name) { faults.point(name); }
+        @Override public void point(String name) {
+            probe.point(name);
+            faults.point(name);
+        }
         @Override public void syscallStarted(int nr) { faults.syscallStarted(nr); probe.syscallStarted(nr); }
         @Override public void log(String line) { log.accept(line); }
         @Override public void dispatch(Hart hart, int pid) { probe.dispatch(hart, pid); }

@@ -1,75 +1,94 @@
 package otherworld.kernel.fault;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import otherworld.kernel.KernelPanic;
+import otherworld.kernel.sys.Sysno;
 
 /**
- * A seeded, deterministic fault: panic the kernel at a chosen crash point. It counts system calls across every
- * kernel of the machine (it is outside the kernel, like a hardware fault injector).
- *
+ * Seeded, deterministic faults: panic the kernel at chosen crash points. The plan counts system calls and points
+ * across every kernel of the machine (it is outside the kernel, like a hardware fault injector). Each trigger
+ * fires once:
  * <ul>
- *   <li>{@link #atSyscall(long, int)}: during the n-th system call (1-based), at its k-th crash point (0-based;
- *       if the call passes fewer points, at its last: "syscall.after-commit" is reached by every call).</li>
- *   <li>{@link #atPoint(String, long)}: at the n-th time the named point is reached.</li>
- *   <li>{@link #inCrashKernel(String, long)}: at the n-th time a crash-kernel point is reached.</li>
+ *   <li>{@link #atSyscall(long, int)}: during the n-th system call (1-based), at its k-th crash point (0-based; if
+ *       the call passes fewer points, at "syscall.after-commit", which every call reaches);</li>
+ *   <li>{@link #atPoint(String, long)}: the n-th time the named point is reached (crash-kernel points too:
+ *       "resurrect.validate", "resurrect.decided", "resurrect.flushed", "resurrect.built").</li>
  * </ul>
- * A plan fires once; {@link #fired()} says whether it did.
  */
 public final class FaultPlan {
-    private final long syscall;
-    private final int step;
-    private final String point;
-    private final long occurrence;
-    private long syscalls;
-    private long pointsInCall;
-    private long hits;
-    private boolean fired;
-    private String firedAt;
+    private static final class Trigger {
+        final long syscall;
+        final int step;
+        final String point;
+        final long occurrence;
+        boolean fired;
 
-    private FaultPlan(long syscall, int step, String point, long occurrence) {
-        this.syscall = syscall;
-        this.step = step;
-        this.point = point;
-        this.occurrence = occurrence;
+        Trigger(long syscall, int step, String point, long occurrence) {
+            this.syscall = syscall;
+            this.step = step;
+            this.point = point;
+            this.occurrence = occurrence;
+        }
     }
 
-    public static FaultPlan none() { return new FaultPlan(-1, 0, null, 0); }
+    private final List<Trigger> triggers = new ArrayList<>();
+    private final List<String> firedAt = new ArrayList<>();
+    private final java.util.Map<String, Long> hits = new java.util.HashMap<>();
+    private long syscalls;
+    private long pointsInCall;
+    private String callName = "";
 
-    public static FaultPlan atSyscall(long n, int step) { return new FaultPlan(n, step, null, 0); }
+    public static FaultPlan none() { return new FaultPlan(); }
 
-    public static FaultPlan atPoint(String name, long n) { return new FaultPlan(-1, 0, name, n); }
+    public static FaultPlan atSyscall(long n, int step) { return new FaultPlan().andAtSyscall(n, step); }
 
-    public static FaultPlan inCrashKernel(String name, long n) { return atPoint(name, n); }
+    public static FaultPlan atPoint(String name, long n) { return new FaultPlan().andAtPoint(name, n); }
 
-    public boolean fired() { return fired; }
+    public FaultPlan andAtSyscall(long n, int step) {
+        if (n < 1 || step < 0) throw new IllegalArgumentException("system call numbers start at 1, steps at 0");
+        triggers.add(new Trigger(n, step, null, 0));
+        return this;
+    }
 
-    /** Where it fired: "syscall 123 (write) at write.tty-partial". */
-    public String firedAt() { return firedAt; }
+    public FaultPlan andAtPoint(String name, long n) {
+        if (n < 1) throw new IllegalArgumentException("occurrences start at 1");
+        triggers.add(new Trigger(-1, 0, name, n));
+        return this;
+    }
+
+    public boolean fired() { return !firedAt.isEmpty(); }
+
+    /** Where each fault fired, e.g. "system call 123 (write) at write.tty-partial". */
+    public List<String> firedAt() { return firedAt; }
 
     public long syscallsSeen() { return syscalls; }
 
-    private String callName = "";
+    /** How often each point was reached (a crash-free run tells where crashes can be placed). */
+    public long hits(String point) { return hits.getOrDefault(point, 0L); }
 
     public void syscallStarted(int nr) {
         syscalls++;
         pointsInCall = 0;
-        callName = otherworld.kernel.sys.Sysno.name(nr);
+        callName = Sysno.name(nr);
     }
 
     public void point(String name) {
-        if (fired) return;
-        if (point != null) {
-            if (name.equals(point) && ++hits == occurrence) fire(name);
-            return;
+        long h = hits.merge(name, 1L, Long::sum);
+        long i = pointsInCall++;
+        for (Trigger t : triggers) {
+            if (t.fired) continue;
+            boolean fire = t.point != null
+                    ? name.equals(t.point) && h == t.occurrence
+                    : syscalls == t.syscall && (i == t.step || name.equals("syscall.after-commit"));
+            if (fire) {
+                t.fired = true;
+                String where = (name.startsWith("resurrect.") ? "crash kernel" : "system call " + syscalls + " (" + callName + ")")
+                        + " at " + name;
+                firedAt.add(where);
+                throw new KernelPanic("injected fault in " + where);
+            }
         }
-        if (syscall > 0 && syscalls == syscall) {
-            long i = pointsInCall++;
-            if (i == step || name.equals("syscall.after-commit")) fire(name);
-        }
-    }
-
-    private void fire(String name) {
-        fired = true;
-        firedAt = (syscall > 0 ? "system call " + syscalls + " (" + callName + ") at " : "") + name;
-        throw new KernelPanic("injected fault at " + firedAt);
     }
 }

@@ -132,7 +132,8 @@ public final class CrashKernel {
         List<String> cacheProblems = BlockCache.validate(v, cache);
         report.machineProblems.addAll(cacheProblems);
 
-        Validator check = new Validator(v, ram, regionBase, regionSize, crashBase, crashSize, nttys);
+        long ptPool = v.r64(dead + KH_PT_POOL);
+        Validator check = new Validator(v, ram, regionBase, regionSize, crashBase, crashSize, ptPool, nttys);
         List<Image> images = new ArrayList<>();
         Map<Long, Integer> owner = new HashMap<>();
         Set<Integer> pids = new HashSet<>();

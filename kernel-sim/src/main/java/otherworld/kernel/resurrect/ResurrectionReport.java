@@ -7,7 +7,10 @@ import java.util.List;
 public final class ResurrectionReport {
     /** One process of the dead kernel. */
     public record Process(int pid, String name, boolean resurrected, int pages, List<String> files, String inflight,
-                          List<String> problems) { }
+                          List<String> problems) {
+        /** A process that had already exited: its record is carried over as a zombie, nothing to resurrect. */
+        public boolean exited() { return "zombie".equals(inflight); }
+    }
 
     public final long generation;
     public final List<Process> processes = new ArrayList<>();
@@ -21,7 +24,7 @@ public final class ResurrectionReport {
 
     public int resurrectedCount() {
         int n = 0;
-        for (Process p : processes) if (p.resurrected()) n++;
+        for (Process p : processes) if (p.resurrected() && !p.exited()) n++;
         return n;
     }
 
@@ -31,7 +34,9 @@ public final class ResurrectionReport {
                 dirtyBlocksFlushed));
         for (String m : machineProblems) out.add("crash kernel: " + m);
         for (Process p : processes) {
-            if (p.resurrected()) {
+            if (p.exited()) {
+                out.add(String.format("  pid %d (%s) had already exited: kept as a zombie", p.pid(), p.name()));
+            } else if (p.resurrected()) {
                 out.add(String.format("  resurrected pid %d (%s): %d pages, files %s%s", p.pid(), p.name(), p.pages(),
                         p.files(), p.inflight() == null ? "" : ", " + p.inflight()));
             } else {

@@ -19,10 +19,12 @@ import otherworld.kernel.verified.Sv39;
 final class Validator {
     private final KMem v;
     private final PhysicalMemory ram;
-    private final long regionBase, regionSize, crashBase, crashSize;
+    private final long regionBase, regionSize, crashBase, crashSize, ptPool;
     private final int nttys;
 
-    Validator(KMem v, PhysicalMemory ram, long regionBase, long regionSize, long crashBase, long crashSize, int nttys) {
+    Validator(KMem v, PhysicalMemory ram, long regionBase, long regionSize, long crashBase, long crashSize, long ptPool,
+              int nttys) {
+        this.ptPool = ptPool;
         this.v = v;
         this.ram = ram;
         this.regionBase = regionBase;
@@ -38,6 +40,15 @@ final class Validator {
                 && pa >= FIRST_REGION_PA
                 && !CrashKernel.overlaps(pa, Sv39.PAGE_SIZE, regionBase, regionSize)
                 && !CrashKernel.overlaps(pa, Sv39.PAGE_SIZE, crashBase, crashSize);
+    }
+
+    /**
+     * A frame that may hold a page table: a user frame, or a frame of the region's page-table pool (where a crash
+     * kernel put the tables it built), never the region's own structures.
+     */
+    boolean tableFrame(long pa) {
+        return userFrame(pa) || (Bounds.inRegion(pa, Sv39.PAGE_SIZE, ptPool, regionBase + regionSize - Sv39.PAGE_SIZE - ptPool)
+                && Bounds.isAligned(pa, Sv39.PAGE_SIZE));
     }
 
     CrashKernel.Image task(long t, int slot, long filesPa) {
@@ -64,7 +75,7 @@ final class Validator {
 
         long satp = v.r64(t + T_SATP);
         long root = Sv39.satpRootPa(satp);
-        if ((satp >>> 60) != 8 || !userFrame(root)) {
+        if ((satp >>> 60) != 8 || !tableFrame(root)) {
             p.add(String.format("satp 0x%x does not name a page table in user memory", satp));
             return img;
         }
@@ -129,8 +140,9 @@ final class Validator {
                 img.problems.add(String.format("mapping above the user half at 0x%x", va));
                 return;
             }
-            if (!userFrame(pa)) {
-                img.problems.add(String.format("pte for 0x%x points to 0x%x, not a user frame", va, pa));
+            if (level == 0 ? !userFrame(pa) : !tableFrame(pa)) {
+                img.problems.add(String.format("pte for 0x%x points to 0x%x, not a %s frame", va, pa,
+                        level == 0 ? "user" : "page-table"));
                 return;
             }
             if (level == 0) {

@@ -29,6 +29,8 @@ import otherworld.kernel.verified.Sv39;
 public final class Syscalls {
     /** Longest transfer one read or write makes (a short count, as Linux may give). */
     public static final int MAX_IO = 64 * 1024;
+    /** More than any one call can dirty: a MAX_IO write touches at most ~25 blocks (Ext2.maxBlocksTouchedByWrite). */
+    static final int CLEAN_SLOTS_PER_CALL = 48;
 
     static final int AT_FDCWD = -100;
     static final int AT_EMPTY_PATH = 0x1000;
@@ -71,6 +73,9 @@ public final class Syscalls {
         }
         k.direct.w32(t.pa + T_INFLIGHT_NR, nr);
         k.direct.w64(t.pa + T_INFLIGHT_MARK, mark);
+        // A call must never have to evict a block it dirtied (that disk write could not be undone): keep enough
+        // clean slots for the largest call before it begins.
+        if (k.cache.cleanSlots() < CLEAN_SLOTS_PER_CALL) k.cache.writeBack();
         k.hooks.point("syscall.entry");
         k.mem.begin(t.index);
         long ret = dispatch(t, nr, a0, a1, a2, a3);

@@ -1,0 +1,22 @@
+package otherworld.checker.choice;
+
+/**
+ * Choices from Java PathFinder. Compiled only by the {@code jpf} Maven profile, against the
+ * user's JPF install ({@code -Djpf.home}); {@link Verify} picks it up when it is present.
+ */
+public final class JpfChoices implements ChoiceSource {
+    @Override
+    public int getInt(int lo, int hi) {
+        return gov.nasa.jpf.vm.Verify.getInt(lo, hi);
+    }
+
+    @Override
+    public boolean getBoolean() {
+        return gov.nasa.jpf.vm.Verify.getBoolean();
+    }
+
+    @Override
+    public void ignoreIf(boolean cond) {
+        gov.nasa.jpf.vm.Verify.ignoreIf(cond);
+    }
+}

@@ -1,0 +1,72 @@
+package otherworld.checker;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import otherworld.model.Action;
+import otherworld.model.Config;
+import otherworld.model.Invariant;
+import otherworld.model.Machine;
+import otherworld.model.State;
+
+/**
+ * Re-executes a saved trace on the model: from the configuration in its header, the initial
+ * state, then each labelled action, checking every invariant on the way.
+ */
+public final class Replay {
+    private final List<State> states;
+    private final String violation;
+
+    private Replay(List<State> states, String violation) {
+        this.states = states;
+        this.violation = violation;
+    }
+
+    /** The states visited, initial first. */
+    public List<State> states() {
+        return states;
+    }
+
+    /** The first invariant that failed during the replay, or null. */
+    public String violation() {
+        return violation;
+    }
+
+    public static Replay of(Path file) throws IOException {
+        return of(Trace.read(file));
+    }
+
+    public static Replay of(Trace trace) {
+        Machine m = new Machine(Config.parse(trace.header()));
+        State s = m.init();
+        List<State> states = new ArrayList<>();
+        states.add(s);
+        Invariant bad = m.invariants().firstViolated(s);
+        int step = 0;
+        for (String label : trace.labels()) {
+            step++;
+            if (bad != null) {
+                break;
+            }
+            Action chosen = null;
+            for (Action a : m.actions(s)) {
+                if (a.label().equals(label)) {
+                    chosen = a;
+                    break;
+                }
+            }
+            if (chosen == null) {
+                throw new IllegalArgumentException("step " + step + ": action '" + label + "' is not enabled");
+            }
+            State t = m.step(s, chosen);
+            bad = m.invariants().firstViolated(s, chosen, t);
+            if (bad == null) {
+                bad = m.invariants().firstViolated(t);
+            }
+            states.add(t);
+            s = t;
+        }
+        return new Replay(states, bad == null ? null : bad.name());
+    }
+}

@@ -1,0 +1,182 @@
+package otherworld.checker.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import otherworld.checker.ModelChecker;
+import otherworld.checker.OtherworldSystem;
+import otherworld.checker.Replay;
+import otherworld.checker.Result;
+import otherworld.checker.Trace;
+import otherworld.model.Action;
+import otherworld.model.Bug;
+import otherworld.model.Config;
+import otherworld.model.Instr;
+import otherworld.model.Invariant;
+import otherworld.model.Machine;
+import otherworld.model.State;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code ow check}: model-check crash and resurrection exhaustively within the given bounds. */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Explore every state of the crash-and-resurrection model within the bounds "
+                + "and check its named invariants (breadth first; a violation prints a shortest "
+                + "counterexample).",
+            "Exit code: 0 all invariants hold, 1 violation or deadlock, 2 bad arguments."})
+public final class CheckCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--procs", description = "processes (1..4), default ${DEFAULT-VALUE}")
+    int procs = 2;
+
+    @Option(names = "--pages", description = "user pages per process (1..4), default ${DEFAULT-VALUE}")
+    int pages = 1;
+
+    @Option(names = "--values", description = "values a user store may write (1..9), default ${DEFAULT-VALUE}")
+    int values = 1;
+
+    @Option(names = "--files", description = "files (1..procs), default ${DEFAULT-VALUE}")
+    int files = 1;
+
+    @Option(names = "--crashes", description = "crashes per run, including crashes during resurrection (0..5), default ${DEFAULT-VALUE}")
+    int crashes = 1;
+
+    @Option(names = "--workers", description = "worker threads, default ${DEFAULT-VALUE}")
+    int workers = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+
+    @Option(names = "--symmetry", description = "symmetry reduction over process ids")
+    boolean symmetry;
+
+    @Option(names = "--no-corruption", description = "crashes never corrupt structures")
+    boolean noCorruption;
+
+    @Option(names = "--no-flusher", description = "no background flusher")
+    boolean noFlusher;
+
+    @Option(names = "--deadlock", description = "report states without successors that are not terminal")
+    boolean deadlock;
+
+    @Option(names = "--bug", paramLabel = "NAME",
+            description = "seeded bug: resurrect-before-flush, reexecute-completed-call, skip-validation")
+    String bug = "none";
+
+    @Option(names = "--program", paramLabel = "INSTRS",
+            description = "program of every process, comma-separated: storeN, writeN, fsync, conwriteN, exit")
+    String program;
+
+    @Option(names = "--trace-out", paramLabel = "FILE", description = "save a counterexample here for replay")
+    Path traceOut;
+
+    @Option(names = "--replay", paramLabel = "FILE", description = "replay a saved trace instead of checking")
+    Path replay;
+
+    @Option(names = "--progress", paramLabel = "SECONDS", description = "progress line interval, 0 = off, default ${DEFAULT-VALUE}")
+    int progressSeconds = 5;
+
+    @Option(names = "--max-states", paramLabel = "N", description = "stop after N distinct states")
+    long maxStates = Long.MAX_VALUE;
+
+    @Option(names = "--list-invariants", description = "print the invariants and exit")
+    boolean listInvariants;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new CheckCommand()).execute(args));
+    }
+
+    Config config() {
+        Bug b = Bug.parse(bug);
+        if (b == null) {
+            throw new ParameterException(spec.commandLine(), "unknown --bug '" + bug
+                    + "'; expected one of none, resurrect-before-flush, reexecute-completed-call, skip-validation");
+        }
+        if (workers < 1 || workers > 256) {
+            throw new ParameterException(spec.commandLine(), "--workers must be 1..256, got " + workers);
+        }
+        Config c = Config.defaults().withProcs(procs).withPages(pages).withValues(values).withFiles(files)
+                .withCrashes(crashes).withCorruption(!noCorruption).withFlusher(!noFlusher).withBug(b);
+        try {
+            if (program != null) {
+                List<Instr> prog = new ArrayList<>();
+                for (String s : program.split(",")) {
+                    prog.add(Instr.parse(s));
+                }
+                c = c.withProgram(prog);
+            }
+            return c.validate();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (replay != null) {
+            Replay r = Replay.of(replay);
+            Trace t = Trace.read(replay);
+            out.println("Replayed " + t.length() + " steps of " + replay + ": "
+                    + (r.violation() == null ? "no invariant violated" : "invariant " + r.violation() + " is violated"));
+            out.flush();
+            return r.violation() == null ? 0 : 1;
+        }
+        Config c = config();
+        Machine machine = new Machine(c);
+        if (listInvariants) {
+            for (Invariant i : machine.invariants().all()) {
+                out.println((i.isStepInvariant() ? "step  " : "state ") + i.name() + ": " + i.meaning());
+            }
+            out.flush();
+            return 0;
+        }
+        OtherworldSystem system;
+        try {
+            system = new OtherworldSystem(machine, symmetry);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        out.println("Model checking otherworld: " + c);
+        out.println("Workers " + workers + (symmetry ? ", symmetry over process ids" : "") + ", "
+                + machine.invariants().all().size() + " invariants.");
+        out.flush();
+        java.io.PrintStream progress = new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                out.write(b);
+                if (b == '\n') {
+                    out.flush();
+                }
+            }
+        }, true);
+        ModelChecker<State, Action> mc = new ModelChecker<>(system).workers(workers).checkDeadlock(deadlock)
+                .maxStates(maxStates).header(c.toString())
+                .progress(progress, progressSeconds * 1000L);
+        Result r = mc.run();
+        switch (r.status()) {
+            case OK -> out.println("Model checking completed. No error has been found.");
+            case LIMIT -> out.println("Stopped at the state limit (" + maxStates + "); the search is incomplete.");
+            default -> {
+                err.println("Error: " + (r.status() == Result.Status.DEADLOCK ? "Deadlock reached."
+                        : "Invariant " + r.invariant() + " is violated."));
+                err.println("The behavior up to this point is (" + r.trace().length() + " steps):");
+                err.print(r.trace().render());
+                if (traceOut != null) {
+                    r.trace().write(traceOut);
+                    err.println("Trace saved to " + traceOut + " (replay: ow check --replay " + traceOut + ")");
+                }
+                err.flush();
+            }
+        }
+        out.println(r.statistics());
+        out.flush();
+        return r.ok() || r.status() == Result.Status.LIMIT ? 0 : 1;
+    }
+}

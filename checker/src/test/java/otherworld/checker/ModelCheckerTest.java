@@ -1,0 +1,151 @@
+package otherworld.checker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import otherworld.model.Action;
+import otherworld.model.Bug;
+import otherworld.model.Config;
+import otherworld.model.Invariants;
+import otherworld.model.Machine;
+import otherworld.model.State;
+
+class ModelCheckerTest {
+    static Result check(Config c, int workers, boolean symmetry) {
+        return new ModelChecker<State, Action>(new OtherworldSystem(new Machine(c), symmetry))
+                .workers(workers).checkDeadlock(true).header(c.toString()).run();
+    }
+
+    @Test
+    void twoProcessesOneCrashHoldEveryInvariant() {
+        Result r = check(Config.defaults(), 2, false);
+        assertEquals(Result.Status.OK, r.status(), () -> String.valueOf(r.trace()));
+        assertEquals(9861, r.statistics().generated());
+        assertEquals(8450, r.statistics().distinct());
+        assertEquals(33, r.statistics().depth());
+        assertEquals(0, r.statistics().queue());
+    }
+
+    @Test
+    void twoProcessesTwoPagesTwoValuesTwoCrashesWithSymmetry() {
+        Result r = check(Config.defaults().withPages(2).withValues(2).withCrashes(2), 2, true);
+        assertEquals(Result.Status.OK, r.status(), () -> String.valueOf(r.trace()));
+        assertEquals(218750, r.statistics().distinct());
+    }
+
+    @Test
+    void countsAreTheSameForAnyNumberOfWorkers() {
+        Config c = Config.defaults().withPages(2).withValues(2);
+        Result one = check(c, 1, false);
+        Result two = check(c, 2, false);
+        Result four = check(c, 4, false);
+        assertEquals(one.statistics(), two.statistics());
+        assertEquals(one.statistics(), four.statistics());
+        assertEquals(152214, one.statistics().distinct());
+    }
+
+    @Test
+    void symmetryReducesStatesWithoutChangingTheVerdict() {
+        Config c = Config.defaults().withProcs(3);
+        Result plain = check(c, 2, false);
+        Result sym = check(c, 2, true);
+        assertTrue(plain.ok() && sym.ok());
+        assertEquals(149500, plain.statistics().distinct());
+        assertEquals(26996, sym.statistics().distinct());
+        assertEquals(plain.statistics().depth(), sym.statistics().depth());
+    }
+
+    @Test
+    void symmetryIsRefusedWhenFilesDoNotMatchProcesses() {
+        Machine m = new Machine(Config.defaults().withProcs(3).withFiles(2));
+        assertThrows(IllegalArgumentException.class, () -> new OtherworldSystem(m, true));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1} in {2} steps")
+    @CsvSource({
+        "RESURRECT_BEFORE_FLUSH, " + Invariants.FILE_CONTENTS_MATCH_COMMITTED_WRITES + ", 12",
+        "REEXECUTE_COMPLETED_CALL, " + Invariants.CONSOLE_OUTPUT_EXACTLY_ONCE + ", 17",
+        "SKIP_VALIDATION, " + Invariants.CORRUPT_PROCESS_NOT_RESURRECTED + ", 7"})
+    void seededBugYieldsAShortestCounterexample(Bug bug, String invariant, int length, @TempDir Path dir)
+            throws Exception {
+        Config c = Config.defaults().withBug(bug);
+        Result r = check(c, 2, false);
+        assertEquals(Result.Status.VIOLATION, r.status());
+        assertEquals(invariant, r.invariant());
+        assertEquals(length, r.trace().length(), r.trace().render());
+        assertEquals(r.trace().length() + 1, r.trace().states().size());
+        // same with symmetry: still a shortest counterexample
+        Result sym = check(c, 2, true);
+        assertEquals(invariant, sym.invariant());
+        assertEquals(length, sym.trace().length());
+        // saved and replayed
+        Path file = dir.resolve("cex.trace");
+        r.trace().write(file);
+        Trace back = Trace.read(file);
+        assertEquals(r.trace(), back);
+        Replay replay = Replay.of(file);
+        assertEquals(invariant, replay.violation());
+        assertEquals(length + 1, replay.states().size());
+    }
+
+    @Test
+    void withoutCrashesTheMachineEndsWithAllProcessesExitedAndNoDeadlock() {
+        Result r = check(Config.defaults().withCrashes(0), 1, false);
+        assertTrue(r.ok());
+        assertEquals(Result.Status.OK, r.status());
+    }
+
+    @Test
+    void deadlockIsReportedForAToySystemWithAStuckState() {
+        TransitionSystem<Integer, Integer> toy = new TransitionSystem<>() {
+            @Override public java.util.List<Integer> initialStates() { return java.util.List.of(0); }
+            @Override public java.util.List<Integer> actions(Integer s) { return s < 3 ? java.util.List.of(1) : java.util.List.of(); }
+            @Override public Integer step(Integer s, Integer a) { return s + a; }
+            @Override public long fingerprint(Integer s) { return s + 1; }
+            @Override public String violatedInvariant(Integer s) { return null; }
+            @Override public String violatedStepInvariant(Integer b, Integer a, Integer t) { return null; }
+            @Override public boolean isTerminal(Integer s) { return false; }
+            @Override public String label(Integer a) { return "inc"; }
+            @Override public String describe(Integer s) { return "  n=" + s; }
+        };
+        Result r = new ModelChecker<>(toy).checkDeadlock(true).run();
+        assertEquals(Result.Status.DEADLOCK, r.status());
+        assertEquals(3, r.trace().length());
+        assertEquals(Result.Status.OK, new ModelChecker<>(toy).run().status());
+    }
+
+    @Test
+    void progressLineLooksLikeTlc() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Result r = new ModelChecker<State, Action>(new OtherworldSystem(new Machine(Config.defaults()), false))
+                .progress(out, 1).run();
+        assertTrue(r.ok());
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("states generated"), text);
+        assertTrue(text.contains("distinct states found"), text);
+        assertTrue(text.contains("states left on queue"), text);
+        assertNotNull(r.statistics().toString());
+    }
+
+    @Test
+    void fingerprintSetGrowsAndKeepsParents() {
+        FingerprintSet set = new FingerprintSet(16);
+        for (long i = 1; i <= 10000; i++) {
+            assertTrue(set.add(i * 0x9E3779B97F4A7C15L, i - 1));
+        }
+        assertEquals(10000, set.size());
+        assertEquals(41, set.parent(42 * 0x9E3779B97F4A7C15L));
+        assertTrue(!set.add(7 * 0x9E3779B97F4A7C15L, 0));
+    }
+}

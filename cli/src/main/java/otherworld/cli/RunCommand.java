@@ -1,0 +1,92 @@
+package otherworld.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import otherworld.kernel.KernelConfig;
+import otherworld.kernel.Scenario;
+import otherworld.kernel.fault.FaultPlan;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Run one static RV64 Linux executable on the emulated machine, optionally crashing the kernel. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a static RISC-V (RV64GC) Linux executable on the emulated machine and kernel.")
+final class RunCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "PROGRAM", description = "ELF file on the host, or the name of a bundled program (hello, checksum, kvstore, ...)")
+    String program;
+
+    @Parameters(index = "1..*", paramLabel = "ARG", description = "arguments")
+    List<String> args = new ArrayList<>();
+
+    @Option(names = "--stdin", paramLabel = "FILE", description = "file typed on the console (default: empty input)")
+    Path stdin;
+
+    @Option(names = "--crash-at", paramLabel = "N", description = "panic the kernel during the N-th system call")
+    long crashAt;
+
+    @Option(names = "--crash-step", paramLabel = "K", defaultValue = "1", description = "at the K-th crash point of that call (default ${DEFAULT-VALUE})")
+    int crashStep;
+
+    @Option(names = "--off", description = "run without Otherworld (no crash region, no undo log)")
+    boolean off;
+
+    @Option(names = "--quiet", description = "no kernel log")
+    boolean quiet;
+
+    @Option(names = "--max-instructions", defaultValue = "20000000000", description = "stop after this many instructions")
+    long maxInstructions;
+
+    @Override
+    public Integer call() throws IOException {
+        byte[] elf;
+        String name;
+        Path p = Path.of(program);
+        if (Files.isRegularFile(p)) {
+            elf = Files.readAllBytes(p);
+            name = p.getFileName().toString();
+        } else {
+            elf = Guest.binary(program);
+            if (elf == null) {
+                System.err.println("ow run: " + program + ": no such file, and no bundled program of that name "
+                        + Guest.names());
+                return 2;
+            }
+            name = program;
+        }
+        byte[] input = new byte[0];
+        if (stdin != null) {
+            try {
+                input = Files.readAllBytes(stdin);
+            } catch (NoSuchFileException e) {
+                System.err.println("ow run: --stdin " + stdin + ": no such file");
+                return 2;
+            }
+        }
+        List<String> argv = new ArrayList<>();
+        argv.add(name);
+        argv.addAll(args);
+        Scenario s = new Scenario().add(new Scenario.Program(name, elf, argv, input))
+                .config(KernelConfig.defaults().withOtherworld(!off)).maxInstructions(maxInstructions);
+        if (crashAt > 0) s.faults(FaultPlan.atSyscall(crashAt, crashStep));
+        if (!quiet) s.log(l -> System.err.println("[kernel] " + l));
+        Scenario.Result r;
+        try {
+            r = s.run();
+        } catch (IllegalArgumentException e) {
+            System.err.println("ow run: " + e.getMessage());
+            return 2;
+        }
+        System.out.print(r.outputs().get(0));
+        System.out.flush();
+        if (!quiet) System.err.printf("[kernel] %d instructions, %d system calls%n", r.instructions(), r.syscalls());
+        if (r.halted()) return 3;
+        return r.allExited() ? 0 : 4;
+    }
+}

@@ -1,0 +1,124 @@
+package otherworld.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import otherworld.emulator.Console;
+import otherworld.emulator.Machine;
+import otherworld.emulator.MemoryDisk;
+import otherworld.emulator.PhysicalMemory;
+import otherworld.kernel.fault.FaultPlan;
+import otherworld.kernel.fs.BlockCache;
+import otherworld.kernel.fs.Ext2;
+import otherworld.kernel.fs.Stat;
+import otherworld.kernel.mem.DirectMem;
+import otherworld.kernel.proc.Exec;
+import otherworld.kernel.resurrect.ResurrectionReport;
+
+/**
+ * One deterministic run of a machine: fresh RAM, a blank ext2 disk, one console per program, the programs started
+ * at boot, an optional fault plan. Everything observed comes from the machine (console bytes, the disk image), so
+ * two scenarios can be compared from outside.
+ */
+public final class Scenario {
+    /** A guest program to start: its ELF image, argv, and what its console will type. */
+    public record Program(String name, byte[] elf, List<String> argv, byte[] stdin) { }
+
+    /** What could be seen of the run from outside. */
+    public record Result(List<String> outputs, boolean allExited, boolean halted, byte[] disk, long instructions,
+                         long syscalls, List<ResurrectionReport> reports, List<String> faults, List<String> log) {
+        /** Contents of a file on the final disk, or null if absent. */
+        public byte[] file(String path) { return readFile(disk, path); }
+    }
+
+    private final List<Program> programs = new ArrayList<>();
+    private KernelConfig config = KernelConfig.defaults();
+    private FaultPlan faults = FaultPlan.none();
+    private java.util.function.Function<Machine, KernelHooks> probe = m -> KernelHooks.NONE;
+    private Consumer<String> log = s -> { };
+    private int ramBytes = 64 << 20;
+    private long maxInstructions = 20_000_000_000L;
+
+    public Scenario add(Program p) {
+        programs.add(p);
+        return this;
+    }
+
+    public Scenario config(KernelConfig c) {
+        this.config = c;
+        return this;
+    }
+
+    public Scenario faults(FaultPlan f) {
+        this.faults = f;
+        return this;
+    }
+
+    public Scenario probe(KernelHooks p) {
+        this.probe = m -> p;
+        return this;
+    }
+
+    /** A probe that needs the machine (to look at RAM from outside). */
+    public Scenario probe(java.util.function.Function<Machine, KernelHooks> factory) {
+        this.probe = factory;
+        return this;
+    }
+
+    public Scenario log(Consumer<String> sink) {
+        this.log = sink;
+        return this;
+    }
+
+    public Scenario maxInstructions(long n) {
+        this.maxInstructions = n;
+        return this;
+    }
+
+    public Scenario ram(int bytes) {
+        this.ramBytes = bytes;
+        return this;
+    }
+
+    public Result run() {
+        List<Console> consoles = new ArrayList<>();
+        for (int i = 0; i < programs.size(); i++) consoles.add(new Console("tty" + i, programs.get(i).stdin()));
+        MemoryDisk disk = Disks.blankExt2();
+        Machine m = new Machine(ramBytes, consoles, disk);
+        List<String> lines = new ArrayList<>();
+        Computer c = new Computer(m, config).faults(faults).probe(probe.apply(m)).log(l -> {
+            lines.add(l);
+            log.accept(l);
+        }).boot();
+        for (int i = 0; i < programs.size(); i++) {
+            Program p = programs.get(i);
+            try {
+                c.spawn("/bin/" + p.name(), p.elf(), p.argv(), i);
+            } catch (Exec.ExecException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+        boolean done = c.run(maxInstructions);
+        if (c.kernel() != null) c.kernel().sync();
+        List<String> outs = new ArrayList<>();
+        for (Console con : consoles) outs.add(con.outputString());
+        long syscalls = c.kernel() == null ? -1 : m.memory.read64(c.kernel().header + otherworld.kernel.layout.Layouts.KH_SYSCALLS);
+        return new Result(outs, done, c.halted(), disk.image(), m.clock(), syscalls, c.reports(), faults.firedAt(), lines);
+    }
+
+    /** Read a regular file from an ext2 image (host-side, through the same driver on scratch memory). */
+    public static byte[] readFile(byte[] image, String path) {
+        PhysicalMemory scratch = new PhysicalMemory(1 << 20);
+        MemoryDisk d = new MemoryDisk(image);
+        BlockCache cache = BlockCache.format(new DirectMem(scratch), d, scratch.base(), 64);
+        Ext2 fs = Ext2.mount(cache, () -> 0);
+        int ino = fs.lookup(path);
+        if (ino < 0) return null;
+        Stat st = fs.stat(ino);
+        byte[] b = new byte[(int) st.size()];
+        int got = fs.read(ino, 0, b, 0, b.length);
+        if (got != b.length) throw new IllegalStateException("short read of " + path);
+        return b;
+    }
+}

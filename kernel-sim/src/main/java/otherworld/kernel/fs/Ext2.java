@@ -1,0 +1,457 @@
+package otherworld.kernel.fs;
+
+import static otherworld.kernel.Errno.EBUSY;
+import static otherworld.kernel.Errno.EEXIST;
+import static otherworld.kernel.Errno.EFBIG;
+import static otherworld.kernel.Errno.EINVAL;
+import static otherworld.kernel.Errno.EIO;
+import static otherworld.kernel.Errno.EISDIR;
+import static otherworld.kernel.Errno.EMLINK;
+import static otherworld.kernel.Errno.ENAMETOOLONG;
+import static otherworld.kernel.Errno.ENOENT;
+import static otherworld.kernel.Errno.ENOTDIR;
+import static otherworld.kernel.Errno.ENOTEMPTY;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+
+import otherworld.kernel.mem.KMem;
+
+/**
+ * An ext2 file system (revision 1, 4096-byte blocks, as made by {@code mke2fs -t ext2 -b 4096}) on a
+ * {@link BlockCache}. This file holds the superblock and group descriptors, the path walk and the public API;
+ * {@link Ext2Inode} holds inodes and block maps, {@link Ext2Dir} directory entries, {@link Ext2Alloc} the bitmaps.
+ *
+ * <p>All metadata and data are read and written in cache frames through KMem: the driver keeps nothing in Java
+ * fields but geometry read from the superblock at mount (which never changes) and its devices. On-disk positions
+ * are byte offsets on the disk ({@code block * 4096 + offset}); {@link #r32}/{@link #w32} and friends fetch the
+ * block through the cache for each access, so no frame address is held across another cache call.
+ *
+ * <p>Errors: public operations return -errno. A corrupt structure found on the way (a block pointer outside the
+ * file system, a bad rec_len, an inode number out of range, a double free) raises {@link Ext2Exception} inside and
+ * comes out as -EIO; the operation may be half done (the kernel's undo log can roll it back). Permissions are not
+ * checked here (the kernel's job); new inodes belong to uid 0, gid 0. Reads do not update atime (noatime).
+ * Symbolic links are not followed: the path walk treats them like files.
+ */
+public final class Ext2 {
+    public static final int ROOT_INO = 2;
+    public static final int NAME_MAX = 255;
+    static final int BS = BlockCache.BLOCK;
+    /** Block pointers per indirect block. */
+    static final int PTRS = BS / 4;
+
+    // Superblock: at byte 1024 of the disk; offsets as in e2fsprogs' struct ext2_super_block.
+    static final long SB = 1024;
+    static final int SB_INODES_COUNT = 0, SB_BLOCKS_COUNT = 4, SB_FREE_BLOCKS = 12, SB_FREE_INODES = 16,
+            SB_FIRST_DATA_BLOCK = 20, SB_LOG_BLOCK_SIZE = 24, SB_BLOCKS_PER_GROUP = 32, SB_INODES_PER_GROUP = 40,
+            SB_MAGIC = 56, SB_REV_LEVEL = 76, SB_FIRST_INO = 84, SB_INODE_SIZE = 88, SB_FEATURE_INCOMPAT = 96,
+            SB_FEATURE_RO_COMPAT = 100;
+    static final int MAGIC = 0xEF53;
+    static final int INCOMPAT_FILETYPE = 0x2;
+    static final int RO_COMPAT_SPARSE_SUPER = 0x1, RO_COMPAT_LARGE_FILE = 0x2;
+    static final int INCOMPAT_SUPPORTED = INCOMPAT_FILETYPE;
+    static final int RO_COMPAT_SUPPORTED = RO_COMPAT_SPARSE_SUPER | RO_COMPAT_LARGE_FILE;
+
+    // Group descriptor (32 bytes, in the blocks after the superblock's block).
+    static final int GD_SIZE = 32, GD_BLOCK_BITMAP = 0, GD_INODE_BITMAP = 4, GD_INODE_TABLE = 8,
+            GD_FREE_BLOCKS = 12, GD_FREE_INODES = 14, GD_USED_DIRS = 16;
+
+    final BlockCache cache;
+    final KMem mem;
+    final LongSupplier clock;
+    // Geometry, read once at mount; ext2 never changes it while mounted.
+    final long blocksCount;
+    final int inodesCount, blocksPerGroup, inodesPerGroup, groups, inodeSize, firstIno;
+    final long firstDataBlock;
+    final boolean fileType;
+
+    private Ext2(BlockCache cache, LongSupplier clock) {
+        this.cache = cache;
+        this.mem = cache.mem();
+        this.clock = clock;
+        if (cache.diskBlocks() < 2) throw new Ext2Exception("disk too small for ext2: " + cache.diskBlocks() + " blocks");
+        int magic = r16(SB + SB_MAGIC);
+        if (magic != MAGIC) throw new Ext2Exception("not an ext2 file system: magic 0x" + Integer.toHexString(magic));
+        int logBs = r32(SB + SB_LOG_BLOCK_SIZE);
+        if (logBs != 2) throw new Ext2Exception("unsupported block size " + (logBs >= 0 && logBs < 20 ? 1024 << logBs : -1) + " (only 4096)");
+        int rev = r32(SB + SB_REV_LEVEL);
+        if (rev != 0 && rev != 1) throw new Ext2Exception("unsupported revision " + rev);
+        int incompat = rev == 0 ? 0 : r32(SB + SB_FEATURE_INCOMPAT);
+        int roCompat = rev == 0 ? 0 : r32(SB + SB_FEATURE_RO_COMPAT);
+        if ((incompat & ~INCOMPAT_SUPPORTED) != 0) {
+            throw new Ext2Exception("unsupported INCOMPAT features 0x" + Integer.toHexString(incompat & ~INCOMPAT_SUPPORTED)
+                    + " (this driver handles filetype only; extents, 64bit, flex_bg, journal recovery... are ext3/4)");
+        }
+        if ((roCompat & ~RO_COMPAT_SUPPORTED) != 0) {
+            throw new Ext2Exception("unsupported RO_COMPAT features 0x" + Integer.toHexString(roCompat & ~RO_COMPAT_SUPPORTED)
+                    + " (this driver handles sparse_super and large_file only)");
+        }
+        fileType = (incompat & INCOMPAT_FILETYPE) != 0;
+        inodeSize = rev == 0 ? 128 : r16(SB + SB_INODE_SIZE);
+        firstIno = rev == 0 ? 11 : r32(SB + SB_FIRST_INO);
+        blocksCount = u32(SB + SB_BLOCKS_COUNT);
+        long inodes = u32(SB + SB_INODES_COUNT);
+        blocksPerGroup = r32(SB + SB_BLOCKS_PER_GROUP);
+        inodesPerGroup = r32(SB + SB_INODES_PER_GROUP);
+        firstDataBlock = u32(SB + SB_FIRST_DATA_BLOCK);
+        if (blocksCount > cache.diskBlocks()) throw new Ext2Exception("file system has " + blocksCount + " blocks, the disk only " + cache.diskBlocks());
+        if (firstDataBlock != 0) throw new Ext2Exception("first data block " + firstDataBlock + ", expected 0 for 4096-byte blocks");
+        if (blocksPerGroup <= 0 || blocksPerGroup > 8 * BS) throw new Ext2Exception("bad blocks per group " + blocksPerGroup);
+        if (inodesPerGroup <= 0 || inodesPerGroup > 8 * BS) throw new Ext2Exception("bad inodes per group " + inodesPerGroup);
+        if (inodeSize < 128 || inodeSize > BS || (inodeSize & (inodeSize - 1)) != 0) throw new Ext2Exception("bad inode size " + inodeSize);
+        if (blocksCount <= firstDataBlock + 1) throw new Ext2Exception("bad block count " + blocksCount);
+        long g = (blocksCount - firstDataBlock + blocksPerGroup - 1) / blocksPerGroup;
+        if (inodes != g * inodesPerGroup || inodes > Integer.MAX_VALUE) {
+            throw new Ext2Exception("inode count " + inodes + " != " + g + " groups * " + inodesPerGroup);
+        }
+        groups = (int) g;
+        inodesCount = (int) inodes;
+        if (firstIno <= ROOT_INO || firstIno > inodesCount) throw new Ext2Exception("bad first inode " + firstIno);
+        if (u32(SB + SB_FREE_BLOCKS) > blocksCount || u32(SB + SB_FREE_INODES) > inodesCount) {
+            throw new Ext2Exception("free counts exceed totals");
+        }
+        long gdtEnd = firstDataBlock + 1 + ((long) groups * GD_SIZE + BS - 1) / BS;
+        if (gdtEnd > blocksCount) throw new Ext2Exception("group descriptors run past the disk");
+        long tableBlocks = ((long) inodesPerGroup * inodeSize + BS - 1) / BS;
+        for (int i = 0; i < groups; i++) {
+            long gd = gdPos(i);
+            checkBlock(u32(gd + GD_BLOCK_BITMAP), "group " + i + " block bitmap");
+            checkBlock(u32(gd + GD_INODE_BITMAP), "group " + i + " inode bitmap");
+            long table = u32(gd + GD_INODE_TABLE);
+            checkBlock(table, "group " + i + " inode table");
+            checkBlock(table + tableBlocks - 1, "group " + i + " inode table end");
+        }
+        if (!Ext2Inode.isDir(this, ROOT_INO)) throw new Ext2Exception("root inode is not a directory");
+    }
+
+    /** Mount the ext2 image behind the cache; throws Ext2Exception for a corrupt or unsupported image. */
+    public static Ext2 mount(BlockCache cache, LongSupplier clock) {
+        return new Ext2(cache, clock);
+    }
+
+    public BlockCache cache() { return cache; }
+
+    // ---- disk positions (block * 4096 + offset), read and written through the cache ----
+
+    int r8(long pos) { return mem.r8(cache.get(pos / BS) + pos % BS); }
+    int r16(long pos) { return mem.r16(cache.get(pos / BS) + pos % BS); }
+    int r32(long pos) { return mem.r32(cache.get(pos / BS) + pos % BS); }
+    long u32(long pos) { return r32(pos) & 0xFFFF_FFFFL; }
+    void w8(long pos, int v) { mem.w8(cache.modify(pos / BS) + pos % BS, v); }
+    void w16(long pos, int v) { mem.w16(cache.modify(pos / BS) + pos % BS, v); }
+    void w32(long pos, long v) { mem.w32(cache.modify(pos / BS) + pos % BS, (int) v); }
+
+    /** Copy a whole block into a scratch array (which must not outlive the call). */
+    void readBlock(long block, byte[] dst) { mem.read(cache.get(block), dst, 0, BS); }
+
+    /** A block pointer found on disk must name a block of this file system past the superblock. */
+    void checkBlock(long b, String what) {
+        if (b <= firstDataBlock || b >= blocksCount) {
+            throw new Ext2Exception(what + " points to block " + b + ", outside 1.." + (blocksCount - 1));
+        }
+    }
+
+    long gdPos(int group) { return (firstDataBlock + 1) * BS + (long) group * GD_SIZE; }
+
+    long now() { return clock.getAsLong() & 0xFFFF_FFFFL; }
+
+    public long freeBlocks() { return u32(SB + SB_FREE_BLOCKS); }
+    public long freeInodes() { return u32(SB + SB_FREE_INODES); }
+    public long blocksCount() { return blocksCount; }
+
+    /** Run an operation; corruption found on the way becomes -EIO. */
+    private int guard(IntSupplier op) {
+        try {
+            return op.getAsInt();
+        } catch (Ext2Exception | java.io.UncheckedIOException e) {
+            return -EIO;
+        }
+    }
+
+    // ---- path walk ----
+
+    static byte[] nameBytes(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+
+    /** Inode of path (absolute, or relative to start), or -errno. Symbolic links are not followed. */
+    private int walk(int start, String path) {
+        if (path.isEmpty()) return -ENOENT;
+        int cur = path.startsWith("/") ? ROOT_INO : start;
+        for (String c : path.split("/")) {
+            if (c.isEmpty()) continue;
+            if (!Ext2Inode.isDir(this, cur)) return -ENOTDIR;
+            byte[] name = nameBytes(c);
+            if (name.length > NAME_MAX) return -ENAMETOOLONG;
+            int next = Ext2Dir.find(this, cur, name);
+            if (next == 0) return -ENOENT;
+            if (next < 0 || next > inodesCount) throw new Ext2Exception("directory " + cur + " names inode " + next);
+            cur = next;
+        }
+        if (path.endsWith("/") && !Ext2Inode.isDir(this, cur)) return -ENOTDIR;
+        return cur;
+    }
+
+    /** The directory that holds the last component of path, and that component; dir < 0 is an errno. */
+    private record Parent(int dir, byte[] name) { }
+
+    private Parent parent(int start, String path) {
+        if (path.isEmpty()) return new Parent(-ENOENT, null);
+        String p = path;
+        while (p.length() > 1 && p.endsWith("/")) p = p.substring(0, p.length() - 1);
+        int slash = p.lastIndexOf('/');
+        String last = p.substring(slash + 1);
+        int dir = slash < 0 ? start : walk(start, slash == 0 ? "/" : p.substring(0, slash));
+        if (dir < 0) return new Parent(dir, null);
+        if (!Ext2Inode.isDir(this, dir)) return new Parent(-ENOTDIR, null);
+        byte[] name = nameBytes(last);
+        if (name.length > NAME_MAX) return new Parent(-ENAMETOOLONG, null);
+        return new Parent(dir, name);
+    }
+
+    private static boolean isDot(byte[] n) { return n.length == 1 && n[0] == '.'; }
+    private static boolean isDotDot(byte[] n) { return n.length == 2 && n[0] == '.' && n[1] == '.'; }
+
+    // ---- the API ----
+
+    /** Inode number of path (relative paths start at the root), or -ENOENT / -ENOTDIR / -ENAMETOOLONG / -EIO. */
+    public int lookup(String path) { return lookupAt(ROOT_INO, path); }
+
+    /** Inode number of path, relative paths starting at directory inode dir. */
+    public int lookupAt(int dir, String path) { return guard(() -> walk(dir, path)); }
+
+    /** Create an empty regular file (permission bits from mode); its inode number or -errno (-EEXIST if present). */
+    public int create(String path, int mode) { return createAt(ROOT_INO, path, mode); }
+
+    public int createAt(int dir, String path, int mode) {
+        return guard(() -> make(dir, path, Stat.S_IFREG | (mode & 07777)));
+    }
+
+    /** Create an empty directory; its inode number or -errno. */
+    public int mkdir(String path, int mode) { return mkdirAt(ROOT_INO, path, mode); }
+
+    public int mkdirAt(int dir, String path, int mode) {
+        return guard(() -> make(dir, path, Stat.S_IFDIR | (mode & 07777)));
+    }
+
+    private int make(int start, String path, int mode) {
+        Parent p = parent(start, path);
+        if (p.dir < 0) return p.dir;
+        if (p.name.length == 0 || isDot(p.name) || isDotDot(p.name)) return -EEXIST;
+        if (Ext2Dir.find(this, p.dir, p.name) != 0) return -EEXIST;
+        boolean dir = (mode & Stat.S_IFMT) == Stat.S_IFDIR;
+        if (dir && Ext2Inode.links(this, p.dir) >= Ext2Inode.LINK_MAX) return -EMLINK;
+        int ino = Ext2Alloc.allocInode(this, Ext2Inode.group(this, p.dir), dir);
+        if (ino < 0) return ino;
+        Ext2Inode.init(this, ino, mode, dir ? 2 : 1, now());
+        if (dir) {
+            int r = Ext2Dir.initDir(this, ino, p.dir);
+            if (r < 0) {
+                Ext2Inode.release(this, ino, now());
+                return r;
+            }
+        }
+        int r = Ext2Dir.add(this, p.dir, p.name, ino, mode);
+        if (r < 0) {
+            Ext2Inode.release(this, ino, now());
+            return r;
+        }
+        if (dir) Ext2Inode.setLinks(this, p.dir, Ext2Inode.links(this, p.dir) + 1);
+        return ino;
+    }
+
+    /**
+     * Remove a name of a non-directory; when its last link goes the inode and its blocks are freed at once
+     * (the kernel must keep open-but-unlinked files alive itself). 0 or -errno (-EISDIR for directories).
+     */
+    public int unlink(String path) { return unlinkAt(ROOT_INO, path); }
+
+    public int unlinkAt(int dir, String path) {
+        return guard(() -> {
+            Parent p = parent(dir, path);
+            if (p.dir < 0) return p.dir;
+            if (p.name.length == 0 || isDot(p.name) || isDotDot(p.name)) return -EISDIR;
+            int ino = Ext2Dir.find(this, p.dir, p.name);
+            if (ino == 0) return -ENOENT;
+            if (Ext2Inode.isDir(this, ino)) return -EISDIR;
+            if (path.endsWith("/")) return -ENOTDIR;
+            Ext2Dir.remove(this, p.dir, p.name);
+            long t = now();
+            Ext2Inode.touch(this, p.dir, t);
+            int links = Ext2Inode.links(this, ino) - 1;
+            if (links <= 0) {
+                Ext2Inode.release(this, ino, t);
+            } else {
+                Ext2Inode.setLinks(this, ino, links);
+                Ext2Inode.setCtime(this, ino, t);
+            }
+            return 0;
+        });
+    }
+
+    /** Remove an empty directory: 0 or -ENOTDIR / -ENOTEMPTY / -EBUSY (the root) / -EINVAL ("."). */
+    public int rmdir(String path) { return rmdirAt(ROOT_INO, path); }
+
+    public int rmdirAt(int dir, String path) {
+        return guard(() -> {
+            Parent p = parent(dir, path);
+            if (p.dir < 0) return p.dir;
+            if (p.name.length == 0) return -EBUSY;
+            if (isDot(p.name)) return -EINVAL;
+            if (isDotDot(p.name)) return -ENOTEMPTY;
+            int ino = Ext2Dir.find(this, p.dir, p.name);
+            if (ino == 0) return -ENOENT;
+            if (!Ext2Inode.isDir(this, ino)) return -ENOTDIR;
+            if (ino == ROOT_INO) return -EBUSY;
+            if (!Ext2Dir.isEmpty(this, ino)) return -ENOTEMPTY;
+            Ext2Dir.remove(this, p.dir, p.name);
+            long t = now();
+            Ext2Inode.touch(this, p.dir, t);
+            Ext2Inode.setLinks(this, p.dir, Ext2Inode.links(this, p.dir) - 1);
+            Ext2Inode.release(this, ino, t);
+            return 0;
+        });
+    }
+
+    /** The inode's attributes, or null when ino is out of range, free, or unreadable (the kernel says -ENOENT/-EIO). */
+    public Stat stat(int ino) {
+        try {
+            if (ino < 1 || ino > inodesCount) return null;
+            return Ext2Inode.stat(this, ino);
+        } catch (Ext2Exception e) {
+            return null;
+        }
+    }
+
+    /** Read up to len bytes at off of a regular file: bytes read, 0 at EOF, holes read as zeros; or -errno. */
+    public int read(int ino, long off, byte[] dst, int dstOff, int len) {
+        return guard(() -> {
+            int ck = checkRegular(ino);
+            if (ck < 0) return ck;
+            if (off < 0 || len < 0 || dstOff < 0 || dstOff > dst.length - len) return -EINVAL;
+            long size = Ext2Inode.size(this, ino);
+            if (off >= size || len == 0) return 0;
+            int n = (int) Math.min(len, size - off);
+            int done = 0;
+            while (done < n) {
+                long pos = off + done;
+                int boff = (int) (pos % BS);
+                int k = Math.min(BS - boff, n - done);
+                long pb = Ext2Inode.bmap(this, ino, pos / BS, false);
+                if (pb == 0) {
+                    java.util.Arrays.fill(dst, dstOff + done, dstOff + done + k, (byte) 0);
+                } else {
+                    mem.read(cache.get(pb) + boff, dst, dstOff + done, k);
+                }
+                done += k;
+            }
+            return n;
+        });
+    }
+
+    /**
+     * Write len bytes at off of a regular file, allocating blocks (nearest free block after the previous one, in
+     * the inode's group first): bytes written (short if the disk fills), or -ENOSPC / -EFBIG / -EISDIR / -EINVAL.
+     * Updates size, mtime and ctime.
+     */
+    public int write(int ino, long off, byte[] src, int srcOff, int len) {
+        return guard(() -> {
+            int ck = checkRegular(ino);
+            if (ck < 0) return ck;
+            if (off < 0 || len < 0 || srcOff < 0 || srcOff > src.length - len) return -EINVAL;
+            if (len == 0) return 0;
+            if (off >= Ext2Inode.MAX_FILE_SIZE) return -EFBIG;
+            int n = (int) Math.min(len, Ext2Inode.MAX_FILE_SIZE - off);
+            int done = 0;
+            while (done < n) {
+                long pos = off + done;
+                int boff = (int) (pos % BS);
+                int k = Math.min(BS - boff, n - done);
+                long pb = Ext2Inode.bmap(this, ino, pos / BS, true);
+                if (pb < 0) {
+                    // Out of space (or -EFBIG): give back indirect blocks allocated for a data block that never came.
+                    Ext2Inode.trim(this, ino, Math.max(Ext2Inode.size(this, ino), off + done));
+                    if (done > 0) break;
+                    return (int) pb;
+                }
+                mem.write(cache.modify(pb) + boff, src, srcOff + done, k);
+                done += k;
+            }
+            if (off + done > Ext2Inode.size(this, ino)) Ext2Inode.setSize(this, ino, off + done);
+            Ext2Inode.touch(this, ino, now());
+            return done;
+        });
+    }
+
+    /** Set a regular file's size: shrinking frees the blocks past the end, growing leaves a hole. 0 or -errno. */
+    public int truncate(int ino, long size) {
+        return guard(() -> {
+            int ck = checkRegular(ino);
+            if (ck < 0) return ck;
+            if (size < 0) return -EINVAL;
+            if (size > Ext2Inode.MAX_FILE_SIZE) return -EFBIG;
+            if (size < Ext2Inode.size(this, ino)) Ext2Inode.trim(this, ino, size);
+            Ext2Inode.setSize(this, ino, size);
+            Ext2Inode.touch(this, ino, now());
+            return 0;
+        });
+    }
+
+    /** Names in a directory, without "." and ".."; null if path is not a readable directory. */
+    public List<String> list(String path) {
+        try {
+            int ino = walk(ROOT_INO, path);
+            if (ino < 0 || !Ext2Inode.isDir(this, ino)) return null;
+            List<String> names = new ArrayList<>();
+            long pos = 0;
+            for (DirEntry e; (e = Ext2Dir.next(this, ino, pos)) != null; pos = e.nextPos()) {
+                if (!e.name().equals(".") && !e.name().equals("..")) names.add(e.name());
+            }
+            return names;
+        } catch (Ext2Exception e) {
+            return null;
+        }
+    }
+
+    /**
+     * The first directory entry at or after byte position pos of directory dir (for getdents: start at 0, continue
+     * at the returned entry's nextPos), or null at the end. Throws Ext2Exception on a corrupt directory.
+     */
+    public DirEntry readdir(int dir, long pos) {
+        if (!Ext2Inode.isDir(this, dir)) throw new IllegalArgumentException("inode " + dir + " is not a directory");
+        return Ext2Dir.next(this, dir, pos);
+    }
+
+    /**
+     * An upper bound on the distinct cache blocks one write(ino, off, _, _, len) touches: the data blocks, the
+     * indirect blocks on their paths, one block bitmap per group the allocation may visit, the group descriptor
+     * blocks, the superblock's block and the inode's block. The kernel can compare it with
+     * {@link BlockCache#cleanSlots()} before a logged call so that the call never has to evict (write to disk) a
+     * block it dirtied itself.
+     */
+    public long maxBlocksTouchedByWrite(long off, long len) {
+        if (len <= 0) return 1;
+        long data = (off % BS + len + BS - 1) / BS;
+        long indirect = 3 + 2 * (data / PTRS + 1);
+        long gdtBlocks = ((long) groups * GD_SIZE + BS - 1) / BS;
+        long bitmaps = Math.min(groups, data / blocksPerGroup + 2);
+        return data + indirect + bitmaps + gdtBlocks + 2;
+    }
+
+    /** Write every dirty block to the disk and flush the device; returns the number of blocks written. */
+    public int sync() {
+        int n = cache.writeBack();
+        cache.disk().flush();
+        return n;
+    }
+
+    private int checkRegular(int ino) {
+        if (ino < 1 || ino > inodesCount) return -EINVAL;
+        int mode = Ext2Inode.mode(this, ino);
+        if ((mode & Stat.S_IFMT) == Stat.S_IFDIR) return -EISDIR;
+        if ((mode & Stat.S_IFMT) != Stat.S_IFREG) return -EINVAL;
+        if (Ext2Inode.links(this, ino) == 0) return -ENOENT;
+        return 0;
+    }
+}

@@ -1,0 +1,197 @@
+package otherworld.kernel.fs;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * ext2 directories: a file of 4096-byte blocks, each a chain of entries
+ * {inode u32, rec_len u16, name_len u8, file_type u8, name} whose rec_lens add up to exactly the block.
+ * An entry with inode 0 is unused space. We keep directories linear: adding or removing an entry clears the
+ * htree flag (EXT2_INDEX_FL), as Linux's ext2 does; an htree's index blocks read as unused entries, so lookups
+ * in an indexed directory made by mke2fs/e2fsck -D still work.
+ *
+ * <p>Every walk is bounded: a block holds at most 4096/12 entries, a directory at most size/4096 blocks, and an
+ * entry whose rec_len is under 12, not a multiple of 4, too short for its name or past the block end raises
+ * {@link Ext2Exception} (-EIO) instead of looping. A hole in a directory is corrupt too.
+ */
+final class Ext2Dir {
+    private Ext2Dir() { }
+
+    static final int D_INODE = 0, D_REC_LEN = 4, D_NAME_LEN = 6, D_FILE_TYPE = 7, D_NAME = 8;
+    static final int MIN_REC_LEN = 12;
+    static final int FT_REG = 1, FT_DIR = 2;
+
+    /** Bytes an entry with a name of n bytes needs: 8 + n, rounded up to 4. */
+    static int recLen(int n) { return (D_NAME + n + 3) & ~3; }
+
+    /** ext2 file type for a mode, 0 without the filetype feature. */
+    static int fileType(Ext2 fs, int mode) {
+        if (!fs.fileType) return 0;
+        return switch (mode & Stat.S_IFMT) {
+            case 0x8000 -> 1;
+            case 0x4000 -> 2;
+            case 0x2000 -> 3;
+            case 0x6000 -> 4;
+            case 0x1000 -> 5;
+            case 0xC000 -> 6;
+            case 0xA000 -> 7;
+            default -> 0;
+        };
+    }
+
+    private static long blocks(Ext2 fs, int dir) {
+        long size = Ext2Inode.size(fs, dir);
+        if (size % Ext2.BS != 0) throw new Ext2Exception("directory " + dir + " has size " + size + ", not a multiple of 4096");
+        return size / Ext2.BS;
+    }
+
+    /** Physical block of directory block lbn; a hole is corrupt. */
+    private static long block(Ext2 fs, int dir, long lbn) {
+        long pb = Ext2Inode.bmap(fs, dir, lbn, false);
+        if (pb == 0) throw new Ext2Exception("directory " + dir + " has a hole at block " + lbn);
+        return pb;
+    }
+
+    private static int u16(byte[] b, int off) { return (b[off] & 0xFF) | (b[off + 1] & 0xFF) << 8; }
+
+    private static int u32(byte[] b, int off) { return u16(b, off) | u16(b, off + 2) << 16; }
+
+    /** rec_len of the entry at off of a directory block in blk, checked. */
+    private static int check(byte[] blk, int off, int dir, long lbn) {
+        int rec = u16(blk, off + D_REC_LEN);
+        int nameLen = blk[off + D_NAME_LEN] & 0xFF;
+        if (rec < MIN_REC_LEN || rec % 4 != 0 || off + rec > Ext2.BS || recLen(nameLen) > rec) {
+            throw new Ext2Exception("directory " + dir + " block " + lbn + " offset " + off + ": bad rec_len " + rec
+                    + " (name_len " + nameLen + ")");
+        }
+        return rec;
+    }
+
+    private static boolean named(byte[] blk, int off, byte[] name) {
+        int nameLen = blk[off + D_NAME_LEN] & 0xFF;
+        return nameLen == name.length
+                && Arrays.equals(blk, off + D_NAME, off + D_NAME + nameLen, name, 0, nameLen);
+    }
+
+    /** Inode number of name in directory dir, or 0. */
+    static int find(Ext2 fs, int dir, byte[] name) {
+        byte[] blk = new byte[Ext2.BS];
+        long n = blocks(fs, dir);
+        for (long lbn = 0; lbn < n; lbn++) {
+            fs.readBlock(block(fs, dir, lbn), blk);
+            for (int off = 0; off < Ext2.BS; off += check(blk, off, dir, lbn)) {
+                int ino = u32(blk, off + D_INODE);
+                if (ino != 0 && named(blk, off, name)) return ino;
+            }
+        }
+        return 0;
+    }
+
+    /** The first used entry at or after directory position pos, or null at the end. */
+    static DirEntry next(Ext2 fs, int dir, long pos) {
+        byte[] blk = new byte[Ext2.BS];
+        long n = blocks(fs, dir);
+        for (long lbn = Math.max(0, pos) / Ext2.BS; lbn < n; lbn++) {
+            fs.readBlock(block(fs, dir, lbn), blk);
+            for (int off = 0, rec; off < Ext2.BS; off += rec) {
+                rec = check(blk, off, dir, lbn);
+                int ino = u32(blk, off + D_INODE);
+                if (ino != 0 && lbn * Ext2.BS + off >= pos) {
+                    String name = new String(blk, off + D_NAME, blk[off + D_NAME_LEN] & 0xFF, StandardCharsets.UTF_8);
+                    return new DirEntry(ino, blk[off + D_FILE_TYPE] & 0xFF, name, lbn * Ext2.BS + off + rec);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** True when the directory holds nothing but "." and "..". */
+    static boolean isEmpty(Ext2 fs, int dir) {
+        for (DirEntry e = next(fs, dir, 0); e != null; e = next(fs, dir, e.nextPos())) {
+            if (!e.name().equals(".") && !e.name().equals("..")) return false;
+        }
+        return true;
+    }
+
+    private static void put(Ext2 fs, long pb, int off, int ino, int rec, byte[] name, int type) {
+        long p = pb * Ext2.BS + off;
+        fs.w32(p + D_INODE, ino);
+        fs.w16(p + D_REC_LEN, rec);
+        fs.w8(p + D_NAME_LEN, name.length);
+        fs.w8(p + D_FILE_TYPE, type);
+        fs.mem.write(fs.cache.modify(pb) + off + D_NAME, name, 0, name.length);
+    }
+
+    /** The directory changed: drop any htree index, update mtime/ctime. */
+    private static void changed(Ext2 fs, int dir) {
+        int flags = Ext2Inode.flags(fs, dir);
+        if ((flags & Ext2Inode.INDEX_FL) != 0) Ext2Inode.setFlags(fs, dir, flags & ~Ext2Inode.INDEX_FL);
+        Ext2Inode.touch(fs, dir, fs.now());
+    }
+
+    /**
+     * Add name → ino (whose mode gives the file type): into the first gap big enough (an unused entry, or the
+     * slack after a used one, which is split), else into a new block appended to the directory. 0 or -ENOSPC.
+     */
+    static int add(Ext2 fs, int dir, byte[] name, int ino, int mode) {
+        int need = recLen(name.length);
+        int type = fileType(fs, mode);
+        byte[] blk = new byte[Ext2.BS];
+        long n = blocks(fs, dir);
+        for (long lbn = 0; lbn < n; lbn++) {
+            long pb = block(fs, dir, lbn);
+            fs.readBlock(pb, blk);
+            for (int off = 0, rec; off < Ext2.BS; off += rec) {
+                rec = check(blk, off, dir, lbn);
+                boolean used = u32(blk, off + D_INODE) != 0;
+                int keep = used ? recLen(blk[off + D_NAME_LEN] & 0xFF) : 0;
+                if (rec - keep < need) continue;
+                if (used) {
+                    fs.w16(pb * Ext2.BS + off + D_REC_LEN, keep);
+                    put(fs, pb, off + keep, ino, rec - keep, name, type);
+                } else {
+                    put(fs, pb, off, ino, rec, name, type);
+                }
+                changed(fs, dir);
+                return 0;
+            }
+        }
+        long pb = Ext2Inode.bmap(fs, dir, n, true);
+        if (pb < 0) return (int) pb;
+        put(fs, pb, 0, ino, Ext2.BS, name, type);
+        Ext2Inode.setSize(fs, dir, (n + 1) * Ext2.BS);
+        changed(fs, dir);
+        return 0;
+    }
+
+    /** Remove name: merged into the previous entry of its block, or marked unused if first. Its inode, or 0. */
+    static int remove(Ext2 fs, int dir, byte[] name) {
+        byte[] blk = new byte[Ext2.BS];
+        long n = blocks(fs, dir);
+        for (long lbn = 0; lbn < n; lbn++) {
+            long pb = block(fs, dir, lbn);
+            fs.readBlock(pb, blk);
+            for (int off = 0, prev = -1, rec; off < Ext2.BS; prev = off, off += rec) {
+                rec = check(blk, off, dir, lbn);
+                int ino = u32(blk, off + D_INODE);
+                if (ino == 0 || !named(blk, off, name)) continue;
+                if (prev >= 0) fs.w16(pb * Ext2.BS + prev + D_REC_LEN, off - prev + rec);
+                else fs.w32(pb * Ext2.BS + off + D_INODE, 0);
+                changed(fs, dir);
+                return ino;
+            }
+        }
+        return 0;
+    }
+
+    /** Give new directory ino its first block: "." and "..". 0 or -ENOSPC. */
+    static int initDir(Ext2 fs, int ino, int parent) {
+        long pb = Ext2Inode.bmap(fs, ino, 0, true);
+        if (pb < 0) return (int) pb;
+        int dirType = fileType(fs, Stat.S_IFDIR);
+        put(fs, pb, 0, ino, MIN_REC_LEN, new byte[] {'.'}, dirType);
+        put(fs, pb, MIN_REC_LEN, parent, Ext2.BS - MIN_REC_LEN, new byte[] {'.', '.'}, dirType);
+        Ext2Inode.setSize(fs, ino, Ext2.BS);
+        return 0;
+    }
+}

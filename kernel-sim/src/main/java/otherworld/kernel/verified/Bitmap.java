@@ -1,0 +1,161 @@
+package otherworld.kernel.verified;
+
+/**
+ * Bit operations of the frame allocator: a bitmap of {@code nbits} bits kept in
+ * {@code long} words, bit {@code i} being bit {@code i % 64} of word {@code i / 64}.
+ * A set bit means "in use".
+ *
+ * <p>Written in the Java subset KeY 2.12 proves (see proofs/README.md). KeY
+ * evaluates JML arithmetic in \bigint, where shifts and masks are not defined, so
+ * the contracts name Java's long operations directly: {@code \dl_javaShiftLeftLong(1, j)}
+ * is {@code 1L << j}, {@code \dl_javaBitwiseAndLong(w, m)} is {@code w & m},
+ * {@code \dl_javaBitwiseOrLong} is {@code |} and {@code \dl_javaBitwiseNegateLong} is {@code ~}.
+ */
+public final class Bitmap {
+
+    private Bitmap() {
+    }
+
+    /** Bits in a word. */
+    public static final int WORD_BITS = 64;
+
+    /** Whether bit {@code bit} of {@code word} is set. */
+    /*@ public normal_behavior
+      @   requires 0 <= bit && bit < 64;
+      @   ensures \result <==> \dl_javaBitwiseAndLong(word, \dl_javaShiftLeftLong(1, bit)) != 0;
+      @   assignable \nothing;
+      @*/
+    public static boolean test(long word, int bit) {
+        return (word & (1L << bit)) != 0;
+    }
+
+    /** {@code word} with bit {@code bit} set. */
+    /*@ public normal_behavior
+      @   requires 0 <= bit && bit < 64;
+      @   ensures \result == \dl_javaBitwiseOrLong(word, \dl_javaShiftLeftLong(1, bit));
+      @   assignable \nothing;
+      @*/
+    public static long set(long word, int bit) {
+        return word | (1L << bit);
+    }
+
+    /**
+     * {@code word} with bit {@code bit} cleared: word & ~(1L << bit), written with
+     * -1L - m for ~m because KeY 2.12 does not execute {@code ~} on a long.
+     */
+    /*@ public normal_behavior
+      @   requires 0 <= bit && bit < 64;
+      @   ensures \result == \dl_javaBitwiseAndLong(word, \dl_javaSubLong(-1, \dl_javaShiftLeftLong(1, bit)));
+      @   assignable \nothing;
+      @*/
+    public static long clear(long word, int bit) {
+        return word & (-1L - (1L << bit));
+    }
+
+    /** The lowest clear bit of {@code word}, or -1 if all 64 bits are set. */
+    /*@ public normal_behavior
+      @   ensures -1 <= \result && \result < 64;
+      @   ensures \result == -1 ==> (\forall int j; 0 <= j && j < 64; \dl_javaBitwiseAndLong(word, \dl_javaShiftLeftLong(1, j)) != 0);
+      @   ensures \result >= 0 ==> \dl_javaBitwiseAndLong(word, \dl_javaShiftLeftLong(1, \result)) == 0;
+      @   ensures \result >= 0 ==> (\forall int j; 0 <= j && j < \result; \dl_javaBitwiseAndLong(word, \dl_javaShiftLeftLong(1, j)) != 0);
+      @   assignable \nothing;
+      @*/
+    public static int lowestClear(long word) {
+        /*@ loop_invariant 0 <= i && i <= 64;
+          @ loop_invariant (\forall int j; 0 <= j && j < i; \dl_javaBitwiseAndLong(word, \dl_javaShiftLeftLong(1, j)) != 0);
+          @ assignable \strictly_nothing;
+          @ decreases 64 - i;
+          @*/
+        for (int i = 0; i < 64; i++) {
+            if ((word & (1L << i)) == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The first clear bit below {@code nbits}, or -1 if bits 0 .. nbits-1 are all set. */
+    /*@ public normal_behavior
+      @   requires words != null;
+      @   requires 0 <= nbits && nbits <= words.length * 64L;
+      @   ensures -1 <= \result && \result < nbits;
+      @   ensures \result == -1 ==> (\forall int j; 0 <= j && j < nbits;
+      @                                \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) != 0);
+      @   ensures \result >= 0 ==> \dl_javaBitwiseAndLong(words[\result / 64], \dl_javaShiftLeftLong(1, \result % 64)) == 0;
+      @   ensures \result >= 0 ==> (\forall int j; 0 <= j && j < \result;
+      @                                \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) != 0);
+      @   assignable \nothing;
+      @*/
+    public static int findClear(long[] words, int nbits) {
+        /*@ loop_invariant 0 <= i && i <= nbits;
+          @ loop_invariant (\forall int j; 0 <= j && j < i; \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) != 0);
+          @ assignable \strictly_nothing;
+          @ decreases nbits - i;
+          @*/
+        for (int i = 0; i < nbits; i++) {
+            if ((words[i / 64] & (1L << (i % 64))) == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The first index of {@code run} consecutive clear bits, all below {@code nbits},
+     * or -1 if there is none.
+     */
+    /*@ public normal_behavior
+      @   requires words != null;
+      @   requires 0 <= nbits && nbits <= words.length * 64L;
+      @   requires run >= 1;
+      @   ensures -1 <= \result && \result < nbits;
+      @   ensures \result >= 0 ==> \result + run <= nbits;
+      @   ensures \result >= 0 ==> (\forall int j; \result <= j && j < \result + run;
+      @                                \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) == 0);
+      @   assignable \nothing;
+      @*/
+    public static int findClearRun(long[] words, int nbits, int run) {
+        int len = 0;
+        /*@ loop_invariant 0 <= i && i <= nbits;
+          @ loop_invariant 0 <= len && len <= i && len < run;
+          @ loop_invariant (\forall int j; i - len <= j && j < i; \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) == 0);
+          @ assignable \strictly_nothing;
+          @ decreases nbits - i;
+          @*/
+        for (int i = 0; i < nbits; i++) {
+            if ((words[i / 64] & (1L << (i % 64))) == 0) {
+                len = len + 1;
+                if (len == run) {
+                    return i + 1 - run;
+                }
+            } else {
+                len = 0;
+            }
+        }
+        return -1;
+    }
+
+    /** The number of set bits among bits 0 .. nbits-1. */
+    /*@ public normal_behavior
+      @   requires words != null;
+      @   requires 0 <= nbits && nbits <= words.length * 64L;
+      @   ensures 0 <= \result && \result <= nbits;
+      @   ensures \result == (\num_of int j; 0 <= j && j < nbits; \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) != 0);
+      @   assignable \nothing;
+      @*/
+    public static int countSet(long[] words, int nbits) {
+        int count = 0;
+        /*@ loop_invariant 0 <= i && i <= nbits;
+          @ loop_invariant 0 <= count && count <= i;
+          @ loop_invariant count == (\num_of int j; 0 <= j && j < i; \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) != 0);
+          @ assignable \strictly_nothing;
+          @ decreases nbits - i;
+          @*/
+        for (int i = 0; i < nbits; i++) {
+            if ((words[i / 64] & (1L << (i % 64))) != 0) {
+                count = count + 1;
+            }
+        }
+        return count;
+    }
+}

@@ -1,0 +1,252 @@
+package otherworld.kernel.verified;
+
+/**
+ * Checks on an ELF64 executable before the loader trusts it: the file header,
+ * and each PT_LOAD segment against the file size and the user half of Sv39.
+ * Fields are little-endian and read with bounds preconditions.
+ *
+ * <p>Written in the Java subset KeY 2.12 proves (see proofs/README.md).
+ */
+public final class ElfCheck {
+
+    private ElfCheck() {
+    }
+
+    /** Size of an ELF64 file header. */
+    public static final int EHDR_SIZE = 64;
+    /** Size of an ELF64 program header. */
+    public static final int PHDR_SIZE = 56;
+    /** Most program headers accepted. */
+    public static final int MAX_PHNUM = 64;
+
+    /** e_ident[EI_CLASS] for 64-bit objects. */
+    public static final int ELFCLASS64 = 2;
+    /** e_ident[EI_DATA] for little-endian objects. */
+    public static final int ELFDATA2LSB = 1;
+    /** EI_VERSION and e_version. */
+    public static final int EV_CURRENT = 1;
+    /** e_type of an executable. */
+    public static final int ET_EXEC = 2;
+    /** e_machine of RISC-V. */
+    public static final int EM_RISCV = 243;
+    /** p_type of a loadable segment. */
+    public static final long PT_LOAD = 1;
+    /** p_flags bits. */
+    public static final long PF_X = 1;
+    public static final long PF_W = 2;
+    public static final long PF_R = 4;
+
+    // file header field offsets
+    public static final int E_TYPE = 16;
+    public static final int E_MACHINE = 18;
+    public static final int E_VERSION = 20;
+    public static final int E_ENTRY = 24;
+    public static final int E_PHOFF = 32;
+    public static final int E_PHENTSIZE = 54;
+    public static final int E_PHNUM = 56;
+
+    // program header field offsets
+    public static final int P_TYPE = 0;
+    public static final int P_FLAGS = 4;
+    public static final int P_OFFSET = 8;
+    public static final int P_VADDR = 16;
+    public static final int P_FILESZ = 32;
+    public static final int P_MEMSZ = 40;
+
+    // reasons from checkHeader
+    public static final int OK = 0;
+    public static final int BAD_SIZE = -1;
+    public static final int BAD_MAGIC = -2;
+    public static final int NOT_64BIT = -3;
+    public static final int NOT_LITTLE_ENDIAN = -4;
+    public static final int BAD_VERSION = -5;
+    public static final int NOT_RISCV = -6;
+    public static final int NOT_EXEC = -7;
+    public static final int BAD_PHENTSIZE = -8;
+    public static final int BAD_PHNUM = -9;
+    public static final int PH_OUTSIDE_FILE = -10;
+    // reasons from checkSegment
+    public static final int SEG_OUTSIDE_FILE = -11;
+    public static final int SEG_FILESZ_GT_MEMSZ = -12;
+    public static final int SEG_NOT_USER = -13;
+
+    /**
+     * The unsigned byte at {@code off}. The requires_free clause is what Java's
+     * byte type guarantees: KeY's heap model does not know it, and callers need
+     * not prove it.
+     */
+    /*@ public normal_behavior
+      @   requires b != null && 0 <= off && off < b.length;
+      @   requires_free -128 <= b[off] && b[off] <= 127;
+      @   ensures 0 <= \result && \result < 256;
+      @   ensures \result == (b[off] + 256) % 256;
+      @   assignable \nothing;
+      @*/
+    public static int u8(byte[] b, int off) {
+        int v = b[off];
+        if (v < 0) {
+            v = v + 256;
+        }
+        return v;
+    }
+
+    /** The little-endian unsigned 16-bit field at {@code off}. */
+    /*@ public normal_behavior
+      @   requires b != null && 0 <= off && off <= b.length - 2;
+      @   ensures 0 <= \result && \result < 65536;
+      @   ensures \result == (b[off] + 256) % 256 + 256 * ((b[off + 1] + 256) % 256);
+      @   assignable \nothing;
+      @*/
+    public static int u16(byte[] b, int off) {
+        return u8(b, off) + 256 * u8(b, off + 1);
+    }
+
+    /** The little-endian unsigned 32-bit field at {@code off}. */
+    /*@ public normal_behavior
+      @   requires b != null && 0 <= off && off <= b.length - 4;
+      @   ensures 0 <= \result && \result < 4294967296L;
+      @   ensures \result == (b[off] + 256) % 256 + 256 * ((b[off + 1] + 256) % 256)
+      @                      + 65536 * ((b[off + 2] + 256) % 256) + 16777216L * ((b[off + 3] + 256) % 256);
+      @   assignable \nothing;
+      @*/
+    public static long u32(byte[] b, int off) {
+        return u8(b, off) + 256 * u8(b, off + 1) + 65536 * u8(b, off + 2) + 16777216L * u8(b, off + 3);
+    }
+
+    /**
+     * The little-endian 64-bit field at {@code off}, as the long with the same
+     * bits (negative when bit 63 is set). The contract proves the reads in
+     * bounds; the value is checked against ByteBuffer by the unit tests.
+     */
+    /*@ public normal_behavior
+      @   requires b != null && 0 <= off && off <= b.length - 8;
+      @   ensures true;
+      @   assignable \nothing;
+      @*/
+    public static long u64(byte[] b, int off) {
+        long lo = u32(b, off);
+        long hi = u32(b, off + 4);
+        // hi * 2^32 wraps exactly as the bits do: a hi >= 2^31 gives a negative long
+        return lo + hi * 4294967296L;
+    }
+
+    /**
+     * 0 if {@code h} (the first bytes of a file of {@code fileSize} bytes) is the
+     * header of a 64-bit little-endian RISC-V executable whose program headers lie
+     * inside the file, else the first failing reason (a negative constant above).
+     */
+    /*@ public normal_behavior
+      @   requires h != null;
+      @   ensures \result <= 0 && \result >= PH_OUTSIDE_FILE;
+      @   ensures (h.length < EHDR_SIZE || fileSize < EHDR_SIZE) ==> \result == BAD_SIZE;
+      @   ensures \result == 0 ==> (h.length >= EHDR_SIZE && fileSize >= EHDR_SIZE
+      @        && h[0] == 127 && h[1] == 69 && h[2] == 76 && h[3] == 70
+      @        && h[4] == ELFCLASS64 && h[5] == ELFDATA2LSB && h[6] == EV_CURRENT);
+      @   assignable \nothing;
+      @*/
+    public static int checkHeader(byte[] h, long fileSize) {
+        if (h.length < EHDR_SIZE || fileSize < EHDR_SIZE) {
+            return BAD_SIZE;
+        }
+        if (h[0] != 127 || h[1] != 69 || h[2] != 76 || h[3] != 70) { // 0x7f 'E' 'L' 'F'
+            return BAD_MAGIC;
+        }
+        if (h[4] != ELFCLASS64) {
+            return NOT_64BIT;
+        }
+        if (h[5] != ELFDATA2LSB) {
+            return NOT_LITTLE_ENDIAN;
+        }
+        if (h[6] != EV_CURRENT || u32(h, E_VERSION) != EV_CURRENT) {
+            return BAD_VERSION;
+        }
+        if (u16(h, E_MACHINE) != EM_RISCV) {
+            return NOT_RISCV;
+        }
+        if (u16(h, E_TYPE) != ET_EXEC) {
+            return NOT_EXEC;
+        }
+        if (u16(h, E_PHENTSIZE) != PHDR_SIZE) {
+            return BAD_PHENTSIZE;
+        }
+        int phnum = u16(h, E_PHNUM);
+        if (phnum < 1 || phnum > MAX_PHNUM) {
+            return BAD_PHNUM;
+        }
+        long phoff = u64(h, E_PHOFF);
+        // phnum * 56 <= 3584, so neither side can overflow
+        if (phoff < 0 || phoff > fileSize - (long) phnum * PHDR_SIZE) {
+            return PH_OUTSIDE_FILE;
+        }
+        return OK;
+    }
+
+    /**
+     * 0 if a PT_LOAD segment with these fields can be loaded from a file of
+     * {@code fileSize} bytes into user memory, else the reason: its bytes lie
+     * outside the file, it has more file bytes than memory bytes, or
+     * [vaddr, vaddr+memsz) leaves the user half of Sv39. No overflow for any input.
+     */
+    /*@ public normal_behavior
+      @   ensures \result == 0 || \result == SEG_OUTSIDE_FILE
+      @        || \result == SEG_FILESZ_GT_MEMSZ || \result == SEG_NOT_USER;
+      @   ensures \result == 0 <==> (offset >= 0 && filesz >= 0 && fileSize >= 0
+      @        && filesz <= fileSize && offset <= fileSize - filesz
+      @        && filesz <= memsz
+      @        && vaddr >= 0 && memsz >= 0 && memsz <= Sv39.USER_VA_LIMIT
+      @        && vaddr <= Sv39.USER_VA_LIMIT - memsz);
+      @   assignable \nothing;
+      @*/
+    public static int checkSegment(long offset, long filesz, long vaddr, long memsz, long fileSize) {
+        if (offset < 0 || filesz < 0 || fileSize < 0 || filesz > fileSize || offset > fileSize - filesz) {
+            return SEG_OUTSIDE_FILE;
+        }
+        if (filesz > memsz) {
+            return SEG_FILESZ_GT_MEMSZ;
+        }
+        if (!Sv39.isUserRange(vaddr, memsz)) {
+            return SEG_NOT_USER;
+        }
+        return OK;
+    }
+
+    /** A message for a reason code of checkHeader or checkSegment. */
+    /*@ public normal_behavior
+      @   ensures \result != null;
+      @   assignable \nothing;
+      @*/
+    public static String reason(int code) {
+        switch (code) {
+            case OK:
+                return "ok";
+            case BAD_SIZE:
+                return "file shorter than an ELF64 header";
+            case BAD_MAGIC:
+                return "not an ELF file (bad magic)";
+            case NOT_64BIT:
+                return "not a 64-bit ELF file";
+            case NOT_LITTLE_ENDIAN:
+                return "not little-endian";
+            case BAD_VERSION:
+                return "unknown ELF version";
+            case NOT_RISCV:
+                return "not a RISC-V executable";
+            case NOT_EXEC:
+                return "not an executable (ET_EXEC)";
+            case BAD_PHENTSIZE:
+                return "program header size is not 56";
+            case BAD_PHNUM:
+                return "program header count not in 1..64";
+            case PH_OUTSIDE_FILE:
+                return "program headers outside the file";
+            case SEG_OUTSIDE_FILE:
+                return "segment outside the file";
+            case SEG_FILESZ_GT_MEMSZ:
+                return "segment file size larger than memory size";
+            case SEG_NOT_USER:
+                return "segment outside user memory";
+            default:
+                return "unknown reason";
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package otherworld.model;
+
+/**
+ * Seeded bugs: deliberate mistakes in the crash kernel, selectable in {@link Config}, used to
+ * show that the checker finds what it must find. {@link #NONE} is the design.
+ */
+public enum Bug {
+    /** The design. */
+    NONE("none"),
+    /** The crash kernel commits without flushing the dead kernel's dirty page-cache pages. */
+    RESURRECT_BEFORE_FLUSH("resurrect-before-flush"),
+    /** The crash kernel ignores the console progress counter and restarts every interrupted call. */
+    REEXECUTE_COMPLETED_CALL("reexecute-completed-call"),
+    /** The crash kernel does not validate structures and resurrects corrupt processes. */
+    SKIP_VALIDATION("skip-validation");
+
+    private final String cliName;
+
+    Bug(String cliName) {
+        this.cliName = cliName;
+    }
+
+    /** The name used on the command line and in trace files. */
+    public String cliName() {
+        return cliName;
+    }
+
+    /** Parses a command-line name (or the enum constant's name); null if unknown. */
+    public static Bug parse(String s) {
+        for (Bug b : values()) {
+            if (b.cliName.equalsIgnoreCase(s) || b.name().equalsIgnoreCase(s)) {
+                return b;
+            }
+        }
+        return null;
+    }
+}

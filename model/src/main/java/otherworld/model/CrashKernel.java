@@ -1,0 +1,200 @@
+package otherworld.model;
+
+import java.util.List;
+
+/**
+ * The crash kernel: resurrection as steps, numbered by {@code rstep} in its own region.
+ *
+ * <pre>
+ *  rstep 0 .. P-1      VALIDATE p          read-only: structures of p well formed?
+ *  rstep P             FLUSH_CACHE         logically dirty cache blocks to disk
+ *  rstep P+1 .. 2P     REBUILD p           (FINISH_CONSOLE_WRITE p first, byte by byte)
+ *  rstep 2P+1          COMMIT              switch the root pointer
+ * </pre>
+ *
+ * It never writes the dead kernel's memory: it reads through the undo log ({@link #logical}),
+ * writes only its own region (verdicts, rebuilt processes, rstep) and devices (disk, console),
+ * whose progress it can read back. A crash of the crash kernel clears its region and starts at
+ * rstep 0 from the same dead memory, so it reaches the same result.
+ */
+final class CrashKernel {
+    private final Config config;
+    private final Layout L;
+    private final List<Instr> program;
+
+    CrashKernel(Config config, Layout layout) {
+        this.config = config;
+        this.L = layout;
+        this.program = config.program();
+    }
+
+    /** A word of the dead kernel as it was before the interrupted call: undo log applied. */
+    int logical(State s, int addr) {
+        int len = s.get(L.logLen);
+        for (int i = 0; i < len; i++) {
+            if (s.get(L.log + 2 * i) == addr) {
+                return s.get(L.log + 2 * i + 1);
+            }
+        }
+        return s.get(addr);
+    }
+
+    /** Bytes of p's interrupted console write already emitted (device counter minus start). */
+    int emitted(State s, int pid) {
+        return s.counter() - s.proc(pid, Layout.INFL_CONSTART);
+    }
+
+    /** True if p's interrupted call is a console write the crash kernel completes. */
+    boolean completesConsoleWrite(State s, int pid) {
+        return s.proc(pid, Layout.INFL) != 0
+                && program.get(s.proc(pid, Layout.PC)).kind() == Instr.Kind.CONWRITE
+                && emitted(s, pid) > 0
+                && config.bug() != Bug.REEXECUTE_COMPLETED_CALL;
+    }
+
+    /** The one enabled crash-kernel action (resurrection is sequential). */
+    Action next(State s) {
+        int P = L.procs;
+        int r = s.rstep();
+        if (r < P) {
+            return new Action(Action.Kind.VALIDATE, r, 0, 0, "crash kernel: validate p" + r);
+        }
+        if (r == P) {
+            String what = config.bug() == Bug.RESURRECT_BEFORE_FLUSH
+                    ? "crash kernel: (seeded bug) skip flushing dirty cache"
+                    : "crash kernel: flush dirty cache to disk";
+            return new Action(Action.Kind.FLUSH_CACHE, -1, 0, 0, what);
+        }
+        if (r <= 2 * P) {
+            int p = r - P - 1;
+            if (s.proc(p, Layout.R_VERDICT) == Layout.VERDICT_VALID && completesConsoleWrite(s, p)
+                    && emitted(s, p) < config.consoleBytes()) {
+                return new Action(Action.Kind.FINISH_CONSOLE_WRITE, p, 0, 0,
+                        "crash kernel: finish console write of p" + p + " (byte " + emitted(s, p) + ")");
+            }
+            return new Action(Action.Kind.REBUILD, p, 0, 0, "crash kernel: rebuild p" + p);
+        }
+        return new Action(Action.Kind.COMMIT, -1, 0, 0, "crash kernel: commit (switch root pointer)");
+    }
+
+    State step(State s, Action a) {
+        State.Mut b = s.mut();
+        int p = a.pid();
+        switch (a.kind()) {
+            case VALIDATE: {
+                boolean corrupt = s.proc(p, Layout.CORRUPT) != 0 && config.bug() != Bug.SKIP_VALIDATION;
+                b.setProc(p, Layout.R_VERDICT, corrupt ? Layout.VERDICT_CORRUPT : Layout.VERDICT_VALID);
+                break;
+            }
+            case FLUSH_CACHE:
+                if (config.bug() != Bug.RESURRECT_BEFORE_FLUSH) {
+                    for (int i = 0; i < L.files * L.blocks; i++) {
+                        if (logical(s, L.cacheDirty + i) != 0) {
+                            b.set(L.disk + i, logical(s, L.cacheVal + i));
+                        }
+                    }
+                }
+                break;
+            case FINISH_CONSOLE_WRITE: {
+                Instr in = program.get(s.proc(p, Layout.PC));
+                b.emit(Syscalls.consoleByte(logical(s, L.page(p, in.page())), emitted(s, p)));
+                b.set(L.rstep, s.rstep());
+                return b.build();
+            }
+            case REBUILD:
+                rebuild(s, b, p);
+                break;
+            default:
+                return commit(s);
+        }
+        b.set(L.rstep, s.rstep() + 1);
+        return b.build();
+    }
+
+    private void rebuild(State s, State.Mut b, int p) {
+        if (s.proc(p, Layout.R_VERDICT) == Layout.VERDICT_CORRUPT) {
+            b.setProc(p, Layout.R_STATUS, Layout.LOST);
+            return;
+        }
+        int status = s.proc(p, Layout.STATUS);
+        b.setProc(p, Layout.R_STATUS, status);
+        b.setProc(p, Layout.R_PC, s.proc(p, Layout.PC));
+        b.setProc(p, Layout.R_A0, s.proc(p, Layout.A0));
+        b.setProc(p, Layout.R_T0, s.proc(p, Layout.T0));
+        b.setProc(p, Layout.R_OFF, logical(s, L.at(p, Layout.FD_OFF)));
+        if (completesConsoleWrite(s, p)) {
+            // completed with its result: pc past the ecall, a0 = bytes written
+            b.setProc(p, Layout.R_PC, s.proc(p, Layout.PC) + 1);
+            b.setProc(p, Layout.R_A0, config.consoleBytes());
+        }
+        // otherwise an interrupted call restarts: pc still at the ecall, entry state restored
+    }
+
+    /** The root switch: the rebuilt kernel becomes the running kernel in one step. */
+    private State commit(State s) {
+        State.Mut b = s.mut();
+        for (int p = 0; p < L.procs; p++) {
+            int rs = s.proc(p, Layout.R_STATUS);
+            b.setProc(p, Layout.STATUS, rs);
+            if (rs == Layout.RUNNABLE) {
+                b.setProc(p, Layout.PC, s.proc(p, Layout.R_PC));
+                b.setProc(p, Layout.A0, s.proc(p, Layout.R_A0));
+                b.setProc(p, Layout.T0, s.proc(p, Layout.R_T0));
+                b.setProc(p, Layout.FD_OFF, s.proc(p, Layout.R_OFF));
+                for (int g = 0; g < L.pages; g++) {
+                    b.set(L.page(p, g), logical(s, L.page(p, g)));
+                }
+            }
+            if (s.proc(p, Layout.INFL) != 0) {
+                Instr in = program.get(s.proc(p, Layout.PC));
+                if (in.kind() == Instr.Kind.CONWRITE) {
+                    int v = logical(s, L.page(p, in.page()));
+                    boolean completed = rs == Layout.RUNNABLE && s.proc(p, Layout.R_PC) == s.proc(p, Layout.PC) + 1;
+                    // ghost: what the process was told (completed), or what a lost process left
+                    int told = completed ? config.consoleBytes() : rs == Layout.LOST ? emitted(s, p) : 0;
+                    for (int k = 0; k < told; k++) {
+                        b.expect(Syscalls.consoleByte(v, k));
+                    }
+                }
+            }
+            Syscalls.clearInflight(b, L, p);
+            b.setProc(p, Layout.CORRUPT, 0);
+            for (int f = Layout.R_VERDICT; f <= Layout.R_OFF; f++) {
+                b.setProc(p, f, 0);
+            }
+        }
+        // the new kernel starts with a cold page cache read from disk
+        for (int i = 0; i < L.files * L.blocks; i++) {
+            b.set(L.cacheVal + i, s.get(L.disk + i));
+            b.set(L.cacheDirty + i, 0);
+        }
+        b.clearLog();
+        b.set(L.phase, Layout.RUNNING);
+        b.set(L.rstep, 0);
+        b.set(L.gOutcomeHi, 0);
+        b.set(L.gOutcomeLo, 0);
+        return b.build();
+    }
+
+    /** A crash of the crash kernel: its region is lost; it starts again at rstep 0. */
+    State restart(State s) {
+        State.Mut b = s.mut();
+        for (int p = 0; p < L.procs; p++) {
+            for (int f = Layout.R_VERDICT; f <= Layout.R_OFF; f++) {
+                b.setProc(p, f, 0);
+            }
+        }
+        b.set(L.rstep, 0);
+        b.set(L.crashes, s.crashes() + 1);
+        return b.build();
+    }
+
+    /** Runs resurrection to its commit without further crashes (used for the outcome ghost). */
+    State runToCommit(State s) {
+        State t = s;
+        while (t.phase() == Layout.RESURRECTING) {
+            t = step(t, next(t));
+        }
+        return t;
+    }
+}

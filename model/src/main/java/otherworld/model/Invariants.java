@@ -1,0 +1,279 @@
+package otherworld.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The named invariants of spec/crash-resurrection.md, section "Invariants". State invariants
+ * hold in every reachable state; step invariants hold on every transition (most of them only
+ * constrain the commit of a resurrection). The checker checks them in this order and reports
+ * the first that fails.
+ */
+public final class Invariants {
+    public static final String AT_MOST_ONE_CALL_IN_FLIGHT = "AtMostOneCallInFlight";
+    public static final String CONSOLE_OUTPUT_EXACTLY_ONCE = "ConsoleOutputExactlyOnce";
+    public static final String FSYNCED_DATA_ON_DISK = "FsyncedDataOnDisk";
+    public static final String FILE_CONTENTS_MATCH_COMMITTED_WRITES = "FileContentsMatchCommittedWrites";
+    public static final String CLEAN_CACHE_MATCHES_DISK = "CleanCacheMatchesDisk";
+    public static final String CRASH_KERNEL_CAN_PROCEED = "CrashKernelCanProceed";
+    public static final String DEAD_KERNEL_MEMORY_READ_ONLY = "DeadKernelMemoryReadOnly";
+    public static final String CORRUPT_PROCESS_NOT_RESURRECTED = "CorruptProcessNotResurrected";
+    public static final String RESURRECTED_PROCESS_EQUALS_PRE_CRASH_SELF = "ResurrectedProcessEqualsPreCrashSelf";
+    public static final String REPEATED_CRASH_SAME_OUTCOME = "RepeatedCrashSameOutcome";
+
+    private final Machine machine;
+    private final Layout L;
+    private final List<Invariant> all;
+
+    Invariants(Machine machine) {
+        this.machine = machine;
+        this.L = machine.layout();
+        List<Invariant> list = new ArrayList<>();
+        list.add(Invariant.ofState(AT_MOST_ONE_CALL_IN_FLIGHT,
+                "the kernel is non-preemptive: at most one process has a system call in flight",
+                s -> atMostOneInFlight(s)));
+        list.add(Invariant.ofState(CONSOLE_OUTPUT_EXACTLY_ONCE,
+                "console output = bytes of completed calls, then a prefix of the one in flight",
+                s -> consoleExactlyOnce(s)));
+        list.add(Invariant.ofState(FSYNCED_DATA_ON_DISK,
+                "a block acknowledged by fsync and not rewritten since is on disk",
+                s -> fsyncedOnDisk(s)));
+        list.add(Invariant.ofState(FILE_CONTENTS_MATCH_COMMITTED_WRITES,
+                "kernel running, no call in flight: every file reads back its committed writes",
+                s -> fileContentsMatch(s)));
+        list.add(Invariant.ofState(CLEAN_CACHE_MATCHES_DISK,
+                "kernel running: a clean cache block equals its disk block",
+                s -> cleanCacheMatchesDisk(s)));
+        list.add(Invariant.ofState(CRASH_KERNEL_CAN_PROCEED,
+                "during resurrection the crash kernel always has a step to take",
+                s -> s.phase() != Layout.RESURRECTING || !machine.actions(s).isEmpty()));
+        list.add(Invariant.ofStep(DEAD_KERNEL_MEMORY_READ_ONLY,
+                "the crash kernel writes only its region and devices, never the dead kernel's memory",
+                (b, a, t) -> deadMemoryReadOnly(b, a, t)));
+        list.add(Invariant.ofStep(CORRUPT_PROCESS_NOT_RESURRECTED,
+                "a process whose structures were corrupt is reported (lost), not resurrected",
+                (b, a, t) -> corruptNotResurrected(b, a, t)));
+        list.add(Invariant.ofStep(RESURRECTED_PROCESS_EQUALS_PRE_CRASH_SELF,
+                "after resurrection each valid process equals its pre-crash self, its in-flight call not made or completed",
+                (b, a, t) -> resurrectedEqualsPreCrash(b, a, t)));
+        list.add(Invariant.ofStep(REPEATED_CRASH_SAME_OUTCOME,
+                "resurrection reaches the same observable outcome however often the crash kernel crashed",
+                (b, a, t) -> sameOutcome(b, a, t)));
+        this.all = List.copyOf(list);
+    }
+
+    /** All invariants, in checking order. */
+    public List<Invariant> all() {
+        return all;
+    }
+
+    public Invariant byName(String name) {
+        for (Invariant i : all) {
+            if (i.name().equals(name)) {
+                return i;
+            }
+        }
+        return null;
+    }
+
+    /** The first state invariant violated by s, or null. */
+    public Invariant firstViolated(State s) {
+        for (Invariant i : all) {
+            if (!i.isStepInvariant() && !i.holds(s)) {
+                return i;
+            }
+        }
+        return null;
+    }
+
+    /** The first step invariant violated by the transition, or null. */
+    public Invariant firstViolated(State before, Action a, State after) {
+        for (Invariant i : all) {
+            if (i.isStepInvariant() && !i.holdsOn(before, a, after)) {
+                return i;
+            }
+        }
+        return null;
+    }
+
+    boolean atMostOneInFlight(State s) {
+        int n = 0;
+        for (int p = 0; p < L.procs; p++) {
+            if (s.proc(p, Layout.INFL) != 0) {
+                n++;
+            }
+        }
+        return n <= 1 && (n == 1 || s.get(L.logLen) == 0);
+    }
+
+    boolean consoleExactlyOnce(State s) {
+        int[] c = s.console;
+        int[] e = s.expected;
+        if (c.length < e.length) {
+            return false;
+        }
+        for (int i = 0; i < e.length; i++) {
+            if (c[i] != e[i]) {
+                return false;
+            }
+        }
+        int extra = c.length - e.length;
+        if (extra == 0) {
+            return true;
+        }
+        int p = s.inKernel();
+        if (p < 0) {
+            return false;
+        }
+        Instr in = machine.program().get(s.proc(p, Layout.PC));
+        if (in.kind() != Instr.Kind.CONWRITE || extra > machine.config().consoleBytes()) {
+            return false;
+        }
+        int v = s.get(L.ghostPage(p, in.page()));
+        for (int k = 0; k < extra; k++) {
+            if (c[e.length + k] != Syscalls.consoleByte(v, k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    boolean fsyncedOnDisk(State s) {
+        for (int i = 0; i < L.files * L.blocks; i++) {
+            int ack = s.get(L.gFsynced + i);
+            if (ack != Layout.NONE && s.get(L.disk + i) != ack) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    boolean fileContentsMatch(State s) {
+        if (s.phase() != Layout.RUNNING || s.inKernel() >= 0) {
+            return true;
+        }
+        for (int i = 0; i < L.files * L.blocks; i++) {
+            if (s.get(L.cacheVal + i) != s.get(L.gCommitted + i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    boolean cleanCacheMatchesDisk(State s) {
+        if (s.phase() != Layout.RUNNING) {
+            return true;
+        }
+        for (int i = 0; i < L.files * L.blocks; i++) {
+            if (s.get(L.cacheDirty + i) == 0 && s.get(L.cacheVal + i) != s.get(L.disk + i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isCrashKernelStep(State before, Action a) {
+        return before.phase() == Layout.RESURRECTING && a.kind() != Action.Kind.COMMIT
+                && a.kind() != Action.Kind.CRASH_DURING_RESURRECTION;
+    }
+
+    private static boolean isCommit(State before, Action a, State after) {
+        return before.phase() == Layout.RESURRECTING && after.phase() == Layout.RUNNING;
+    }
+
+    boolean deadMemoryReadOnly(State b, Action a, State t) {
+        if (!isCrashKernelStep(b, a)) {
+            return true;
+        }
+        for (int addr = 0; addr < L.size; addr++) {
+            int p = L.procOf(addr);
+            if (p >= 0) {
+                int f = addr - L.procBase(p);
+                if (f >= Layout.R_VERDICT && f <= Layout.R_OFF) {
+                    continue; // the crash region
+                }
+            } else if (addr == L.rstep || addr == L.counter
+                    || (addr >= L.disk && addr < L.disk + L.files * L.blocks)) {
+                continue; // crash-kernel progress and devices
+            }
+            if (b.get(addr) != t.get(addr)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    boolean corruptNotResurrected(State b, Action a, State t) {
+        if (!isCommit(b, a, t)) {
+            return true;
+        }
+        for (int p = 0; p < L.procs; p++) {
+            if (b.proc(p, Layout.CORRUPT) != 0 && t.proc(p, Layout.STATUS) != Layout.LOST) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The resurrection theorem at the commit: for each process that was runnable and valid, its
+     * view after resurrection equals its pre-crash self — with the in-flight call either not yet
+     * made (entry state, kept by the ghost at entry) or completed with its result.
+     */
+    boolean resurrectedEqualsPreCrash(State b, Action a, State t) {
+        if (!isCommit(b, a, t)) {
+            return true;
+        }
+        for (int p = 0; p < L.procs; p++) {
+            int status = b.proc(p, Layout.STATUS);
+            if (b.proc(p, Layout.CORRUPT) != 0) {
+                continue;
+            }
+            ProcessView after = Observation.view(t, p);
+            if (status != Layout.RUNNABLE) {
+                if (after.status() != status) {
+                    return false;
+                }
+                continue;
+            }
+            ProcessView notMade = preCrashSelf(b, p);
+            if (after.equals(notMade)) {
+                continue;
+            }
+            if (b.proc(p, Layout.INFL) == 0) {
+                return false;
+            }
+            Instr in = machine.program().get(b.proc(p, Layout.PC));
+            ProcessView done = switch (in.kind()) {
+                case WRITE -> notMade.completed(1, 1);
+                case FSYNC -> notMade.completed(0, 0);
+                case CONWRITE -> notMade.completed(machine.config().consoleBytes(), 0);
+                default -> null;
+            };
+            if (!after.equals(done)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A process as its user last saw it: live state, or the ghost entry state if in a call. */
+    ProcessView preCrashSelf(State s, int p) {
+        boolean inCall = s.proc(p, Layout.INFL) != 0;
+        int[] pages = new int[L.pages];
+        for (int g = 0; g < L.pages; g++) {
+            pages[g] = inCall ? s.get(L.ghostPage(p, g)) : s.page(p, g);
+        }
+        int off = inCall ? s.proc(p, Layout.G_OFF) : s.proc(p, Layout.FD_OFF);
+        return new ProcessView(Layout.RUNNABLE, s.proc(p, Layout.PC), s.proc(p, Layout.A0),
+                s.proc(p, Layout.T0), pages, new int[] {off});
+    }
+
+    boolean sameOutcome(State b, Action a, State t) {
+        if (!isCommit(b, a, t)) {
+            return true;
+        }
+        long expected = ((long) b.get(L.gOutcomeHi) << 32) | (b.get(L.gOutcomeLo) & 0xFFFFFFFFL);
+        return machine.outcomeHash(t) == expected;
+    }
+}

@@ -1,0 +1,178 @@
+package otherworld.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class MachineTest {
+    private Machine m = new Machine(Config.defaults());
+
+    /** Takes the enabled action whose label starts with the given text, checking every invariant. */
+    private State take(State s, String labelStart) {
+        for (Action a : m.actions(s)) {
+            if (a.label().startsWith(labelStart)) {
+                State t = m.step(s, a);
+                assertNull(m.invariants().firstViolated(s, a, t), "step invariant on " + a);
+                assertNull(m.invariants().firstViolated(t), "state invariant after " + a);
+                return t;
+            }
+        }
+        throw new AssertionError("no enabled action '" + labelStart + "' in\n" + s + "\nenabled: " + m.actions(s));
+    }
+
+    private State resurrect(State s) {
+        while (s.phase() == Layout.RESURRECTING) {
+            s = take(s, "crash kernel");
+        }
+        return s;
+    }
+
+    @Test
+    void initialStateSatisfiesEveryInvariant() {
+        State s = m.init();
+        assertNull(m.invariants().firstViolated(s));
+        assertEquals(Layout.RUNNABLE, s.proc(0, Layout.STATUS));
+        assertEquals(-1, s.inKernel());
+    }
+
+    @Test
+    void crashInsideWriteRestartsTheCallFromItsEntryState() {
+        State s = take(m.init(), "p0 user");
+        s = take(s, "p0 ecall write");
+        s = take(s, "p0 write: page 0 into cache");
+        s = take(s, "p0 write: advance offset");
+        assertEquals(1, s.proc(0, Layout.FD_OFF));
+        s = take(s, "CRASH");
+        assertEquals(Layout.RESURRECTING, s.phase());
+        s = resurrect(s);
+        assertEquals(Layout.RUNNING, s.phase());
+        assertEquals(1, s.proc(0, Layout.PC), "pc still at the ecall");
+        assertEquals(0, s.proc(0, Layout.FD_OFF), "offset undone");
+        assertEquals(0, s.cache(0, 0), "cache block undone");
+        assertEquals(-1, s.inKernel());
+    }
+
+    @Test
+    void partlyEmittedConsoleWriteIsCompletedExactlyOnce() {
+        State s = m.init();
+        String[] steps = {"p0 user", "p0 ecall write", "p0 write", "p0 write", "p0 write", "p0 ecall fsync",
+            "p0 fsync", "p0 fsync", "p0 ecall conwrite", "p0 conwrite: emit byte 0"};
+        for (String st : steps) {
+            s = take(s, st);
+        }
+        assertEquals(1, s.console().length);
+        s = take(s, "CRASH");
+        s = resurrect(s);
+        assertArrayEquals(new int[] {Syscalls.consoleByte(1, 0), Syscalls.consoleByte(1, 1)}, s.console());
+        assertEquals(4, s.proc(0, Layout.PC), "pc past the ecall");
+        assertEquals(2, s.proc(0, Layout.A0), "result: bytes written");
+        assertEquals(1, s.disk(0, 0), "fsynced data on disk");
+    }
+
+    @Test
+    void crashDuringResurrectionReachesTheSameResult() {
+        m = new Machine(Config.defaults().withCrashes(2));
+        State s = take(m.init(), "p0 user");
+        s = take(s, "p0 ecall write");
+        s = take(s, "p0 write: page 0");
+        s = take(s, "CRASH");
+        State once = resurrect(s);
+        State t = take(s, "crash kernel: validate p0");
+        t = take(t, "crash kernel: validate p1");
+        t = take(t, "crash kernel: flush");
+        t = take(t, "CRASH of the crash kernel");
+        assertEquals(0, t.rstep());
+        State twice = resurrect(t);
+        assertEquals(Observation.of(once), Observation.of(twice));
+        assertEquals(2, twice.crashes());
+    }
+
+    @Test
+    void corruptProcessIsReportedAndTheOtherResurrected() {
+        State s = take(m.init(), "p1 user");
+        s = take(s, "CRASH corrupting p0 trapframe");
+        s = resurrect(s);
+        assertEquals(Layout.LOST, s.proc(0, Layout.STATUS));
+        assertEquals(Layout.RUNNABLE, s.proc(1, Layout.STATUS));
+        assertEquals(1, s.page(1, 0));
+    }
+
+    @Test
+    void seededBugSkipValidationResurrectsTheCorruptProcess() {
+        Machine bad = new Machine(Config.defaults().withBug(Bug.SKIP_VALIDATION));
+        State s = bad.init();
+        Action crash = null;
+        for (Action a : bad.actions(s)) {
+            if (a.label().equals("CRASH corrupting p0 task")) {
+                crash = a;
+            }
+        }
+        assertNotNull(crash);
+        State t = bad.step(s, crash);
+        Invariant violated = null;
+        while (t.phase() == Layout.RESURRECTING && violated == null) {
+            Action a = bad.actions(t).get(0);
+            State u = bad.step(t, a);
+            violated = bad.invariants().firstViolated(t, a, u);
+            t = u;
+        }
+        assertNotNull(violated);
+        assertEquals(Invariants.CORRUPT_PROCESS_NOT_RESURRECTED, violated.name());
+    }
+
+    @Test
+    void labelsAreUniqueInEveryReachableStateOfASmallRun() {
+        Set<State> seen = new HashSet<>();
+        List<State> todo = new java.util.ArrayList<>(List.of(m.init()));
+        while (!todo.isEmpty()) {
+            State s = todo.remove(todo.size() - 1);
+            if (!seen.add(s)) {
+                continue;
+            }
+            Set<String> labels = new HashSet<>();
+            for (Action a : m.actions(s)) {
+                assertTrue(labels.add(a.label()), "duplicate label " + a.label());
+                todo.add(m.step(s, a));
+            }
+        }
+        assertEquals(8450, seen.size(), "distinct states of the default configuration");
+    }
+
+    @Test
+    void permutationIsARenamingAndAnInvolutionForTwoProcesses() {
+        State s = take(m.init(), "p0 user");
+        s = take(s, "p0 ecall write");
+        s = take(s, "p0 write: page 0");
+        State swapped = m.permute(s, new int[] {1, 0});
+        assertNotEquals(s, swapped);
+        assertEquals(1, swapped.inKernel());
+        assertEquals(s, m.permute(swapped, new int[] {1, 0}));
+        assertEquals(6, Machine.permutations(3).size());
+    }
+
+    @Test
+    void configRoundTripsAndRejectsBadBounds() {
+        Config c = Config.defaults().withProcs(3).withPages(2).withBug(Bug.REEXECUTE_COMPLETED_CALL);
+        assertEquals(c, Config.parse(c.toString()));
+        assertThrows(IllegalArgumentException.class, () -> Config.defaults().withProcs(0).validate());
+        assertThrows(IllegalArgumentException.class, () -> Config.defaults().withFiles(3).validate());
+        assertThrows(IllegalArgumentException.class, () -> Instr.parse("jump"));
+    }
+
+    @Test
+    void observationIsTheOutsideView() {
+        Observation o = Observation.of(m.init());
+        assertEquals(2, o.processes().size());
+        assertEquals(Observation.of(m.init()), o);
+        assertEquals(0, o.console().length);
+    }
+}

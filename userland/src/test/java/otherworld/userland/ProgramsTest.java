@@ -1,0 +1,123 @@
+package otherworld.userland;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import otherworld.userland.Programs.Program;
+
+/** Always runs: the program list, binaries and golden files on the classpath are consistent. */
+class ProgramsTest {
+    static final int EM_RISCV = 243;
+    static final int ET_EXEC = 2;
+    static final int PT_DYNAMIC = 2;
+    static final int PT_INTERP = 3;
+    static final int EF_RISCV_RVC = 0x1;
+    static final int EF_RISCV_FLOAT_ABI_DOUBLE = 0x4;
+
+    static Stream<String> names() {
+        return Programs.names().stream();
+    }
+
+    @Test
+    void listsTheSevenPrograms() {
+        assertEquals(List.of("hello", "checksum", "kvstore", "compute", "syscalls", "fpu", "errors"),
+                Programs.names());
+        Program kv = Programs.get("kvstore");
+        assertTrue(kv.hasStdin());
+        assertEquals("kvstore.in", kv.stdinName());
+        assertEquals(List.of(), Programs.get("checksum").args());
+        assertThrows(IllegalArgumentException.class, () -> Programs.get("no-such-program"));
+    }
+
+    @Test
+    void parsesArgumentsStdinAndComments() {
+        List<Program> ps = Programs.parse("# comment\n\n  a  -  1 two\nb in.txt\n");
+        assertEquals(2, ps.size());
+        assertEquals(List.of("1", "two"), ps.get(0).args());
+        assertEquals(List.of("a", "1", "two"), ps.get(0).argv());
+        assertNull(ps.get(0).stdinName());
+        assertEquals("in.txt", ps.get(1).stdinName());
+        assertEquals("a 1 two", ps.get(0).toString());
+        assertEquals(new Program("b", List.of(), "in.txt"), ps.get(1));
+        assertThrows(IllegalArgumentException.class, () -> Programs.parse("lonely\n"));
+        assertThrows(IllegalArgumentException.class, () -> Programs.parse("a -\na -\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("names")
+    void binaryIsAStaticRiscv64Executable(String name) {
+        byte[] elf = Programs.get(name).binary();
+        assertTrue(elf.length > 64, name + ": too short for an ELF header");
+        ByteBuffer b = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(0x7f, elf[0] & 0xff);
+        assertEquals('E', elf[1]);
+        assertEquals('L', elf[2]);
+        assertEquals('F', elf[3]);
+        assertEquals(2, elf[4], name + ": EI_CLASS must be ELFCLASS64");
+        assertEquals(1, elf[5], name + ": EI_DATA must be ELFDATA2LSB");
+        assertEquals(ET_EXEC, b.getShort(16) & 0xffff, name + ": e_type must be ET_EXEC");
+        assertEquals(EM_RISCV, b.getShort(18) & 0xffff, name + ": e_machine must be EM_RISCV");
+        int flags = b.getInt(48);
+        assertEquals(EF_RISCV_RVC | EF_RISCV_FLOAT_ABI_DOUBLE, flags, name + ": e_flags (rv64gc, lp64d)");
+        long phoff = b.getLong(32);
+        int phentsize = b.getShort(54) & 0xffff;
+        int phnum = b.getShort(56) & 0xffff;
+        assertTrue(phnum > 0 && phoff + (long) phnum * phentsize <= elf.length, name + ": program headers");
+        for (int i = 0; i < phnum; i++) {
+            int type = b.getInt((int) (phoff + (long) i * phentsize));
+            assertNotEquals(PT_INTERP, type, name + ": must be static (no PT_INTERP)");
+            assertNotEquals(PT_DYNAMIC, type, name + ": must be static (no PT_DYNAMIC)");
+        }
+        assertTrue(elf.length < 1_000_000, name + ": " + elf.length + " bytes; is it stripped?");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("names")
+    void hasGoldenOutputAndInput(String name) {
+        Program p = Programs.get(name);
+        assertTrue(p.expectedStdout().length > 0, name + ": empty golden output");
+        int status = p.expectedExitStatus();
+        assertTrue(status >= 0 && status <= 255, name + ": exit status " + status);
+        if (p.hasStdin()) {
+            assertTrue(p.stdin().length > 0, name + ": empty stdin script");
+        } else {
+            assertEquals(0, p.stdin().length);
+        }
+    }
+
+    @Test
+    void everySourceIsListedAndEveryProgramHasASource() throws IOException {
+        Path src = HostTools.moduleDir().resolve("src");
+        TreeSet<String> sources = new TreeSet<>();
+        try (Stream<Path> files = Files.list(src)) {
+            files.map(f -> f.getFileName().toString())
+                    .filter(f -> f.endsWith(".c"))
+                    .map(f -> f.substring(0, f.length() - 2))
+                    .forEach(f -> sources.add(f));
+        }
+        assertEquals(sources, new TreeSet<>(Programs.names()));
+    }
+
+    @Test
+    void kvstoreScriptEndsWithDumpAndQuit() {
+        String script = new String(Programs.get("kvstore").stdin(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(script.endsWith("dump\nquit\n"), "kvstore.in must end with dump and quit");
+        assertFalse(script.contains("\r"));
+        assertTrue(script.lines().count() > 300, "a few hundred commands");
+    }
+}
