@@ -26,7 +26,8 @@ public final class Scenario {
     public record Program(String name, byte[] elf, List<String> argv, byte[] stdin) { }
 
     /** What could be seen of the run from outside. */
-    public record Result(List<String> outputs, boolean allExited, boolean halted, byte[] disk, long instructions,
+    public record Result(List<String> outputs, List<Integer> exitStatus, boolean allExited, boolean halted, byte[] disk,
+                         long instructions,
                          long syscalls, List<ResurrectionReport> reports, List<String> faults, List<String> log) {
         /** Contents of a file on the final disk, or null if absent. */
         public byte[] file(String path) { return readFile(disk, path); }
@@ -104,7 +105,16 @@ public final class Scenario {
         List<String> outs = new ArrayList<>();
         for (Console con : consoles) outs.add(con.outputString());
         long syscalls = c.kernel() == null ? -1 : m.memory.read64(c.kernel().header + otherworld.kernel.layout.Layouts.KH_SYSCALLS);
-        return new Result(outs, done, c.halted(), disk.image(), m.clock(), syscalls, c.reports(), faults.firedAt(), lines);
+        List<Integer> exits = new ArrayList<>();
+        for (int i = 0; i < programs.size(); i++) exits.add(-1);
+        if (c.kernel() != null) {
+            for (Kernel.ProcessInfo p : c.kernel().processes()) {
+                if (p.state() == otherworld.kernel.layout.Layouts.TASK_ZOMBIE && p.tty() < exits.size()) {
+                    exits.set(p.tty(), p.exitStatus());
+                }
+            }
+        }
+        return new Result(outs, exits, done, c.halted(), disk.image(), m.clock(), syscalls, c.reports(), faults.firedAt(), lines);
     }
 
     /** Read a regular file from an ext2 image (host-side, through the same driver on scratch memory). */

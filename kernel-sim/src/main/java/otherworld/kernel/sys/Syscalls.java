@@ -115,7 +115,7 @@ public final class Syscalls {
             case FSTAT -> fstatat(t, (int) a0, 0, a1, AT_EMPTY_PATH);
             case IOCTL -> ioctl(t, a0, (int) a1, a2);
             case READLINKAT -> readlinkat(t, a1, a2, a3);
-            case GETRANDOM -> getrandom(t, a0, a1);
+            case GETRANDOM -> (a2 & ~7L) != 0 ? -EINVAL : getrandom(t, a0, a1);
             case PRLIMIT64 -> prlimit(t, a0, a1, a3);
             case SET_TID_ADDRESS -> {
                 t.mem.w64(t.pa + T_TID_ADDR, a0);
