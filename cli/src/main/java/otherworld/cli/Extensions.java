@@ -8,6 +8,7 @@ final class Extensions {
 
     static void register(CommandLine cl) {
         addIfPresent(cl, "check", "otherworld.checker.cli.CheckCommand");
+        addIfPresent(cl, "conform", "otherworld.checker.cli.ConformCommand");
     }
 
     private static void addIfPresent(CommandLine cl, String name, String className) {

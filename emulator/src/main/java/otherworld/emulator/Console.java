@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 public final class Console {
     private final String name;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final byte[] input;
+    private byte[] input;
     private int inputPos;
     private PrintStream echo;
 
@@ -42,6 +42,16 @@ public final class Console {
 
     /** Device register: total bytes ever received by the kernel. */
     public long bytesIn() { return inputPos; }
+
+    /**
+     * The person at the terminal types more: {@code more} is appended to the scripted input. Deterministic as long
+     * as the caller decides what is typed and when (conformance tests type one command at a time).
+     */
+    public void type(byte[] more) {
+        byte[] grown = java.util.Arrays.copyOf(input, input.length + more.length);
+        System.arraycopy(more, 0, grown, input.length, more.length);
+        input = grown;
+    }
 
     /** Receive one byte, or -1 when the script is exhausted (end of input). */
     public int take() {

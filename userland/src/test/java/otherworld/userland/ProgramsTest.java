@@ -34,8 +34,8 @@ class ProgramsTest {
     }
 
     @Test
-    void listsTheSevenPrograms() {
-        assertEquals(List.of("hello", "checksum", "kvstore", "compute", "syscalls", "fpu", "errors"),
+    void listsTheEightPrograms() {
+        assertEquals(List.of("hello", "checksum", "kvstore", "compute", "syscalls", "fpu", "errors", "puppet"),
                 Programs.names());
         Program kv = Programs.get("kvstore");
         assertTrue(kv.hasStdin());

@@ -67,6 +67,7 @@ public final class CrashKernel {
         final List<String> problems = new ArrayList<>();
         final int[] fds = new int[NOFILE];
         boolean completeWrite;
+        Console console;
         long alreadyOut;
         String inflight;
     }
@@ -157,12 +158,13 @@ public final class CrashKernel {
             boolean rolledBack = v.rolledBack() && v.rolledBackOwner() == img.slot;
             long mark = v.r64(t + T_INFLIGHT_MARK);
             if (rolledBack && nr == Sysno.WRITE && mark >= 0) {
-                int f = img.fds[(int) Math.max(0, Math.min(NOFILE - 1, v.r64(t + T_X + 8L * 10)))];
-                Console dev = f >= 0 ? machine.console(v.r32(ttys + (long) v.r32(filesPa + (long) f * FILE.size() + F_TTY)
-                        * TTY.size() + TTY_CONSOLE)) : null;
+                long fd = v.r64(t + T_X + 8L * 10);
+                int f = fd >= 0 && fd < NOFILE ? img.fds[(int) fd] : -1;
+                Console dev = consoleOf(v, filesPa, ttys, f);
                 long out = dev == null ? 0 : dev.bytesOut() - mark;
                 if (out > 0) {
                     img.completeWrite = true;
+                    img.console = dev;
                     img.alreadyOut = out;
                     img.inflight = "write in flight completed (" + out + " bytes had left the machine)";
                     continue;
@@ -195,9 +197,7 @@ public final class CrashKernel {
             long buf = v.r64(t + T_X + 8L * 11);
             long count = Math.min(v.r64(t + T_X + 8L * 12), otherworld.kernel.sys.Syscalls.MAX_IO);
             long mark = v.r64(t + T_INFLIGHT_MARK);
-            int f = img.fds[(int) v.r64(t + T_X + 8L * 10)];
-            Console dev = machine.console(v.r32(ttys + (long) v.r32(filesPa + (long) f * FILE.size() + F_TTY)
-                    * TTY.size() + TTY_CONSOLE));
+            Console dev = img.console;
             long done = dev.bytesOut() - mark; // counts bytes an earlier crash kernel may have sent too
             if (done < count) {
                 byte[] rest = new byte[(int) (count - done)];
@@ -296,6 +296,16 @@ public final class CrashKernel {
         // ---- 4. commit -----------------------------------------------------------------------------------
         ram.write64(ROOT_PA + ROOT_HEADER, r.header());
         return report;
+    }
+
+    /** The console behind open file f (validated: a tty file whose tty names a console), or null. */
+    private Console consoleOf(OverlayMem v, long filesPa, long ttys, int f) {
+        if (f < 0 || f >= MAX_FILES) return null;
+        long fe = filesPa + (long) f * FILE.size();
+        int tty = v.r32(fe + F_TTY);
+        if (v.r32(fe + F_TYPE) != FT_TTY || tty < 0 || tty >= MAX_TTYS) return null;
+        int con = v.r32(ttys + (long) tty * TTY.size() + TTY_CONSOLE);
+        return con >= 0 && con < machine.consoleCount() ? machine.console(con) : null;
     }
 
     static long rootOf(long satp) { return Sv39.satpRootPa(satp); }

@@ -110,7 +110,9 @@ public final class ElfCheck {
       @   assignable \nothing;
       @*/
     public static long u32(byte[] b, int off) {
-        return u8(b, off) + 256 * u8(b, off + 1) + 65536 * u8(b, off + 2) + 16777216L * u8(b, off + 3);
+        long lo = u16(b, off);
+        long hi = u16(b, off + 2);
+        return lo + 65536 * hi;
     }
 
     /**

@@ -1,0 +1,413 @@
+package otherworld.checker.conform;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import otherworld.emulator.BlockDevice;
+import otherworld.emulator.Console;
+import otherworld.emulator.Hart;
+import otherworld.emulator.Machine;
+import otherworld.emulator.MemoryDisk;
+import otherworld.emulator.TrapCause;
+import otherworld.kernel.Computer;
+import otherworld.kernel.Disks;
+import otherworld.kernel.KernelConfig;
+import otherworld.kernel.KernelHooks;
+import otherworld.kernel.KernelPanic;
+import otherworld.kernel.Scenario;
+import otherworld.kernel.proc.Exec;
+import otherworld.userland.Programs;
+
+/**
+ * The kernel side of conformance: a machine running the real kernel with one {@code puppet} guest per model process,
+ * each on its own console. The test types a command line into a puppet's console and runs the machine until the
+ * puppet has answered. Everything this class reports is observed from outside the kernel (DESIGN.md rule 6): console
+ * bytes, the hart's registers when the kernel hands it a process or when it traps ({@link KernelHooks#dispatch},
+ * {@link KernelHooks#trapped}), user memory read through the page tables of the satp the hart was given, and the disk
+ * device read host-side. The kernel's Java objects are never asked anything.
+ *
+ * <p>Input is typed one command at a time ({@link Console#type}); a puppet with nothing typed asks again (read
+ * returns 0), so idle puppets make empty reads, which change nothing. The crash is injected by the probe: it throws a
+ * {@link KernelPanic} at a named crash point of the next system call a given puppet makes with a given number and
+ * first argument.
+ */
+public final class Puppets {
+    /** Instructions per scheduling quantum: small, so that a typed command is answered within a few slices. */
+    public static final long QUANTUM = 3_000;
+    /** A puppet that has not answered after this many instructions is reported as hung. */
+    public static final long STEP_LIMIT = 200_000_000L;
+    static final long CHUNK = 4_000;
+    static final int RAM = 64 << 20;
+
+    /** One ecall as the hart showed it at the trap, and its result at the next dispatch. */
+    public static final class Call {
+        public final long nr;
+        public final long a0;
+        public final long a1;
+        public final long a2;
+        public final long pc;
+        public final long t0;
+        /** Result in a0 at the next dispatch past the ecall; valid when {@link #completed}. */
+        public long result;
+        public boolean completed;
+
+        Call(Hart h) {
+            nr = h.x[17];
+            a0 = h.x[10];
+            a1 = h.x[11];
+            a2 = h.x[12];
+            pc = h.pc;
+            t0 = h.x[5];
+        }
+
+        @Override
+        public String toString() {
+            return "ecall " + nr + "(" + a0 + ", 0x" + Long.toHexString(a1) + ", " + a2 + ")"
+                    + (completed ? " = " + result : "");
+        }
+    }
+
+    /** The registers of a process at its first dispatch after a crash (observed, for the resurrection check). */
+    public static final class AfterCrash {
+        public long pcDelta;
+        public long a0;
+        public long satp;
+        public long[] pageWords;
+        public byte[] disk;
+        public Call interrupted;
+    }
+
+    /** What to crash: the next call (nr, first argument) of pid, at the named point. */
+    static final class Armed {
+        final int pid;
+        final long nr;
+        final long a0;
+        final String point;
+        final String resurrectPoint;
+
+        Armed(int pid, long nr, long a0, String point, String resurrectPoint) {
+            this.pid = pid;
+            this.nr = nr;
+            this.a0 = a0;
+            this.point = point;
+            this.resurrectPoint = resurrectPoint;
+        }
+    }
+
+    /** The probe: records calls and dispatches per pid, and injects the armed crash. */
+    final class Probe implements KernelHooks {
+        final Map<Integer, Call> pending = new HashMap<>();
+        final Map<Integer, List<Call>> calls = new HashMap<>();
+        final Map<Integer, Long> satp = new HashMap<>();
+        final Map<Integer, Integer> dispatches = new HashMap<>();
+        final Map<String, Long> pointsReached = new HashMap<>();
+        int currentPid = -1;
+        Armed armed;
+        boolean fired;
+        boolean resurrectFired;
+        String firedAt;
+        int crashedPid = -1;
+        Call crashedCall;
+        AfterCrash after;
+
+        @Override
+        public void dispatch(Hart hart, int pid) {
+            satp.put(pid, hart.satp);
+            dispatches.merge(pid, 1, (a, b) -> a + b);
+            Call c = pending.remove(pid);
+            if (c != null && hart.pc == c.pc + 4) {
+                c.completed = true;
+                c.result = hart.x[10];
+            }
+            if (fired && after == null && pid == crashedPid) {
+                AfterCrash a = new AfterCrash();
+                a.interrupted = crashedCall;
+                a.pcDelta = crashedCall == null ? 0 : hart.pc - crashedCall.pc;
+                a.a0 = hart.x[10];
+                a.satp = hart.satp;
+                a.pageWords = pageWords(hart.satp);
+                a.disk = diskImage();
+                after = a;
+            }
+        }
+
+        @Override
+        public void trapped(Hart hart, int pid, TrapCause cause) {
+            currentPid = pid;
+            if (cause == TrapCause.ECALL_FROM_U) {
+                Call c = new Call(hart);
+                pending.put(pid, c);
+                calls.computeIfAbsent(pid, k -> new ArrayList<>()).add(c);
+            }
+        }
+
+        @Override
+        public void point(String name) {
+            pointsReached.merge(name, 1L, (a, b) -> a + b);
+            Armed a = armed;
+            if (a == null) {
+                return;
+            }
+            if (!fired && name.equals(a.point) && currentPid == a.pid) {
+                Call c = pending.get(a.pid);
+                if (c != null && c.nr == a.nr && c.a0 == a.a0) {
+                    fired = true;
+                    firedAt = name;
+                    crashedPid = a.pid;
+                    crashedCall = c;
+                    throw new KernelPanic("conformance: crash at " + name);
+                }
+            }
+            if (fired && !resurrectFired && a.resurrectPoint != null && name.equals(a.resurrectPoint)) {
+                resurrectFired = true;
+                throw new KernelPanic("conformance: crash kernel crashes at " + name);
+            }
+        }
+    }
+
+    private final Machine machine;
+    private final Computer computer;
+    private final List<Console> consoles = new ArrayList<>();
+    private final int[] pids;
+    private final long[] pagesVa;
+    private final int pages;
+    private final Probe probe = new Probe();
+    private final boolean[] exited;
+    private long crashes;
+
+    /** Boots a machine with {@code procs} puppets; each opens its file {@code files[p]} (fd 3) before returning. */
+    public Puppets(int procs, int pages, String[] files) {
+        this.pages = pages;
+        for (int i = 0; i < procs; i++) {
+            consoles.add(new Console("tty" + i));
+        }
+        machine = new Machine(RAM, consoles, Disks.blankExt2());
+        KernelConfig cfg = KernelConfig.defaults().withQuantum(QUANTUM).withFlushInterval(0);
+        computer = new Computer(machine, cfg).probe(probe).boot();
+        byte[] elf = Programs.get("puppet").binary();
+        pids = new int[procs];
+        pagesVa = new long[procs];
+        exited = new boolean[procs];
+        for (int i = 0; i < procs; i++) {
+            try {
+                pids[i] = computer.spawn("/bin/puppet", elf, List.of("puppet"), i);
+            } catch (Exec.ExecException e) {
+                throw new IllegalStateException("cannot start puppet " + i + ": " + e.getMessage(), e);
+            }
+        }
+        for (int i = 0; i < procs; i++) {
+            String ready = awaitLine(i, 0);
+            if (!ready.startsWith("ready 0x")) {
+                throw new IllegalStateException("puppet " + i + " said '" + ready + "'");
+            }
+            pagesVa[i] = Long.parseUnsignedLong(ready.substring(8).trim(), 16);
+        }
+        for (int i = 0; i < procs; i++) {
+            String r = command(i, "open " + files[i] + " 66");
+            if (!r.equals("open = 3")) {
+                throw new IllegalStateException("puppet " + i + " could not open " + files[i] + ": " + r);
+            }
+        }
+    }
+
+    public int procs() { return pids.length; }
+    public int pid(int p) { return pids[p]; }
+    public long pageVa(int p, int g) { return pagesVa[p] + 4096L * g; }
+    public boolean exited(int p) { return exited[p]; }
+    public boolean halted() { return computer.halted(); }
+    public long instructions() { return machine.clock(); }
+    public long crashes() { return crashes; }
+    public Map<String, Long> pointsReached() { return probe.pointsReached; }
+    public List<String> kernelLog() { return log; }
+
+    private final List<String> log = new ArrayList<>();
+
+    /** Console bytes of puppet p so far. */
+    public byte[] output(int p) { return consoles.get(p).output(); }
+
+    /**
+     * Types one line into puppet p's console and runs the machine until the puppet has printed one more line; returns
+     * everything printed since (without the final newline).
+     */
+    public String command(int p, String line) {
+        int from = (int) consoles.get(p).bytesOut();
+        consoles.get(p).type((line + "\n").getBytes(StandardCharsets.ISO_8859_1));
+        return awaitLine(p, from);
+    }
+
+    /** Arms a crash for the next call (nr, first argument a0) of puppet p at point; optionally also the crash kernel. */
+    public void arm(int p, long nr, long a0, String point, String resurrectPoint) {
+        probe.armed = new Armed(pids[p], nr, a0, point, resurrectPoint);
+        probe.fired = false;
+        probe.resurrectFired = false;
+        probe.after = null;
+        probe.crashedCall = null;
+        probe.crashedPid = -1;
+    }
+
+    /** True if the armed crash fired; the observation at the crashed puppet's first dispatch after it (or null). */
+    public boolean fired() { return probe.fired; }
+    public boolean resurrectFired() { return probe.resurrectFired; }
+    public AfterCrash afterCrash() { return probe.after; }
+
+    public void disarm() {
+        if (probe.fired) {
+            crashes++;
+        }
+        if (probe.resurrectFired) {
+            crashes++;
+        }
+        probe.armed = null;
+    }
+
+    /** Types "exit 0" into puppet p and runs until it has gone (no dispatch in two rounds of the others). */
+    public void exit(int p) {
+        consoles.get(p).type("exit 0\n".getBytes(StandardCharsets.ISO_8859_1));
+        int pid = pids[p];
+        long stop = machine.clock() + STEP_LIMIT;
+        while (machine.clock() < stop && !computer.halted()) {
+            Call c = lastCall(p);
+            if (c != null && (c.nr == 94 || c.nr == 93) && probe.pending.get(pid) == c) {
+                // the exit ecall trapped; gone once every other live puppet has been dispatched twice since
+                Map<Integer, Integer> base = new HashMap<>(probe.dispatches);
+                int baseSelf = probe.dispatches.getOrDefault(pid, 0);
+                boolean all = false;
+                while (machine.clock() < stop && !computer.halted()) {
+                    all = computer.run(CHUNK);
+                    if (probe.dispatches.getOrDefault(pid, 0) != baseSelf) {
+                        break; // dispatched again: the exit was undone by a crash and will be made again
+                    }
+                    boolean rounds = true;
+                    for (int q = 0; q < pids.length; q++) {
+                        if (q != p && !exited[q]
+                                && probe.dispatches.getOrDefault(pids[q], 0) - base.getOrDefault(pids[q], 0) < 2) {
+                            rounds = false;
+                        }
+                    }
+                    if (all || rounds) {
+                        exited[p] = true;
+                        return;
+                    }
+                }
+                continue;
+            }
+            computer.run(CHUNK);
+        }
+        throw new IllegalStateException(computer.halted() ? "machine halted" : "puppet " + p + " did not exit");
+    }
+
+    private String awaitLine(int p, int from) {
+        long stop = machine.clock() + STEP_LIMIT;
+        Console con = consoles.get(p);
+        while (true) {
+            byte[] out = con.output();
+            for (int i = from; i < out.length; i++) {
+                if (out[i] == '\n') {
+                    return new String(out, from, i - from, StandardCharsets.ISO_8859_1);
+                }
+            }
+            if (computer.halted()) {
+                throw new IllegalStateException("machine halted: no crash kernel succeeded");
+            }
+            if (machine.clock() >= stop) {
+                throw new IllegalStateException("puppet " + p + " did not answer within " + STEP_LIMIT + " instructions");
+            }
+            computer.run(CHUNK);
+        }
+    }
+
+    /** The calls puppet p made, as the hart showed them. */
+    public List<Call> calls(int p) {
+        List<Call> c = probe.calls.get(pids[p]);
+        return c == null ? List.of() : c;
+    }
+
+    Call lastCall(int p) {
+        List<Call> c = calls(p);
+        return c.isEmpty() ? null : c.get(c.size() - 1);
+    }
+
+    /** The first completed call of puppet p, from index {@code from} of {@link #calls}, with number nr and first argument a0. */
+    public Call firstCompleted(int p, int from, long nr, long a0) {
+        List<Call> c = calls(p);
+        for (int i = from; i < c.size(); i++) {
+            Call k = c.get(i);
+            if (k.completed && k.nr == nr && k.a0 == a0) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /** Word 0 of each page of puppet p, read through the page tables of the satp it was last dispatched with. */
+    public long[] pageWords(int p) {
+        Long s = probe.satp.get(pids[p]);
+        if (s == null) {
+            throw new IllegalStateException("puppet " + p + " never dispatched");
+        }
+        long[] w = new long[pages];
+        for (int g = 0; g < pages; g++) {
+            w[g] = readUser(s, pageVa(p, g));
+        }
+        return w;
+    }
+
+    long[] pageWords(long satp) {
+        int p = -1;
+        for (int i = 0; i < pids.length; i++) {
+            if (pids[i] == probe.crashedPid) {
+                p = i;
+            }
+        }
+        long[] w = new long[pages];
+        for (int g = 0; g < pages && p >= 0; g++) {
+            w[g] = readUser(satp, pageVa(p, g));
+        }
+        return w;
+    }
+
+    /** A 64-bit word at a user virtual address, walking Sv39 in RAM as the hart would; Long.MIN_VALUE if unmapped. */
+    long readUser(long satp, long va) {
+        long table = (satp & ((1L << 44) - 1)) << 12;
+        for (int level = 2; level >= 0; level--) {
+            int idx = (int) ((va >>> (12 + 9 * level)) & 511);
+            long pte = machine.memory.read64(table + 8L * idx);
+            if ((pte & 1) == 0) {
+                return Long.MIN_VALUE;
+            }
+            long pa = (pte >>> 10) << 12;
+            if ((pte & 0xE) != 0) {
+                long pageMask = (1L << (12 + 9 * level)) - 1;
+                return machine.memory.read64((pa & ~pageMask) | (va & pageMask));
+            }
+            table = pa;
+        }
+        return Long.MIN_VALUE;
+    }
+
+    /** A copy of the disk device as it stands (reading it does not touch the machine). */
+    public byte[] diskImage() {
+        BlockDevice d = machine.disk;
+        if (d instanceof MemoryDisk) {
+            return ((MemoryDisk) d).image();
+        }
+        byte[] b = new byte[(int) d.sizeBytes()];
+        d.read(0, b, 0, b.length);
+        return b;
+    }
+
+    /** A file read host-side from a disk image (null if absent). */
+    public static byte[] file(byte[] image, String path) {
+        return Scenario.readFile(image, path);
+    }
+
+    /** Ends the run: the dirty page cache goes to disk, as at the end of every scenario. */
+    public void sync() {
+        if (computer.kernel() != null) {
+            computer.kernel().sync();
+        }
+    }
+}
