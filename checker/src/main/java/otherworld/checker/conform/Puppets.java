@@ -369,23 +369,10 @@ public final class Puppets {
         return w;
     }
 
-    /** A 64-bit word at a user virtual address, walking Sv39 in RAM as the hart would; Long.MIN_VALUE if unmapped. */
+    /** A 64-bit word at a user virtual address, through the machine's debug port; Long.MIN_VALUE if unmapped. */
     long readUser(long satp, long va) {
-        long table = (satp & ((1L << 44) - 1)) << 12;
-        for (int level = 2; level >= 0; level--) {
-            int idx = (int) ((va >>> (12 + 9 * level)) & 511);
-            long pte = machine.memory.read64(table + 8L * idx);
-            if ((pte & 1) == 0) {
-                return Long.MIN_VALUE;
-            }
-            long pa = (pte >>> 10) << 12;
-            if ((pte & 0xE) != 0) {
-                long pageMask = (1L << (12 + 9 * level)) - 1;
-                return machine.memory.read64((pa & ~pageMask) | (va & pageMask));
-            }
-            table = pa;
-        }
-        return Long.MIN_VALUE;
+        Long w = new otherworld.emulator.DebugPort(machine.memory).read64(satp, va);
+        return w == null ? Long.MIN_VALUE : w;
     }
 
     /** A copy of the disk device as it stands (reading it does not touch the machine). */
