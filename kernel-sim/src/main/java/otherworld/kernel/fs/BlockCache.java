@@ -133,8 +133,8 @@ public final class BlockCache {
 
     private void touch(int i) {
         long now = mem.r64(base + H_CLOCK) + 1;
-        mem.w64(base + H_CLOCK, now);
-        mem.w64(slot(i) + S_LAST_USE, now);
+        mem.hint64(base + H_CLOCK, now);        // LRU stamps only choose a victim: no undo needed
+        mem.hint64(slot(i) + S_LAST_USE, now);
     }
 
     /** An invalid slot, else the LRU clean slot, else the LRU dirty slot after writing it back. */

@@ -26,6 +26,12 @@ public interface KMem {
     void read(long pa, byte[] dst, int off, int len);
     void write(long pa, byte[] src, int off, int len);
 
+    /**
+     * A write that no rollback needs to undo: a replacement hint or a statistic, whose value never decides what a
+     * process sees. Not logged: a crash kernel may see the new value beside older state.
+     */
+    default void hint64(long pa, long v) { w64(pa, v); }
+
     /** Set len bytes at pa to zero. */
     void zero(long pa, int len);
 

@@ -82,6 +82,7 @@ public final class UndoLog extends DirectMem {
         save(pa, 8);
         ram.write64(pa, v);
     }
+    @Override public void hint64(long pa, long v) { ram.write64(pa, v); }
     @Override public void write(long pa, byte[] src, int off, int len) { save(pa, len); ram.write(pa, src, off, len); }
     @Override public void zero(long pa, int len) { save(pa, len); ram.fill(pa, len, (byte) 0); }
 
