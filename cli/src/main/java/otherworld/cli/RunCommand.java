@@ -34,6 +34,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--crash-step", paramLabel = "K", defaultValue = "1", description = "at the K-th crash point of that call (default ${DEFAULT-VALUE})")
     int crashStep;
 
+    @Option(names = "--disk", paramLabel = "IMAGE", description = "boot from this ext2 image (4 KiB blocks, e.g. mke2fs -t ext2 -b 4096); it is updated when the run ends")
+    Path disk;
+
     @Option(names = "--off", description = "run without Otherworld (no crash region, no undo log)")
     boolean off;
 
@@ -74,6 +77,18 @@ final class RunCommand implements Callable<Integer> {
         argv.addAll(args);
         Scenario s = new Scenario().add(new Scenario.Program(name, elf, argv, input))
                 .config(KernelConfig.defaults().withOtherworld(!off)).maxInstructions(maxInstructions);
+        if (disk != null) {
+            if (!Files.isRegularFile(disk)) {
+                System.err.println("ow run: --disk " + disk + ": no such file");
+                return 2;
+            }
+            byte[] image = Files.readAllBytes(disk);
+            if (image.length % 512 != 0) {
+                System.err.println("ow run: --disk " + disk + ": size " + image.length + " is not a multiple of 512");
+                return 2;
+            }
+            s.disk(image);
+        }
         if (crashAt > 0) s.faults(FaultPlan.atSyscall(crashAt, crashStep));
         if (!quiet) s.log(l -> System.err.println("[kernel] " + l));
         Scenario.Result r;
@@ -83,6 +98,7 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("ow run: " + e.getMessage());
             return 2;
         }
+        if (disk != null) Files.write(disk, r.disk());
         System.out.print(r.outputs().get(0));
         System.out.flush();
         if (!quiet) System.err.printf("[kernel] %d instructions, %d system calls%n", r.instructions(), r.syscalls());

@@ -40,6 +40,7 @@ public final class Scenario {
     private Consumer<String> log = s -> { };
     private int ramBytes = 64 << 20;
     private long maxInstructions = 20_000_000_000L;
+    private byte[] diskImage;
 
     public Scenario add(Program p) {
         programs.add(p);
@@ -77,6 +78,12 @@ public final class Scenario {
         return this;
     }
 
+    /** Start from this ext2 image instead of a blank one (the image given is not changed). */
+    public Scenario disk(byte[] image) {
+        this.diskImage = image;
+        return this;
+    }
+
     public Scenario ram(int bytes) {
         this.ramBytes = bytes;
         return this;
@@ -85,13 +92,18 @@ public final class Scenario {
     public Result run() {
         List<Console> consoles = new ArrayList<>();
         for (int i = 0; i < programs.size(); i++) consoles.add(new Console("tty" + i, programs.get(i).stdin()));
-        MemoryDisk disk = Disks.blankExt2();
+        MemoryDisk disk = diskImage == null ? Disks.blankExt2() : new MemoryDisk(diskImage);
         Machine m = new Machine(ramBytes, consoles, disk);
         List<String> lines = new ArrayList<>();
         Computer c = new Computer(m, config).faults(faults).probe(probe.apply(m)).log(l -> {
             lines.add(l);
             log.accept(l);
-        }).boot();
+        });
+        try {
+            c.boot();
+        } catch (otherworld.kernel.fs.Ext2Exception | IllegalStateException e) {
+            throw new IllegalArgumentException("cannot boot from this disk: " + e.getMessage(), e);
+        }
         for (int i = 0; i < programs.size(); i++) {
             Program p = programs.get(i);
             try {

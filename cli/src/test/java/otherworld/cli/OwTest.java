@@ -1,0 +1,89 @@
+package otherworld.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ow command as a user meets it: the demo's verdict, and clear errors for bad input. */
+class OwTest {
+    record Run(int code, String out, String err) { }
+
+    static Run ow(String... args) {
+        PrintStream out = System.out, err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = Ow.commandLine().execute(args);
+            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void demoSurvivesItsCrashesAndSaysSo() {
+        Run r = ow("demo", "--records", "600", "--crashes", "3");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("RESULT: every program survived 3 kernel crashes"), r.out());
+        assertTrue(r.out().contains("panics injected: 3 of 3"), r.out());
+        assertTrue(r.out().contains("resurrected pid"), r.out());
+        assertFalse(r.out().contains("DIFFERS"), r.out());
+    }
+
+    @Test
+    void runPrintsTheProgramsOutputAndSurvivesACrash() {
+        Run r = ow("run", "checksum", "40", "--crash-at", "30", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("verification: OK"), r.out());
+    }
+
+    @Test
+    void badArgumentsAndBadInputGiveClearErrors(@TempDir Path dir) throws Exception {
+        assertEquals(2, ow("demo", "--crashes", "0").code());
+        assertEquals(2, ow("run").code());
+        Run missing = ow("run", "no-such-program");
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("no such file"), missing.err());
+
+        Path notElf = dir.resolve("text.elf");
+        Files.writeString(notElf, "#!/bin/sh\necho hi\n");
+        Run bad = ow("run", notElf.toString(), "--quiet");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("not a valid executable"), bad.err());
+
+        Path disk = dir.resolve("garbage.img");
+        Files.write(disk, new byte[1 << 20]);
+        Run badDisk = ow("run", "hello", "--disk", disk.toString(), "--quiet");
+        assertEquals(2, badDisk.code());
+        assertTrue(badDisk.err().contains("cannot boot from this disk"), badDisk.err());
+        assertArrayEquals(new byte[1 << 20], Files.readAllBytes(disk), "a disk that cannot be used is left as it was");
+    }
+
+    @Test
+    void runWithADiskImageKeepsWhatTheProgramWrote(@TempDir Path dir) throws Exception {
+        Path disk = dir.resolve("disk.img");
+        Files.write(disk, otherworld.kernel.Disks.blankExt2Image());
+        assertEquals(0, ow("run", "checksum", "20", "--disk", disk.toString(), "--quiet").code());
+        byte[] records = otherworld.kernel.Scenario.readFile(Files.readAllBytes(disk), "records.dat");
+        assertNotNull(records);
+        assertEquals(20 * 64, records.length);
+    }
+
+    @Test
+    void layoutListsEveryStructure() {
+        Run r = ow("layout");
+        assertEquals(0, r.code());
+        for (String s : new String[] {"root", "kernel_header", "task", "file", "tty", "undo_log", "BlockCache"}) {
+            assertTrue(r.out().contains(s + " (magic"), s + " missing from\n" + r.out());
+        }
+    }
+}
