@@ -65,7 +65,7 @@ public final class Syscalls {
         k.hooks.syscallStarted(nr);
         // The in-flight record and device input are written outside the undo scope: they describe the call.
         long mark = -1;
-        int f = fileOf(t, a0);
+        int f = nr == READ || nr == WRITE ? fileOf(t, a0) : -1;
         if (f >= 0 && files.type(f) == FT_TTY) {
             Console dev = console(files.tty(f));
             if (nr == WRITE) mark = dev.bytesOut();
@@ -75,7 +75,8 @@ public final class Syscalls {
         k.direct.w64(t.pa + T_INFLIGHT_MARK, mark);
         // A call must never have to evict a block it dirtied (that disk write could not be undone): keep enough
         // clean slots for the largest call before it begins.
-        if (k.cache.cleanSlots() < CLEAN_SLOTS_PER_CALL) k.cache.writeBack();
+        boolean dirties = nr == WRITE || nr == OPENAT || nr == UNLINKAT;
+        if (dirties && k.cache.cleanSlots() < CLEAN_SLOTS_PER_CALL) k.cache.writeBack();
         k.hooks.point("syscall.entry");
         k.mem.begin(t.index);
         long ret = dispatch(t, nr, a0, a1, a2, a3);
