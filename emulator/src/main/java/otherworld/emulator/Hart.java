@@ -20,7 +20,8 @@ import java.nio.ByteOrder;
  *       {@code pc} is the address of the trapping instruction (for ECALL too: the kernel adds 4), and
  *       {@link #trapValue} holds the faulting virtual address (page faults) or the instruction bits (illegal).
  *       TIMER means the budget ran out; pc is then the next instruction to execute.</li>
- *   <li>{@link #flushTlb()} is sfence.vma: call it after changing any page table or satp.</li>
+ *   <li>{@link #flushTlb()} is sfence.vma: call it after changing any page table. A satp different from the
+ *       last run's flushes the TLB by itself (there are no ASIDs).</li>
  *   <li>{@link #instret} counts retired instructions (the machine's clock).</li>
  * </ul>
  *

@@ -47,7 +47,6 @@ public final class Kernel {
     private final long tasksPa;
     private final long ttysPa;
     private final Syscalls syscalls;
-    private long loadedSatp = -1;
 
     private Kernel(Machine machine, KernelConfig config, KernelHooks hooks) {
         this.machine = machine;
@@ -150,8 +149,6 @@ public final class Kernel {
 
     // ---- accessors -----------------------------------------------------------------------------------------
 
-    public long generation() { return ram.read64(header + KH_GENERATION); }
-
     public Task task(int i) { return new Task(mem, tasksPa, i); }
 
     public long ttyRecord(int i) { return Tty.record(ttysPa, i); }
@@ -222,11 +219,6 @@ public final class Kernel {
         return pid;
     }
 
-    public boolean anyRunnable() {
-        for (int i = 0; i < MAX_TASKS; i++) if (task(i).state() == TASK_RUNNABLE) return true;
-        return false;
-    }
-
     // ---- the run loop -----------------------------------------------------------------------------------
 
     public enum Outcome { ALL_EXITED, BUDGET_USED }
@@ -245,11 +237,7 @@ public final class Kernel {
                 sliceEnd = machine.clock() + config.quantum();
             }
             Task t = task(current);
-            Task.loadRegisters(direct, t.pa, hart);
-            if (hart.satp != loadedSatp) {
-                hart.flushTlb();
-                loadedSatp = hart.satp;
-            }
+            Task.loadRegisters(direct, t.pa, hart); // a new satp makes the hart flush its TLB
             int pid = t.pid();
             hooks.dispatch(hart, pid);
             TrapCause cause = hart.run(Math.max(1, Math.min(sliceEnd, stop) - machine.clock()));
@@ -291,14 +279,6 @@ public final class Kernel {
 
     /** Write every dirty cached block to disk. */
     public void sync() { cache.writeBack(); }
-
-    /** Free a zombie's slot. */
-    public void reap(int pid) {
-        for (int i = 0; i < MAX_TASKS; i++) {
-            Task t = task(i);
-            if (t.state() == TASK_ZOMBIE && t.pid() == pid) t.setState(TASK_FREE);
-        }
-    }
 
     /** Address space of a task, as a page-table view (for exit and the crash kernel). */
     public PageTable pageTable(Task t) { return new PageTable(mem, frames, t.rootPa()); }

@@ -63,8 +63,6 @@ public final class FaultPlan {
     /** Where each fault fired, e.g. "system call 123 (write) at write.tty-partial". */
     public List<String> firedAt() { return firedAt; }
 
-    public long syscallsSeen() { return syscalls; }
-
     /** How often each point was reached (a crash-free run tells where crashes can be placed). */
     public long hits(String point) { return hits.getOrDefault(point, 0L); }
 

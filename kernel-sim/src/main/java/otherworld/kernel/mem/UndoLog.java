@@ -88,9 +88,4 @@ public final class UndoLog extends DirectMem {
 
     /** A write that needs no undo: to memory that was free when the call began (a fresh frame). */
     public void zeroFresh(long pa, int len) { ram.fill(pa, len, (byte) 0); }
-
-    /** Writes outside the undo discipline, for the call's bookkeeping (the in-flight record, the log itself). */
-    public DirectMem direct() { return direct; }
-
-    private final DirectMem direct = new DirectMem(ram);
 }

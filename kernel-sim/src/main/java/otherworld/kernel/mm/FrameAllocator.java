@@ -115,11 +115,4 @@ public final class FrameAllocator {
         return -1;
     }
 
-    public int freeCount() {
-        int n = 0;
-        for (int i = 0; i < nframes; i++) {
-            if (!Bitmap.test(mem.r64(bitmapPa + (i / 64) * 8L), i % 64)) n++;
-        }
-        return n;
-    }
 }
