@@ -45,7 +45,7 @@ public final class Demo {
         out.println();
 
         out.println("1. reference run, no crash");
-        FaultPlan counter = FaultPlan.none();
+        FaultPlan counter = FaultPlan.counting();
         Scenario.Result ref = scenario().faults(counter).run();
         out.printf("   %,d instructions, %,d system calls, all exited: %s%n", ref.instructions(), ref.syscalls(),
                 ref.allExited());

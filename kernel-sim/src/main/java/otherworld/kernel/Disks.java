@@ -16,7 +16,15 @@ import otherworld.emulator.MemoryDisk;
 public final class Disks {
     private Disks() { }
 
-    public static byte[] blankExt2Image() {
+    /** The image, decompressed once per JVM; callers get copies. */
+    private static byte[] blank;
+
+    public static synchronized byte[] blankExt2Image() {
+        if (blank == null) blank = readBlank();
+        return blank.clone();
+    }
+
+    private static byte[] readBlank() {
         try (InputStream in = Disks.class.getResourceAsStream("blank-16M.ext2.gz")) {
             if (in == null) throw new IllegalStateException("blank-16M.ext2.gz missing from the classpath");
             return new GZIPInputStream(in).readAllBytes();

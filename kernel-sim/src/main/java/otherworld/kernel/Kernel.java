@@ -180,13 +180,8 @@ public final class Kernel {
         for (int i = 0; i < MAX_TASKS && slot < 0; i++) if (task(i).state() == TASK_FREE) slot = i;
         if (slot < 0) throw new Exec.ExecException("task table full");
         long h = header;
-        long rnd = ram.read64(h + KH_RANDOM);
         byte[] random16 = new byte[16];
-        for (int i = 0; i < 16; i++) {
-            rnd = Syscalls.nextRandom(rnd);
-            random16[i] = (byte) rnd;
-        }
-        ram.write64(h + KH_RANDOM, rnd);
+        ram.write64(h + KH_RANDOM, Syscalls.randomBytes(ram.read64(h + KH_RANDOM), random16));
         Exec.Image img = Exec.load(direct, frames, user, elf, path, argv, random16);
         int pid = (int) ram.read64(h + KH_NEXT_PID);
         ram.write64(h + KH_NEXT_PID, pid + 1L);

@@ -40,7 +40,17 @@ public final class FaultPlan {
     private long pointsInCall;
     private String callName = "";
 
+    private boolean counting;
+
+    /** No fault; costs nothing at the crash points. */
     public static FaultPlan none() { return new FaultPlan(); }
+
+    /** No fault, but count how often each point is reached ({@link #hits}), to place crashes in a later run. */
+    public static FaultPlan counting() {
+        FaultPlan p = new FaultPlan();
+        p.counting = true;
+        return p;
+    }
 
     public static FaultPlan atSyscall(long n, int step) { return new FaultPlan().andAtSyscall(n, step); }
 
@@ -63,16 +73,18 @@ public final class FaultPlan {
     /** Where each fault fired, e.g. "system call 123 (write) at write.tty-partial". */
     public List<String> firedAt() { return firedAt; }
 
-    /** How often each point was reached (a crash-free run tells where crashes can be placed). */
+    /** How often each point was reached, when the plan has triggers or was made {@link #counting()}. */
     public long hits(String point) { return hits.getOrDefault(point, 0L); }
 
     public void syscallStarted(int nr) {
+        if (triggers.isEmpty() && !counting) return;
         syscalls++;
         pointsInCall = 0;
         callName = Sysno.name(nr);
     }
 
     public void point(String name) {
+        if (triggers.isEmpty() && !counting) return;
         long h = hits.merge(name, 1L, Long::sum);
         long i = pointsInCall++;
         for (Trigger t : triggers) {

@@ -32,6 +32,12 @@ public interface KMem {
      */
     default void hint64(long pa, long v) { w64(pa, v); }
 
+    /**
+     * Zero a frame that was free when the system call began (freshly allocated): its old bytes matter to no
+     * rollback, so the undo log does not record them.
+     */
+    default void zeroFresh(long pa, int len) { zero(pa, len); }
+
     /** Set len bytes at pa to zero. */
     void zero(long pa, int len);
 

@@ -86,6 +86,5 @@ public final class UndoLog extends DirectMem {
     @Override public void write(long pa, byte[] src, int off, int len) { save(pa, len); ram.write(pa, src, off, len); }
     @Override public void zero(long pa, int len) { save(pa, len); ram.fill(pa, len, (byte) 0); }
 
-    /** A write that needs no undo: to memory that was free when the call began (a fresh frame). */
-    public void zeroFresh(long pa, int len) { ram.fill(pa, len, (byte) 0); }
+    @Override public void zeroFresh(long pa, int len) { ram.fill(pa, len, (byte) 0); }
 }

@@ -2,7 +2,6 @@ package otherworld.kernel.mm;
 
 import otherworld.kernel.KernelPanic;
 import otherworld.kernel.mem.KMem;
-import otherworld.kernel.mem.UndoLog;
 import otherworld.kernel.verified.Sv39;
 
 /**
@@ -28,13 +27,8 @@ public final class PageTable {
     public static PageTable create(KMem mem, FrameAllocator frames) {
         long root = frames.alloc();
         if (root < 0) return null;
-        zeroFresh(mem, root);
+        mem.zeroFresh(root, (int) Sv39.PAGE_SIZE);
         return new PageTable(mem, frames, root);
-    }
-
-    static void zeroFresh(KMem mem, long pa) {
-        if (mem instanceof UndoLog) ((UndoLog) mem).zeroFresh(pa, (int) Sv39.PAGE_SIZE);
-        else mem.zero(pa, (int) Sv39.PAGE_SIZE);
     }
 
     /** Address of the level-0 PTE for va; allocates interior tables if {@code create}. -1 if absent or no memory. */
@@ -47,7 +41,7 @@ public final class PageTable {
                 if (!create) return -1;
                 long next = frames.alloc();
                 if (next < 0) return -1;
-                zeroFresh(mem, next);
+                mem.zeroFresh(next, (int) Sv39.PAGE_SIZE);
                 mem.w64(pteAddr, Sv39.makePte(Sv39.ppnOf(next), Sv39.PTE_V));
                 table = next;
             } else {

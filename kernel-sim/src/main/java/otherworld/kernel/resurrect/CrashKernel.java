@@ -151,6 +151,7 @@ public final class CrashKernel {
             images.add(img);
         }
         // The call in flight: restart it, or finish a console write that already left the machine.
+        UserMemory deadUser = new UserMemory(v, v); // the dead processes' memory, read through their page tables
         for (Image img : images) {
             long t = tasks + (long) img.slot * TASK.size();
             int nr = v.r32(t + T_INFLIGHT_NR);
@@ -174,7 +175,7 @@ public final class CrashKernel {
                 img.inflight = Sysno.name(nr) + " in flight: rolled back, will be made again";
             } else {
                 byte[] insn = new byte[4];
-                boolean atEcall = new UserMemory(v, v).copyIn(rootOf(v.r64(t + T_SATP)), v.r64(t + T_PC), insn, 0, 4)
+                boolean atEcall = deadUser.copyIn(rootOf(v.r64(t + T_SATP)), v.r64(t + T_PC), insn, 0, 4)
                         && (insn[0] & 0xFF) == 0x73 && insn[1] == 0 && insn[2] == 0 && insn[3] == 0;
                 img.inflight = Sysno.name(nr) + (atEcall ? " not yet begun: will be made" : " had completed");
             }
@@ -190,7 +191,6 @@ public final class CrashKernel {
         }
         machine.disk.flush();
         hooks.point("resurrect.flushed");
-        UserMemory deadUser = new UserMemory(v, v);
         for (Image img : images) {
             if (!img.completeWrite) continue;
             long t = tasks + (long) img.slot * TASK.size();
@@ -228,7 +228,8 @@ public final class CrashKernel {
             long t = tasks + (long) img.slot * TASK.size();
             long nt = r.tasks() + (long) img.slot * TASK.size();
             if (!img.problems.isEmpty()) {
-                report.processes.add(new ResurrectionReport.Process(img.pid, img.name, false, 0, List.of(), null, img.problems));
+                report.processes.add(new ResurrectionReport.Process(img.pid, img.name, false, false, 0, List.of(), null,
+                        img.problems));
                 continue;
             }
             byte[] rec = new byte[TASK.size()];
@@ -270,8 +271,8 @@ public final class CrashKernel {
                             : ":ino " + v.r32(fe + F_INO) + "@" + v.r64(fe + F_OFFSET)));
                 }
             }
-            report.processes.add(new ResurrectionReport.Process(img.pid, img.name, true, img.leaves.size(), fileNames,
-                    img.state == TASK_ZOMBIE ? "zombie" : img.inflight, List.of()));
+            report.processes.add(new ResurrectionReport.Process(img.pid, img.name, true, img.state == TASK_ZOMBIE,
+                    img.leaves.size(), fileNames, img.inflight, List.of()));
         }
         for (int i = 0; i < nttys; i++) {
             byte[] rec = new byte[TTY.size()];

@@ -5,12 +5,12 @@ import java.util.List;
 
 /** What a crash kernel found and did: one line per process, and the machine-wide facts. */
 public final class ResurrectionReport {
-    /** One process of the dead kernel. */
-    public record Process(int pid, String name, boolean resurrected, int pages, List<String> files, String inflight,
-                          List<String> problems) {
-        /** A process that had already exited: its record is carried over as a zombie, nothing to resurrect. */
-        public boolean exited() { return "zombie".equals(inflight); }
-    }
+    /**
+     * One process of the dead kernel. {@code exited}: it had already exited, its record is carried over as a zombie
+     * and there was nothing to resurrect. {@code inflight}: what became of its system call in flight, or null.
+     */
+    public record Process(int pid, String name, boolean resurrected, boolean exited, int pages, List<String> files,
+                          String inflight, List<String> problems) { }
 
     public final long generation;
     public final List<Process> processes = new ArrayList<>();

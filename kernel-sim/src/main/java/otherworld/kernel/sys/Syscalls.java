@@ -374,26 +374,25 @@ public final class Syscalls {
         return k.user.copyOut(t.rootPa(), buf, name, 0, n) ? n : -EFAULT;
     }
 
-    /** splitmix64: getrandom is deterministic (rule 5), seeded at boot, its state in the kernel header. */
-    public static long nextRandom(long s) {
-        return s + 0x9E3779B97F4A7C15L;
-    }
-
-    static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+    /**
+     * Fill b from splitmix64 at state s and return the new state. getrandom and AT_RANDOM are deterministic
+     * (rule 5): seeded at boot, the state kept in the kernel header.
+     */
+    public static long randomBytes(long s, byte[] b) {
+        for (int i = 0; i < b.length; i++) {
+            s += 0x9E3779B97F4A7C15L;
+            long z = (s ^ (s >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            b[i] = (byte) (z ^ (z >>> 31));
+        }
+        return s;
     }
 
     long getrandom(Task t, long buf, long len) {
         if (len < 0) return -EINVAL;
         int n = (int) Math.min(len, 256);
         byte[] b = new byte[n];
-        long s = k.ram.read64(k.header + KH_RANDOM);
-        for (int i = 0; i < n; i++) {
-            s = nextRandom(s);
-            b[i] = (byte) mix(s);
-        }
+        long s = randomBytes(k.ram.read64(k.header + KH_RANDOM), b);
         if (!k.user.copyOut(t.rootPa(), buf, b, 0, n)) return -EFAULT;
         k.mem.w64(k.header + KH_RANDOM, s);
         return n;
