@@ -159,18 +159,6 @@ public final class Kernel {
 
     public void log(String line) { hooks.log("[" + machine.clock() + "] " + line); }
 
-    /** Processes as the task table records them (for reports; conformance never uses this). */
-    public List<ProcessInfo> processes() {
-        List<ProcessInfo> out = new ArrayList<>();
-        for (int i = 0; i < MAX_TASKS; i++) {
-            Task t = task(i);
-            if (t.state() != TASK_FREE) out.add(new ProcessInfo(t.pid(), t.name(), t.state(), ram.read32(t.pa + T_EXIT), t.tty()));
-        }
-        return out;
-    }
-
-    public record ProcessInfo(int pid, String name, int state, int exitStatus, int tty) { }
-
     // ---- processes ---------------------------------------------------------------------------------------
 
     /** Start a program from an ELF image, its stdin/stdout/stderr on tty. Returns the pid. */

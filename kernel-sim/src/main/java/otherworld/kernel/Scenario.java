@@ -25,7 +25,10 @@ public final class Scenario {
     /** A guest program to start: its ELF image, argv, and what its console will type. */
     public record Program(String name, byte[] elf, List<String> argv, byte[] stdin) { }
 
-    /** What could be seen of the run from outside. */
+    /**
+     * What could be seen of the run from outside. {@code exitStatus}: per program, the wait status of the exit it
+     * made, or -1 if it made none (killed, or still running). {@code syscalls}: ecalls the processes made.
+     */
     public record Result(List<String> outputs, List<Integer> exitStatus, boolean allExited, boolean halted, byte[] disk,
                          long instructions,
                          long syscalls, List<ResurrectionReport> reports, List<String> faults, List<String> log) {
@@ -95,7 +98,8 @@ public final class Scenario {
         MemoryDisk disk = diskImage == null ? Disks.blankExt2() : new MemoryDisk(diskImage);
         Machine m = new Machine(ramBytes, consoles, disk);
         List<String> lines = new ArrayList<>();
-        Computer c = new Computer(m, config).faults(faults).probe(probe.apply(m)).log(l -> {
+        Observer seen = new Observer(probe.apply(m));
+        Computer c = new Computer(m, config).faults(faults).probe(seen).log(l -> {
             lines.add(l);
             log.accept(l);
         });
@@ -104,10 +108,11 @@ public final class Scenario {
         } catch (otherworld.kernel.fs.Ext2Exception | IllegalStateException e) {
             throw new IllegalArgumentException("cannot boot from this disk: " + e.getMessage(), e);
         }
+        List<Integer> pids = new ArrayList<>();
         for (int i = 0; i < programs.size(); i++) {
             Program p = programs.get(i);
             try {
-                c.spawn("/bin/" + p.name(), p.elf(), p.argv(), i);
+                pids.add(c.spawn("/bin/" + p.name(), p.elf(), p.argv(), i));
             } catch (Exec.ExecException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
@@ -116,17 +121,37 @@ public final class Scenario {
         if (c.kernel() != null) c.kernel().sync();
         List<String> outs = new ArrayList<>();
         for (Console con : consoles) outs.add(con.outputString());
-        long syscalls = c.kernel() == null ? -1 : m.memory.read64(c.kernel().header + otherworld.kernel.layout.Layouts.KH_SYSCALLS);
         List<Integer> exits = new ArrayList<>();
-        for (int i = 0; i < programs.size(); i++) exits.add(-1);
-        if (c.kernel() != null) {
-            for (Kernel.ProcessInfo p : c.kernel().processes()) {
-                if (p.state() == otherworld.kernel.layout.Layouts.TASK_ZOMBIE && p.tty() < exits.size()) {
-                    exits.set(p.tty(), p.exitStatus());
+        for (int pid : pids) exits.add(seen.exits.getOrDefault(pid, -1));
+        return new Result(outs, exits, done, c.halted(), disk.image(), m.clock(), seen.ecalls, c.reports(),
+                faults.firedAt(), lines);
+    }
+
+    /**
+     * Watches the hart from outside: counts ecalls (every system call a process makes, a restarted one again) and
+     * records the status each process hands to exit/exit_group, as a wait status. Passes everything on to the
+     * scenario's own probe.
+     */
+    private static final class Observer implements KernelHooks {
+        final KernelHooks next;
+        final java.util.Map<Integer, Integer> exits = new java.util.HashMap<>();
+        long ecalls;
+
+        Observer(KernelHooks next) { this.next = next; }
+
+        @Override public void point(String name) { next.point(name); }
+        @Override public void syscallStarted(int nr) { next.syscallStarted(nr); }
+        @Override public void dispatch(otherworld.emulator.Hart hart, int pid) { next.dispatch(hart, pid); }
+
+        @Override public void trapped(otherworld.emulator.Hart hart, int pid, otherworld.emulator.TrapCause cause) {
+            if (cause == otherworld.emulator.TrapCause.ECALL_FROM_U) {
+                ecalls++;
+                if (hart.x[17] == otherworld.kernel.sys.Sysno.EXIT || hart.x[17] == otherworld.kernel.sys.Sysno.EXIT_GROUP) {
+                    exits.put(pid, (int) (hart.x[10] & 0xFF) << 8);
                 }
             }
+            next.trapped(hart, pid, cause);
         }
-        return new Result(outs, exits, done, c.halted(), disk.image(), m.clock(), syscalls, c.reports(), faults.firedAt(), lines);
     }
 
     /** Read a regular file from an ext2 image (host-side, through the same driver on scratch memory). */

@@ -59,7 +59,6 @@ public final class Layouts {
     public static final int KH_NEXT_PID = KHDR.field("next_pid", 8, "");
     public static final int KH_RANDOM = KHDR.field("random_state", 8, "getrandom's generator state (seeded)");
     public static final int KH_CURRENT = KHDR.field("current", 8, "task index last dispatched (round robin)");
-    public static final int KH_SYSCALLS = KHDR.field("syscalls", 8, "system calls completed");
     public static final int KH_LAST_FLUSH = KHDR.field("last_flush", 8, "clock (instructions) of the last flusher run");
 
     /** A task: one process with one thread. */

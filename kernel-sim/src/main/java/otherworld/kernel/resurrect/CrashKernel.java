@@ -211,9 +211,6 @@ public final class CrashKernel {
         own.w32(rrec + R_PHASE, 3);
         Region r = Region.layout(crashBase, crashSize, nframes, config.cacheSlots(), config.undoSize());
         Kernel.layDown(own, machine, config, r, 0, 0, generation, v.r64(dead + KH_NEXT_PID), v.r64(dead + KH_RANDOM));
-        long completed = 0;
-        for (Image img : images) if (img.completeWrite && img.problems.isEmpty()) completed++;
-        own.w64(r.header() + KH_SYSCALLS, v.r64(dead + KH_SYSCALLS) + completed); // calls finished here count too
         FrameAllocator frames = new FrameAllocator(own, r.bitmap(), ram.base(), nframes);
         frames.markUsed(ram.base(), FIRST_REGION_PA - ram.base());
         frames.markUsed(r.base(), r.ptPool() - r.base());

@@ -85,7 +85,6 @@ public final class Syscalls {
             t.setX(10, ret);
             t.setPc(t.pc() + 4);
         }
-        k.mem.hint64(k.header + KH_SYSCALLS, k.ram.read64(k.header + KH_SYSCALLS) + 1);
         k.mem.commit();
         k.frames.callEnded();
         k.direct.w32(t.pa + T_INFLIGHT_NR, -1);
