@@ -39,6 +39,8 @@ public final class Kernel {
     /** Writes outside the undo discipline (trap frames, in-flight records, device input). */
     public final DirectMem direct;
     public final long header;
+    /** Default mode (Otherworld on), as the header records it; off: no crash region, undo log or in-flight record. */
+    public final boolean otherworld;
     public final FrameAllocator frames;
     public final FileTable files;
     public final BlockCache cache;
@@ -57,9 +59,11 @@ public final class Kernel {
         if (ram.read32(ROOT_PA) != ROOT.magic) throw new KernelPanic("no root descriptor");
         this.header = ram.read64(ROOT_PA + ROOT_HEADER);
         if (ram.read32(header) != KHDR.magic) throw new KernelPanic("no kernel header");
-        boolean on = ram.read32(header + KH_MODE) == 1;
-        this.mem = new UndoLog(ram, ram.read64(header + KH_UNDO), ram.read64(header + KH_UNDO_SIZE) - ULOG.size(), on);
-        this.frames = new FrameAllocator(mem, ram.read64(header + KH_BITMAP), ram.base(), (int) ram.read64(header + KH_NFRAMES));
+        this.otherworld = ram.read32(header + KH_MODE) == 1;
+        this.mem = new UndoLog(ram, ram.read64(header + KH_UNDO), ram.read64(header + KH_UNDO_SIZE) - ULOG.size(),
+                otherworld);
+        this.frames = new FrameAllocator(mem, ram.read64(header + KH_BITMAP), ram.base(), (int) ram.read64(header + KH_NFRAMES),
+                otherworld);
         this.files = new FileTable(mem, ram.read64(header + KH_FILES));
         this.tasksPa = ram.read64(header + KH_TASKS);
         this.ttysPa = ram.read64(header + KH_TTYS);
@@ -84,7 +88,7 @@ public final class Kernel {
         if (crashBase + crashSize > ram.end() - 64L * Sv39.PAGE_SIZE) throw new IllegalArgumentException("RAM too small");
         DirectMem d = new DirectMem(ram);
         layDown(d, machine, config, r, crashBase, crashSize, 0, 1, config.randomSeed());
-        FrameAllocator fa = new FrameAllocator(d, r.bitmap(), ram.base(), nframes);
+        FrameAllocator fa = new FrameAllocator(d, r.bitmap(), ram.base(), nframes, false);
         fa.markUsed(ram.base(), FIRST_REGION_PA - ram.base());
         fa.markUsed(r.base(), r.size());
         if (crashSize > 0) fa.markUsed(crashBase, crashSize);

@@ -12,19 +12,22 @@ import otherworld.kernel.verified.Sv39;
  * Physical frames: one bit a frame of RAM in a bitmap in guest RAM (1 = in use). The bitmap is the only record of
  * which frames are free; this object is a view on it.
  *
- * <p>Rule: a frame freed during a system call is not handed out again in the same call, so that a fresh frame
- * ({@link #allocFresh}) never holds bytes the undo log would need.
+ * <p>Rule (default mode): a frame freed during a system call is not handed out again in the same call, so that a
+ * frame zeroed as fresh ({@link KMem#zeroFresh}) never holds bytes the undo log would need. The frames freed in the
+ * call are remembered here only until the call ends; a crash kernel needs none of it.
  */
 public final class FrameAllocator {
     private final KMem mem;
     private final long bitmapPa;
     private final long ramBase;
     private final int nframes;
-    private final Set<Long> freedInCall = new HashSet<>();
+    /** Frames freed in the current call (default mode), or null when nothing is ever undone. */
+    private final Set<Long> freedInCall;
     private long lo;
     private long hi;
 
-    public FrameAllocator(KMem mem, long bitmapPa, long ramBase, int nframes) {
+    public FrameAllocator(KMem mem, long bitmapPa, long ramBase, int nframes, boolean undoable) {
+        this.freedInCall = undoable ? new HashSet<>() : null;
         this.mem = mem;
         this.bitmapPa = bitmapPa;
         this.ramBase = ramBase;
@@ -47,7 +50,9 @@ public final class FrameAllocator {
         this.hi = ramBase + (long) nframes * Sv39.PAGE_SIZE;
     }
 
-    public void callEnded() { freedInCall.clear(); }
+    public void callEnded() {
+        if (freedInCall != null) freedInCall.clear();
+    }
 
     private int index(long pa) {
         long i = (pa - ramBase) / Sv39.PAGE_SIZE;
@@ -76,7 +81,7 @@ public final class FrameAllocator {
         long word = mem.r64(w);
         if (!Bitmap.test(word, i % 64)) throw new KernelPanic(String.format("double free of frame 0x%x", pa));
         mem.w64(w, Bitmap.clear(word, i % 64));
-        freedInCall.add(pa);
+        if (freedInCall != null) freedInCall.add(pa);
     }
 
     /** A free frame, now marked used, or -1 when none is left. Its contents are whatever was there. */
@@ -92,7 +97,7 @@ public final class FrameAllocator {
             }
             if (!Bitmap.test(word, i % 64)) {
                 long pa = ramBase + (long) i * Sv39.PAGE_SIZE;
-                if (!freedInCall.contains(pa)) {
+                if (freedInCall == null || !freedInCall.contains(pa)) {
                     markUsed(pa, Sv39.PAGE_SIZE);
                     return pa;
                 }

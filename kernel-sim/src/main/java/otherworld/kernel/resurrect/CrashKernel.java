@@ -68,7 +68,6 @@ public final class CrashKernel {
         final int[] fds = new int[NOFILE];
         boolean completeWrite;
         Console console;
-        long alreadyOut;
         String inflight;
     }
 
@@ -166,7 +165,6 @@ public final class CrashKernel {
                 if (out > 0) {
                     img.completeWrite = true;
                     img.console = dev;
-                    img.alreadyOut = out;
                     img.inflight = "write in flight completed (" + out + " bytes had left the machine)";
                     continue;
                 }
@@ -211,7 +209,7 @@ public final class CrashKernel {
         own.w32(rrec + R_PHASE, 3);
         Region r = Region.layout(crashBase, crashSize, nframes, config.cacheSlots(), config.undoSize());
         Kernel.layDown(own, machine, config, r, 0, 0, generation, v.r64(dead + KH_NEXT_PID), v.r64(dead + KH_RANDOM));
-        FrameAllocator frames = new FrameAllocator(own, r.bitmap(), ram.base(), nframes);
+        FrameAllocator frames = new FrameAllocator(own, r.bitmap(), ram.base(), nframes, false);
         frames.markUsed(ram.base(), FIRST_REGION_PA - ram.base());
         frames.markUsed(r.base(), r.ptPool() - r.base());
         frames.markUsed(r.end() - Sv39.PAGE_SIZE, Sv39.PAGE_SIZE);

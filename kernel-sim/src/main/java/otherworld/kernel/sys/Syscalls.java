@@ -63,20 +63,19 @@ public final class Syscalls {
         int nr = (int) t.x(17);
         long a0 = t.x(10), a1 = t.x(11), a2 = t.x(12), a3 = t.x(13);
         k.hooks.syscallStarted(nr);
-        // The in-flight record and device input are written outside the undo scope: they describe the call.
-        long mark = -1;
+        // Device input is moved to the tty ring outside the undo scope, so a rollback never loses a byte.
         int f = nr == READ || nr == WRITE ? fileOf(t, a0) : -1;
-        if (f >= 0 && files.type(f) == FT_TTY) {
-            Console dev = console(files.tty(f));
-            if (nr == WRITE) mark = dev.bytesOut();
-            if (nr == READ) Tty.receive(k.direct, k.ttyRecord(files.tty(f)), dev);
+        boolean tty = f >= 0 && files.type(f) == FT_TTY;
+        if (tty && nr == READ) Tty.receive(k.direct, k.ttyRecord(files.tty(f)), console(files.tty(f)));
+        if (k.otherworld) {
+            // Default mode only. The in-flight record describes the call to a crash kernel (written outside the
+            // undo scope), and a call must never have to evict a block it dirtied — that disk write could not be
+            // undone — so enough clean slots for the largest call are made before it begins.
+            k.direct.w32(t.pa + T_INFLIGHT_NR, nr);
+            k.direct.w64(t.pa + T_INFLIGHT_MARK, tty && nr == WRITE ? console(files.tty(f)).bytesOut() : -1);
+            boolean dirties = nr == WRITE || nr == OPENAT || nr == UNLINKAT;
+            if (dirties && k.cache.cleanSlots() < CLEAN_SLOTS_PER_CALL) k.cache.writeBack();
         }
-        k.direct.w32(t.pa + T_INFLIGHT_NR, nr);
-        k.direct.w64(t.pa + T_INFLIGHT_MARK, mark);
-        // A call must never have to evict a block it dirtied (that disk write could not be undone): keep enough
-        // clean slots for the largest call before it begins.
-        boolean dirties = nr == WRITE || nr == OPENAT || nr == UNLINKAT;
-        if (dirties && k.cache.cleanSlots() < CLEAN_SLOTS_PER_CALL) k.cache.writeBack();
         k.hooks.point("syscall.entry");
         k.mem.begin(t.index);
         long ret = dispatch(t, nr, a0, a1, a2, a3);
@@ -87,7 +86,7 @@ public final class Syscalls {
         }
         k.mem.commit();
         k.frames.callEnded();
-        k.direct.w32(t.pa + T_INFLIGHT_NR, -1);
+        if (k.otherworld) k.direct.w32(t.pa + T_INFLIGHT_NR, -1);
         k.hooks.point("syscall.after-commit");
     }
 
