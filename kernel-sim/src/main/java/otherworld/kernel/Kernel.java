@@ -92,9 +92,7 @@ public final class Kernel {
         fa.markUsed(ram.base(), FIRST_REGION_PA - ram.base());
         fa.markUsed(r.base(), r.size());
         if (crashSize > 0) fa.markUsed(crashBase, crashSize);
-        ram.fill(ROOT_PA, ROOT.size(), (byte) 0);
-        ram.write32(ROOT_PA, ROOT.magic);
-        ram.write32(ROOT_PA + 4, ROOT.version);
+        ROOT.init(d, ROOT_PA);
         ram.write64(ROOT_PA + ROOT_HEADER, r.header());
         Kernel k = attach(machine, config, hooks);
         k.log("boot: " + (ram.size() >> 20) + " MiB RAM, kernel region 0x" + Long.toHexString(r.base())
@@ -110,10 +108,8 @@ public final class Kernel {
                                long generation, long nextPid, long random) {
         PhysicalMemory ram = machine.memory;
         int nframes = (int) (ram.size() / Sv39.PAGE_SIZE);
-        d.zero(r.header(), KHDR.size());
         long h = r.header();
-        d.w32(h, KHDR.magic);
-        d.w32(h + 4, KHDR.version);
+        KHDR.init(d, h);
         d.w64(h + KH_GENERATION, generation);
         d.w32(h + KH_MODE, config.otherworld() ? 1 : 0);
         d.w32(h + KH_NTTYS, Math.min(machine.consoleCount(), MAX_TTYS));
@@ -140,9 +136,7 @@ public final class Kernel {
         d.zero(r.bitmap(), (int) FrameAllocator.bitmapBytes(nframes));
         for (int i = 0; i < MAX_TASKS; i++) {
             long t = r.tasks() + (long) i * TASK.size();
-            d.zero(t, TASK.size());
-            d.w32(t, TASK.magic);
-            d.w32(t + 4, TASK.version);
+            TASK.init(d, t);
             d.w32(t + T_INFLIGHT_NR, -1);
         }
         FileTable.format(d, r.files());

@@ -19,10 +19,7 @@ public final class FileTable {
 
     public static void format(KMem mem, long base) {
         for (int i = 0; i < MAX_FILES; i++) {
-            long e = base + (long) i * FILE.size();
-            mem.zero(e, FILE.size());
-            mem.w32(e, FILE.magic);
-            mem.w32(e + 4, FILE.version);
+            FILE.init(mem, base + (long) i * FILE.size());
         }
     }
 

@@ -87,8 +87,7 @@ public final class BlockCache {
         if (base % BLOCK != 0) throw new IllegalArgumentException("block cache base not page-aligned: 0x" + Long.toHexString(base));
         if (!mem.contains(base, bytes)) throw new IllegalArgumentException("block cache does not fit in RAM at 0x" + Long.toHexString(base));
         mem.zero(base, (int) framesOffset(slots));
-        mem.w32(base + HEADER.offset("magic"), HEADER.magic);
-        mem.w32(base + HEADER.offset("version"), VERSION);
+        HEADER.init(mem, base);
         mem.w32(base + H_SLOTS, slots);
         mem.w32(base + H_BLOCK, BLOCK);
         mem.w64(base + H_CLOCK, 0);
@@ -96,8 +95,7 @@ public final class BlockCache {
         mem.w64(base + H_FRAMES, framesOffset(slots));
         for (int i = 0; i < slots; i++) {
             long s = slotAddr(base, i);
-            mem.w32(s + SLOT.offset("magic"), SLOT.magic);
-            mem.w32(s + SLOT.offset("version"), VERSION);
+            SLOT.init(mem, s);
         }
         return new BlockCache(mem, disk, base, slots);
     }

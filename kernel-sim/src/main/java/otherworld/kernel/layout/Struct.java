@@ -46,6 +46,13 @@ public final class Struct {
         return f.offset;
     }
 
+    /** Lay down an empty record at pa: all fields zero, then the magic and the version. */
+    public void init(otherworld.kernel.mem.KMem mem, long pa) {
+        mem.zero(pa, size());
+        mem.w32(pa + offset("magic"), magic);
+        mem.w32(pa + offset("version"), version);
+    }
+
     /** Size rounded up to 8 bytes. */
     public int size() { return (size + 7) & ~7; }
 

@@ -32,9 +32,7 @@ public final class UndoLog extends DirectMem {
 
     /** Lay out an empty log. */
     public static void format(PhysicalMemory ram, long base, long size) {
-        ram.fill(base, ULOG.size(), (byte) 0);
-        ram.write32(base, ULOG.magic);
-        ram.write32(base + 4, ULOG.version);
+        ULOG.init(new DirectMem(ram), base);
         ram.write64(base + U_CAPACITY, size - ULOG.size());
     }
 

@@ -109,9 +109,7 @@ public final class CrashKernel {
         DirectMem own = new DirectMem(ram);
         int attempt = ram.read32(rrec) == RREC.magic && ram.read64(rrec + R_DEAD_HEADER) == dead
                 ? ram.read32(rrec + R_ATTEMPT) + 1 : 1;
-        own.zero(rrec, RREC.size());
-        own.w32(rrec, RREC.magic);
-        own.w32(rrec + 4, RREC.version);
+        RREC.init(own, rrec);
         own.w64(rrec + R_DEAD_HEADER, dead);
         own.w32(rrec + R_ATTEMPT, attempt);
         own.w32(rrec + R_PHASE, 1);

@@ -19,9 +19,7 @@ public final class Tty {
     public static void format(KMem mem, long ttysPa, int count) {
         for (int i = 0; i < MAX_TTYS; i++) {
             long t = record(ttysPa, i);
-            mem.zero(t, TTY.size());
-            mem.w32(t, TTY.magic);
-            mem.w32(t + 4, TTY.version);
+            TTY.init(mem, t);
             mem.w32(t + TTY_CONSOLE, i < count ? i : -1);
         }
     }
