@@ -34,21 +34,23 @@ final class Validator {
         this.nttys = nttys;
     }
 
-    /** A frame the task may own: in RAM, page aligned, not the root area, not a kernel region. */
+    /**
+     * A frame the task may own (a page or a page table): in RAM, page aligned, not the root area, not the dead
+     * kernel's structures (its region up to the page-table pool, and the region's last page), not the crash region.
+     * The pool is ordinary memory once a kernel runs: the crash kernel that built it put page tables there, and what
+     * they did not use is free for anything.
+     */
     boolean userFrame(long pa) {
         return Bounds.inRegion(pa, Sv39.PAGE_SIZE, ram.base(), ram.size()) && Bounds.isAligned(pa, Sv39.PAGE_SIZE)
                 && pa >= FIRST_REGION_PA
-                && !CrashKernel.overlaps(pa, Sv39.PAGE_SIZE, regionBase, regionSize)
+                && !CrashKernel.overlaps(pa, Sv39.PAGE_SIZE, regionBase, ptPool - regionBase)
+                && !CrashKernel.overlaps(pa, Sv39.PAGE_SIZE, regionBase + regionSize - Sv39.PAGE_SIZE, Sv39.PAGE_SIZE)
                 && !CrashKernel.overlaps(pa, Sv39.PAGE_SIZE, crashBase, crashSize);
     }
 
-    /**
-     * A frame that may hold a page table: a user frame, or a frame of the region's page-table pool (where a crash
-     * kernel put the tables it built), never the region's own structures.
-     */
+    /** A frame that may hold a page table: any frame a task may own. */
     boolean tableFrame(long pa) {
-        return userFrame(pa) || (Bounds.inRegion(pa, Sv39.PAGE_SIZE, ptPool, regionBase + regionSize - Sv39.PAGE_SIZE - ptPool)
-                && Bounds.isAligned(pa, Sv39.PAGE_SIZE));
+        return userFrame(pa);
     }
 
     CrashKernel.Image task(long t, int slot, long filesPa) {
