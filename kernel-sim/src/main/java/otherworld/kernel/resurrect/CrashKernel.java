@@ -287,6 +287,7 @@ public final class CrashKernel {
         }
         report.newHeader = r.header();
         report.newCrashRegion = nextCrash;
+        report.framesInUse = frames.usedFrames();
         hooks.point("resurrect.built");
 
         // ---- 4. commit -----------------------------------------------------------------------------------
