@@ -25,41 +25,80 @@ public final class Invariants {
     private final Layout L;
     private final List<Invariant> all;
 
+    // indices of the predicates, in checking order (see holds and holdsOn)
+    private static final int I_AT_MOST_ONE = 0;
+    private static final int I_CONSOLE = 1;
+    private static final int I_FSYNCED = 2;
+    private static final int I_FILE_CONTENTS = 3;
+    private static final int I_CLEAN_CACHE = 4;
+    private static final int I_CAN_PROCEED = 5;
+    private static final int I_READ_ONLY = 6;
+    private static final int I_CORRUPT = 7;
+    private static final int I_EQUALS_PRE_CRASH = 8;
+    private static final int I_SAME_OUTCOME = 9;
+
     Invariants(Machine machine) {
         this.machine = machine;
         this.L = machine.layout();
         List<Invariant> list = new ArrayList<>();
-        list.add(Invariant.ofState(AT_MOST_ONE_CALL_IN_FLIGHT,
-                "the kernel is non-preemptive: at most one process has a system call in flight",
-                s -> atMostOneInFlight(s)));
-        list.add(Invariant.ofState(CONSOLE_OUTPUT_EXACTLY_ONCE,
-                "console output = bytes of completed calls, then a prefix of the one in flight",
-                s -> consoleExactlyOnce(s)));
-        list.add(Invariant.ofState(FSYNCED_DATA_ON_DISK,
-                "a block acknowledged by fsync and not rewritten since is on disk",
-                s -> fsyncedOnDisk(s)));
-        list.add(Invariant.ofState(FILE_CONTENTS_MATCH_COMMITTED_WRITES,
-                "kernel running, no call in flight: every file reads back its committed writes",
-                s -> fileContentsMatch(s)));
-        list.add(Invariant.ofState(CLEAN_CACHE_MATCHES_DISK,
-                "kernel running: a clean cache block equals its disk block",
-                s -> cleanCacheMatchesDisk(s)));
-        list.add(Invariant.ofState(CRASH_KERNEL_CAN_PROCEED,
-                "during resurrection the crash kernel always has a step to take",
-                s -> s.phase() != Layout.RESURRECTING || !machine.actions(s).isEmpty()));
-        list.add(Invariant.ofStep(DEAD_KERNEL_MEMORY_READ_ONLY,
-                "the crash kernel writes only its region and devices, never the dead kernel's memory",
-                (b, a, t) -> deadMemoryReadOnly(b, a, t)));
-        list.add(Invariant.ofStep(CORRUPT_PROCESS_NOT_RESURRECTED,
-                "a process whose structures were corrupt is reported (lost), not resurrected",
-                (b, a, t) -> corruptNotResurrected(b, a, t)));
-        list.add(Invariant.ofStep(RESURRECTED_PROCESS_EQUALS_PRE_CRASH_SELF,
+        list.add(new Invariant(this, I_AT_MOST_ONE, AT_MOST_ONE_CALL_IN_FLIGHT,
+                "the kernel is non-preemptive: at most one process has a system call in flight", false));
+        list.add(new Invariant(this, I_CONSOLE, CONSOLE_OUTPUT_EXACTLY_ONCE,
+                "console output = bytes of completed calls, then a prefix of the one in flight", false));
+        list.add(new Invariant(this, I_FSYNCED, FSYNCED_DATA_ON_DISK,
+                "a block acknowledged by fsync and not rewritten since is on disk", false));
+        list.add(new Invariant(this, I_FILE_CONTENTS, FILE_CONTENTS_MATCH_COMMITTED_WRITES,
+                "kernel running, no call in flight: every file reads back its committed writes", false));
+        list.add(new Invariant(this, I_CLEAN_CACHE, CLEAN_CACHE_MATCHES_DISK,
+                "kernel running: a clean cache block equals its disk block", false));
+        list.add(new Invariant(this, I_CAN_PROCEED, CRASH_KERNEL_CAN_PROCEED,
+                "during resurrection the crash kernel always has a step to take", false));
+        list.add(new Invariant(this, I_READ_ONLY, DEAD_KERNEL_MEMORY_READ_ONLY,
+                "the crash kernel writes only its region and devices, never the dead kernel's memory", true));
+        list.add(new Invariant(this, I_CORRUPT, CORRUPT_PROCESS_NOT_RESURRECTED,
+                "a process whose structures were corrupt is reported (lost), not resurrected", true));
+        list.add(new Invariant(this, I_EQUALS_PRE_CRASH, RESURRECTED_PROCESS_EQUALS_PRE_CRASH_SELF,
                 "after resurrection each valid process equals its pre-crash self, its in-flight call not made or completed",
-                (b, a, t) -> resurrectedEqualsPreCrash(b, a, t)));
-        list.add(Invariant.ofStep(REPEATED_CRASH_SAME_OUTCOME,
-                "resurrection reaches the same observable outcome however often the crash kernel crashed",
-                (b, a, t) -> sameOutcome(b, a, t)));
+                true));
+        list.add(new Invariant(this, I_SAME_OUTCOME, REPEATED_CRASH_SAME_OUTCOME,
+                "resurrection reaches the same observable outcome however often the crash kernel crashed", true));
         this.all = List.copyOf(list);
+    }
+
+    /** The state predicate with the given index. */
+    boolean holds(int index, State s) {
+        switch (index) {
+            case I_AT_MOST_ONE:
+                return atMostOneInFlight(s);
+            case I_CONSOLE:
+                return consoleExactlyOnce(s);
+            case I_FSYNCED:
+                return fsyncedOnDisk(s);
+            case I_FILE_CONTENTS:
+                return fileContentsMatch(s);
+            case I_CLEAN_CACHE:
+                return cleanCacheMatchesDisk(s);
+            case I_CAN_PROCEED:
+                return s.phase() != Layout.RESURRECTING || !machine.actions(s).isEmpty();
+            default:
+                throw new IllegalArgumentException("no state invariant " + index);
+        }
+    }
+
+    /** The step predicate with the given index. */
+    boolean holdsOn(int index, State b, Action a, State t) {
+        switch (index) {
+            case I_READ_ONLY:
+                return deadMemoryReadOnly(b, a, t);
+            case I_CORRUPT:
+                return corruptNotResurrected(b, a, t);
+            case I_EQUALS_PRE_CRASH:
+                return resurrectedEqualsPreCrash(b, a, t);
+            case I_SAME_OUTCOME:
+                return sameOutcome(b, a, t);
+            default:
+                throw new IllegalArgumentException("no step invariant " + index);
+        }
     }
 
     /** All invariants, in checking order. */
