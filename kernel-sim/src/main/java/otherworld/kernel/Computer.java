@@ -26,6 +26,8 @@ public final class Computer {
     private final Hooks hooks;
     private Kernel kernel;
     private boolean halted;
+    /** A crash kernel has just handed over: the new kernel finishes the interrupted call before anything runs. */
+    private boolean finishPending;
     private final List<ResurrectionReport> reports = new ArrayList<>();
     private WeakReference<Kernel> lastDead = new WeakReference<>(null);
 
@@ -40,6 +42,11 @@ public final class Computer {
             faults.point(name);
         }
         @Override public void syscallStarted(int nr) { faults.syscallStarted(nr); probe.syscallStarted(nr); }
+        @Override public boolean tracesWrites() { return faults.tracesWrites() || probe.tracesWrites(); }
+        @Override public void kernelWrite(long pa, int len) {
+            probe.kernelWrite(pa, len);
+            faults.kernelWrite(pa, len);
+        }
         @Override public void log(String line) { log.accept(line); }
         @Override public void dispatch(Hart hart, int pid) { probe.dispatch(hart, pid); }
         @Override public void trapped(Hart hart, int pid, TrapCause cause) { probe.trapped(hart, pid, cause); }
@@ -90,6 +97,11 @@ public final class Computer {
         long stop = machine.clock() + maxInstructions;
         while (!halted && machine.clock() < stop) {
             try {
+                if (finishPending) {
+                    finishPending = false;
+                    String done = kernel.finishInFlight();
+                    if (done != null) hooks.log("[" + machine.clock() + "] resurrected kernel: " + done);
+                }
                 if (kernel.run(stop - machine.clock()) == Kernel.Outcome.ALL_EXITED) return true;
             } catch (RuntimeException | StackOverflowError e) {
                 microreboot(e);
@@ -98,7 +110,10 @@ public final class Computer {
         return false;
     }
 
-    /** The kernel died: drop it, start crash kernels from the root descriptor until one succeeds. */
+    /**
+     * The kernel died: drop it, start crash kernels from the root descriptor until one succeeds. Whether Otherworld is
+     * on is read here and at boot, and nowhere else (ModeIsReadOnlyAtBootAndPanicTest).
+     */
     void microreboot(Throwable cause) {
         hooks.log("[" + machine.clock() + "] PANIC: " + describe(cause));
         lastDead = new WeakReference<>(kernel);
@@ -116,6 +131,7 @@ public final class Computer {
                 reports.add(r);
                 for (String line : r.lines()) hooks.log(line);
                 kernel = Kernel.attach(machine, config, hooks);
+                finishPending = true;
                 hooks.resurrected(r);
                 return;
             } catch (RuntimeException | StackOverflowError e) {

@@ -48,7 +48,7 @@ final class Validator {
         lim[PageWalk.CRASH_BASE] = crashBase;
         lim[PageWalk.CRASH_SIZE] = crashSize;
         lim[PageWalk.POOL_BASE] = ptPool;
-        lim[PageWalk.POOL_SIZE] = regionBase + regionSize - Sv39.PAGE_SIZE - ptPool;
+        lim[PageWalk.POOL_SIZE] = regionBase + regionSize - ptPool;
         return lim;
     }
 
@@ -82,6 +82,10 @@ final class Validator {
         }
         long pc = v.r64(t + T_PC);
         if (!Sv39.isUserRange(pc, 4)) p.add(String.format("pc 0x%x outside user space", pc));
+        long epc = v.r64(t + T_EPC);
+        if (v.r64(t + T_CAUSE) == CAUSE_ECALL && !Sv39.isUserRange(epc, 4)) {
+            p.add(String.format("trap frame: ecall at 0x%x, outside user space", epc));
+        }
         int nvma = v.r32(t + T_NVMA);
         if (nvma < 0 || nvma > MAX_VMAS) {
             p.add("vma count " + nvma + " invalid");
