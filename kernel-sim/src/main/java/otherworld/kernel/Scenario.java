@@ -171,12 +171,22 @@ public final class Scenario {
         }
     }
 
+    /** The names in the root directory of an ext2 image (host-side, on a copy). */
+    public static List<String> listFiles(byte[] image) {
+        List<String> names = mount(image).list("/");
+        return names == null ? List.of() : names;
+    }
+
+    private static Ext2 mount(byte[] image) {
+        PhysicalMemory scratch = new PhysicalMemory(1 << 20);
+        MemoryDisk d = new MemoryDisk(image.clone());
+        BlockCache cache = BlockCache.format(new DirectMem(scratch), d, scratch.base(), 64);
+        return Ext2.mount(cache, () -> 0);
+    }
+
     /** Read a regular file from an ext2 image (host-side, through the same driver on scratch memory). */
     public static byte[] readFile(byte[] image, String path) {
-        PhysicalMemory scratch = new PhysicalMemory(1 << 20);
-        MemoryDisk d = new MemoryDisk(image);
-        BlockCache cache = BlockCache.format(new DirectMem(scratch), d, scratch.base(), 64);
-        Ext2 fs = Ext2.mount(cache, () -> 0);
+        Ext2 fs = mount(image);
         int ino = fs.lookup(path);
         if (ino < 0) return null;
         Stat st = fs.stat(ino);

@@ -47,6 +47,9 @@ public final class FaultPlan {
     private boolean traceWrites;
     /** Most writes seen in one call, per call name (when counting): how many write crash points a call has. */
     private final java.util.Map<String, Integer> maxWrites = new java.util.TreeMap<>();
+    /** When counting writes: per system call (index n-1), its name and the writes the kernel made in it. */
+    private final List<String> callNames = new ArrayList<>();
+    private final List<Integer> callWrites = new ArrayList<>();
     private String callName = "";
 
     private boolean counting;
@@ -98,10 +101,20 @@ public final class FaultPlan {
     /** Per call name, the most kernel writes one call made (with {@link #countingWrites()}). */
     public java.util.Map<String, Integer> maxWrites() { return maxWrites; }
 
+    /** With {@link #countingWrites()}: the name of system call n (1-based) and the kernel writes made in it. */
+    public String callName(long n) { return callNames.get((int) n - 1); }
+
+    public int writesIn(long n) { return callWrites.get((int) n - 1); }
+
+    public long callsCounted() { return callNames.size(); }
+
     public void kernelWrite(long pa, int len) {
         if (!traceWrites || syscalls == 0) return;
         int i = writesInCall++;
-        if (counting) maxWrites.merge(callName, writesInCall, Math::max);
+        if (counting) {
+            maxWrites.merge(callName, writesInCall, Math::max);
+            callWrites.set(callWrites.size() - 1, writesInCall);
+        }
         for (Trigger t : triggers) {
             if (t.fired || t.write < 0 || t.syscall != syscalls || t.write != i) continue;
             t.fired = true;
@@ -125,6 +138,10 @@ public final class FaultPlan {
         pointsInCall = 0;
         writesInCall = 0;
         callName = Sysno.name(nr);
+        if (counting && traceWrites) {
+            callNames.add(callName);
+            callWrites.add(0);
+        }
     }
 
     public void point(String name) {
