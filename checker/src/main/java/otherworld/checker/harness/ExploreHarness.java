@@ -51,15 +51,26 @@ public final class ExploreHarness {
         } else if (!resurrection && args.length > 0) {
             ResurrectionHarness.bug(args[0]);
         }
-        return new ChoiceExplorer().explore(new ChoiceExplorer.Harness() {
-            @Override
-            public void run() {
-                if (resurrection) {
-                    ResurrectionHarness.main(args);
-                } else {
-                    CrashPointHarness.main(args);
-                }
+        return new ChoiceExplorer().explore(new Main(resurrection, args));
+    }
+
+    /** One run of a harness's main (a named class: no anonymous X$1 beside X's invokedynamics). */
+    private static final class Main implements ChoiceExplorer.Harness {
+        private final boolean resurrection;
+        private final String[] args;
+
+        Main(boolean resurrection, String[] args) {
+            this.resurrection = resurrection;
+            this.args = args;
+        }
+
+        @Override
+        public void run() {
+            if (resurrection) {
+                ResurrectionHarness.main(args);
+            } else {
+                CrashPointHarness.main(args);
             }
-        });
+        }
     }
 }

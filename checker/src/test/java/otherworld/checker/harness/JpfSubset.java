@@ -35,7 +35,8 @@ import javax.tools.ToolProvider;
  * would break the model under JPF fails the default build even where JPF is not installed.
  *
  * <p>Rules: no lambda (JPF names its lambda classes {@code Outer$n}, which collides with javac's
- * enum switch-map class {@code Outer$1}); no method reference; a record declares its own
+ * enum switch-map class {@code Outer$1}; {@link JpfClassNames} checks the same clash, string
+ * concatenation included, on the compiled classes); no method reference; a record declares its own
  * {@code equals}, {@code hashCode} and {@code toString}; no {@code IntStream.boxed},
  * {@code Collectors.joining}, {@code String.join}, {@code String.strip*}; on a stream, only
  * {@code filter}, {@code map}, {@code collect(toList())}, {@code mapToInt} and {@code sum}.
@@ -114,7 +115,7 @@ final class JpfSubset {
 
         @Override
         public Void visitLambdaExpression(LambdaExpressionTree t, Void v) {
-            report(t, "lambda (JPF names it Outer$n, colliding with javac's enum switch map Outer$1)");
+            report(t, "lambda (JPF names its class Outer$n, a name javac gives enum switch maps and anonymous classes)");
             return super.visitLambdaExpression(t, v);
         }
 

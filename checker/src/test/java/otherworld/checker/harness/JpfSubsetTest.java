@@ -3,9 +3,14 @@ package otherworld.checker.harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import otherworld.model.Machine;
 
 /**
  * The model and everything that runs under Java PathFinder (the harnesses, the choice API and
@@ -27,6 +32,47 @@ class JpfSubsetTest {
     void modelAndHarnessesStayInTheSubset() throws Exception {
         List<String> bad = JpfSubset.check(UNDER_JPF);
         assertEquals(List.of(), bad, "outside the Java subset JPF runs (shared/STYLE.md)");
+    }
+
+    /** The compiled model and harnesses: no JPF function-object class takes a javac class's name. */
+    @Test
+    void noInvokedynamicClassNameClashesInTheCompiledClasses() throws Exception {
+        Path model = Path.of(Machine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assertEquals(List.of(), JpfClassNames.clashes(model, "otherworld.model."));
+        Path checker = Path.of(ResurrectionHarness.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assertEquals(List.of(), JpfClassNames.clashes(checker, "otherworld.checker.harness.", "otherworld.checker.choice."));
+    }
+
+    /** Two concatenations and an enum switch clash, unless concatenation is compiled inline. */
+    @Test
+    void theClassNameClashIsFoundAndInlineConcatenationAvoidsIt(@TempDir Path dir) throws Exception {
+        String source = """
+                package clash;
+                class X {
+                    enum E { A, B }
+                    String f(E e, int i) {
+                        switch (e) {
+                            case A: return "a" + i;
+                            default: return i + "b";
+                        }
+                    }
+                }
+                """;
+        compile(source, dir.resolve("indy"), List.of());
+        assertEquals(List.of("clash.X: 2 invokedynamic bootstrap methods; JPF's class for #1 takes the name of "
+                + "javac's clash.X$1 (an enum switch map or anonymous class)"), JpfClassNames.clashes(dir.resolve("indy"), "clash."));
+        compile(source, dir.resolve("inline"), List.of("-XDstringConcat=inline"));
+        assertEquals(List.of(), JpfClassNames.clashes(dir.resolve("inline"), "clash."));
+    }
+
+    private static void compile(String source, Path out, List<String> options) throws Exception {
+        Path src = out.resolve("src/clash/X.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, source);
+        List<String> args = new ArrayList<>(List.of("--release", "17", "-d", out.toString()));
+        args.addAll(options);
+        args.add(src.toString());
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(new String[0])));
     }
 
     @Test
