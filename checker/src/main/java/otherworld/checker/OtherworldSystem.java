@@ -5,6 +5,7 @@ import otherworld.model.Action;
 import otherworld.model.Invariant;
 import otherworld.model.Machine;
 import otherworld.model.State;
+import otherworld.model.StateCodec;
 
 /** The otherworld model as a {@link TransitionSystem}, with optional symmetry over process ids. */
 public final class OtherworldSystem implements TransitionSystem<State, Action> {
@@ -55,7 +56,7 @@ public final class OtherworldSystem implements TransitionSystem<State, Action> {
     }
 
     private static long nonZero(long f) {
-        return f == 0 || f == FingerprintSet.ROOT ? 1 : f;
+        return f == 0 || f == Long.MIN_VALUE ? 1 : f;
     }
 
     @Override
@@ -83,5 +84,54 @@ public final class OtherworldSystem implements TransitionSystem<State, Action> {
     @Override
     public String describe(State s) {
         return s.toString();
+    }
+
+    @Override
+    public int[] encode(State s) {
+        return StateCodec.encode(s);
+    }
+
+    @Override
+    public State decode(int[] words) {
+        return StateCodec.decode(machine.layout(), words);
+    }
+
+    /** With symmetry: the smallest encoding (lexicographic) among the renamings of s. */
+    @Override
+    public int[] canonical(State s) {
+        int[] best = StateCodec.encode(s);
+        if (perms != null) {
+            for (int i = 1; i < perms.size(); i++) {
+                int[] w = StateCodec.encode(machine.permute(s, perms.get(i)));
+                if (java.util.Arrays.compare(w, best) < 0) {
+                    best = w;
+                }
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Weak fairness: each process's own instructions ("p0", "p1", ...), the running kernel's
+     * system-call steps ("kernel") and the crash kernel's steps ("crash kernel"). Crashes and the
+     * background flusher are the environment's choices and need not happen.
+     */
+    @Override
+    public String fairness(Action a) {
+        switch (a.kind()) {
+            case USER_STORE:
+            case SYSCALL_ENTRY:
+                return "p" + a.pid();
+            case SYSCALL_STEP:
+                return "kernel";
+            case VALIDATE:
+            case FLUSH_CACHE:
+            case FINISH_CONSOLE_WRITE:
+            case REBUILD:
+            case COMMIT:
+                return "crash kernel";
+            default:
+                return null;
+        }
     }
 }
