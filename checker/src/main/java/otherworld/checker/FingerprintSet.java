@@ -145,7 +145,9 @@ public final class FingerprintSet implements AutoCloseable {
         }
         long oldAddress = s.address;
         long oldSlots = s.slots;
+        long size = s.size;
         allocate(s, newSlots);
+        s.size = size;
         long mask = newSlots - 1;
         for (long j = 0; j < oldSlots; j++) {
             long k = U.getLong(oldAddress + 8 * j);

@@ -57,6 +57,8 @@ public final class ModelChecker<S, A> {
     private long checkpointMillis;
     private boolean resume;
     private boolean exact;
+    private long fingerprintLimit = -1;
+    private long queueMemoryLimit = -1;
 
     private volatile long generated;
     private volatile long distinct;
@@ -144,6 +146,18 @@ public final class ModelChecker<S, A> {
         return this;
     }
 
+    /** Tests: cap the fingerprint table alone (bytes), whatever the budget. */
+    ModelChecker<S, A> fingerprintLimit(long bytes) {
+        this.fingerprintLimit = bytes;
+        return this;
+    }
+
+    /** Tests: cap the in-memory part of the queue (bytes), whatever the budget. */
+    ModelChecker<S, A> queueMemory(long bytes) {
+        this.queueMemoryLimit = bytes;
+        return this;
+    }
+
     /** A quarter of the machine's memory, as the JVM's own default heap. */
     static long defaultMemoryBudget() {
         java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
@@ -197,9 +211,9 @@ public final class ModelChecker<S, A> {
             } else {
                 Files.createDirectories(workDir);
             }
-            long queueMemory = Math.min(memoryBudget / 4, 1L << 30);
+            long queueMemory = queueMemoryLimit >= 0 ? queueMemoryLimit : Math.min(memoryBudget / 4, 1L << 30);
             spill = new StateQueue.Spill(workDir, queueMemory);
-            seen = new FingerprintSet(1 << 16, memoryBudget - queueMemory);
+            seen = new FingerprintSet(1 << 16, fingerprintLimit > 0 ? fingerprintLimit : memoryBudget - queueMemory);
             exactSeen = exact ? new ExactStates() : null;
             if (resume) {
                 restore();
@@ -530,7 +544,9 @@ public final class ModelChecker<S, A> {
         long queue = current == null ? 0 : current.size() + next.size();
         queued = queue;
         Statistics st = new Statistics(generated, distinct, queue, depth, millis, memoryInUse(),
-                diskInUse(), spill == null ? 0 : spill.onDiskRecords.get(), exact ? collisions : -1);
+                diskInUse(), spill == null ? 0 : spill.onDiskRecords.get(), spill == null ? 0 : spill.spilledRecords.get(),
+                exact ? collisions : -1,
+                seen == null ? 0 : seen.bytes(), peakResident());
         Trace t = trace == null ? null
                 : new Trace(trace.header(), invariant, trace.labels(), trace.states(), trace.loopStart());
         if (progress != null && progressMillis > 0) {
@@ -539,11 +555,25 @@ public final class ModelChecker<S, A> {
         return new Result(status, invariant, t, st, checkpoint, note);
     }
 
-    /** Heap in use, the fingerprint table and queue chunks held outside it. */
+    /** Heap in use (garbage included) and the fingerprint table outside it. */
     private long memoryInUse() {
         Runtime rt = Runtime.getRuntime();
-        long heap = rt.totalMemory() - rt.freeMemory();
-        return heap + (seen == null ? 0 : seen.bytes());
+        return rt.totalMemory() - rt.freeMemory() + (seen == null ? 0 : seen.bytes());
+    }
+
+    /** The process's peak resident memory (Linux VmHWM), or -1 where it cannot be read. */
+    static long peakResident() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    String[] f = line.substring(6).trim().split("\\s+");
+                    return Long.parseLong(f[0]) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 
     private long diskInUse() {

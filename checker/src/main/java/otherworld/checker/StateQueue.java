@@ -32,6 +32,8 @@ final class StateQueue {
         final AtomicLong onDiskBytes = new AtomicLong();
         final AtomicLong onDiskRecords = new AtomicLong();
         final AtomicLong seq = new AtomicLong();
+        /** States ever written to a queue file by this run. */
+        final AtomicLong spilledRecords = new AtomicLong();
         /** Files named by the last checkpoint's manifest: kept until the next checkpoint. */
         final Set<Path> referenced = new HashSet<>();
         final List<Path> consumed = new ArrayList<>();
@@ -200,6 +202,7 @@ final class StateQueue {
             c.spilled = true;
             spill.onDiskBytes.addAndGet(c.length);
             spill.onDiskRecords.addAndGet(c.records);
+            spill.spilledRecords.addAndGet(c.records);
         } else {
             spill.inMemory.addAndGet(c.length);
         }

@@ -10,14 +10,20 @@ public final class Statistics {
     private final long memoryBytes;
     private final long diskBytes;
     private final long queueOnDisk;
+    private final long spilled;
     private final long collisions;
+    private final long fingerprintBytes;
+    private final long peakResident;
 
     public Statistics(long generated, long distinct, long queue, int depth, long millis, long memoryBytes) {
-        this(generated, distinct, queue, depth, millis, memoryBytes, 0, 0, -1);
+        this(generated, distinct, queue, depth, millis, memoryBytes, 0, 0, 0, -1, 0, -1);
     }
 
     public Statistics(long generated, long distinct, long queue, int depth, long millis, long memoryBytes,
-            long diskBytes, long queueOnDisk, long collisions) {
+            long diskBytes, long queueOnDisk, long spilled, long collisions, long fingerprintBytes, long peakResident) {
+        this.spilled = spilled;
+        this.fingerprintBytes = fingerprintBytes;
+        this.peakResident = peakResident;
         this.generated = generated;
         this.distinct = distinct;
         this.queue = queue;
@@ -44,8 +50,15 @@ public final class Statistics {
     public long diskBytes() { return diskBytes; }
     /** States of the queue held in files at the end. */
     public long queueOnDisk() { return queueOnDisk; }
+    /** States that went through a queue file during the run. */
+    public long spilled() { return spilled; }
     /** With --exact: distinct states whose fingerprint an earlier state already had; else -1. */
     public long collisions() { return collisions; }
+
+    /** Bytes of the fingerprint table (outside the heap) at the end. */
+    public long fingerprintBytes() { return fingerprintBytes; }
+    /** Peak resident memory of the whole process (heap, table, everything), or -1 if unknown. */
+    public long peakResident() { return peakResident; }
 
     public long statesPerSecond() {
         return millis == 0 ? generated * 1000 : generated * 1000 / millis;
@@ -62,6 +75,10 @@ public final class Statistics {
      */
     public double collisionProbability() {
         return (double) distinct * (double) Math.max(0, generated - distinct) / 0x1p64;
+    }
+
+    private long perState(long bytes) {
+        return distinct == 0 || bytes < 0 ? 0 : bytes / distinct;
     }
 
     @Override
@@ -83,9 +100,10 @@ public final class Statistics {
         String s = generated + " states generated, " + distinct + " distinct states found, " + queue
                 + " states left on queue.\nThe depth of the complete state graph search is " + depth + ".\n"
                 + "Time " + (millis / 1000.0) + " s, " + statesPerSecond() + " states/s ("
-                + distinctPerSecond() + " distinct/s), memory " + (memoryBytes >> 20) + " MiB ("
-                + (distinct == 0 ? 0 : memoryBytes / distinct) + " B/state), disk " + (diskBytes >> 20)
-                + " MiB, " + queueOnDisk + " states queued on disk.\n"
+                + distinctPerSecond() + " distinct/s), memory " + (memoryBytes >> 20) + " MiB (fingerprints "
+                + (fingerprintBytes >> 20) + " MiB, " + perState(fingerprintBytes) + " B/state; peak resident "
+                + (peakResident >> 20) + " MiB, " + perState(peakResident) + " B/state), disk " + (diskBytes >> 20)
+                + " MiB, " + queueOnDisk + " states queued on disk (" + spilled + " went through disk).\n"
                 + "The probability of a fingerprint collision is calculated to be (optimistic) "
                 + String.format(java.util.Locale.ROOT, "%.1E", collisionProbability()) + ".";
         if (collisions >= 0) {

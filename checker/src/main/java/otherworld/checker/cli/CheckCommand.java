@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
         description = {"Explore every state of the crash-and-resurrection model within the bounds "
                 + "and check its named invariants (breadth first; a violation prints a shortest "
                 + "counterexample).",
-            "Exit code: 0 all invariants hold, 1 violation or deadlock, 2 bad arguments."})
+            "Exit code: 0 all invariants hold, 1 violation or deadlock, 2 bad arguments, 3 memory "
+                + "budget full (a checkpoint says how to resume)."})
 public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -87,6 +88,27 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--list-invariants", description = "print the invariants and exit")
     boolean listInvariants;
 
+    @Option(names = "--memory", paramLabel = "SIZE",
+            description = "memory for fingerprints and the in-memory part of the queue (e.g. 512m, 8g); "
+                    + "past it the queue goes to disk, and a full fingerprint set stops the run with a "
+                    + "checkpoint; default a quarter of the machine's memory")
+    String memory;
+
+    @Option(names = "--workdir", paramLabel = "DIR",
+            description = "directory for the queue files, trace log and checkpoints (kept); default a temporary one")
+    Path workDir;
+
+    @Option(names = "--checkpoint-every", paramLabel = "SECONDS",
+            description = "write a checkpoint to the work directory every SECONDS (0 = off)")
+    int checkpointSeconds;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "continue the run whose checkpoint is in DIR")
+    Path resume;
+
+    @Option(names = "--exact", description = "store whole states instead of fingerprints (small runs): "
+            + "no state can be missed, and fingerprint collisions are counted")
+    boolean exact;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new CheckCommand()).execute(args));
     }
@@ -99,6 +121,15 @@ public final class CheckCommand implements Callable<Integer> {
         }
         if (workers < 1 || workers > 256) {
             throw new ParameterException(spec.commandLine(), "--workers must be 1..256, got " + workers);
+        }
+        if (checkpointSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "--checkpoint-every must be >= 0, got " + checkpointSeconds);
+        }
+        if (exact && (resume != null || checkpointSeconds > 0)) {
+            throw new ParameterException(spec.commandLine(), "--exact keeps whole states in memory: it cannot checkpoint or resume");
+        }
+        if (resume != null && workDir != null && !resume.equals(workDir)) {
+            throw new ParameterException(spec.commandLine(), "--resume DIR is the work directory; do not give --workdir too");
         }
         Config c = Config.defaults().withProcs(procs).withPages(pages).withValues(values).withFiles(files)
                 .withCrashes(crashes).withCorruption(!noCorruption).withFlusher(!noFlusher).withBug(b);
@@ -157,12 +188,51 @@ public final class CheckCommand implements Callable<Integer> {
             }
         }, true);
         ModelChecker<State, Action> mc = new ModelChecker<>(system).workers(workers).checkDeadlock(deadlock)
-                .maxStates(maxStates).header(c.toString())
+                .maxStates(maxStates).header(c.toString()).exact(exact)
+                .checkpointEvery(checkpointSeconds * 1000L)
                 .progress(progress, progressSeconds * 1000L);
-        Result r = mc.run();
+        if (memory != null) {
+            try {
+                mc.memory(parseSize(memory));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--memory: " + e.getMessage());
+            }
+        }
+        if (resume != null) {
+            mc.resume(resume);
+        } else if (workDir != null) {
+            mc.workDir(workDir);
+        }
+        Result r;
+        try {
+            r = mc.run();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        } catch (OutOfMemoryError e) {
+            err.println("Error: the Java heap is full (" + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB); give java more (-Xmx) or use --memory, which keeps fingerprints and the queue outside it.");
+            err.flush();
+            return 3;
+        }
         switch (r.status()) {
             case OK -> out.println("Model checking completed. No error has been found.");
-            case LIMIT -> out.println("Stopped at the state limit (" + maxStates + "); the search is incomplete.");
+            case LIMIT -> {
+                out.println("Stopped at the state limit (" + maxStates + "); the search is incomplete.");
+                if (r.checkpoint() != null) {
+                    out.println("Checkpoint in " + r.checkpoint() + "; continue with the same options and --resume "
+                            + r.checkpoint());
+                }
+            }
+            case BUDGET -> {
+                err.println("Stopped: " + r.note() + ", at depth " + r.statistics().depth() + " with "
+                        + r.statistics().distinct() + " distinct states found and " + r.statistics().queue()
+                        + " left on the queue; the search is incomplete.");
+                if (r.checkpoint() != null) {
+                    err.println("Checkpoint in " + r.checkpoint() + "; continue with the same options, a larger "
+                            + "--memory and --resume " + r.checkpoint());
+                }
+                err.flush();
+            }
             default -> {
                 err.println("Error: " + (r.status() == Result.Status.DEADLOCK ? "Deadlock reached."
                         : "Invariant " + r.invariant() + " is violated."));
@@ -177,6 +247,35 @@ public final class CheckCommand implements Callable<Integer> {
         }
         out.println(r.statistics());
         out.flush();
-        return r.ok() || r.status() == Result.Status.LIMIT ? 0 : 1;
+        return switch (r.status()) {
+            case OK, LIMIT -> 0;
+            case BUDGET -> 3;
+            default -> 1;
+        };
+    }
+
+    /** "123", "64k", "512m", "8g" (powers of 1024). */
+    static long parseSize(String s) {
+        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+        long unit = 1;
+        if (t.endsWith("k") || t.endsWith("m") || t.endsWith("g") || t.endsWith("t")) {
+            unit = switch (t.charAt(t.length() - 1)) {
+                case 'k' -> 1L << 10;
+                case 'm' -> 1L << 20;
+                case 'g' -> 1L << 30;
+                default -> 1L << 40;
+            };
+            t = t.substring(0, t.length() - 1);
+        }
+        long n;
+        try {
+            n = Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + s + "' is not a size (e.g. 512m, 8g)");
+        }
+        if (n <= 0 || n > Long.MAX_VALUE / unit) {
+            throw new IllegalArgumentException("'" + s + "' is out of range");
+        }
+        return n * unit;
     }
 }
