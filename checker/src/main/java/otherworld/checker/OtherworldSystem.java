@@ -3,6 +3,7 @@ package otherworld.checker;
 import java.util.List;
 import otherworld.model.Action;
 import otherworld.model.Invariant;
+import otherworld.model.Layout;
 import otherworld.model.Machine;
 import otherworld.model.State;
 import otherworld.model.StateCodec;
@@ -109,6 +110,21 @@ public final class OtherworldSystem implements TransitionSystem<State, Action> {
             }
         }
         return best;
+    }
+
+    public static final String RESURRECTION_FINISHES = "ResurrectionFinishes";
+    public static final String CRASH_LEADS_TO_EVERY_VALID_PROCESS_DONE = "CrashLeadsToEveryValidProcessDone";
+
+    /** The liveness properties of crash and resurrection, as "P leads to Q". */
+    public List<LivenessChecker.Property<State>> livenessProperties() {
+        return List.of(
+                new LivenessChecker.Property<>(RESURRECTION_FINISHES,
+                        "a resurrection that starts finishes: the crash kernel commits and the kernel runs again",
+                        s -> s.phase() == Layout.RESURRECTING, s -> s.phase() == Layout.RUNNING),
+                new LivenessChecker.Property<>(CRASH_LEADS_TO_EVERY_VALID_PROCESS_DONE,
+                        "after a crash every process that passes validation runs again, to its exit "
+                                + "(the kernel running, every process exited or lost to a failed validation)",
+                        s -> s.phase() == Layout.RESURRECTING, s -> machine.isTerminal(s)));
     }
 
     /**

@@ -66,7 +66,8 @@ public final class CheckCommand implements Callable<Integer> {
     boolean deadlock;
 
     @Option(names = "--bug", paramLabel = "NAME",
-            description = "seeded bug: resurrect-before-flush, reexecute-completed-call, skip-validation")
+            description = "seeded bug: resurrect-before-flush, reexecute-completed-call, skip-validation, "
+                    + "restart-forever (a liveness bug: use --liveness --crashes 2)")
     String bug = "none";
 
     @Option(names = "--program", paramLabel = "INSTRS",
@@ -105,6 +106,10 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR", description = "continue the run whose checkpoint is in DIR")
     Path resume;
 
+    @Option(names = "--liveness", description = "after the invariants, check the liveness properties on the "
+            + "state graph (in memory) under weak fairness of the processes' and kernels' steps")
+    boolean liveness;
+
     @Option(names = "--exact", description = "store whole states instead of fingerprints (small runs): "
             + "no state can be missed, and fingerprint collisions are counted")
     boolean exact;
@@ -117,13 +122,17 @@ public final class CheckCommand implements Callable<Integer> {
         Bug b = Bug.parse(bug);
         if (b == null) {
             throw new ParameterException(spec.commandLine(), "unknown --bug '" + bug
-                    + "'; expected one of none, resurrect-before-flush, reexecute-completed-call, skip-validation");
+                    + "'; expected one of none, resurrect-before-flush, reexecute-completed-call, skip-validation, restart-forever");
         }
         if (workers < 1 || workers > 256) {
             throw new ParameterException(spec.commandLine(), "--workers must be 1..256, got " + workers);
         }
         if (checkpointSeconds < 0) {
             throw new ParameterException(spec.commandLine(), "--checkpoint-every must be >= 0, got " + checkpointSeconds);
+        }
+        if (liveness && symmetry) {
+            throw new ParameterException(spec.commandLine(), "--liveness does not use --symmetry "
+                    + "(a fairness class per process does not survive renaming processes)");
         }
         if (exact && (resume != null || checkpointSeconds > 0)) {
             throw new ParameterException(spec.commandLine(), "--exact keeps whole states in memory: it cannot checkpoint or resume");
@@ -156,8 +165,14 @@ public final class CheckCommand implements Callable<Integer> {
             Trace t = Trace.read(replay);
             out.println("Replayed " + t.length() + " steps of " + replay + ": "
                     + (r.violation() == null ? "no invariant violated" : "invariant " + r.violation() + " is violated"));
+            if (t.loopStart() >= 0) {
+                out.println(r.lassoCloses()
+                        ? "The last state is state " + t.loopStart() + ": the cycle repeats forever, so "
+                                + t.violation() + " is violated."
+                        : "The last state is not state " + t.loopStart() + ": the lasso does not close.");
+            }
             out.flush();
-            return r.violation() == null ? 0 : 1;
+            return r.violation() == null && (t.loopStart() < 0 || !r.lassoCloses()) ? 0 : 1;
         }
         Config c = config();
         Machine machine = new Machine(c);
@@ -247,11 +262,48 @@ public final class CheckCommand implements Callable<Integer> {
         }
         out.println(r.statistics());
         out.flush();
+        if (liveness && r.ok()) {
+            r = checkLiveness(system, c, out, err);
+        }
         return switch (r.status()) {
             case OK, LIMIT -> 0;
             case BUDGET -> 3;
             default -> 1;
         };
+    }
+
+    private Result checkLiveness(OtherworldSystem system, Config c, PrintWriter out, PrintWriter err)
+            throws java.io.IOException {
+        List<otherworld.checker.LivenessChecker.Property<State>> props = system.livenessProperties();
+        otherworld.checker.LivenessChecker<State, Action> lc = new otherworld.checker.LivenessChecker<>(system)
+                .header(c.toString()).maxStates(Math.min(maxStates, 20_000_000));
+        Result r;
+        try {
+            r = lc.check(props);
+        } catch (IllegalStateException e) {
+            err.println("Error: " + e.getMessage());
+            err.flush();
+            return new Result(Result.Status.LIMIT, null, null, new otherworld.checker.Statistics(0, 0, 0, 0, 0, 0));
+        }
+        out.println("Checked " + props.size() + " liveness properties on " + lc.states()
+                + " states under weak fairness of: " + String.join(", ", lc.fairnessClasses()) + ".");
+        if (r.ok()) {
+            out.println("No liveness property is violated.");
+            out.flush();
+            return r;
+        }
+        err.println("Error: Temporal property " + r.invariant() + " is violated.");
+        Trace t = r.trace();
+        err.println("The behavior up to this point is (a prefix of " + t.loopStart() + " steps, then a cycle of "
+                + (t.length() - t.loopStart()) + (t.length() == t.loopStart() ? " steps: it stutters forever"
+                : " steps back to state " + t.loopStart() + ", forever") + "):");
+        err.print(t.render());
+        if (traceOut != null) {
+            t.write(traceOut);
+            err.println("Trace saved to " + traceOut + " (replay: ow check --replay " + traceOut + ")");
+        }
+        err.flush();
+        return r;
     }
 
     /** "123", "64k", "512m", "8g" (powers of 1024). */
