@@ -406,13 +406,13 @@ public final class ModelChecker<S, A> {
         for (int i = 0; i < n; i++) {
             A a = actions.get(i);
             S t = system.step(s, a);
+            x.stateBad[i] = system.violatedInvariant(t);
+            x.stepBad[i] = system.violatedStepInvariant(s, a, t);
             x.fps[i] = system.fingerprint(t);
             x.words[i] = system.encode(t);
             if (exact) {
                 x.canon[i] = system.canonical(t);
             }
-            x.stateBad[i] = system.violatedInvariant(t);
-            x.stepBad[i] = system.violatedStepInvariant(s, a, t);
         }
         return x;
     }

@@ -110,6 +110,11 @@ public final class CheckCommand implements Callable<Integer> {
             + "state graph (in memory) under weak fairness of the processes' and kernels' steps")
     boolean liveness;
 
+    @Option(names = "--members", paramLabel = "N", description = "distribute the search over N Hazelcast "
+            + "members embedded in this JVM, on loopback (fingerprints partitioned by hash, successors sent "
+            + "to their owner in batches); 0 = the local checker (default)")
+    int members;
+
     @Option(names = "--exact", description = "store whole states instead of fingerprints (small runs): "
             + "no state can be missed, and fingerprint collisions are counted")
     boolean exact;
@@ -129,6 +134,13 @@ public final class CheckCommand implements Callable<Integer> {
         }
         if (checkpointSeconds < 0) {
             throw new ParameterException(spec.commandLine(), "--checkpoint-every must be >= 0, got " + checkpointSeconds);
+        }
+        if (members < 0 || members > 64) {
+            throw new ParameterException(spec.commandLine(), "--members must be 0..64, got " + members);
+        }
+        if (members > 0 && (resume != null || checkpointSeconds > 0 || exact || workDir != null || maxStates != Long.MAX_VALUE)) {
+            throw new ParameterException(spec.commandLine(), "--members does not combine with --resume, "
+                    + "--checkpoint-every, --workdir, --exact or --max-states");
         }
         if (liveness && symmetry) {
             throw new ParameterException(spec.commandLine(), "--liveness does not use --symmetry "
@@ -220,7 +232,20 @@ public final class CheckCommand implements Callable<Integer> {
         }
         Result r;
         try {
-            r = mc.run();
+            if (members > 0) {
+                out.println("Distributed over " + members + " Hazelcast member" + (members == 1 ? "" : "s")
+                        + " embedded in this JVM, on loopback.");
+                out.flush();
+                otherworld.checker.DistributedChecker dc = new otherworld.checker.DistributedChecker(
+                        new otherworld.checker.OtherworldFactory(c, symmetry)).members(members)
+                        .checkDeadlock(deadlock).header(c.toString()).progress(progress, progressSeconds * 1000L);
+                if (memory != null) {
+                    dc.memory(parseSize(memory));
+                }
+                r = dc.run();
+            } else {
+                r = mc.run();
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         } catch (OutOfMemoryError e) {
