@@ -387,6 +387,9 @@ public final class ModelChecker<S, A> {
             if (e.getCause() instanceof RuntimeException) {
                 throw (RuntimeException) e.getCause();
             }
+            if (e.getCause() instanceof Error) {
+                throw (Error) e.getCause();
+            }
             throw new IllegalStateException("worker failed: " + e.getCause(), e.getCause());
         }
         return out;

@@ -248,6 +248,10 @@ public final class CheckCommand implements Callable<Integer> {
             }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        } catch (java.io.UncheckedIOException e) {
+            err.println("Error: " + e.getMessage() + ": " + e.getCause().getMessage());
+            err.flush();
+            return 3;
         } catch (OutOfMemoryError e) {
             err.println("Error: the Java heap is full (" + (Runtime.getRuntime().maxMemory() >> 20)
                     + " MiB); give java more (-Xmx) or use --memory, which keeps fingerprints and the queue outside it.");
