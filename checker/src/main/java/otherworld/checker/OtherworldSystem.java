@@ -42,18 +42,95 @@ public final class OtherworldSystem implements TransitionSystem<State, Action> {
         return machine.step(s, a);
     }
 
+    /**
+     * With symmetry, the fingerprint of a canonical renaming: processes sorted by their own words
+     * (with their file's blocks when each process has its own file); among processes whose words
+     * are equal, every order is tried and the smallest fingerprint kept. Equal for all renamings
+     * of a state, and it hashes one renaming instead of all of them.
+     */
     @Override
     public long fingerprint(State s) {
-        long best = nonZero(s.fingerprint());
-        if (perms != null) {
-            for (int i = 1; i < perms.size(); i++) {
-                long f = nonZero(machine.permute(s, perms.get(i)).fingerprint());
-                if (Long.compareUnsigned(f, best) < 0) {
-                    best = f;
-                }
+        if (perms == null) {
+            return nonZero(s.fingerprint());
+        }
+        int n = machine.config().procs();
+        int[] sorted = new int[n];
+        for (int i = 0; i < n; i++) {
+            sorted[i] = i;
+        }
+        for (int i = 1; i < n; i++) {
+            for (int j = i; j > 0 && compareProcs(s, sorted[j - 1], sorted[j]) > 0; j--) {
+                int t = sorted[j];
+                sorted[j] = sorted[j - 1];
+                sorted[j - 1] = t;
+            }
+        }
+        // the ranks a process may take: its run of equal neighbours in the sorted order
+        int[] lo = new int[n];
+        int[] hi = new int[n];
+        for (int i = 0; i < n; ) {
+            int j = i + 1;
+            while (j < n && compareProcs(s, sorted[i], sorted[j]) == 0) {
+                j++;
+            }
+            for (int k = i; k < j; k++) {
+                lo[sorted[k]] = i;
+                hi[sorted[k]] = j;
+            }
+            i = j;
+        }
+        long best = 0;
+        boolean found = false;
+        for (int[] perm : perms) {
+            boolean fits = true;
+            for (int p = 0; p < n && fits; p++) {
+                fits = perm[p] >= lo[p] && perm[p] < hi[p];
+            }
+            if (!fits) {
+                continue;
+            }
+            long f = nonZero(isIdentity(perm) ? s.fingerprint() : machine.permute(s, perm).fingerprint());
+            if (!found || Long.compareUnsigned(f, best) < 0) {
+                best = f;
+                found = true;
             }
         }
         return best;
+    }
+
+    private static boolean isIdentity(int[] perm) {
+        for (int i = 0; i < perm.length; i++) {
+            if (perm[i] != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Orders two processes by the words a renaming carries with them (fd file number aside). */
+    private int compareProcs(State s, int p, int q) {
+        Layout L = machine.layout();
+        for (int f = 0; f < L.procSize; f++) {
+            if (f == Layout.FD_FILE) {
+                continue;
+            }
+            int c = Integer.compare(s.get(L.procBase(p) + f), s.get(L.procBase(q) + f));
+            if (c != 0) {
+                return c;
+            }
+        }
+        if (L.files == L.procs && L.files > 1) {
+            int[] bases = {L.cacheVal, L.cacheDirty, L.disk, L.gCommitted, L.gFsynced};
+            for (int base : bases) {
+                for (int b = 0; b < L.blocks; b++) {
+                    int c = Integer.compare(s.get(base + L.fb(p, b)), s.get(base + L.fb(q, b)));
+                    if (c != 0) {
+                        return c;
+                    }
+                }
+            }
+        }
+        return 0;
     }
 
     private static long nonZero(long f) {
