@@ -202,7 +202,8 @@ public final class CheckCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         out.println("Model checking otherworld: " + c);
-        out.println("Workers " + workers + (symmetry ? ", symmetry over process ids" : "") + ", "
+        out.println((members > 0 ? "Members " + members : "Workers " + workers)
+                + (symmetry ? ", symmetry over process ids" : "") + ", "
                 + machine.invariants().all().size() + " invariants.");
         out.flush();
         java.io.PrintStream progress = new java.io.PrintStream(new java.io.OutputStream() {
