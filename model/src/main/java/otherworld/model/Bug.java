@@ -12,7 +12,12 @@ public enum Bug {
     /** The crash kernel ignores the console progress counter and restarts every interrupted call. */
     REEXECUTE_COMPLETED_CALL("reexecute-completed-call"),
     /** The crash kernel does not validate structures and resurrects corrupt processes. */
-    SKIP_VALIDATION("skip-validation");
+    SKIP_VALIDATION("skip-validation"),
+    /**
+     * The crash kernel counts its restarts in its own region, which a restart clears: it can
+     * restart forever, and resurrection never finishes (a liveness bug; every invariant holds).
+     */
+    RESTART_FOREVER("restart-forever");
 
     private final String cliName;
 

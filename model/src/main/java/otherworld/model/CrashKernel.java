@@ -185,7 +185,7 @@ final class CrashKernel {
             }
         }
         b.set(L.rstep, 0);
-        b.set(L.crashes, s.crashes() + 1);
+        b.set(L.crashes, config.bug() == Bug.RESTART_FOREVER ? s.crashes() : s.crashes() + 1);
         return b.build();
     }
 
