@@ -45,7 +45,7 @@ class DistributedCheckerTest {
         Result one = new ModelChecker<State, Action>(new OtherworldSystem(new Machine(c), false)).workers(1).run();
         Result dist = new DistributedChecker(new OtherworldFactory(c, false)).on(two).checkDeadlock(true).run();
         assertEquals(Result.Status.OK, dist.status());
-        assertEquals(152214, dist.statistics().distinct());
+        assertEquals(241806, dist.statistics().distinct());
         assertEquals(one.statistics(), dist.statistics());
     }
 
@@ -54,8 +54,8 @@ class DistributedCheckerTest {
         Config c = Config.defaults();
         Result r = new DistributedChecker(new OtherworldFactory(c, false)).checkDeadlock(true).run();
         assertEquals(Result.Status.OK, r.status());
-        assertEquals(8450, r.statistics().distinct());
-        assertEquals(9861, r.statistics().generated());
+        assertEquals(13097, r.statistics().distinct());
+        assertEquals(15153, r.statistics().generated());
         assertEquals(33, r.statistics().depth());
     }
 
@@ -65,7 +65,7 @@ class DistributedCheckerTest {
         Result r = new DistributedChecker(new OtherworldFactory(c, false)).on(two).header(c.toString()).run();
         assertEquals(Result.Status.VIOLATION, r.status());
         assertEquals(Invariants.CONSOLE_OUTPUT_EXACTLY_ONCE, r.invariant());
-        assertEquals(17, r.trace().length());
+        assertEquals(20, r.trace().length());
         assertEquals(r.invariant(), Replay.of(r.trace()).violation());
         assertTrue(r.trace().render().contains("violation " + Invariants.CONSOLE_OUTPUT_EXACTLY_ONCE));
     }

@@ -37,7 +37,7 @@ class ScaleTest {
         Result onDisk = checker(MID, false).queueMemory(256 << 10).run();
         assertEquals(Result.Status.OK, onDisk.status());
         assertEquals(inMemory.statistics(), onDisk.statistics());
-        assertEquals(152214, onDisk.statistics().distinct());
+        assertEquals(241806, onDisk.statistics().distinct());
         assertTrue(onDisk.statistics().spilled() > 10000, onDisk.statistics().toString());
         assertEquals(0, inMemory.statistics().spilled());
         // a counterexample found with the queue on disk is the same shortest trace
@@ -138,7 +138,7 @@ class ScaleTest {
     void collisionProbabilityIsTlcsOptimisticEstimate() {
         Result r = checker(Config.defaults(), false).run();
         Statistics s = r.statistics();
-        double expected = 8450.0 * (9861 - 8450) / Math.pow(2, 64);
+        double expected = 13097.0 * (15153 - 13097) / Math.pow(2, 64);
         assertEquals(expected, s.collisionProbability(), expected * 1e-9);
         assertTrue(s.toString().contains("calculated to be (optimistic) 6.5E-13"), s.toString());
     }

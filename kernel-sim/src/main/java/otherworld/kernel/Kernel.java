@@ -5,6 +5,7 @@ import static otherworld.kernel.layout.Layouts.*;
 import java.util.ArrayList;
 import java.util.List;
 
+import otherworld.emulator.Console;
 import otherworld.emulator.Hart;
 import otherworld.emulator.Machine;
 import otherworld.emulator.PhysicalMemory;
@@ -39,6 +40,8 @@ public final class Kernel {
      * RAM that tells the fault injector of each write first. The same in every mode.
      */
     public final KMem mem;
+    /** Whether the kernel's writes are traced for the fault injector (decided at boot, as {@link #mem} is). */
+    private final boolean traced;
     /** The trap entry stub's access (saving registers at a trap, before kernel code runs): never traced. */
     public final DirectMem direct;
     public final long header;
@@ -60,7 +63,8 @@ public final class Kernel {
         if (ram.read32(ROOT_PA) != ROOT.magic) throw new KernelPanic("no root descriptor");
         this.header = ram.read64(ROOT_PA + ROOT_HEADER);
         if (ram.read32(header) != KHDR.magic) throw new KernelPanic("no kernel header");
-        this.mem = hooks.tracesWrites() ? new TracedMem(ram, hooks::kernelWrite) : direct;
+        this.traced = hooks.tracesWrites();
+        this.mem = traced ? new TracedMem(ram, hooks::kernelWrite) : direct;
         this.frames = new FrameAllocator(mem, ram.read64(header + KH_BITMAP), ram.base(), (int) ram.read64(header + KH_NFRAMES));
         this.files = new FileTable(mem, ram.read64(header + KH_FILES));
         this.tasksPa = ram.read64(header + KH_TASKS);
@@ -147,6 +151,15 @@ public final class Kernel {
     long seconds() { return 1_700_000_000L + machine.clock() / 100_000_000L; }
 
     public void log(String line) { hooks.log("[" + machine.clock() + "] " + line); }
+
+    /** Physical address the write trace gives a byte sent to a device (a console's transmit register). */
+    public static final long DEVICE = -1;
+
+    /** One byte to a console: a write of the kernel like any other, in its write trace. */
+    public void emit(Console dev, int b) {
+        if (traced) hooks.kernelWrite(DEVICE, 1);
+        dev.put(b);
+    }
 
     // ---- processes ---------------------------------------------------------------------------------------
 
@@ -253,9 +266,9 @@ public final class Kernel {
         if (current < 0 || current >= MAX_TASKS) return null;
         Task t = task(current);
         if (t.state() != TASK_RUNNABLE) return null;
-        if (t.callCommitted()) return syscalls.redoTail(t);
-        if (t.callInFlight()) return syscalls.reconcile(t);
-        return null;
+        String done = t.callCommitted() ? syscalls.redoTail(t) : t.callInFlight() ? syscalls.reconcile(t) : null;
+        cache.writeBack(); // what was mended is on disk before anything runs
+        return done;
     }
 
     private int next(int current) {

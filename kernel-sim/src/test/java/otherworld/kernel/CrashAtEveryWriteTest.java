@@ -17,8 +17,8 @@ import otherworld.kernel.fs.Fsck;
 /**
  * The kernel crashed at every write it makes in a system call — the crash points come from its own write trace, not
  * from hand-placed points. For each kind of call a program makes, its first occurrence and one in the middle are
- * crashed at each of their writes (a call of more than {@value #MAX_POINTS_PER_CALL} writes at that many: its
- * first six, its last twelve — where its commit and tail are — and six spread over the rest). Every run must end as the run without a crash did: the same output,
+ * crashed at each of their writes (a call of more than {@value #MAX_POINTS_PER_CALL} writes at that many:
+ * {@link CrashPoints#sample}). Every run must end as the run without a crash did: the same output,
  * the same files, no leaked frame or file reference, and a disk e2fsck finds clean.
  * The whole campaign, every write of every call: {@code ow crashes}.
  */
@@ -33,19 +33,6 @@ class CrashAtEveryWriteTest {
             case "regs" -> s.add(Guests.program(name, "30", "50"));
             default -> s.add(Guests.program(name));
         };
-    }
-
-    /** Write indices to crash at, for a call of n writes. */
-    static List<Integer> points(int n) {
-        List<Integer> out = new ArrayList<>();
-        if (n <= MAX_POINTS_PER_CALL) {
-            for (int k = 0; k < n; k++) out.add(k);
-            return out;
-        }
-        for (int k = 0; k < 6; k++) out.add(k);
-        for (int j = 1; j <= 6; j++) out.add(6 + (int) ((long) j * (n - 18 - 6) / 7));
-        for (int k = n - 12; k < n; k++) out.add(k);
-        return out;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -64,7 +51,7 @@ class CrashAtEveryWriteTest {
         int runs = 0;
         for (List<Long> calls : byName.values()) {
             for (long n : List.of(calls.get(0), calls.get(calls.size() / 2))) {
-                for (int k : points(count.writesIn(n))) {
+                for (int k : CrashPoints.sample(count.writesIn(n), MAX_POINTS_PER_CALL)) {
                     Scenario.Result r = scenario(name).faults(FaultPlan.atWrite(n, k)).run();
                     runs++;
                     String where = count.callName(n) + " (call " + n + ") at write " + k + ": ";

@@ -72,6 +72,8 @@ public final class Puppets {
 
     /** The registers of a process at its first dispatch after a crash (observed, for the resurrection check). */
     public static final class AfterCrash {
+        /** Bytes the interrupted call had sent to its console when the kernel crashed (the device's counter). */
+        public long sentAtCrash;
         public long pcDelta;
         public long a0;
         public long satp;
@@ -80,7 +82,15 @@ public final class Puppets {
         public Call interrupted;
     }
 
-    /** What to crash: the next call (nr, first argument) of pid, at the named point. */
+    /** The kernel crash point before the k-th write (0-based) the kernel makes in a call: "write@k". */
+    public static String writePoint(int k) { return "write@" + k; }
+
+    /** k of a "write@k" point, or -1 for any other point. */
+    public static int writeIndex(String point) {
+        return point != null && point.startsWith("write@") ? Integer.parseInt(point.substring(6)) : -1;
+    }
+
+    /** What to crash: the next call (nr, first argument) of pid, at the named point or before its k-th write. */
     static final class Armed {
         final int pid;
         final long nr;
@@ -112,6 +122,53 @@ public final class Puppets {
         int crashedPid = -1;
         Call crashedCall;
         AfterCrash after;
+        /** Writes the kernel made in the armed call so far, or -1 when the armed call is not running. */
+        int armedWrites = -1;
+        /** The armed call has begun (once: a later call with the same number and argument is not the one armed). */
+        boolean armedBegun;
+        long outAtArmedCall;
+        long sentAtCrash;
+        /** Per system call (number, first argument): the most writes one call made (its write crash points). */
+        final Map<String, Integer> maxWrites = new HashMap<>();
+        String callKey = "";
+        int callWrites;
+
+        @Override
+        public boolean tracesWrites() { return true; }
+
+        @Override
+        public void syscallStarted(int nr) {
+            Call mine = pending.get(currentPid);
+            callKey = nr + ":" + (mine == null ? 0 : mine.a0);
+            callWrites = 0;
+            Armed a = armed;
+            Call c = a == null ? null : pending.get(a.pid);
+            boolean match = a != null && !fired && !armedBegun && currentPid == a.pid && c != null && c.nr == a.nr
+                    && c.a0 == a.a0 && writeIndex(a.point) >= 0;
+            armedWrites = match ? 0 : -1;
+            if (match) {
+                armedBegun = true;
+                outAtArmedCall = consoleOut();
+            }
+        }
+
+        @Override
+        public void kernelWrite(long pa, int len) {
+            callWrites++;
+            if (armedWrites < 0) {
+                return;
+            }
+            int k = armedWrites++;
+            if (writeIndex(armed.point) == k) {
+                armedWrites = -1;
+                sentAtCrash = consoleOut() - outAtArmedCall;
+                fired = true;
+                firedAt = armed.point;
+                crashedPid = armed.pid;
+                crashedCall = pending.get(armed.pid);
+                throw new KernelPanic("conformance: crash before write " + k + " of the call");
+            }
+        }
 
         @Override
         public void dispatch(Hart hart, int pid) {
@@ -130,6 +187,7 @@ public final class Puppets {
                 a.satp = hart.satp;
                 a.pageWords = pageWords(hart.satp);
                 a.disk = diskImage();
+                a.sentAtCrash = sentAtCrash;
                 after = a;
             }
         }
@@ -147,6 +205,10 @@ public final class Puppets {
         @Override
         public void point(String name) {
             pointsReached.merge(name, 1L, (a, b) -> a + b);
+            if (name.equals("syscall.done")) {
+                maxWrites.merge(callKey, callWrites, (x, y) -> Math.max(x, y));
+                armedWrites = -1;
+            }
             Armed a = armed;
             if (a == null) {
                 return;
@@ -221,9 +283,19 @@ public final class Puppets {
     public long instructions() { return machine.clock(); }
     public long crashes() { return crashes; }
     public Map<String, Long> pointsReached() { return probe.pointsReached; }
+
+    /** The most kernel writes one call (number nr, first argument a0) has made so far (0 if none was seen). */
+    public int maxWrites(long nr, long a0) { return probe.maxWrites.getOrDefault(nr + ":" + a0, 0); }
     public List<String> kernelLog() { return log; }
 
     private final List<String> log = new ArrayList<>();
+
+    /** Bytes sent so far on every console. */
+    long consoleOut() {
+        long n = 0;
+        for (Console c : consoles) n += c.bytesOut();
+        return n;
+    }
 
     /** Console bytes of puppet p so far. */
     public byte[] output(int p) { return consoles.get(p).output(); }
@@ -241,6 +313,8 @@ public final class Puppets {
     /** Arms a crash for the next call (nr, first argument a0) of puppet p at point; optionally also the crash kernel. */
     public void arm(int p, long nr, long a0, String point, String resurrectPoint) {
         probe.armed = new Armed(pids[p], nr, a0, point, resurrectPoint);
+        probe.armedWrites = -1;
+        probe.armedBegun = false;
         probe.fired = false;
         probe.resurrectFired = false;
         probe.after = null;

@@ -81,7 +81,10 @@ public final class Runner {
         if (!points.isEmpty() && rnd.nextDouble() < crashRate) {
             String rp = c.resurrectCrashAllowed() && rnd.nextInt(4) == 0
                     ? Conformance.RESURRECT_POINTS.get(rnd.nextInt(Conformance.RESURRECT_POINTS.size())) : null;
-            return Step.crash(p, points.get(rnd.nextInt(points.size())), rp, v);
+            // half the crashes among the last writes of the call, where its commit and tail are
+            int n = points.size();
+            int k = rnd.nextBoolean() ? rnd.nextInt(n) : Math.max(0, n - 1 - rnd.nextInt(Math.min(n, 16)));
+            return Step.crash(p, points.get(k), rp, v);
         }
         return Step.run(p, v);
     }

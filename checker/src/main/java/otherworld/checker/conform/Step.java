@@ -5,9 +5,9 @@ package otherworld.checker.conform;
  * <pre>
  *  p1 run             process 1 executes its next program instruction (a system call)
  *  p0 run 2           ... a user store of value 2
- *  p0 crash write.after-fs            ... and the kernel crashes at that point of the call
- *  p0 crash write.after-fs +resurrect.flushed   ... and then the crash kernel crashes too
- *  p1 crash read.before-copyout 3     a store: the crash strikes the read of the command line
+ *  p0 crash write@7          ... and the kernel crashes before the 8th write it makes in that call
+ *  p0 crash write@7 +resurrect.flushed   ... and then the crash kernel crashes too
+ *  p1 crash write@3 3        a store: the crash strikes the read of the command line
  * </pre>
  */
 public final class Step {

@@ -128,7 +128,7 @@ final class FileCalls {
         if (files.type(f) == FT_TTY) {
             Console dev = console(files.tty(f));
             for (int i = 0; i < n; i++) {
-                dev.put(tmp[i]);
+                k.emit(dev, tmp[i]);
                 if (i == n / 2) k.hooks.point("write.tty-partial");
             }
             return n;

@@ -88,12 +88,14 @@ public final class Syscalls {
         } else {
             ret = e.call.run(t);
         }
-        if (t.state() != TASK_RUNNABLE) return; // exit: the task's new state was its commit
-        k.hooks.point("syscall.before-commit");
-        t.setX(10, ret);
-        t.setPc(t.epc() + 4); // the commit
-        k.hooks.point("syscall.after-commit");
-        if (e != null && e.tail != null) e.tail.run(t);
+        if (t.state() == TASK_RUNNABLE) {
+            k.hooks.point("syscall.before-commit");
+            t.setX(10, ret);
+            t.setPc(t.epc() + 4); // the commit
+            k.hooks.point("syscall.after-commit");
+            if (e != null && e.tail != null) e.tail.run(t);
+        } // else exit: the task's new state was its commit
+        k.hooks.point("syscall.done");
     }
 
     /** After a crash: t's call had committed; mend what it names and make its tail again. What was done. */
