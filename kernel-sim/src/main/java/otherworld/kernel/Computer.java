@@ -43,6 +43,7 @@ public final class Computer {
         @Override public void log(String line) { log.accept(line); }
         @Override public void dispatch(Hart hart, int pid) { probe.dispatch(hart, pid); }
         @Override public void trapped(Hart hart, int pid, TrapCause cause) { probe.trapped(hart, pid, cause); }
+        @Override public void resurrected(ResurrectionReport report) { probe.resurrected(report); }
     }
 
     public Computer(Machine machine, KernelConfig config) {
@@ -115,6 +116,7 @@ public final class Computer {
                 reports.add(r);
                 for (String line : r.lines()) hooks.log(line);
                 kernel = Kernel.attach(machine, config, hooks);
+                hooks.resurrected(r);
                 return;
             } catch (RuntimeException | StackOverflowError e) {
                 hooks.log("crash kernel failed: " + describe(e));

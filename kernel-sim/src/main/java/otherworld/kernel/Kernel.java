@@ -90,7 +90,8 @@ public final class Kernel {
         layDown(d, machine, config, r, crashBase, crashSize, 0, 1, config.randomSeed());
         FrameAllocator fa = new FrameAllocator(d, r.bitmap(), ram.base(), nframes, false);
         fa.markUsed(ram.base(), FIRST_REGION_PA - ram.base());
-        fa.markUsed(r.base(), r.size());
+        fa.markUsed(r.base(), r.ptPool() - r.base()); // the kernel's structures; the page-table pool is free memory
+        fa.markUsed(r.end() - Sv39.PAGE_SIZE, Sv39.PAGE_SIZE);
         if (crashSize > 0) fa.markUsed(crashBase, crashSize);
         ROOT.init(d, ROOT_PA);
         ram.write64(ROOT_PA + ROOT_HEADER, r.header());

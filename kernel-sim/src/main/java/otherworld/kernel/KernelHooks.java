@@ -23,5 +23,8 @@ public interface KernelHooks {
     /** The hart trapped while running process pid (registers as the process left them). */
     default void trapped(Hart hart, int pid, TrapCause cause) { }
 
+    /** A crash kernel finished: the machine runs the resurrected kernel from the next instruction on. */
+    default void resurrected(otherworld.kernel.resurrect.ResurrectionReport report) { }
+
     KernelHooks NONE = new KernelHooks() { };
 }

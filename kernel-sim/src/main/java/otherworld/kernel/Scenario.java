@@ -28,10 +28,12 @@ public final class Scenario {
     /**
      * What could be seen of the run from outside. {@code exitStatus}: per program, the wait status of the exit it
      * made, or -1 if it made none (killed, or still running). {@code syscalls}: ecalls the processes made.
+     * {@code audit}: what {@link KernelAudit} found after each resurrection and at the end (leaks, wrong counts).
      */
     public record Result(List<String> outputs, List<Integer> exitStatus, boolean allExited, boolean halted, byte[] disk,
                          long instructions,
-                         long syscalls, List<ResurrectionReport> reports, List<String> faults, List<String> log) {
+                         long syscalls, List<ResurrectionReport> reports, List<String> faults, List<String> log,
+                         List<String> audit) {
         /** Contents of a file on the final disk, or null if absent. */
         public byte[] file(String path) { return readFile(disk, path); }
     }
@@ -98,7 +100,7 @@ public final class Scenario {
         MemoryDisk disk = diskImage == null ? Disks.blankExt2() : new MemoryDisk(diskImage);
         Machine m = new Machine(ramBytes, consoles, disk);
         List<String> lines = new ArrayList<>();
-        Observer seen = new Observer(probe.apply(m));
+        Observer seen = new Observer(probe.apply(m), m);
         Computer c = new Computer(m, config).faults(faults).probe(seen).log(l -> {
             lines.add(l);
             log.accept(l);
@@ -118,13 +120,16 @@ public final class Scenario {
             }
         }
         boolean done = c.run(maxInstructions);
-        if (c.kernel() != null) c.kernel().sync();
+        if (c.kernel() != null) {
+            c.kernel().sync();
+            for (String a : KernelAudit.check(m.memory)) seen.audit.add("at the end: " + a);
+        }
         List<String> outs = new ArrayList<>();
         for (Console con : consoles) outs.add(con.outputString());
         List<Integer> exits = new ArrayList<>();
         for (int pid : pids) exits.add(seen.exits.getOrDefault(pid, -1));
         return new Result(outs, exits, done, c.halted(), disk.image(), m.clock(), seen.ecalls, c.reports(),
-                faults.firedAt(), lines);
+                faults.firedAt(), lines, seen.audit);
     }
 
     /**
@@ -134,10 +139,22 @@ public final class Scenario {
      */
     private static final class Observer implements KernelHooks {
         final KernelHooks next;
+        final Machine machine;
         final java.util.Map<Integer, Integer> exits = new java.util.HashMap<>();
+        final List<String> audit = new ArrayList<>();
         long ecalls;
+        int resurrections;
 
-        Observer(KernelHooks next) { this.next = next; }
+        Observer(KernelHooks next, Machine machine) {
+            this.next = next;
+            this.machine = machine;
+        }
+
+        @Override public void resurrected(ResurrectionReport report) {
+            resurrections++;
+            for (String a : KernelAudit.check(machine.memory)) audit.add("after resurrection " + resurrections + ": " + a);
+            next.resurrected(report);
+        }
 
         @Override public void point(String name) { next.point(name); }
         @Override public void syscallStarted(int nr) { next.syscallStarted(nr); }

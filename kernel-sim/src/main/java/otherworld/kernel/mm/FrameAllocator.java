@@ -84,40 +84,46 @@ public final class FrameAllocator {
         if (freedInCall != null) freedInCall.add(pa);
     }
 
-    /** A free frame, now marked used, or -1 when none is left. Its contents are whatever was there. */
+    /**
+     * A free frame, now marked used, or -1 when none is left. Its contents are whatever was there. The lowest free
+     * frame of [lo, hi) that was not freed in this call, found a word of the bitmap at a time by the proved search.
+     */
     public long alloc() {
         int first = index(lo);
         int last = (int) ((hi - ramBase) / Sv39.PAGE_SIZE);
-        int i = first;
-        while (i < last) {
-            long word = mem.r64(bitmapPa + (i / 64) * 8L);
-            if (i % 64 == 0 && word == -1L) {
-                i += 64;
-                continue;
-            }
-            if (!Bitmap.test(word, i % 64)) {
+        for (int w = first / 64; w * 64L < last; w++) {
+            long word = mem.r64(bitmapPa + w * 8L);
+            if (word == -1L) continue; // full: the search below would say so after 64 steps
+            for (int b = Bitmap.lowestClear(word, w == first / 64 ? first % 64 : 0); b >= 0;
+                 b = Bitmap.lowestClear(word, b + 1)) {
+                int i = w * 64 + b;
+                if (i >= last) return -1;
                 long pa = ramBase + (long) i * Sv39.PAGE_SIZE;
                 if (freedInCall == null || !freedInCall.contains(pa)) {
                     markUsed(pa, Sv39.PAGE_SIZE);
                     return pa;
                 }
             }
-            i++;
         }
         return -1;
+    }
+
+    /** The frame bitmap as words (a copy), for the proved searches over all of it. */
+    private long[] words() {
+        long[] words = new long[(nframes + 63) / 64];
+        for (int w = 0; w < words.length; w++) words[w] = mem.r64(bitmapPa + w * 8L);
+        return words;
     }
 
     /** First physical address of {@code count} consecutive free frames, or -1. Does not mark them. */
     public long findFreeRun(int count) {
-        int run = 0;
-        for (int i = 0; i < nframes; i++) {
-            if (Bitmap.test(mem.r64(bitmapPa + (i / 64) * 8L), i % 64)) {
-                run = 0;
-            } else if (++run == count) {
-                return ramBase + (long) (i - count + 1) * Sv39.PAGE_SIZE;
-            }
-        }
-        return -1;
+        if (count < 1) return -1;
+        int i = Bitmap.findClearRun(words(), nframes, count);
+        return i < 0 ? -1 : ramBase + (long) i * Sv39.PAGE_SIZE;
     }
 
+    /** Frames marked used. */
+    public int usedFrames() {
+        return Bitmap.countSet(words(), nframes);
+    }
 }

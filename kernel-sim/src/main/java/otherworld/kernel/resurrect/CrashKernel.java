@@ -131,6 +131,9 @@ public final class CrashKernel {
         report.machineProblems.addAll(cacheProblems);
 
         long ptPool = v.r64(dead + KH_PT_POOL);
+        if (ptPool <= regionBase || ptPool > regionBase + regionSize - Sv39.PAGE_SIZE || !Bounds.isAligned(ptPool, Sv39.PAGE_SIZE)) {
+            throw new KernelPanic("dead kernel header: page-table pool outside its region");
+        }
         Validator check = new Validator(v, ram, regionBase, regionSize, crashBase, crashSize, ptPool, nttys);
         List<Image> images = new ArrayList<>();
         Map<Long, Integer> owner = new HashMap<>();
@@ -272,10 +275,7 @@ public final class CrashKernel {
             v.read(ttys + (long) i * TTY.size(), rec, 0, rec.length);
             own.write(r.ttys() + (long) i * TTY.size(), rec, 0, rec.length);
         }
-        frames.unrestrict();
-        for (long p = r.ptPool(); p < r.end(); p += Sv39.PAGE_SIZE) {
-            if (!frames.isUsed(p)) frames.markUsed(p, Sv39.PAGE_SIZE);
-        }
+        frames.unrestrict(); // the pool frames the tables did not take are free memory for the new kernel
         long nextCrash = frames.findFreeRun((int) (crashSize / Sv39.PAGE_SIZE));
         if (nextCrash < 0) {
             report.machineProblems.add("no room for a new crash region: the next crash will not be survived");
@@ -287,6 +287,7 @@ public final class CrashKernel {
         }
         report.newHeader = r.header();
         report.newCrashRegion = nextCrash;
+        report.framesInUse = frames.usedFrames();
         hooks.point("resurrect.built");
 
         // ---- 4. commit -----------------------------------------------------------------------------------
