@@ -26,6 +26,7 @@ public final class ResultListener extends ListenerAdapter {
     private final Path file;
     private final JPF jpf;
     private final List<String> errors = new ArrayList<>();
+    private final List<String> constraints = new ArrayList<>();
     private long end;
     private long ignored;
     private long revisited;
@@ -61,6 +62,12 @@ public final class ResultListener extends ListenerAdapter {
         errors.add(e.getDescription() + ": " + (nl < 0 ? details : details.substring(0, nl)));
     }
 
+    /** A search limit (depth, memory) cut the search short: what it did not explore is unchecked. */
+    @Override
+    public void searchConstraintHit(Search search) {
+        constraints.add(search.getLastSearchConstraint());
+    }
+
     @Override
     public void searchFinished(Search search) {
         if (file == null) {
@@ -72,6 +79,10 @@ public final class ResultListener extends ListenerAdapter {
         sb.append("errors=").append(errors.size()).append('\n');
         for (int i = 0; i < errors.size(); i++) {
             sb.append("error.").append(i + 1).append('=').append(errors.get(i).replace('\n', ' ')).append('\n');
+        }
+        sb.append("constraints=").append(constraints.size()).append('\n');
+        if (!constraints.isEmpty()) {
+            sb.append("constraint.1=").append(String.valueOf(constraints.get(0)).replace('\n', ' ')).append('\n');
         }
         sb.append("end=").append(end).append('\n');
         sb.append("ignored=").append(ignored).append('\n');

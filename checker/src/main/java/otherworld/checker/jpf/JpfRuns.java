@@ -13,7 +13,8 @@ import otherworld.checker.harness.ExploreHarness;
 import otherworld.model.Bug;
 
 /**
- * The {@code jpf} Maven profile's driver. For each harness run it writes a JPF application
+ * The {@code jpf} Maven profile's driver (plain Java: JPF runs in its own process; only the
+ * listener in src/jpf is compiled against JPF). For each harness run it writes a JPF application
  * config, runs the user's unmodified JPF on it ({@code java -jar $JPF_HOME/build/RunJPF.jar}),
  * reads what {@link ResultListener} wrote, and explores the same harness with the embedded
  * {@link ChoiceExplorer} to compare path counts. Exits 1 when JPF reports an error, does not
@@ -105,27 +106,20 @@ public final class JpfRuns {
             try (var in = Files.newBufferedReader(result, StandardCharsets.UTF_8)) {
                 r.load(in);
             }
-            long errors = num(r, "errors");
-            for (int e = 1; e <= errors; e++) {
-                problems.add(run[0] + " (" + run[1] + " " + targetArgs + "): JPF error #" + e + ": " + r.getProperty("error." + e));
-            }
-            long end = num(r, "end");
-            long ignored = num(r, "ignored");
-            long revisited = num(r, "revisited");
+            String label = run[0] + " (" + run[1] + " " + targetArgs + ")";
+            List<String> found = judge(label, r);
+            problems.addAll(found);
             String row = String.format("%-20s %-14s JPF: end=%d ignored=%d revisited=%d new=%d visited=%d %d ms %d MB",
-                    run[0], targetArgs, end, ignored, revisited, num(r, "new"), num(r, "visited"),
-                    num(r, "elapsedMs"), num(r, "maxMemoryMB"));
-            if (errors == 0) {
+                    run[0], targetArgs, num(r, "end"), num(r, "ignored"), num(r, "revisited"), num(r, "new"),
+                    num(r, "visited"), num(r, "elapsedMs"), num(r, "maxMemoryMB"));
+            if (found.isEmpty()) {
                 long t0 = System.nanoTime();
                 ChoiceExplorer.Outcome o = ExploreHarness.explore(run[1], targetArgs.split(","));
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 row += String.format(" | ChoiceExplorer: paths=%d ignored=%d %d ms", o.paths(), o.ignored(), ms);
-                if (o.failure() != null) {
-                    problems.add(run[0] + ": ChoiceExplorer failed where JPF did not: " + o);
-                } else if (revisited == 0 ? end + ignored != o.paths() || ignored != o.ignored()
-                        : end + ignored + revisited > o.paths()) {
-                    problems.add(run[0] + ": path counts disagree: JPF end " + end + " + ignored " + ignored
-                            + " + revisited " + revisited + ", ChoiceExplorer " + o.paths() + " paths, " + o.ignored() + " ignored");
+                String disagreement = compare(label, r, o);
+                if (disagreement != null) {
+                    problems.add(disagreement);
                 }
             }
             rows.add(row);
@@ -142,6 +136,52 @@ public final class JpfRuns {
             System.exit(1);
         }
         System.out.println("[jpf] no errors; path counts agree");
+    }
+
+    /**
+     * What a JPF result file says is wrong: each error JPF reported (the violated invariant is in
+     * its message), a search cut short by a limit, or a file without the counts (JPF stopped
+     * while writing it). Empty when JPF explored everything and found nothing.
+     */
+    static List<String> judge(String label, Properties r) {
+        List<String> out = new ArrayList<>();
+        for (String key : new String[] {"errors", "constraints", "end", "ignored", "revisited"}) {
+            if (num(r, key) < 0) {
+                out.add(label + ": JPF's result file has no '" + key + "'; JPF did not finish");
+                return out;
+            }
+        }
+        long errors = num(r, "errors");
+        for (int e = 1; e <= errors; e++) {
+            out.add(label + ": JPF error #" + e + ": " + r.getProperty("error." + e));
+        }
+        long constraints = num(r, "constraints");
+        if (constraints > 0) {
+            out.add(label + ": JPF's search was cut short " + constraints + " time(s) (" + r.getProperty("constraint.1")
+                    + "); what it did not explore is unchecked");
+        }
+        return out;
+    }
+
+    /**
+     * Null if JPF's path count agrees with the embedded explorer's, else why not. JPF's branches end
+     * at an end state, an ignored state, or a revisited state (pruned by state matching); the
+     * explorer runs every path to its end. Exact when nothing was revisited, else an upper bound.
+     */
+    static String compare(String label, Properties r, ChoiceExplorer.Outcome o) {
+        if (o.failure() != null) {
+            return label + ": ChoiceExplorer found an error JPF did not: " + o;
+        }
+        long end = num(r, "end");
+        long ignored = num(r, "ignored");
+        long revisited = num(r, "revisited");
+        boolean agree = revisited == 0 ? end + ignored == o.paths() && ignored == o.ignored()
+                : end + ignored + revisited <= o.paths();
+        if (agree) {
+            return null;
+        }
+        return label + ": path counts disagree: JPF end " + end + " + ignored " + ignored + " + revisited " + revisited
+                + ", ChoiceExplorer " + o.paths() + " paths, " + o.ignored() + " ignored";
     }
 
     static String config(String harness, String targetArgs, String cp, String nativeCp, Path result, boolean matching) {
