@@ -56,7 +56,7 @@ class DistributedCheckerTest {
         assertEquals(Result.Status.OK, r.status());
         assertEquals(13097, r.statistics().distinct());
         assertEquals(15153, r.statistics().generated());
-        assertEquals(33, r.statistics().depth());
+        assertEquals(43, r.statistics().depth());
     }
 
     @Test

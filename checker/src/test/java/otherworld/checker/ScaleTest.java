@@ -84,7 +84,7 @@ class ScaleTest {
     void aFullMemoryBudgetStopsWithACheckpointAndTheRunResumes(@TempDir Path dir) {
         Config c = MID.withCrashes(2);
         Result whole = checker(c, true).run();
-        assertEquals(218750, whole.statistics().distinct());
+        assertEquals(535826, whole.statistics().distinct());
         // the fingerprint table may not grow past its first 1 MiB (about 124,000 fingerprints)
         Result stopped = checker(c, true).workDir(dir).fingerprintLimit(1L << 20).run();
         assertEquals(Result.Status.BUDGET, stopped.status());
@@ -104,7 +104,7 @@ class ScaleTest {
             Result fp = checker(c, symmetry).run();
             Result exact = checker(c, symmetry).exact(true).run();
             assertEquals(fp.statistics(), exact.statistics());
-            assertEquals(symmetry ? 26996 : 149500, exact.statistics().distinct());
+            assertEquals(symmetry ? 43515 : 246382, exact.statistics().distinct());
             assertEquals(0, exact.statistics().collisions());
             assertEquals(-1, fp.statistics().collisions());
         }
@@ -140,7 +140,7 @@ class ScaleTest {
         Statistics s = r.statistics();
         double expected = 13097.0 * (15153 - 13097) / Math.pow(2, 64);
         assertEquals(expected, s.collisionProbability(), expected * 1e-9);
-        assertTrue(s.toString().contains("calculated to be (optimistic) 6.5E-13"), s.toString());
+        assertTrue(s.toString().contains("calculated to be (optimistic) 1.5E-12"), s.toString());
     }
 
     @Test

@@ -51,7 +51,7 @@ class ChoiceExplorerTest {
         ChoiceExplorer.Outcome o = new ChoiceExplorer().explore(
                 () -> ResurrectionHarness.run(Config.defaults().withProcs(1), 40));
         assertNull(o.failure(), o.toString());
-        assertEquals(95, o.paths());
+        assertEquals(128, o.paths());
     }
 
     @Test
@@ -69,7 +69,7 @@ class ChoiceExplorerTest {
         ChoiceExplorer.Outcome ok = new ChoiceExplorer().explore(
                 () -> CrashPointHarness.run(Config.defaults().withCrashes(2)));
         assertNull(ok.failure(), ok.toString());
-        assertEquals(2182, ok.paths());
+        assertEquals(2942, ok.paths());
         ChoiceExplorer.Outcome bad = new ChoiceExplorer().explore(
                 () -> CrashPointHarness.run(Config.defaults().withCrashes(2).withBug(Bug.RESURRECT_BEFORE_FLUSH)));
         assertTrue(bad.failure().startsWith(Invariants.FILE_CONTENTS_MATCH_COMMITTED_WRITES), bad.toString());
