@@ -92,6 +92,16 @@ public final class Computer {
     /** The kernel object dropped at the last crash, for the test that proves it unreachable. */
     public WeakReference<Kernel> lastDeadKernel() { return lastDead; }
 
+    /**
+     * The kernel panics now, between two instructions (as a watchdog or an outside fault would make it), and is
+     * resurrected: for measuring resurrection. Returns the report, or null if the machine halted.
+     */
+    public ResurrectionReport panicNow(String why) {
+        int before = reports.size();
+        microreboot(new KernelPanic(why));
+        return reports.size() > before ? reports.get(reports.size() - 1) : null;
+    }
+
     /** Run until every process has exited, the machine halts, or maxInstructions pass. True if all exited. */
     public boolean run(long maxInstructions) {
         long stop = machine.clock() + maxInstructions;
