@@ -13,6 +13,7 @@ import otherworld.model.Machine;
 import otherworld.model.Observation;
 import otherworld.model.ProcessView;
 import otherworld.model.State;
+import otherworld.model.Structure;
 
 /**
  * Runs the same steps on the executable model ({@code otherworld.model}) and on the real kernel (puppet guests on
@@ -69,10 +70,16 @@ public final class Conformance {
     private final int[] offK;
     private final List<Integer> consoleK = new ArrayList<>();
 
-    /** The model bounds conformance supports, completed: no corruption, the flusher on, 4 console bytes per write. */
+    /**
+     * The model bounds conformance supports, completed: corruption possible (a step says which structure, if any),
+     * the flusher on, 4 console bytes per write.
+     */
     public static Config normalize(Config c) {
-        return c.withCorruption(false).withFlusher(true).withConsoleBytes(CONSOLE_BYTES).validate();
+        return c.withCorruption(true).withFlusher(true).withConsoleBytes(CONSOLE_BYTES).validate();
     }
+
+    /** The structures a crash step may leave corrupt (the model's, by label). */
+    public static final List<String> STRUCTURES = List.of("task", "trapframe", "fdtable");
 
     public Conformance(Config config, Stats stats) {
         this.config = normalize(config);
@@ -185,10 +192,12 @@ public final class Conformance {
         String rpoint = point != null && requested.resurrectPoint() != null
                 && RESURRECT_POINTS.contains(requested.resurrectPoint())
                 && resurrectCrashAllowed() ? requested.resurrectPoint() : null;
-        Step step = new Step(p, point, rpoint, v);
+        String corrupt = point != null && requested.corrupt() != null && STRUCTURES.contains(requested.corrupt())
+                ? requested.corrupt() : null;
+        Step step = new Step(p, point, rpoint, v, corrupt);
         done.add(step);
         try {
-            if (!applyFitting(p, in, v, point, rpoint)) {
+            if (!applyFitting(p, in, v, point, rpoint, corrupt)) {
                 step = new Step(p, null, null, v); // the point lay past the call's writes: it ran through
                 done.set(done.size() - 1, step);
             }
@@ -201,7 +210,7 @@ public final class Conformance {
     }
 
     /** One step on both sides; false if the crash point lay past the writes of the call (no crash was made). */
-    private boolean applyFitting(int p, Instr in, int v, String point, String rpoint) {
+    private boolean applyFitting(int p, Instr in, int v, String point, String rpoint, String corrupt) {
         int pcBefore = state.proc(p, Layout.PC);
         // ---- kernel
         long instrBefore = kernel.instructions();
@@ -218,7 +227,7 @@ public final class Conformance {
         }
         int callsBefore = kernel.calls(p).size();
         if (point != null) {
-            kernel.arm(p, nr, arg0, point, rpoint);
+            kernel.arm(p, nr, arg0, point, rpoint, corrupt);
         }
         String line = null;
         if (in.kind() == Instr.Kind.EXIT) {
@@ -244,18 +253,20 @@ public final class Conformance {
                     stats.resurrectCrashes++;
                     stats.crashedAt("resurrect", rpoint);
                 }
-                s = witness(p, in, v, point, rpoint, pcBefore, after);
+                s = witness(p, in, v, point, rpoint, corrupt, pcBefore, after);
             } else {
-                s = modelStep(state, p, in, v, -1, null, null);
+                s = modelStep(state, p, in, v, -1, null, null, null);
             }
         } else {
-            s = modelStep(state, p, in, v, -1, null, null);
+            s = modelStep(state, p, in, v, -1, null, null, null);
         }
         state = s;
 
         // ---- the kernel side's abstraction of this step
         pcK[p]++;
-        if (in.kind() == Instr.Kind.EXIT) {
+        if (kernel.lost(p)) {
+            // left corrupt at the crash: the kernel must not bring it back; only its status is compared
+        } else if (in.kind() == Instr.Kind.EXIT) {
             a0K[p] = 0;
         } else {
             Puppets.Call call = kernel.firstCompleted(p, callsBefore, in.kind() == Instr.Kind.STORE ? SYS_WRITE : nr,
@@ -288,7 +299,7 @@ public final class Conformance {
         // offsets: lseek(fd, 0, SEEK_CUR) by the puppet, after a file write and, after a crash, for every process
         for (int q = 0; q < config.procs(); q++) {
             boolean need = crashed || (q == p && in.kind() == Instr.Kind.WRITE);
-            if (need && !kernel.exited(q)) {
+            if (need && !kernel.exited(q) && !kernel.lost(q)) {
                 int from = kernel.calls(q).size();
                 String r = kernel.command(q, "lseek " + FD + " 0 1");
                 Puppets.Call call = kernel.firstCompleted(q, from, SYS_LSEEK, FD);
@@ -326,16 +337,21 @@ public final class Conformance {
      * model state after the step from there is returned; no i at all is a mismatch. The witness of each write index
      * is kept in the statistics, where they must not go down as the write index goes up (a refinement mapping).
      */
-    private State witness(int p, Instr in, int v, String point, String rpoint, int pcBefore, Puppets.AfterCrash after) {
+    private State witness(int p, Instr in, int v, String point, String rpoint, String corrupt, int pcBefore,
+                          Puppets.AfterCrash after) {
         List<String> tried = new ArrayList<>();
         int steps = in.kind() == Instr.Kind.STORE ? 0 : callSteps(state, p, in);
         for (int i = 0; i <= steps; i++) {
             State[] afterCrash = new State[2];
-            State s = modelStep(state, p, in, v, i, rpoint, afterCrash);
+            State s = modelStep(state, p, in, v, i, rpoint, corrupt, afterCrash);
             String why = atCrashMismatch(afterCrash[1], after);
             if (why == null) why = afterCrashMismatch(p, in, pcBefore, afterCrash[0], after);
             if (why == null) {
-                stats.witness(in.kind().word(), Puppets.writeIndex(point), i);
+                if (corrupt == null) {
+                    stats.witness(in.kind().word(), Puppets.writeIndex(point), i);
+                } else {
+                    stats.corrupted++; // lost whatever the model's crash point: no witness to map
+                }
                 return s;
             }
             tried.add("  crash after " + i + " model steps: " + why);
@@ -386,12 +402,16 @@ public final class Conformance {
      * micro-steps of the call (a store: before it); afterCrash[0] gets the state right after the resurrection,
      * afterCrash[1] (when there is room) the state at the crash.
      */
-    private State modelStep(State s0, int p, Instr in, int v, int crashAfter, String rpoint, State[] afterCrash) {
+    private State modelStep(State s0, int p, Instr in, int v, int crashAfter, String rpoint, String corrupt,
+                            State[] afterCrash) {
         State s = s0;
         if (in.kind() == Instr.Kind.STORE) {
             if (crashAfter >= 0) {
-                s = crashAndResurrect(s, rpoint);
+                s = crashAndResurrect(s, rpoint, p, corrupt);
                 afterCrash[0] = s;
+                if (s.proc(p, Layout.STATUS) != Layout.RUNNABLE) {
+                    return s;
+                }
             }
             return model.step(s, find(s, Action.Kind.USER_STORE, p, v));
         }
@@ -407,7 +427,7 @@ public final class Conformance {
         if (afterCrash.length > 1) {
             afterCrash[1] = s;
         }
-        s = crashAndResurrect(s, rpoint);
+        s = crashAndResurrect(s, rpoint, p, corrupt);
         afterCrash[0] = s;
         if (s.proc(p, Layout.STATUS) == Layout.RUNNABLE && s.proc(p, Layout.PC) == pcBefore) {
             // not made: the process makes the call again, first
@@ -425,9 +445,9 @@ public final class Conformance {
         return t;
     }
 
-    /** Crash, optionally crash the crash kernel at rpoint, and resurrect to the commit. */
-    private State crashAndResurrect(State s0, String rpoint) {
-        State s = model.step(s0, find(s0, Action.Kind.CRASH, -1, 0));
+    /** Crash (leaving p's structure corrupt, if one is named), optionally crash the crash kernel at rpoint, resurrect. */
+    private State crashAndResurrect(State s0, String rpoint, int p, String corrupt) {
+        State s = model.step(s0, corrupt == null ? find(s0, Action.Kind.CRASH, -1, 0) : corruptingCrash(s0, p, corrupt));
         int procs = config.procs();
         if (rpoint != null) {
             int target;
@@ -446,6 +466,15 @@ public final class Conformance {
             s = model.step(s, resurrectionStep(s));
         }
         return s;
+    }
+
+    private Action corruptingCrash(State s, int p, String structure) {
+        for (Action a : model.actions(s)) {
+            if (a.kind() == Action.Kind.CRASH && a.pid() == p && Structure.ofCode(a.arg()).label().equals(structure)) {
+                return a;
+            }
+        }
+        throw new IllegalStateException("model: no crash corrupting p" + p + " " + structure);
     }
 
     private Action resurrectionStep(State s) {
@@ -535,10 +564,12 @@ public final class Conformance {
     public Observation observeKernel(Observation modelView) {
         List<ProcessView> ps = new ArrayList<>();
         for (int p = 0; p < config.procs(); p++) {
-            if (kernel.exited(p)) {
-                // an exited puppet's memory is freed and its registers gone: only its status is observable
+            if (kernel.exited(p) || kernel.lost(p)) {
+                // an exited puppet's memory is freed and its registers gone; a lost one is never run again: only its
+                // status is observable
                 ProcessView m = modelView.processes().get(p);
-                ps.add(new ProcessView(Layout.EXITED, m.pc(), m.a0(), m.t0(), m.pages(), m.offsets()));
+                ps.add(new ProcessView(kernel.lost(p) ? Layout.LOST : Layout.EXITED, m.pc(), m.a0(), m.t0(), m.pages(),
+                        m.offsets()));
                 continue;
             }
             long[] words = kernel.pageWords(p);
@@ -557,6 +588,9 @@ public final class Conformance {
 
     private void compare(String when) {
         stats.comparisons++;
+        if (kernel.lostDispatched() != null) {
+            throw new Mismatch(when + ": " + kernel.lostDispatched(), sequence());
+        }
         Observation m = Observation.of(state);
         Observation k = observeKernel(m);
         if (!m.equals(k)) {

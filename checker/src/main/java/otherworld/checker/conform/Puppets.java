@@ -97,13 +97,15 @@ public final class Puppets {
         final long a0;
         final String point;
         final String resurrectPoint;
+        final String corrupt;
 
-        Armed(int pid, long nr, long a0, String point, String resurrectPoint) {
+        Armed(int pid, long nr, long a0, String point, String resurrectPoint, String corrupt) {
             this.pid = pid;
             this.nr = nr;
             this.a0 = a0;
             this.point = point;
             this.resurrectPoint = resurrectPoint;
+            this.corrupt = corrupt;
         }
     }
 
@@ -128,6 +130,35 @@ public final class Puppets {
         boolean armedBegun;
         long outAtArmedCall;
         long sentAtCrash;
+        final java.util.Set<Integer> lostPids = new java.util.HashSet<>();
+        String lostDispatched;
+
+        /**
+         * Damage a structure of pid in the dead kernel's memory, from outside, as a fault injector does: the task
+         * record's magic, the trap frame's pc (into the kernel half), or fd 3 (naming no open file).
+         */
+        void corrupt(int pid, String structure) {
+            otherworld.emulator.PhysicalMemory ram = machine.memory;
+            long h = ram.read64(otherworld.kernel.layout.Layouts.ROOT_PA + otherworld.kernel.layout.Layouts.ROOT_HEADER);
+            long tasks = ram.read64(h + otherworld.kernel.layout.Layouts.KH_TASKS);
+            for (int i = 0; i < otherworld.kernel.layout.Layouts.MAX_TASKS; i++) {
+                long t = tasks + (long) i * otherworld.kernel.layout.Layouts.TASK.size();
+                if (ram.read32(t + otherworld.kernel.layout.Layouts.T_PID) != pid
+                        || ram.read32(t + otherworld.kernel.layout.Layouts.T_STATE) != otherworld.kernel.layout.Layouts.TASK_RUNNABLE) {
+                    continue;
+                }
+                switch (structure) {
+                    case "task" -> ram.write32(t, 0);
+                    case "trapframe" -> ram.write64(t + otherworld.kernel.layout.Layouts.T_PC, 0xFFFF_FFC0_0000_0000L);
+                    case "fdtable" -> ram.write32(t + otherworld.kernel.layout.Layouts.T_FD + 4L * 3, 4096);
+                    default -> throw new IllegalArgumentException("unknown structure " + structure);
+                }
+                lostPids.add(pid);
+                return;
+            }
+            throw new IllegalStateException("pid " + pid + " has no task record to corrupt");
+        }
+
         /** Per system call (number, first argument): the most writes one call made (its write crash points). */
         final Map<String, Integer> maxWrites = new HashMap<>();
         String callKey = "";
@@ -162,6 +193,7 @@ public final class Puppets {
             if (writeIndex(armed.point) == k) {
                 armedWrites = -1;
                 sentAtCrash = consoleOut() - outAtArmedCall;
+                if (armed.corrupt != null) corrupt(armed.pid, armed.corrupt);
                 fired = true;
                 firedAt = armed.point;
                 crashedPid = armed.pid;
@@ -178,6 +210,9 @@ public final class Puppets {
             if (c != null && hart.pc == c.pc + 4) {
                 c.completed = true;
                 c.result = hart.x[10];
+            }
+            if (lostPids.contains(pid)) {
+                lostDispatched = "pid " + pid + " was left corrupt at a crash and is running again";
             }
             if (fired && after == null && pid == crashedPid) {
                 AfterCrash a = new AfterCrash();
@@ -279,6 +314,10 @@ public final class Puppets {
     public int pid(int p) { return pids[p]; }
     public long pageVa(int p, int g) { return pagesVa[p] + 4096L * g; }
     public boolean exited(int p) { return exited[p]; }
+    /** Puppet p was left corrupt at a crash: the crash kernel must not bring it back. */
+    public boolean lost(int p) { return probe.lostPids.contains(pids[p]); }
+    /** What went wrong with a lost puppet (it ran again), or null. */
+    public String lostDispatched() { return probe.lostDispatched; }
     public boolean halted() { return computer.halted(); }
     public long instructions() { return machine.clock(); }
     public long crashes() { return crashes; }
@@ -302,7 +341,8 @@ public final class Puppets {
 
     /**
      * Types one line into puppet p's console and runs the machine until the puppet has printed one more line; returns
-     * everything printed since (without the final newline).
+     * everything printed since (without the final newline), or null if the puppet was left corrupt at a crash (it
+     * will never answer).
      */
     public String command(int p, String line) {
         int from = (int) consoles.get(p).bytesOut();
@@ -312,7 +352,12 @@ public final class Puppets {
 
     /** Arms a crash for the next call (nr, first argument a0) of puppet p at point; optionally also the crash kernel. */
     public void arm(int p, long nr, long a0, String point, String resurrectPoint) {
-        probe.armed = new Armed(pids[p], nr, a0, point, resurrectPoint);
+        arm(p, nr, a0, point, resurrectPoint, null);
+    }
+
+    /** As {@link #arm(int, long, long, String, String)}, leaving structure corrupt at the crash (or null). */
+    public void arm(int p, long nr, long a0, String point, String resurrectPoint, String corrupt) {
+        probe.armed = new Armed(pids[p], nr, a0, point, resurrectPoint, corrupt);
         probe.armedWrites = -1;
         probe.armedBegun = false;
         probe.fired = false;
@@ -356,7 +401,7 @@ public final class Puppets {
                     }
                     boolean rounds = true;
                     for (int q = 0; q < pids.length; q++) {
-                        if (q != p && !exited[q]
+                        if (q != p && !exited[q] && !lost(q)
                                 && probe.dispatches.getOrDefault(pids[q], 0) - base.getOrDefault(pids[q], 0) < 2) {
                             rounds = false;
                         }
@@ -385,6 +430,10 @@ public final class Puppets {
             }
             if (computer.halted()) {
                 throw new IllegalStateException("machine halted: no crash kernel succeeded");
+            }
+            if (lost(p)) {
+                computer.run(4 * CHUNK); // long enough for a puppet wrongly brought back to show itself
+                return null;
             }
             if (machine.clock() >= stop) {
                 throw new IllegalStateException("puppet " + p + " did not answer within " + STEP_LIMIT + " instructions");

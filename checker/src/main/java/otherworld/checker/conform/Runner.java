@@ -84,7 +84,9 @@ public final class Runner {
             // half the crashes among the last writes of the call, where its commit and tail are
             int n = points.size();
             int k = rnd.nextBoolean() ? rnd.nextInt(n) : Math.max(0, n - 1 - rnd.nextInt(Math.min(n, 16)));
-            return Step.crash(p, points.get(k), rp, v);
+            String corrupt = rnd.nextInt(5) == 0
+                    ? Conformance.STRUCTURES.get(rnd.nextInt(Conformance.STRUCTURES.size())) : null;
+            return new Step(p, points.get(k), rp, v, corrupt);
         }
         return Step.run(p, v);
     }

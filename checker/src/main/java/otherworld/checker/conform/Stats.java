@@ -18,6 +18,8 @@ public final class Stats {
     long resurrectCrashes;
     long instructions;
     long comparisons;
+    /** Crashes that left a structure of the crashed process corrupt (it must not come back). */
+    long corrupted;
     /** "kind write@k" (or "resurrect resurrect.x") to the crashes injected there. */
     final Map<String, Long> points = new TreeMap<>();
     /** Kind of call to the most kernel writes one such call made. */
@@ -32,6 +34,7 @@ public final class Stats {
     public long resurrectCrashes() { return resurrectCrashes; }
     public long instructions() { return instructions; }
     public long comparisons() { return comparisons; }
+    public long corrupted() { return corrupted; }
     /** Crash point ("kind write@k") to the number of crashes injected there. */
     public Map<String, Long> points() { return points; }
 
@@ -98,6 +101,7 @@ public final class Stats {
         resurrectCrashes += o.resurrectCrashes;
         instructions += o.instructions;
         comparisons += o.comparisons;
+        corrupted += o.corrupted;
         for (Map.Entry<String, Long> e : o.points.entrySet()) {
             points.merge(e.getKey(), e.getValue(), (a, b) -> a + b);
         }
@@ -113,7 +117,7 @@ public final class Stats {
     /** One line: runs, steps, crashes, points covered. */
     public String line() {
         return runs + " runs, " + steps + " steps, " + crashes() + " crashes (" + resurrectCrashes
-                + " of the crash kernel), crash points reached " + pointsReached() + " / " + pointsExisting()
+                + " of the crash kernel, " + corrupted + " leaving a structure corrupt), crash points reached " + pointsReached() + " / " + pointsExisting()
                 + " that exist, " + comparisons + " observations compared, " + instructions + " guest instructions";
     }
 

@@ -32,6 +32,21 @@ class ConformanceTest {
         assertEquals(1, st.resurrectCrashes());
     }
 
+    /** A crash that leaves each structure of a process corrupt: the model loses it, the kernel must too. */
+    @Test
+    void aCorruptProcessIsLostOnBothSidesAndTheOtherGoesOn() {
+        for (String structure : Conformance.STRUCTURES) {
+            String seq = String.join("\n",
+                    "config procs=2 pages=1 values=2 files=2 crashes=1 corruption=true flusher=true consoleBytes=4"
+                            + " bug=none program=store0,write0,conwrite0,exit",
+                    "p0 run 1", "p1 run 2", "p0 crash write@3 !" + structure, "p1 run", "p1 run", "p1 run", "");
+            Stats st = new Stats();
+            String m = Runner.replay(Sequence.parse(seq), st);
+            assertNull(m, structure + ": " + m);
+            assertEquals(1, st.corrupted(), structure);
+        }
+    }
+
     /**
      * The kernel crashed before every write of every call of a program (a call of more than 24 writes before its
      * first six, its last twelve and six spread over the rest), each compared with the model: every point has a model
