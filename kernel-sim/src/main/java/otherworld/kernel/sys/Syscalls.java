@@ -54,7 +54,7 @@ public final class Syscalls {
 
     record Entry(String name, Call call, Tail tail, Repair repair) { }
 
-    private final Entry[] table = new Entry[512];
+    private final Entry[] table = new Entry[Sysno.COUNT];
     final Kernel k;
 
     public Syscalls(Kernel k) {
