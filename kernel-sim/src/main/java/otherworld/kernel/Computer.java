@@ -102,7 +102,10 @@ public final class Computer {
         return reports.size() > before ? reports.get(reports.size() - 1) : null;
     }
 
-    /** Run until every process has exited, the machine halts, or maxInstructions pass. True if all exited. */
+    /**
+     * Run until every process has exited, the machine halts, every live process is blocked, or maxInstructions pass.
+     * True if all exited.
+     */
     public boolean run(long maxInstructions) {
         long stop = machine.clock() + maxInstructions;
         while (!halted && machine.clock() < stop) {
@@ -112,7 +115,9 @@ public final class Computer {
                     String done = kernel.finishInFlight();
                     if (done != null) hooks.log("[" + machine.clock() + "] resurrected kernel: " + done);
                 }
-                if (kernel.run(stop - machine.clock()) == Kernel.Outcome.ALL_EXITED) return true;
+                Kernel.Outcome o = kernel.run(stop - machine.clock());
+                if (o == Kernel.Outcome.ALL_EXITED) return true;
+                if (o == Kernel.Outcome.ALL_BLOCKED) return false; // nothing can run until something outside happens
             } catch (RuntimeException | StackOverflowError e) {
                 microreboot(e);
             }

@@ -206,7 +206,8 @@ public final class Kernel {
 
     // ---- the run loop -----------------------------------------------------------------------------------
 
-    public enum Outcome { ALL_EXITED, BUDGET_USED }
+    /** Why {@link #run} returned: every process exited; the budget ran out; or every live process is blocked. */
+    public enum Outcome { ALL_EXITED, BUDGET_USED, ALL_BLOCKED }
 
     /**
      * Run processes until none is runnable or {@code budget} instructions have been executed. Round robin by
@@ -224,7 +225,7 @@ public final class Kernel {
         while (machine.clock() < stop) {
             if (!stay || current < 0 || current >= MAX_TASKS || task(current).state() != TASK_RUNNABLE) {
                 current = next(current);
-                if (current < 0) return Outcome.ALL_EXITED;
+                if (current < 0) return anyBlocked() ? Outcome.ALL_BLOCKED : Outcome.ALL_EXITED;
                 mem.w64(header + KH_CURRENT, current);
                 sliceEnd = machine.clock() + config.quantum();
             }
@@ -269,6 +270,34 @@ public final class Kernel {
         String done = t.callCommitted() ? syscalls.redoTail(t) : t.callInFlight() ? syscalls.reconcile(t) : null;
         cache.writeBack(); // what was mended is on disk before anything runs
         return done;
+    }
+
+    /**
+     * The call of t cannot proceed now: t waits on channel, and the call returns {@link Syscalls#BLOCK} — nothing
+     * committed, nothing half made. {@link #wakeup} makes t runnable; it then makes the call again from its ecall.
+     */
+    public long block(Task t, long channel) {
+        mem.w64(t.pa + T_WAIT, channel);
+        t.setState(TASK_BLOCKED);
+        return Syscalls.BLOCK;
+    }
+
+    /** Every task blocked on channel becomes runnable (and will make its call again). Returns how many. */
+    public int wakeup(long channel) {
+        int n = 0;
+        for (int i = 0; i < MAX_TASKS; i++) {
+            Task t = task(i);
+            if (t.state() == TASK_BLOCKED && mem.r64(t.pa + T_WAIT) == channel) {
+                t.setState(TASK_RUNNABLE);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private boolean anyBlocked() {
+        for (int i = 0; i < MAX_TASKS; i++) if (task(i).state() == TASK_BLOCKED) return true;
+        return false;
     }
 
     private int next(int current) {

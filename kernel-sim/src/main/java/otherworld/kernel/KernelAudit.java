@@ -52,10 +52,10 @@ public final class KernelAudit {
             for (int fd = 0; fd < NOFILE; fd++) {
                 int f = ram.read32(t + T_FD + 4L * fd);
                 if (f == -1) continue;
-                if (state != TASK_RUNNABLE) p.add("pid " + pid + " has exited but holds fd " + fd);
+                if (state == TASK_ZOMBIE) p.add("pid " + pid + " has exited but holds fd " + fd);
                 else fdRefs.merge(f, 1, Integer::sum);
             }
-            if (state != TASK_RUNNABLE) continue;
+            if (state == TASK_ZOMBIE) continue;
             claimTables(ram, kernel, owned, Sv39.satpRootPa(ram.read64(t + T_SATP)), 2, pid, p);
         }
         for (int f = 0; f < MAX_FILES; f++) {

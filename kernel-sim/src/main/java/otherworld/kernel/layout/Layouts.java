@@ -68,7 +68,8 @@ public final class Layouts {
      * the same registers, a0 and sysword.
      */
     public static final Struct TASK = new Struct("task", Struct.magic("TASK"), 2);
-    public static final int T_STATE = TASK.field("state", 4, "0 free, 1 runnable, 2 zombie");
+    public static final int T_STATE = TASK.field("state", 4, "0 free, 1 runnable, 2 zombie, 3 blocked");
+    public static final int T_WAIT = TASK.field("wait_channel", 8, "what a blocked task waits for (Kernel.block)");
     public static final int T_PID = TASK.field("pid", 4, "");
     public static final int T_EXIT = TASK.field("exit_status", 4, "wait status once a zombie");
     public static final int T_TTY = TASK.field("tty", 4, "controlling tty index");
@@ -97,6 +98,8 @@ public final class Layouts {
     public static final int TASK_FREE = 0;
     public static final int TASK_RUNNABLE = 1;
     public static final int TASK_ZOMBIE = 2;
+    /** Waiting in a system call that could not proceed; woken, it makes the call again from its ecall. */
+    public static final int TASK_BLOCKED = 3;
 
     /** An open file description, shared by the fds that point to it. */
     public static final Struct FILE = new Struct("file", Struct.magic("FILE"), 1);

@@ -197,7 +197,7 @@ public final class CrashKernel {
      */
     private void decideCall(KMem v, Dead d, Image img, int current) {
         long t = d.tasks + (long) img.slot * TASK.size();
-        if (!img.problems.isEmpty() || img.state != TASK_RUNNABLE || v.r64(t + T_CAUSE) != CAUSE_ECALL) return;
+        if (!img.problems.isEmpty() || img.state == TASK_ZOMBIE || v.r64(t + T_CAUSE) != CAUSE_ECALL) return;
         String call = Sysno.name((int) v.r64(t + T_X + 8L * 17));
         if (v.r64(t + T_PC) != v.r64(t + T_EPC)) {
             if (img.slot == current) img.inflight = call + " had committed: its tail is made again first";
@@ -275,7 +275,7 @@ public final class CrashKernel {
             own.write(nt, rec, 0, rec.length);
             List<String> fileNames = new ArrayList<>();
             for (int fd = 0; fd < NOFILE; fd++) {
-                int f = img.state == TASK_RUNNABLE ? img.fds[fd] : -1; // a zombie holds nothing
+                int f = img.state != TASK_ZOMBIE ? img.fds[fd] : -1; // a zombie holds nothing
                 own.w32(nt + T_FD + 4L * fd, f);
                 if (f < 0) continue;
                 refs[f]++;
@@ -283,7 +283,8 @@ public final class CrashKernel {
                 fileNames.add(fd + (v.r32(fe + F_TYPE) == FT_TTY ? ":tty" + v.r32(fe + F_TTY)
                         : ":ino " + v.r32(fe + F_INO) + "@" + v.r64(fe + F_OFFSET)));
             }
-            if (img.state == TASK_RUNNABLE) {
+            if (img.state != TASK_ZOMBIE) {
+                own.w32(nt + T_STATE, TASK_RUNNABLE); // a blocked call had no effect: it is made again
                 PageTable pt = PageTable.create(own, frames);
                 if (pt == null) throw new KernelPanic("crash region too small for page tables");
                 for (long[] leaf : img.leaves) {

@@ -69,10 +69,15 @@ final class Validator {
         while (n < NAME_LEN && nb[n] != 0) n++;
         img.name = n < NAME_LEN ? new String(nb, 0, n, java.nio.charset.StandardCharsets.UTF_8) : "?";
         if (n == NAME_LEN) p.add("name not terminated");
-        if (img.state != TASK_RUNNABLE && img.state != TASK_ZOMBIE) p.add("state " + img.state + " unknown");
+        if (img.state != TASK_RUNNABLE && img.state != TASK_ZOMBIE && img.state != TASK_BLOCKED) {
+            p.add("state " + img.state + " unknown");
+        }
         if (img.pid <= 0) p.add("pid " + img.pid + " invalid");
         if (img.tty < 0 || img.tty >= nttys) p.add("tty " + img.tty + " invalid");
-        if (img.state != TASK_RUNNABLE) return img;
+        if (img.state == TASK_ZOMBIE) return img;
+        if (img.state == TASK_BLOCKED && !(v.r64(t + T_CAUSE) == CAUSE_ECALL && v.r64(t + T_PC) == v.r64(t + T_EPC))) {
+            p.add("blocked outside a system call");
+        }
 
         long satp = v.r64(t + T_SATP);
         long root = Sv39.satpRootPa(satp);

@@ -31,6 +31,9 @@ import otherworld.kernel.proc.Task;
  * <p>The same code runs whether Otherworld is on or off: nothing here looks at the mode.
  */
 public final class Syscalls {
+    /** What a call returns when it cannot proceed now ({@link Kernel#block}): no commit, made again when woken. */
+    public static final long BLOCK = Long.MIN_VALUE;
+
     /** Longest transfer one read or write makes (a short count, as Linux may give). */
     public static final int MAX_IO = 64 * 1024;
 
@@ -88,13 +91,14 @@ public final class Syscalls {
         } else {
             ret = e.call.run(t);
         }
+        if (ret == BLOCK && t.state() != TASK_BLOCKED) throw new IllegalStateException("BLOCK without Kernel.block");
         if (t.state() == TASK_RUNNABLE) {
             k.hooks.point("syscall.before-commit");
             t.setX(10, ret);
             t.setPc(t.epc() + 4); // the commit
             k.hooks.point("syscall.after-commit");
             if (e != null && e.tail != null) e.tail.run(t);
-        } // else exit: the task's new state was its commit
+        } // else exit (the task's new state was its commit), or blocked (not made: made again when woken)
         k.hooks.point("syscall.done");
     }
 
