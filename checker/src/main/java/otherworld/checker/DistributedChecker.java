@@ -522,7 +522,7 @@ public final class DistributedChecker {
         for (Member m : owners) {
             ids.add(m.getUuid());
         }
-        Thread reporter = startReporter(start, owners.size());
+        Thread reporter = ProgressReporter.start(progress, progressMillis, () -> progressLine(start, owners.size()));
         @SuppressWarnings("unchecked")
         TransitionSystem<Object, Object> system = (TransitionSystem<Object, Object>) factory.create();
         try {
@@ -616,24 +616,6 @@ public final class DistributedChecker {
         return new Result(status, invariant, t, st);
     }
 
-    private Thread startReporter(long start, int n) {
-        if (progress == null || progressMillis <= 0) {
-            return null;
-        }
-        Thread t = new Thread(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    Thread.sleep(progressMillis);
-                    progress.println(progressLine(start, n));
-                }
-            } catch (InterruptedException e) {
-                // run finished
-            }
-        }, "checker-progress");
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
 
     private String progressLine(long start, int n) {
         long secs = Math.max(1, (System.currentTimeMillis() - start) / 1000);

@@ -243,7 +243,7 @@ public final class ModelChecker<S, A> {
                 }
             }
             queued = current.size() + next.size();
-            reporter = startReporter(start);
+            reporter = ProgressReporter.start(progress, progressMillis, () -> progressLine(start));
             result = search(pool, start);
             return result;
         } catch (Stop s) {
@@ -594,24 +594,6 @@ public final class ModelChecker<S, A> {
         return n;
     }
 
-    private Thread startReporter(long start) {
-        if (progress == null || progressMillis <= 0) {
-            return null;
-        }
-        Thread t = new Thread(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    Thread.sleep(progressMillis);
-                    progress.println(progressLine(start));
-                }
-            } catch (InterruptedException e) {
-                // run finished
-            }
-        }, "checker-progress");
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
 
     /** TLC's progress line: Progress(depth): generated (rate), distinct, left on queue; then memory and disk. */
     String progressLine(long start) {
