@@ -197,7 +197,7 @@ public final class DistributedChecker {
             this.owners = init.owners;
             this.checkDeadlock = init.checkDeadlock;
             this.dir = Files.createTempDirectory("ow-member-" + init.me + "-");
-            long queueMemory = Math.min(init.memory / 4, 1L << 30);
+            long queueMemory = ModelChecker.queueShare(init.memory);
             this.seen = new FingerprintSet(1 << 16, init.memory - queueMemory);
             this.spill = new StateQueue.Spill(dir, queueMemory);
             this.current = new StateQueue(spill);

@@ -158,6 +158,14 @@ public final class ModelChecker<S, A> {
         return this;
     }
 
+    /**
+     * The part of the budget for queue chunks kept in memory: they live on the heap, so at most a
+     * quarter of the budget, of the heap, and 1 GiB.
+     */
+    static long queueShare(long budget) {
+        return Math.min(Math.min(budget / 4, Runtime.getRuntime().maxMemory() / 4), 1L << 30);
+    }
+
     /** A quarter of the machine's memory, as the JVM's own default heap. */
     static long defaultMemoryBudget() {
         java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
@@ -211,7 +219,7 @@ public final class ModelChecker<S, A> {
             } else {
                 Files.createDirectories(workDir);
             }
-            long queueMemory = queueMemoryLimit >= 0 ? queueMemoryLimit : Math.min(memoryBudget / 4, 1L << 30);
+            long queueMemory = queueMemoryLimit >= 0 ? queueMemoryLimit : queueShare(memoryBudget);
             spill = new StateQueue.Spill(workDir, queueMemory);
             seen = new FingerprintSet(1 << 16, fingerprintLimit > 0 ? fingerprintLimit : memoryBudget - queueMemory);
             exactSeen = exact ? new ExactStates() : null;
