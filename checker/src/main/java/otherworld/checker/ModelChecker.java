@@ -594,7 +594,11 @@ public final class ModelChecker<S, A> {
         long n = 0;
         try (var files = Files.list(workDir)) {
             for (Path f : (Iterable<Path>) files::iterator) {
-                n += Files.size(f);
+                try {
+                    n += Files.size(f);
+                } catch (IOException e) {
+                    // a queue file consumed and deleted since the listing
+                }
             }
         } catch (IOException | UncheckedIOException e) {
             return n;
