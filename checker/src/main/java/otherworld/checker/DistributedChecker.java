@@ -132,8 +132,23 @@ public final class DistributedChecker {
         return cfg;
     }
 
-    /** Starts n members in this JVM that form one cluster on loopback. */
+    /**
+     * Starts n members in this JVM that form one cluster on loopback. The ports are chosen free
+     * just before; if another process takes one first, the cluster is started again on new ports.
+     */
     public static List<HazelcastInstance> startLoopbackMembers(int n) {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return tryStartLoopbackMembers(n);
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private static List<HazelcastInstance> tryStartLoopbackMembers(int n) {
         System.setProperty("hazelcast.logging.type", "none");
         String cluster = "ow-check-" + UUID.randomUUID();
         List<Integer> ports = new ArrayList<>();
@@ -141,8 +156,15 @@ public final class DistributedChecker {
             ports.add(freePort());
         }
         List<HazelcastInstance> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(Hazelcast.newHazelcastInstance(loopbackConfig(cluster, ports.get(i), ports)));
+        try {
+            for (int i = 0; i < n; i++) {
+                out.add(Hazelcast.newHazelcastInstance(loopbackConfig(cluster, ports.get(i), ports)));
+            }
+        } catch (RuntimeException e) {
+            for (HazelcastInstance h : out) {
+                h.shutdown();
+            }
+            throw e;
         }
         long deadline = System.currentTimeMillis() + 60_000;
         while (out.get(0).getCluster().getMembers().size() < n) {
