@@ -109,6 +109,18 @@ public final class DistributedChecker {
 
     /** Hazelcast configuration of one quiet member on 127.0.0.1:port that joins the given ports. */
     public static Config loopbackConfig(String cluster, int port, List<Integer> ports) {
+        List<String> peers = new ArrayList<>();
+        for (int p : ports) {
+            peers.add("127.0.0.1:" + p);
+        }
+        return memberConfig(cluster, "127.0.0.1", port, peers);
+    }
+
+    /**
+     * Hazelcast configuration of one quiet member bound to host:port (only that interface) that
+     * joins the given peers (host:port) by TCP; no multicast, no auto-detection, no phone-home.
+     */
+    public static Config memberConfig(String cluster, String host, int port, List<String> peers) {
         Config cfg = new Config();
         cfg.setClusterName(cluster);
         cfg.setProperty("hazelcast.logging.type", "none");
@@ -118,18 +130,61 @@ public final class DistributedChecker {
         cfg.getJetConfig().setEnabled(false);
         NetworkConfig net = cfg.getNetworkConfig();
         net.setPort(port).setPortAutoIncrement(false);
-        net.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        net.getInterfaces().setEnabled(true).addInterface(host);
         net.getRestApiConfig().setEnabled(false);
         JoinConfig join = net.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true);
-        for (int p : ports) {
-            join.getTcpIpConfig().addMember("127.0.0.1:" + p);
+        for (String p : peers) {
+            join.getTcpIpConfig().addMember(p);
         }
         cfg.getExecutorConfig(EXPAND).setPoolSize(1);
         cfg.getExecutorConfig(INSERT).setPoolSize(2);
         return cfg;
+    }
+
+    /** Starts one member (in this JVM) of a cluster that may span several processes or machines. */
+    public static HazelcastInstance startMember(String cluster, String host, int port, List<String> peers) {
+        System.setProperty("hazelcast.logging.type", "none");
+        return Hazelcast.newHazelcastInstance(memberConfig(cluster, host, port, peers));
+    }
+
+    /** Waits until the cluster of hz has at least n members; false after the timeout. */
+    public static boolean awaitMembers(HazelcastInstance hz, int n, long timeoutMillis) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (hz.getCluster().getMembers().size() < n) {
+            if (System.currentTimeMillis() > deadline) {
+                return false;
+            }
+            sleep(50);
+        }
+        return true;
+    }
+
+    /**
+     * Serves a cluster's checks in this process until it has been alone, after having had
+     * company, for idleMillis (the other members left), or until interrupted.
+     */
+    public static void serve(HazelcastInstance hz, long idleMillis) {
+        boolean hadCompany = false;
+        long aloneSince = System.currentTimeMillis();
+        try {
+            while (hz.getLifecycleService().isRunning()) {
+                boolean alone = hz.getCluster().getMembers().size() == 1;
+                if (!alone) {
+                    hadCompany = true;
+                    aloneSince = System.currentTimeMillis();
+                } else if (hadCompany && System.currentTimeMillis() - aloneSince >= idleMillis) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            hz.shutdown();
+        }
     }
 
     /**
@@ -166,15 +221,11 @@ public final class DistributedChecker {
             }
             throw e;
         }
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (out.get(0).getCluster().getMembers().size() < n) {
-            if (System.currentTimeMillis() > deadline) {
-                for (HazelcastInstance h : out) {
-                    h.shutdown();
-                }
-                throw new IllegalStateException("the " + n + " members did not form a cluster on loopback in 60 s");
+        if (!awaitMembers(out.get(0), n, 60_000)) {
+            for (HazelcastInstance h : out) {
+                h.shutdown();
             }
-            sleep(50);
+            throw new IllegalStateException("the " + n + " members did not form a cluster on loopback in 60 s");
         }
         return out;
     }
