@@ -83,7 +83,8 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--progress", paramLabel = "SECONDS", description = "progress line interval, 0 = off, default ${DEFAULT-VALUE}")
     int progressSeconds = 5;
 
-    @Option(names = "--max-states", paramLabel = "N", description = "stop after N distinct states")
+    @Option(names = "--max-states", paramLabel = "N", description = "stop at the first batch past N distinct "
+            + "states (with a checkpoint when --workdir or --checkpoint-every is given)")
     long maxStates = Long.MAX_VALUE;
 
     @Option(names = "--list-invariants", description = "print the invariants and exit")
@@ -111,8 +112,9 @@ public final class CheckCommand implements Callable<Integer> {
     boolean liveness;
 
     @Option(names = "--members", paramLabel = "N", description = "distribute the search over N Hazelcast "
-            + "members embedded in this JVM, on loopback (fingerprints partitioned by hash, successors sent "
-            + "to their owner in batches); 0 = the local checker (default)")
+            + "members (fingerprints partitioned by hash, successors sent to their owner in batches): embedded "
+            + "in this JVM on loopback, or with --join the N members of a cluster, this one included; "
+            + "0 = the local checker (default)")
     int members;
 
     @Option(names = "--member", description = "serve as one member of a check cluster (other processes or "
