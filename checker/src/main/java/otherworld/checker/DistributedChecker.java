@@ -109,6 +109,18 @@ public final class DistributedChecker {
 
     /** Hazelcast configuration of one quiet member on 127.0.0.1:port that joins the given ports. */
     public static Config loopbackConfig(String cluster, int port, List<Integer> ports) {
+        List<String> peers = new ArrayList<>();
+        for (int p : ports) {
+            peers.add("127.0.0.1:" + p);
+        }
+        return memberConfig(cluster, "127.0.0.1", port, peers);
+    }
+
+    /**
+     * Hazelcast configuration of one quiet member bound to host:port (only that interface) that
+     * joins the given peers (host:port) by TCP; no multicast, no auto-detection, no phone-home.
+     */
+    public static Config memberConfig(String cluster, String host, int port, List<String> peers) {
         Config cfg = new Config();
         cfg.setClusterName(cluster);
         cfg.setProperty("hazelcast.logging.type", "none");
@@ -118,22 +130,80 @@ public final class DistributedChecker {
         cfg.getJetConfig().setEnabled(false);
         NetworkConfig net = cfg.getNetworkConfig();
         net.setPort(port).setPortAutoIncrement(false);
-        net.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        net.getInterfaces().setEnabled(true).addInterface(host);
         net.getRestApiConfig().setEnabled(false);
         JoinConfig join = net.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true);
-        for (int p : ports) {
-            join.getTcpIpConfig().addMember("127.0.0.1:" + p);
+        for (String p : peers) {
+            join.getTcpIpConfig().addMember(p);
         }
         cfg.getExecutorConfig(EXPAND).setPoolSize(1);
         cfg.getExecutorConfig(INSERT).setPoolSize(2);
         return cfg;
     }
 
-    /** Starts n members in this JVM that form one cluster on loopback. */
+    /** Starts one member (in this JVM) of a cluster that may span several processes or machines. */
+    public static HazelcastInstance startMember(String cluster, String host, int port, List<String> peers) {
+        System.setProperty("hazelcast.logging.type", "none");
+        return Hazelcast.newHazelcastInstance(memberConfig(cluster, host, port, peers));
+    }
+
+    /** Waits until the cluster of hz has at least n members; false after the timeout. */
+    public static boolean awaitMembers(HazelcastInstance hz, int n, long timeoutMillis) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (hz.getCluster().getMembers().size() < n) {
+            if (System.currentTimeMillis() > deadline) {
+                return false;
+            }
+            sleep(50);
+        }
+        return true;
+    }
+
+    /**
+     * Serves a cluster's checks in this process until it has been alone, after having had
+     * company, for idleMillis (the other members left), or until interrupted.
+     */
+    public static void serve(HazelcastInstance hz, long idleMillis) {
+        boolean hadCompany = false;
+        long aloneSince = System.currentTimeMillis();
+        try {
+            while (hz.getLifecycleService().isRunning()) {
+                boolean alone = hz.getCluster().getMembers().size() == 1;
+                if (!alone) {
+                    hadCompany = true;
+                    aloneSince = System.currentTimeMillis();
+                } else if (hadCompany && System.currentTimeMillis() - aloneSince >= idleMillis) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            hz.shutdown();
+        }
+    }
+
+    /**
+     * Starts n members in this JVM that form one cluster on loopback. The ports are chosen free
+     * just before; if another process takes one first, the cluster is started again on new ports.
+     */
     public static List<HazelcastInstance> startLoopbackMembers(int n) {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return tryStartLoopbackMembers(n);
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private static List<HazelcastInstance> tryStartLoopbackMembers(int n) {
         System.setProperty("hazelcast.logging.type", "none");
         String cluster = "ow-check-" + UUID.randomUUID();
         List<Integer> ports = new ArrayList<>();
@@ -141,18 +211,21 @@ public final class DistributedChecker {
             ports.add(freePort());
         }
         List<HazelcastInstance> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(Hazelcast.newHazelcastInstance(loopbackConfig(cluster, ports.get(i), ports)));
-        }
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (out.get(0).getCluster().getMembers().size() < n) {
-            if (System.currentTimeMillis() > deadline) {
-                for (HazelcastInstance h : out) {
-                    h.shutdown();
-                }
-                throw new IllegalStateException("the " + n + " members did not form a cluster on loopback in 60 s");
+        try {
+            for (int i = 0; i < n; i++) {
+                out.add(Hazelcast.newHazelcastInstance(loopbackConfig(cluster, ports.get(i), ports)));
             }
-            sleep(50);
+        } catch (RuntimeException e) {
+            for (HazelcastInstance h : out) {
+                h.shutdown();
+            }
+            throw e;
+        }
+        if (!awaitMembers(out.get(0), n, 60_000)) {
+            for (HazelcastInstance h : out) {
+                h.shutdown();
+            }
+            throw new IllegalStateException("the " + n + " members did not form a cluster on loopback in 60 s");
         }
         return out;
     }
@@ -197,7 +270,7 @@ public final class DistributedChecker {
             this.owners = init.owners;
             this.checkDeadlock = init.checkDeadlock;
             this.dir = Files.createTempDirectory("ow-member-" + init.me + "-");
-            long queueMemory = Math.min(init.memory / 4, 1L << 30);
+            long queueMemory = ModelChecker.queueShare(init.memory);
             this.seen = new FingerprintSet(1 << 16, init.memory - queueMemory);
             this.spill = new StateQueue.Spill(dir, queueMemory);
             this.current = new StateQueue(spill);
@@ -522,7 +595,7 @@ public final class DistributedChecker {
         for (Member m : owners) {
             ids.add(m.getUuid());
         }
-        Thread reporter = startReporter(start, owners.size());
+        Thread reporter = ProgressReporter.start(progress, progressMillis, () -> progressLine(start, owners.size()));
         @SuppressWarnings("unchecked")
         TransitionSystem<Object, Object> system = (TransitionSystem<Object, Object>) factory.create();
         try {
@@ -616,24 +689,6 @@ public final class DistributedChecker {
         return new Result(status, invariant, t, st);
     }
 
-    private Thread startReporter(long start, int n) {
-        if (progress == null || progressMillis <= 0) {
-            return null;
-        }
-        Thread t = new Thread(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    Thread.sleep(progressMillis);
-                    progress.println(progressLine(start, n));
-                }
-            } catch (InterruptedException e) {
-                // run finished
-            }
-        }, "checker-progress");
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
 
     private String progressLine(long start, int n) {
         long secs = Math.max(1, (System.currentTimeMillis() - start) / 1000);

@@ -41,7 +41,8 @@ import java.util.concurrent.Future;
 public final class ModelChecker<S, A> {
     static final int BATCH = 4096;
     static final String CHECKPOINT = "checkpoint.properties";
-    static final String FINGERPRINTS = "fingerprints.bin";
+    /** Fingerprint files are named by the checkpoint that wrote them: fingerprints-N.bin. */
+    static final String FINGERPRINTS = "fingerprints-";
     static final String LOG = "trace.log";
 
     private final TransitionSystem<S, A> system;
@@ -66,6 +67,7 @@ public final class ModelChecker<S, A> {
     private volatile int depth;
     private volatile long collisions;
     private long priorMillis;
+    private long checkpoints;
 
     private FingerprintSet seen;
     private ExactStates exactSeen;
@@ -158,6 +160,14 @@ public final class ModelChecker<S, A> {
         return this;
     }
 
+    /**
+     * The part of the budget for queue chunks kept in memory: they live on the heap, so at most a
+     * quarter of the budget, of the heap, and 1 GiB.
+     */
+    static long queueShare(long budget) {
+        return Math.min(Math.min(budget / 4, Runtime.getRuntime().maxMemory() / 4), 1L << 30);
+    }
+
     /** A quarter of the machine's memory, as the JVM's own default heap. */
     static long defaultMemoryBudget() {
         java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
@@ -211,7 +221,7 @@ public final class ModelChecker<S, A> {
             } else {
                 Files.createDirectories(workDir);
             }
-            long queueMemory = queueMemoryLimit >= 0 ? queueMemoryLimit : Math.min(memoryBudget / 4, 1L << 30);
+            long queueMemory = queueMemoryLimit >= 0 ? queueMemoryLimit : queueShare(memoryBudget);
             spill = new StateQueue.Spill(workDir, queueMemory);
             seen = new FingerprintSet(1 << 16, fingerprintLimit > 0 ? fingerprintLimit : memoryBudget - queueMemory);
             exactSeen = exact ? new ExactStates() : null;
@@ -243,7 +253,7 @@ public final class ModelChecker<S, A> {
                 }
             }
             queued = current.size() + next.size();
-            reporter = startReporter(start);
+            reporter = ProgressReporter.start(progress, progressMillis, () -> progressLine(start));
             result = search(pool, start);
             return result;
         } catch (Stop s) {
@@ -447,16 +457,27 @@ public final class ModelChecker<S, A> {
         List<String> nxt = next.persist();
         p.setProperty("current", String.join(";", cur));
         p.setProperty("next", String.join(";", nxt));
-        Path fpTmp = workDir.resolve(FINGERPRINTS + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(fpTmp), 1 << 16))) {
+        // a new file for every checkpoint: the one the previous checkpoint names stays whole until
+        // the new checkpoint.properties replaces it
+        String fpName = FINGERPRINTS + (++checkpoints) + ".bin";
+        p.setProperty("fingerprints", fpName);
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                Files.newOutputStream(workDir.resolve(fpName)), 1 << 16))) {
             seen.save(out);
         }
-        Files.move(fpTmp, workDir.resolve(FINGERPRINTS), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Path tmp = workDir.resolve(CHECKPOINT + ".tmp");
         try (var w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             p.store(w, "ow check checkpoint");
         }
         Files.move(tmp, workDir.resolve(CHECKPOINT), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try (var files = Files.list(workDir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String n = f.getFileName().toString();
+                if (n.startsWith(FINGERPRINTS) && !n.equals(fpName)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
         Set<Path> refs = new HashSet<>();
         for (String line : cur) {
             refs.add(workDir.resolve(line.split(" ")[0]));
@@ -489,14 +510,18 @@ public final class ModelChecker<S, A> {
             distinct = Long.parseLong(p.getProperty("distinct"));
             depth = Integer.parseInt(p.getProperty("depth"));
             priorMillis = Long.parseLong(p.getProperty("millis"));
+            String fpName = p.getProperty("fingerprints", "");
+            checkpoints = Long.parseLong(fpName.substring(FINGERPRINTS.length(), fpName.length() - 4));
             long records = Long.parseLong(p.getProperty("log"));
             log = new TraceLog(workDir.resolve(LOG), records);
         } catch (RuntimeException e) {
             throw new IOException("corrupt checkpoint " + cp + ": " + e.getMessage(), e);
         }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-                Files.newInputStream(workDir.resolve(FINGERPRINTS)), 1 << 16))) {
+                Files.newInputStream(workDir.resolve(p.getProperty("fingerprints", "?"))), 1 << 16))) {
             seen.load(in);
+        } catch (java.io.EOFException e) {
+            throw new IOException("corrupt checkpoint: the fingerprint file ends early", e);
         }
         if (seen.size() != distinct) {
             throw new IOException("corrupt checkpoint: " + seen.size() + " fingerprints for " + distinct + " states");
@@ -586,7 +611,11 @@ public final class ModelChecker<S, A> {
         long n = 0;
         try (var files = Files.list(workDir)) {
             for (Path f : (Iterable<Path>) files::iterator) {
-                n += Files.size(f);
+                try {
+                    n += Files.size(f);
+                } catch (IOException e) {
+                    // a queue file consumed and deleted since the listing
+                }
             }
         } catch (IOException | UncheckedIOException e) {
             return n;
@@ -594,24 +623,6 @@ public final class ModelChecker<S, A> {
         return n;
     }
 
-    private Thread startReporter(long start) {
-        if (progress == null || progressMillis <= 0) {
-            return null;
-        }
-        Thread t = new Thread(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    Thread.sleep(progressMillis);
-                    progress.println(progressLine(start));
-                }
-            } catch (InterruptedException e) {
-                // run finished
-            }
-        }, "checker-progress");
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
 
     /** TLC's progress line: Progress(depth): generated (rate), distinct, left on queue; then memory and disk. */
     String progressLine(long start) {

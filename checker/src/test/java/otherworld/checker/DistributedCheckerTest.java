@@ -69,4 +69,44 @@ class DistributedCheckerTest {
         assertEquals(r.invariant(), Replay.of(r.trace()).violation());
         assertTrue(r.trace().render().contains("violation " + Invariants.CONSOLE_OUTPUT_EXACTLY_ONCE));
     }
+
+    @Test
+    void aMemberInAnotherProcessJoinsOverLoopback(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        int childPort;
+        int myPort;
+        try (java.net.ServerSocket a = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             java.net.ServerSocket b = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            childPort = a.getLocalPort();
+            myPort = b.getLocalPort();
+        }
+        String cluster = "ow-test-" + java.util.UUID.randomUUID();
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        java.nio.file.Path log = dir.resolve("member.log");
+        Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                "otherworld.checker.cli.CheckCommand", "--member", "--cluster", cluster, "--port", String.valueOf(childPort),
+                "--peers", "127.0.0.1:" + myPort, "--idle", "2")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        HazelcastInstance me = DistributedChecker.startMember(cluster, "127.0.0.1", myPort, List.of("127.0.0.1:" + childPort));
+        try {
+            assertTrue(DistributedChecker.awaitMembers(me, 2, 60_000), () -> "no second member: " + read(log));
+            Config c = Config.defaults().withPages(2).withValues(2);
+            Result dist = new DistributedChecker(new OtherworldFactory(c, false)).on(List.of(me)).run();
+            assertEquals(Result.Status.OK, dist.status());
+            assertEquals(152214, dist.statistics().distinct());
+            assertEquals(177910, dist.statistics().generated());
+        } finally {
+            me.shutdown();
+        }
+        assertTrue(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the member stops once alone");
+        assertEquals(0, child.exitValue(), read(log));
+        assertTrue(read(log).contains("Member of cluster " + cluster + " at 127.0.0.1:" + childPort), read(log));
+    }
+
+    private static String read(java.nio.file.Path p) {
+        try {
+            return java.nio.file.Files.readString(p);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
 }

@@ -70,6 +70,19 @@ class ScaleTest {
     }
 
     @Test
+    void aDamagedCheckpointIsRefusedWithAClearError(@TempDir Path dir) throws Exception {
+        assertEquals(Result.Status.LIMIT, checker(MID, false).workDir(dir).maxStates(20000).run().status());
+        Path fps;
+        try (var files = Files.list(dir)) {
+            fps = files.filter(f -> f.getFileName().toString().startsWith(ModelChecker.FINGERPRINTS)).findFirst().orElseThrow();
+        }
+        Files.write(fps, new byte[] {0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 1});
+        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+                () -> checker(MID, false).resume(dir).run());
+        assertTrue(String.valueOf(e.getCause().getMessage()).contains("corrupt fingerprint file"), e.getCause().getMessage());
+    }
+
+    @Test
     void aResumedRunFindsTheSameShortestCounterexample(@TempDir Path dir) {
         Config bug = MID.withBug(Bug.RESURRECT_BEFORE_FLUSH);
         Result whole = checker(bug, false).run();

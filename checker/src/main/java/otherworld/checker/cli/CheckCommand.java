@@ -83,7 +83,8 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--progress", paramLabel = "SECONDS", description = "progress line interval, 0 = off, default ${DEFAULT-VALUE}")
     int progressSeconds = 5;
 
-    @Option(names = "--max-states", paramLabel = "N", description = "stop after N distinct states")
+    @Option(names = "--max-states", paramLabel = "N", description = "stop at the first batch past N distinct "
+            + "states (with a checkpoint when --workdir or --checkpoint-every is given)")
     long maxStates = Long.MAX_VALUE;
 
     @Option(names = "--list-invariants", description = "print the invariants and exit")
@@ -111,9 +112,33 @@ public final class CheckCommand implements Callable<Integer> {
     boolean liveness;
 
     @Option(names = "--members", paramLabel = "N", description = "distribute the search over N Hazelcast "
-            + "members embedded in this JVM, on loopback (fingerprints partitioned by hash, successors sent "
-            + "to their owner in batches); 0 = the local checker (default)")
+            + "members (fingerprints partitioned by hash, successors sent to their owner in batches): embedded "
+            + "in this JVM on loopback, or with --join the N members of a cluster, this one included; "
+            + "0 = the local checker (default)")
     int members;
+
+    @Option(names = "--member", description = "serve as one member of a check cluster (other processes or "
+            + "machines) until the others have left; with --cluster, --bind, --port, --peers")
+    boolean member;
+
+    @Option(names = "--join", paramLabel = "HOST:PORT,...", description = "run the check on a cluster: start a "
+            + "member here that joins these peers, wait for --members members in all, then check")
+    String join;
+
+    @Option(names = "--cluster", paramLabel = "NAME", description = "cluster name (--member, --join), default ${DEFAULT-VALUE}")
+    String cluster = "ow-check";
+
+    @Option(names = "--bind", paramLabel = "HOST", description = "interface of this member (--member, --join), default ${DEFAULT-VALUE}")
+    String bind = "127.0.0.1";
+
+    @Option(names = "--port", paramLabel = "PORT", description = "port of this member (--member, --join), default ${DEFAULT-VALUE}")
+    int port = 5701;
+
+    @Option(names = "--peers", paramLabel = "HOST:PORT,...", description = "other members to join (--member)")
+    String peers = "";
+
+    @Option(names = "--idle", paramLabel = "SECONDS", description = "--member: stop this long after the others left, default ${DEFAULT-VALUE}")
+    int idleSeconds = 10;
 
     @Option(names = "--exact", description = "store whole states instead of fingerprints (small runs): "
             + "no state can be missed, and fingerprint collisions are counted")
@@ -137,6 +162,9 @@ public final class CheckCommand implements Callable<Integer> {
         }
         if (members < 0 || members > 64) {
             throw new ParameterException(spec.commandLine(), "--members must be 0..64, got " + members);
+        }
+        if (join != null && members < 2) {
+            throw new ParameterException(spec.commandLine(), "--join needs --members N (N >= 2, this member included)");
         }
         if (members > 0 && (resume != null || checkpointSeconds > 0 || exact || workDir != null || maxStates != Long.MAX_VALUE)) {
             throw new ParameterException(spec.commandLine(), "--members does not combine with --resume, "
@@ -172,6 +200,18 @@ public final class CheckCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (member) {
+            if (port < 1 || port > 65535 || idleSeconds < 1) {
+                throw new ParameterException(spec.commandLine(), "--port must be 1..65535 and --idle at least 1");
+            }
+            com.hazelcast.core.HazelcastInstance hz = otherworld.checker.DistributedChecker.startMember(
+                    cluster, bind, port, peerList(peers));
+            out.println("Member of cluster " + cluster + " at " + bind + ":" + port + "; serving checks until the "
+                    + "other members have left for " + idleSeconds + " s.");
+            out.flush();
+            otherworld.checker.DistributedChecker.serve(hz, idleSeconds * 1000L);
+            return 0;
+        }
         if (replay != null) {
             Replay r = Replay.of(replay);
             Trace t = Trace.read(replay);
@@ -234,16 +274,35 @@ public final class CheckCommand implements Callable<Integer> {
         Result r;
         try {
             if (members > 0) {
-                out.println("Distributed over " + members + " Hazelcast member" + (members == 1 ? "" : "s")
-                        + " embedded in this JVM, on loopback.");
-                out.flush();
                 otherworld.checker.DistributedChecker dc = new otherworld.checker.DistributedChecker(
                         new otherworld.checker.OtherworldFactory(c, symmetry)).members(members)
                         .checkDeadlock(deadlock).header(c.toString()).progress(progress, progressSeconds * 1000L);
                 if (memory != null) {
                     dc.memory(parseSize(memory));
                 }
-                r = dc.run();
+                if (join != null) {
+                    com.hazelcast.core.HazelcastInstance hz = otherworld.checker.DistributedChecker.startMember(
+                            cluster, bind, port, peerList(join));
+                    try {
+                        if (!otherworld.checker.DistributedChecker.awaitMembers(hz, members, 120_000)) {
+                            err.println("Error: the cluster " + cluster + " has " + hz.getCluster().getMembers().size()
+                                    + " of the " + members + " members after 120 s");
+                            err.flush();
+                            return 2;
+                        }
+                        out.println("Distributed over the " + hz.getCluster().getMembers().size()
+                                + " members of cluster " + cluster + ".");
+                        out.flush();
+                        r = dc.on(List.of(hz)).run();
+                    } finally {
+                        hz.shutdown();
+                    }
+                } else {
+                    out.println("Distributed over " + members + " Hazelcast member" + (members == 1 ? "" : "s")
+                            + " embedded in this JVM, on loopback.");
+                    out.flush();
+                    r = dc.run();
+                }
             } else {
                 r = mc.run();
             }
@@ -334,6 +393,16 @@ public final class CheckCommand implements Callable<Integer> {
         }
         err.flush();
         return r;
+    }
+
+    private static List<String> peerList(String s) {
+        List<String> out = new ArrayList<>();
+        for (String p : s.split(",")) {
+            if (!p.isBlank()) {
+                out.add(p.trim());
+            }
+        }
+        return out;
     }
 
     /** "123", "64k", "512m", "8g" (powers of 1024). */
