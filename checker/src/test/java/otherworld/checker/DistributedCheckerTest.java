@@ -92,8 +92,8 @@ class DistributedCheckerTest {
             Config c = Config.defaults().withPages(2).withValues(2);
             Result dist = new DistributedChecker(new OtherworldFactory(c, false)).on(List.of(me)).run();
             assertEquals(Result.Status.OK, dist.status());
-            assertEquals(152214, dist.statistics().distinct());
-            assertEquals(177910, dist.statistics().generated());
+            assertEquals(241806, dist.statistics().distinct());
+            assertEquals(280050, dist.statistics().generated());
         } finally {
             me.shutdown();
         }
