@@ -120,7 +120,6 @@ public final class ConformCommand implements Callable<Integer> {
         w.printf("statistics: %s, %.1f s%n", stats.line(), (System.nanoTime() - t0) / 1e9);
         w.println("crash points (before each kernel write of a call), reached / existing, and the model step each matched:");
         w.print(stats.pointsTable());
-        for (String n : stats.nonMonotoneWitnesses()) w.println("NOT MONOTONE: " + n);
         w.flush();
     }
 

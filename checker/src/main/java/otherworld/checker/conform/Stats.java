@@ -73,7 +73,9 @@ public final class Stats {
 
     /**
      * Where the model's witnesses go down as the kernel's write index goes up: a crash later in the kernel's call
-     * must not look like a crash earlier in the model's. Empty when the mapping is monotone.
+     * must not look like a crash earlier in the model's. Empty when the mapping is monotone. Meaningful for the
+     * crashes of one call made the same way each time (one program, one step: ConformanceTest); calls of one kind
+     * made in different states make different numbers of writes (a first write to a file allocates its block).
      */
     public List<String> nonMonotoneWitnesses() {
         List<String> out = new ArrayList<>();
