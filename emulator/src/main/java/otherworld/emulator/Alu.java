@@ -2,7 +2,7 @@ package otherworld.emulator;
 
 import static otherworld.emulator.Insn.*;
 
-/** Integer semantics that are more than one Java operator: M extension and AMO operations. */
+/** Integer semantics that are more than one Java operator: M extension, bit manipulation, AMO operations. */
 final class Alu {
     private Alu() {}
 
@@ -32,6 +32,62 @@ final class Alu {
             case REMUW: return (int) b == 0 ? (int) a : Integer.remainderUnsigned((int) a, (int) b);
             default: throw new IllegalArgumentException("not a muldiv op " + op);
         }
+    }
+
+    /** Zba, Zbb, Zbs, Zicond: a = x[rs1], b = x[rs2], imm = the shift amount or bit index of an immediate form. */
+    static long bitmanip(int op, long a, long b, long imm) {
+        switch (op) {
+            case ADD_UW: return b + (a & 0xFFFF_FFFFL);
+            case SH1ADD: return b + (a << 1);
+            case SH2ADD: return b + (a << 2);
+            case SH3ADD: return b + (a << 3);
+            case SH1ADD_UW: return b + ((a & 0xFFFF_FFFFL) << 1);
+            case SH2ADD_UW: return b + ((a & 0xFFFF_FFFFL) << 2);
+            case SH3ADD_UW: return b + ((a & 0xFFFF_FFFFL) << 3);
+            case SLLI_UW: return (a & 0xFFFF_FFFFL) << imm;
+            case ANDN: return a & ~b;
+            case ORN: return a | ~b;
+            case XNOR: return ~(a ^ b);
+            case CLZ: return Long.numberOfLeadingZeros(a);
+            case CLZW: return Integer.numberOfLeadingZeros((int) a);
+            case CTZ: return Long.numberOfTrailingZeros(a);
+            case CTZW: return Integer.numberOfTrailingZeros((int) a);
+            case CPOP: return Long.bitCount(a);
+            case CPOPW: return Integer.bitCount((int) a);
+            case MAX: return Math.max(a, b);
+            case MAXU: return Long.compareUnsigned(a, b) >= 0 ? a : b;
+            case MIN: return Math.min(a, b);
+            case MINU: return Long.compareUnsigned(a, b) <= 0 ? a : b;
+            case SEXT_B: return (byte) a;
+            case SEXT_H: return (short) a;
+            case ZEXT_H: return a & 0xFFFF;
+            case ROL: return Long.rotateLeft(a, (int) b);                 // distance taken mod 64
+            case ROLW: return Integer.rotateLeft((int) a, (int) b);        // mod 32, result sign-extended
+            case ROR: return Long.rotateRight(a, (int) b);
+            case RORI: return Long.rotateRight(a, (int) imm);
+            case RORIW: return Integer.rotateRight((int) a, (int) imm);
+            case RORW: return Integer.rotateRight((int) a, (int) b);
+            case ORC_B: return orcB(a);
+            case REV8: return Long.reverseBytes(a);
+            case BCLR: return a & ~(1L << b);                              // index taken mod 64
+            case BCLRI: return a & ~(1L << imm);
+            case BEXT: return (a >>> b) & 1;
+            case BEXTI: return (a >>> imm) & 1;
+            case BINV: return a ^ (1L << b);
+            case BINVI: return a ^ (1L << imm);
+            case BSET: return a | (1L << b);
+            case BSETI: return a | (1L << imm);
+            case CZERO_EQZ: return b == 0 ? 0 : a;
+            case CZERO_NEZ: return b != 0 ? 0 : a;
+            default: throw new IllegalArgumentException("not a bit-manipulation op " + op);
+        }
+    }
+
+    /** orc.b: each byte becomes 0xFF if it was nonzero, else stays 0. */
+    static long orcB(long a) {
+        long r = 0;
+        for (int k = 0; k < 64; k += 8) if (((a >>> k) & 0xFF) != 0) r |= 0xFFL << k;
+        return r;
     }
 
     /** The value an AMO writes, given its funct5, the old memory value and rs2. Word results are sign-extended. */

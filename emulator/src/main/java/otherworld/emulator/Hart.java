@@ -7,7 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * One RV64GC hart running in user mode (U). The host kernel owns supervisor mode: it sets {@link #satp}, the
+ * One RV64GC (+ Zba, Zbb, Zbs, Zicond) hart running in user mode (U). The host kernel owns supervisor mode: it sets {@link #satp}, the
  * registers and pc, calls {@link #run}, and gets control back on every trap.
  *
  * <p>API contract (used by kernel-sim; keep stable):
@@ -168,6 +168,15 @@ public final class Hart {
                     case MUL: case MULH: case MULHSU: case MULHU: case DIV: case DIVU: case REM: case REMU:
                     case MULW: case DIVW: case DIVUW: case REMW: case REMUW:
                         x[d.rd] = Alu.muldiv(d.op, x[d.rs1], x[d.rs2]);
+                        pc += d.len;
+                        break;
+                    case ADD_UW: case SH1ADD: case SH2ADD: case SH3ADD: case SH1ADD_UW: case SH2ADD_UW: case SH3ADD_UW:
+                    case SLLI_UW: case ANDN: case ORN: case XNOR: case CLZ: case CLZW: case CTZ: case CTZW: case CPOP:
+                    case CPOPW: case MAX: case MAXU: case MIN: case MINU: case SEXT_B: case SEXT_H: case ZEXT_H:
+                    case ROL: case ROLW: case ROR: case RORI: case RORIW: case RORW: case ORC_B: case REV8:
+                    case BCLR: case BCLRI: case BEXT: case BEXTI: case BINV: case BINVI: case BSET: case BSETI:
+                    case CZERO_EQZ: case CZERO_NEZ:
+                        x[d.rd] = Alu.bitmanip(d.op, x[d.rs1], x[d.rs2], d.imm);
                         pc += d.len;
                         break;
                     default:
