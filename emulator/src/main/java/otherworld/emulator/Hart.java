@@ -34,6 +34,9 @@ import java.nio.ByteOrder;
  * (kernel or guest) is picked up without any invalidation call, and fence.i is a no-op.
  */
 public final class Hart {
+    /** System property that, set to true, makes every hart interpret (no translation to JVM bytecode). */
+    public static final String INTERPRET_PROPERTY = "otherworld.interpret";
+
     public final long[] x = new long[32];
     public final long[] f = new long[32];
     public long pc;

@@ -48,10 +48,9 @@ class IsaVectorsTest {
     }
 
     static String runOnHart() throws IOException {
-        BareElf run = new BareElf(resource("isa-vectors"));
-        String out = run.run(200_000_000);
-        assertEquals(0, run.exitCode, "exit status (last trap " + run.lastTrap + " at 0x" + Long.toHexString(run.machine.hart.pc) + ")");
-        return out;
+        ElfRunner.Result r = new ElfRunner(resource("isa-vectors"), 8 << 20).run(200_000_000);
+        assertEquals(0, r.exitCode(), "exit status (trap " + r.trap() + " at 0x" + Long.toHexString(r.pc()) + ")");
+        return r.output();
     }
 
     @Test
