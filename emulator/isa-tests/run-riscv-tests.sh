@@ -29,5 +29,7 @@ for s in $suites; do
     fi
   done
 done
-cp="$here/../target/classes"
+repo="${M2_REPO:-$HOME/.m2/repository}"
+asm="$(find "$repo/org/ow2/asm/asm" -name 'asm-9.10.1.jar' 2>/dev/null | head -1)"
+cp="$here/../target/classes:$asm"
 exec java -cp "$cp" otherworld.emulator.ElfRunner "$@" "${elfs[@]}"

@@ -14,22 +14,32 @@ final class Alu {
         return Math.multiplyHigh(a, b) + ((b >> 63) & a);
     }
 
-    /** RV64M: division by zero gives all ones (quotient) or the dividend (remainder); overflow wraps. */
+    // RV64M: division by zero gives all ones (quotient) or the dividend (remainder); overflow wraps.
+    static long div(long a, long b) { return b == 0 ? -1 : a / b; }                         // MIN / -1 == MIN
+    static long divu(long a, long b) { return b == 0 ? -1 : Long.divideUnsigned(a, b); }
+    static long rem(long a, long b) { return b == 0 ? a : a % b; }                          // MIN % -1 == 0
+    static long remu(long a, long b) { return b == 0 ? a : Long.remainderUnsigned(a, b); }
+    static long mulw(long a, long b) { return (int) a * (int) b; }
+    static long divw(long a, long b) { return (int) b == 0 ? -1 : (int) a / (int) b; }
+    static long divuw(long a, long b) { return (int) b == 0 ? -1 : Integer.divideUnsigned((int) a, (int) b); }
+    static long remw(long a, long b) { return (int) b == 0 ? (int) a : (int) a % (int) b; }
+    static long remuw(long a, long b) { return (int) b == 0 ? (int) a : Integer.remainderUnsigned((int) a, (int) b); }
+
     static long muldiv(int op, long a, long b) {
         switch (op) {
             case MUL: return a * b;
             case MULH: return Math.multiplyHigh(a, b);
             case MULHSU: return mulhsu(a, b);
             case MULHU: return mulhu(a, b);
-            case DIV: return b == 0 ? -1 : a / b;                                  // MIN / -1 == MIN in Java
-            case DIVU: return b == 0 ? -1 : Long.divideUnsigned(a, b);
-            case REM: return b == 0 ? a : a % b;                                   // MIN % -1 == 0 in Java
-            case REMU: return b == 0 ? a : Long.remainderUnsigned(a, b);
-            case MULW: return (int) a * (int) b;
-            case DIVW: return (int) b == 0 ? -1 : (int) a / (int) b;
-            case DIVUW: return (int) b == 0 ? -1 : Integer.divideUnsigned((int) a, (int) b);
-            case REMW: return (int) b == 0 ? (int) a : (int) a % (int) b;
-            case REMUW: return (int) b == 0 ? (int) a : Integer.remainderUnsigned((int) a, (int) b);
+            case DIV: return div(a, b);
+            case DIVU: return divu(a, b);
+            case REM: return rem(a, b);
+            case REMU: return remu(a, b);
+            case MULW: return mulw(a, b);
+            case DIVW: return divw(a, b);
+            case DIVUW: return divuw(a, b);
+            case REMW: return remw(a, b);
+            case REMUW: return remuw(a, b);
             default: throw new IllegalArgumentException("not a muldiv op " + op);
         }
     }

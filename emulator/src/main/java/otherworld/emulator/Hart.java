@@ -29,9 +29,12 @@ import java.nio.ByteOrder;
  * (ECALL and EBREAK included: they do not count in {@code instret}). The LR reservation is dropped whenever
  * {@code run} returns.
  *
- * <p>Execution: instructions are fetched by physical address through a decode cache ({@link Insn}); a slot is
- * re-decoded when the bits in RAM differ from the bits it was decoded from, so code written into RAM by anyone
- * (kernel or guest) is picked up without any invalidation call, and fence.i is a no-op.
+ * <p>Execution: the interpreter (the reference) fetches by physical address through a decode cache ({@link Insn});
+ * a slot is re-decoded when the bits in RAM differ from the bits it was decoded from, so code written into RAM
+ * by anyone (kernel or guest) is picked up without any invalidation call, and fence.i is a no-op. Hot code is
+ * translated to JVM bytecode ({@link Translator}, unless {@value #INTERPRET_PROPERTY} or the constructor says
+ * otherwise) with the same instruction counts, traps and timer interrupts; a write to a frame holding
+ * translations lets them go before the bytes change, so coherence is the same without fence.i.
  */
 public final class Hart {
     /** System property that, set to true, makes every hart interpret (no translation to JVM bytecode). */
@@ -47,7 +50,7 @@ public final class Hart {
 
     final PhysicalMemory memory;
     final Mmu mmu;
-    private final byte[] ram;
+    final byte[] ram;
 
     private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -66,17 +69,37 @@ public final class Hart {
     /** satp seen by the MMU; a change (without flushTlb) still forces a flush, as a safety net. */
     private long mmuSatp;
 
+    /** Translation to JVM bytecode, or null when this hart only interprets. */
+    private final Translator translator;
+    /** Instructions retired so far in the current {@link #run}; translated code adds its counts here. */
+    long retired;
+    /** Set when a store let translated code go (see {@link Translator#codeWritten}). */
+    boolean codeWritten;
+    /** Entry index of the region {@link Translator#lookup} returned. */
+    int jitEntry;
+
+    /** A hart that translates hot code unless the system property {@value #INTERPRET_PROPERTY} is true. */
     public Hart(PhysicalMemory memory) {
+        this(memory, !Boolean.getBoolean(INTERPRET_PROPERTY));
+    }
+
+    /** translate = false: the interpreter runs everything (the reference; same results, slower). */
+    public Hart(PhysicalMemory memory, boolean translate) {
         this.memory = memory;
         this.ram = memory.array();
         this.mmu = new Mmu(memory);
         this.mmuSatp = 0;
         mmu.satp = 0;
+        this.translator = translate ? new Translator(this, memory, mmu) : null;
     }
+
+    /** Whether hot code is translated (false: interpreter only). */
+    public boolean translates() { return translator != null; }
 
     public void flushTlb() {
         mmu.flush();
         fetchVpn = -1;
+        if (translator != null) translator.epoch++;
     }
 
     /** Runs until a trap or until {@code budget} instructions have retired (then TIMER). */
@@ -86,13 +109,95 @@ public final class Hart {
             mmu.satp = satp;
             flushTlb();
         }
+        x[0] = 0;
+        retired = 0;
+        try {
+            if (translator == null) interpret(budget, false);
+            else runTranslated(budget);
+            return TrapCause.TIMER;
+        } catch (Trap t) {
+            this.trapValue = t.value;
+            return t.cause;
+        } finally {
+            instret += retired;
+            retired = 0;
+            reservation = -1;
+            x[0] = 0;
+        }
+    }
+
+    /**
+     * Regions where there are, the interpreter one block at a time elsewhere. Direct links: the region reached
+     * through a constant exit is remembered at the exit, and followed while it is valid and the TLB unflushed.
+     */
+    private void runTranslated(long budget) {
+        Translator t = translator;
+        Region r = null;
+        int entry = 0;
+        while (retired < budget) {
+            if (r == null) {
+                r = t.lookup(pc);
+                if (r == null) {
+                    interpret(budget, true);
+                    continue;
+                }
+                entry = jitEntry;
+            }
+            long before = retired;
+            codeWritten = false;
+            int exit = r.run(this, entry, budget - retired);
+            t.translatedRetired += retired - before;
+            if (retired == before) {                // the block at pc does not fit in the budget left
+                interpret(budget, true);
+                r = null;
+                continue;
+            }
+            Region next = null;
+            if (exit >= 0 && !codeWritten && retired < budget) {
+                Region l = r.link[exit];
+                if (l != null && l.valid && r.linkEpoch[exit] == t.epoch) {
+                    next = l;
+                    entry = r.linkEntry[exit];
+                } else {
+                    next = t.lookup(pc);
+                    if (next != null) {
+                        entry = jitEntry;
+                        r.link[exit] = next;
+                        r.linkEntry[exit] = entry;
+                        r.linkEpoch[exit] = t.epoch;
+                    } else {
+                        interpret(budget, true);
+                    }
+                }
+            }
+            r = next;
+        }
+    }
+
+    /** Translation statistics, or null when this hart only interprets. */
+    public String translationStatistics() {
+        return translator == null ? null : translator.statistics();
+    }
+
+    /** Instructions retired in translated code since power-on (0 when interpreting only). */
+    public long translatedInstructions() { return translator == null ? 0 : translator.translatedRetired; }
+
+    /** Bytecode bytes of the translations made since power-on. */
+    public long translatedBytecodeBytes() { return translator == null ? 0 : translator.bytecodeBytes; }
+
+    /**
+     * The interpreter: up to the budget (counted in {@link #retired}), or, with {@code blocks}, only until a jump
+     * or branch has retired. pc changes only after an instruction can no longer trap.
+     */
+    private void interpret(long budget, boolean blocks) {
         final long[] x = this.x;
         final Mmu mmu = this.mmu;
         long pc = this.pc;
         long n = 0;
-        x[0] = 0;
+        long limit = budget - retired;
         try {
-            while (n < budget) {
+            loop:
+            while (n < limit) {
                 // ---- fetch ----
                 if ((pc >>> 12) != fetchVpn) {
                     fetchOff = mmu.fetchPage(pc);
@@ -115,20 +220,21 @@ public final class Hart {
                     case NOP: pc += d.len; break;
                     case LUI: x[d.rd] = d.imm; pc += d.len; break;
                     case AUIPC: x[d.rd] = pc + d.imm; pc += d.len; break;
-                    case JAL: x[d.rd] = pc + d.len; x[0] = 0; pc += d.imm; break;
+                    case JAL: x[d.rd] = pc + d.len; x[0] = 0; pc += d.imm; if (blocks) { n++; break loop; } break;
                     case JALR: {
                         long t = (x[d.rs1] + d.imm) & ~1L;
                         x[d.rd] = pc + d.len;
                         x[0] = 0;
                         pc = t;
+                        if (blocks) { n++; break loop; }
                         break;
                     }
-                    case BEQ: pc += x[d.rs1] == x[d.rs2] ? d.imm : d.len; break;
-                    case BNE: pc += x[d.rs1] != x[d.rs2] ? d.imm : d.len; break;
-                    case BLT: pc += x[d.rs1] < x[d.rs2] ? d.imm : d.len; break;
-                    case BGE: pc += x[d.rs1] >= x[d.rs2] ? d.imm : d.len; break;
-                    case BLTU: pc += Long.compareUnsigned(x[d.rs1], x[d.rs2]) < 0 ? d.imm : d.len; break;
-                    case BGEU: pc += Long.compareUnsigned(x[d.rs1], x[d.rs2]) >= 0 ? d.imm : d.len; break;
+                    case BEQ: pc += x[d.rs1] == x[d.rs2] ? d.imm : d.len; if (blocks) { n++; break loop; } break;
+                    case BNE: pc += x[d.rs1] != x[d.rs2] ? d.imm : d.len; if (blocks) { n++; break loop; } break;
+                    case BLT: pc += x[d.rs1] < x[d.rs2] ? d.imm : d.len; if (blocks) { n++; break loop; } break;
+                    case BGE: pc += x[d.rs1] >= x[d.rs2] ? d.imm : d.len; if (blocks) { n++; break loop; } break;
+                    case BLTU: pc += Long.compareUnsigned(x[d.rs1], x[d.rs2]) < 0 ? d.imm : d.len; if (blocks) { n++; break loop; } break;
+                    case BGEU: pc += Long.compareUnsigned(x[d.rs1], x[d.rs2]) >= 0 ? d.imm : d.len; if (blocks) { n++; break loop; } break;
                     case LB: x[d.rd] = (byte) mmu.load8(x[d.rs1] + d.imm); x[0] = 0; pc += d.len; break;
                     case LH: x[d.rd] = (short) mmu.load16(x[d.rs1] + d.imm); x[0] = 0; pc += d.len; break;
                     case LW: x[d.rd] = mmu.load32(x[d.rs1] + d.imm); x[0] = 0; pc += d.len; break;
@@ -183,21 +289,14 @@ public final class Hart {
                         pc += d.len;
                         break;
                     default:
-                        pc = executeRare(d, pc, n);
+                        pc = executeRare(d, pc, retired + n);
                         break;
                 }
                 n++;
             }
-            this.pc = pc;
-            return TrapCause.TIMER;
-        } catch (Trap t) {
-            this.pc = pc;
-            this.trapValue = t.value;
-            return t.cause;
         } finally {
-            instret += n;
-            reservation = -1;
-            x[0] = 0;
+            this.pc = pc;
+            retired += n;
         }
     }
 
