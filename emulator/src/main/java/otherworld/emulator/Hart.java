@@ -147,6 +147,7 @@ public final class Hart {
             codeWritten = false;
             int exit = r.run(this, entry, budget - retired);
             t.translatedRetired += retired - before;
+            t.dispatches++;
             if (retired == before) {                // the block at pc does not fit in the budget left
                 interpret(budget, true);
                 r = null;
@@ -156,6 +157,7 @@ public final class Hart {
             if (exit >= 0 && !codeWritten && retired < budget) {
                 Region l = r.link[exit];
                 if (l != null && l.valid && r.linkEpoch[exit] == t.epoch) {
+                    t.linked++;
                     next = l;
                     entry = r.linkEntry[exit];
                 } else {

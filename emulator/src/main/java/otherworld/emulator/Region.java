@@ -24,6 +24,8 @@ abstract class Region {
     int[] linkEpoch;
     /** Block start offsets (in the page) by entry index; guest instructions; bytecode size. */
     int[] entryOffset;
+    /** Offsets of every instruction translated here. */
+    int[] instructionOffsets;
     int instructions;
     int bytecodeBytes;
 

@@ -51,7 +51,8 @@ final class Translator implements PhysicalMemory.CodeListener {
     int epoch;
 
     // statistics
-    long regions, bytecodeBytes, guestInstructions, invalidations, translatedRetired, refused;
+    long regions, reused, bytecodeBytes, guestInstructions, invalidations, translatedRetired, refused, dispatches, linked;
+    private static final boolean LOG = Boolean.getBoolean("otherworld.jit.log");
 
     /** Translations and block-entry counts of one frame, for the virtual page it was reached through. */
     static final class CodePage {
@@ -59,6 +60,8 @@ final class Translator implements PhysicalMemory.CodeListener {
         final short[] heat = new short[2048];
         final Region[] region = new Region[2048];
         final short[] entry = new short[2048];
+        /** An instruction of some region starts here (an entry or not): no heat counted (a timer landed here). */
+        final boolean[] covered = new boolean[2048];
         final List<Region> all = new ArrayList<>();
 
         CodePage(long vbase) { this.vbase = vbase; }
@@ -95,8 +98,8 @@ final class Translator implements PhysicalMemory.CodeListener {
             hart.jitEntry = page.entry[slot];
             return r;
         }
-        if (page.heat[slot] < 0 || ++page.heat[slot] < THRESHOLD) return null;
-        r = compile(frame, vbase, po, MAX_INSNS);
+        if (page.covered[slot] || page.heat[slot] < 0 || ++page.heat[slot] < THRESHOLD) return null;
+        r = translate(frame, vbase, po);
         if (r == null) {
             page.heat[slot] = Short.MIN_VALUE;
             refused++;
@@ -107,6 +110,7 @@ final class Translator implements PhysicalMemory.CodeListener {
             mmu.dropWrites(frame << 12);
         }
         page.all.add(r);
+        for (int o : r.instructionOffsets) page.covered[o >>> 1] = true;
         for (int e = 0; e < r.entryOffset.length; e++) {
             int s = r.entryOffset[e] >>> 1;
             if (page.region[s] == null || r.entryOffset[e] == po) {
@@ -175,7 +179,81 @@ final class Translator implements PhysicalMemory.CodeListener {
         Block(int start) { this.start = start; }
     }
 
-    private Region compile(int frame, long vbase, int start, int maxInsns) {
+    /**
+     * A translation, shared between harts: the class for the same code page (same bytes, same virtual address)
+     * and the same start is made once per JVM, so HotSpot compiles it once however many machines run it.
+     */
+    private static final class Shared {
+        final byte[] page;
+        final MethodHandles.Lookup hidden;
+        final int[] entryOffset, instructionOffsets;
+        final long[] exitTarget;
+        final int instructions, bytecodeBytes;
+
+        Shared(byte[] page, MethodHandles.Lookup hidden, int[] entryOffset, int[] instructionOffsets, long[] exitTarget,
+                int instructions, int bytecodeBytes) {
+            this.page = page;
+            this.hidden = hidden;
+            this.entryOffset = entryOffset;
+            this.instructionOffsets = instructionOffsets;
+            this.exitTarget = exitTarget;
+            this.instructions = instructions;
+            this.bytecodeBytes = bytecodeBytes;
+        }
+    }
+
+    private static final int SHARED_MAX = 8192;
+    private static final Map<Long, List<Shared>> SHARED = new HashMap<>();
+
+    private Region translate(int frame, long vbase, int start) {
+        int base = frame << 12;
+        long key = vbase + start;
+        Shared found = null;
+        synchronized (SHARED) {
+            List<Shared> list = SHARED.get(key);
+            if (list != null) {
+                for (Shared sh : list) {
+                    if (java.util.Arrays.equals(sh.page, 0, 4096, ram, base, base + 4096)) {
+                        found = sh;
+                        break;
+                    }
+                }
+            }
+        }
+        if (found == null) {
+            found = compile(frame, vbase, start, MAX_INSNS);
+            if (found == null) return null;
+            synchronized (SHARED) {
+                if (SHARED.size() >= SHARED_MAX) SHARED.clear();
+                SHARED.computeIfAbsent(key, k -> new ArrayList<>()).add(found);
+            }
+            regions++;
+            bytecodeBytes += found.bytecodeBytes;
+            guestInstructions += found.instructions;
+        } else {
+            reused++;
+        }
+        Region r;
+        try {
+            r = (Region) found.hidden.findConstructor(found.hidden.lookupClass(), MethodType.methodType(void.class)).invoke();
+        } catch (Throwable e) {
+            throw new IllegalStateException("translation of 0x" + Long.toHexString(vbase + start) + " failed", e);
+        }
+        r.frame = frame;
+        r.vbase = vbase;
+        r.entryOffset = found.entryOffset;
+        r.instructionOffsets = found.instructionOffsets;
+        r.exitTarget = found.exitTarget;
+        int exits = found.exitTarget.length;
+        r.link = new Region[exits];
+        r.linkEntry = new int[exits];
+        r.linkEpoch = new int[exits];
+        r.instructions = found.instructions;
+        r.bytecodeBytes = found.bytecodeBytes;
+        return r;
+    }
+
+    private Shared compile(int frame, long vbase, int start, int maxInsns) {
         int base = frame << 12;
         TreeMap<Integer, Insn> insns = new TreeMap<>();
         TreeSet<Integer> leaders = new TreeSet<>();
@@ -223,29 +301,25 @@ final class Translator implements PhysicalMemory.CodeListener {
         if (bytes.length > MAX_CLASS_BYTES) {
             return maxInsns > 8 ? compile(frame, vbase, start, Math.min(maxInsns, insns.size()) / 2) : null;
         }
-        Region r;
+        MethodHandles.Lookup hidden;
         try {
-            MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
-            r = (Region) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class)).invoke();
-        } catch (Throwable e) {
+            hidden = lookup.defineHiddenClass(bytes, true);
+        } catch (IllegalAccessException e) {
             throw new IllegalStateException("translation of 0x" + Long.toHexString(vbase + start) + " failed", e);
         }
-        r.frame = frame;
-        r.vbase = vbase;
-        r.entryOffset = new int[blocks.size()];
-        for (int i = 0; i < blocks.size(); i++) r.entryOffset[i] = blocks.get(i).start;
-        int exits = em.exitTargets.size();
-        r.exitTarget = new long[exits];
-        for (int i = 0; i < exits; i++) r.exitTarget[i] = em.exitTargets.get(i);
-        r.link = new Region[exits];
-        r.linkEntry = new int[exits];
-        r.linkEpoch = new int[exits];
-        r.instructions = insns.size();
-        r.bytecodeBytes = bytes.length;
-        regions++;
-        bytecodeBytes += bytes.length;
-        guestInstructions += insns.size();
-        return r;
+        int[] entryOffset = new int[blocks.size()];
+        for (int i = 0; i < blocks.size(); i++) entryOffset[i] = blocks.get(i).start;
+        int[] instructionOffsets = new int[insns.size()];
+        int k = 0;
+        for (int o : insns.keySet()) instructionOffsets[k++] = o;
+        long[] exitTarget = new long[em.exitTargets.size()];
+        for (int i = 0; i < exitTarget.length; i++) exitTarget[i] = em.exitTargets.get(i);
+        if (LOG) {
+            System.err.printf("jit: region 0x%x (frame %d): %d blocks, %d instructions, %d exits, %d bytes%n",
+                    vbase + start, frame, blocks.size(), insns.size(), exitTarget.length, bytes.length);
+        }
+        return new Shared(java.util.Arrays.copyOfRange(ram, base, base + 4096), hidden, entryOffset, instructionOffsets,
+                exitTarget, insns.size(), bytes.length);
     }
 
     // ---- code generation ------------------------------------------------------------------------------------
@@ -912,7 +986,8 @@ final class Translator implements PhysicalMemory.CodeListener {
 
     /** A summary for reports: regions, guest instructions and bytecode bytes, invalidations, hit counts. */
     String statistics() {
-        return String.format("%d regions, %d guest instructions, %d bytecode bytes, %d invalidations, %d refused",
-                regions, guestInstructions, bytecodeBytes, invalidations, refused);
+        return String.format("%d regions translated (%d guest instructions, %d bytecode bytes), %d reused, "
+                + "%d invalidations, %d refused, %d region runs (%d through direct links)", regions, guestInstructions,
+                bytecodeBytes, reused, invalidations, refused, dispatches, linked);
     }
 }
