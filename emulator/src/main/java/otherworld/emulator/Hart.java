@@ -93,6 +93,9 @@ public final class Hart {
         this.translator = translate ? new Translator(this, memory, mmu) : null;
     }
 
+    /** Tests: translate code after it was entered this many times (1: at once). */
+    void translationThreshold(int n) { translator.threshold = n; }
+
     /** Whether hot code is translated (false: interpreter only). */
     public boolean translates() { return translator != null; }
 

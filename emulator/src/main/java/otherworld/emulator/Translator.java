@@ -47,6 +47,8 @@ final class Translator implements PhysicalMemory.CodeListener {
     private final byte[] ram;
     private final CodePage[] pages;
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
+    /** Block starts the interpreter must see before they are translated (tests use 1: translate everything). */
+    int threshold = THRESHOLD;
     /** Incremented by every TLB flush; direct links are followed only within the epoch they were made in. */
     int epoch;
 
@@ -98,7 +100,7 @@ final class Translator implements PhysicalMemory.CodeListener {
             hart.jitEntry = page.entry[slot];
             return r;
         }
-        if (page.covered[slot] || page.heat[slot] < 0 || ++page.heat[slot] < THRESHOLD) return null;
+        if (page.covered[slot] || page.heat[slot] < 0 || ++page.heat[slot] < threshold) return null;
         r = translate(frame, vbase, po);
         if (r == null) {
             page.heat[slot] = Short.MIN_VALUE;
@@ -279,6 +281,7 @@ final class Translator implements PhysicalMemory.CodeListener {
         }
         if (!insns.containsKey(start)) return null;
         List<Block> blocks = new ArrayList<>();
+        java.util.Set<Integer> owned = new java.util.HashSet<>();     // overlapping decodes: one block per offset
         for (int l : leaders) {
             if (!insns.containsKey(l)) continue;
             Block b = new Block(l);
@@ -287,9 +290,10 @@ final class Translator implements PhysicalMemory.CodeListener {
                 Insn d = insns.get(a);
                 b.offs.add(a);
                 b.insns.add(d);
+                owned.add(a);
                 if (d.op == JAL || d.op == JALR) break;
                 a += d.len;
-                if (isBranch(d.op) || !insns.containsKey(a) || leaders.contains(a)) {
+                if (isBranch(d.op) || !insns.containsKey(a) || leaders.contains(a) || owned.contains(a)) {
                     b.fallthrough = a;
                     break;
                 }
