@@ -86,4 +86,23 @@ class OwTest {
             assertTrue(r.out().contains(s + " (magic"), s + " missing from\n" + r.out());
         }
     }
+
+    /** What a run shows that must not depend on translation: output, status, kernel log, instruction counts. */
+    private static String observable(Run r) {
+        StringBuilder s = new StringBuilder("exit " + r.code() + "\n" + r.out());
+        for (String line : r.err().split("\n")) if (!line.startsWith("[emulator]")) s.append(line).append('\n');
+        return s.toString();
+    }
+
+    @Test
+    void interpretedAndTranslatedRunsAreTheSameRunCrashesIncluded() {
+        Run translated = ow("run", "checksum", "60", "--crash-at", "30");
+        Run interpreted = ow("run", "checksum", "60", "--crash-at", "30", "--interpret");
+        assertEquals(0, translated.code(), translated.err());
+        assertTrue(translated.err().contains("[emulator]"), translated.err());
+        assertFalse(interpreted.err().contains("[emulator]"), interpreted.err());
+        assertTrue(translated.err().contains(" instructions, "), translated.err());
+        assertEquals(observable(interpreted), observable(translated));
+        assertNull(System.getProperty(otherworld.emulator.Hart.INTERPRET_PROPERTY));
+    }
 }
