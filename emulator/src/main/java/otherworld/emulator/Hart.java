@@ -69,8 +69,16 @@ public final class Hart {
     /** satp seen by the MMU; a change (without flushTlb) still forces a flush, as a safety net. */
     private long mmuSatp;
 
-    /** Translation to JVM bytecode, or null when this hart only interprets. */
-    private final Translator translator;
+    /** Whether hot code is translated at all; the translator itself starts after {@link #WARMUP} instructions. */
+    private final boolean translate;
+    /**
+     * Instructions interpreted from power-on before translation starts: a short run (ow run hello: 7,643)
+     * never pays for loading the bytecode generator. {@code -Dotherworld.jit.warmup=N}.
+     */
+    static final long WARMUP = Long.getLong("otherworld.jit.warmup", 1_000_000);
+    private long warmup = WARMUP;
+    /** Translation to JVM bytecode: null while warming up, and always when this hart only interprets. */
+    private Translator translator;
     /** Instructions retired so far in the current {@link #run}; translated code adds its counts here. */
     long retired;
     /** Set when a store let translated code go (see {@link Translator#codeWritten}). */
@@ -90,14 +98,22 @@ public final class Hart {
         this.mmu = new Mmu(memory);
         this.mmuSatp = 0;
         mmu.satp = 0;
-        this.translator = translate ? new Translator(this, memory, mmu) : null;
+        this.translate = translate;
     }
 
-    /** Tests: translate code after it was entered this many times (1: at once). */
-    void translationThreshold(int n) { translator.threshold = n; }
+    /** Tests: translate from the first instruction, code entered this many times (1: at once). */
+    void translationThreshold(int n) {
+        warmup = 0;
+        startTranslating();
+        translator.threshold = n;
+    }
+
+    private void startTranslating() {
+        if (translator == null) translator = new Translator(this, memory, mmu);
+    }
 
     /** Whether hot code is translated (false: interpreter only). */
-    public boolean translates() { return translator != null; }
+    public boolean translates() { return translate; }
 
     public void flushTlb() {
         mmu.flush();
@@ -115,6 +131,7 @@ public final class Hart {
         x[0] = 0;
         retired = 0;
         try {
+            if (translator == null && translate && instret >= warmup) startTranslating();
             if (translator == null) interpret(budget, false);
             else runTranslated(budget);
             return TrapCause.TIMER;
@@ -181,7 +198,8 @@ public final class Hart {
 
     /** Translation statistics, or null when this hart only interprets. */
     public String translationStatistics() {
-        return translator == null ? null : translator.statistics();
+        if (!translate) return null;
+        return translator == null ? "translation not started (warm-up: " + warmup + " instructions)" : translator.statistics();
     }
 
     /** Instructions retired in translated code since power-on (0 when interpreting only). */
