@@ -26,6 +26,8 @@ public final class PhysicalMemory {
 
     /** Per 4 KiB frame: nonzero while translated code depends on its bytes. */
     private final byte[] code;
+    /** How many frames are watched: when none (no translation yet, or none left), writes test only this. */
+    private int watched;
     private CodeListener listener;
 
     /** Told when a watched frame is about to change; it stops watching the frame ({@link #unmarkCode}). */
@@ -43,9 +45,15 @@ public final class PhysicalMemory {
 
     void setCodeListener(CodeListener l) { listener = l; }
 
-    void markCode(int frame) { code[frame] = 1; }
+    void markCode(int frame) {
+        if (code[frame] == 0) watched++;
+        code[frame] = 1;
+    }
 
-    void unmarkCode(int frame) { code[frame] = 0; }
+    void unmarkCode(int frame) {
+        if (code[frame] != 0) watched--;
+        code[frame] = 0;
+    }
 
     boolean isCode(int frame) { return code[frame] != 0; }
 
@@ -92,8 +100,7 @@ public final class PhysicalMemory {
     /** The offset of a write, after the watched frames it touches have been let go. */
     private int widx(long pa, int len) {
         int i = idx(pa, len);
-        if (len > 0 && (code[i >>> 12] | code[(i + len - 1) >>> 12]) != 0) written(i, len);
-        else if (len > 4096) written(i, len);
+        if (watched != 0 && len > 0 && (len > 4096 || (code[i >>> 12] | code[(i + len - 1) >>> 12]) != 0)) written(i, len);
         return i;
     }
 

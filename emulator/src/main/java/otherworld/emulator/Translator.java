@@ -53,6 +53,7 @@ final class Translator implements PhysicalMemory.CodeListener {
     int epoch;
 
     // statistics
+    long translateNanos;
     long regions, reused, bytecodeBytes, guestInstructions, invalidations, translatedRetired, refused, dispatches, linked;
     private static final boolean LOG = Boolean.getBoolean("otherworld.jit.log");
 
@@ -101,7 +102,9 @@ final class Translator implements PhysicalMemory.CodeListener {
             return r;
         }
         if (page.covered[slot] || page.heat[slot] < 0 || ++page.heat[slot] < threshold) return null;
+        long t0 = System.nanoTime();
         r = translate(frame, vbase, po);
+        translateNanos += System.nanoTime() - t0;
         if (r == null) {
             page.heat[slot] = Short.MIN_VALUE;
             refused++;
@@ -330,7 +333,7 @@ final class Translator implements PhysicalMemory.CodeListener {
 
     private static final String HART = "otherworld/emulator/Hart", MMU = "otherworld/emulator/Mmu",
             SUPPORT = "otherworld/emulator/JitSupport", ALU = "otherworld/emulator/Alu", TRAP = "otherworld/emulator/Trap",
-            VH = "java/lang/invoke/VarHandle", FPU = "otherworld/emulator/FloatingPoint";
+            FPU = "otherworld/emulator/FloatingPoint";
 
     // JVM local slots
     private static final int H = 1, ENTRY = 2, BUDGET = 3, COUNT = 5, EXITPC = 7, EXITIDX = 9, XA = 10, FA = 11, RAM = 12,
@@ -355,13 +358,10 @@ final class Translator implements PhysicalMemory.CodeListener {
         }
 
         byte[] generate() {
-            ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
-                @Override
-                protected String getCommonSuperClass(String a, String b) {
-                    return a.equals(b) ? a : "java/lang/Object";
-                }
-            };
-            cw.visit(V17, ACC_FINAL | ACC_SUPER, "otherworld/emulator/Translated", null, "otherworld/emulator/Region", null);
+            // Class-file version 49: no stack map frames to compute (the costliest part of generating a class
+            // while the JVM is still cold); HotSpot verifies it by type inference instead.
+            ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+            cw.visit(V1_5, ACC_FINAL | ACC_SUPER, "otherworld/emulator/Translated", null, "otherworld/emulator/Region", null);
             MethodVisitor init = cw.visitMethod(0, "<init>", "()V", null, null);
             init.visitCode();
             init.visitVarInsn(ALOAD, 0);
@@ -742,13 +742,12 @@ final class Translator implements PhysicalMemory.CodeListener {
             int size = size(d.op);
             Label slow = new Label(), done = new Label();
             tlbCheck(d, RTAG, size, slow);
-            if (size > 1) varHandle(size);
             ramOffset(ROFF);
             switch (size) {
                 case 1: mv.visitInsn(BALOAD); mv.visitInsn(I2L); break;
-                case 2: mv.visitMethodInsn(INVOKEVIRTUAL, VH, "get", "([BI)S", false); mv.visitInsn(I2L); break;
-                case 4: mv.visitMethodInsn(INVOKEVIRTUAL, VH, "get", "([BI)I", false); mv.visitInsn(I2L); break;
-                default: mv.visitMethodInsn(INVOKEVIRTUAL, VH, "get", "([BI)J", false); break;
+                case 2: call(SUPPORT, "ld16", "([BI)I"); mv.visitInsn(I2L); break;
+                case 4: call(SUPPORT, "ld32", "([BI)I"); mv.visitInsn(I2L); break;
+                default: call(SUPPORT, "ld64", "([BI)J"); break;
             }
             mv.visitJumpInsn(GOTO, done);
             mv.visitLabel(slow);
@@ -770,24 +769,18 @@ final class Translator implements PhysicalMemory.CodeListener {
             if (rd >= 0) put(rd);
         }
 
-        /** Adds the VarHandle for a RAM view of this size under the receiver slot (before ram, offset). */
-        private void varHandle(int size) {
-            mv.visitFieldInsn(GETSTATIC, SUPPORT, size == 2 ? "I16" : size == 4 ? "I32" : "I64", "L" + VH + ";");
-        }
-
         /** A store of x[rs2] (f[rs2]) to x[rs1] + imm; leaves the region after it if it let translations go. */
         private void store(Insn d, int after, long pc) {
             int size = size(d.op);
             Label slow = new Label(), done = new Label();
             tlbCheck(d, WTAG, size, slow);
-            if (size > 1) varHandle(size);
             ramOffset(WOFF);
             storeValue(d);
             switch (size) {
                 case 1: mv.visitInsn(L2I); mv.visitInsn(BASTORE); break;
-                case 2: mv.visitInsn(L2I); mv.visitInsn(I2S); mv.visitMethodInsn(INVOKEVIRTUAL, VH, "set", "([BIS)V", false); break;
-                case 4: mv.visitInsn(L2I); mv.visitMethodInsn(INVOKEVIRTUAL, VH, "set", "([BII)V", false); break;
-                default: mv.visitMethodInsn(INVOKEVIRTUAL, VH, "set", "([BIJ)V", false); break;
+                case 2: mv.visitInsn(L2I); call(SUPPORT, "st16", "([BII)V"); break;
+                case 4: mv.visitInsn(L2I); call(SUPPORT, "st32", "([BII)V"); break;
+                default: call(SUPPORT, "st64", "([BIJ)V"); break;
             }
             mv.visitJumpInsn(GOTO, done);
             mv.visitLabel(slow);
@@ -990,8 +983,8 @@ final class Translator implements PhysicalMemory.CodeListener {
 
     /** A summary for reports: regions, guest instructions and bytecode bytes, invalidations, hit counts. */
     String statistics() {
-        return String.format("%d regions translated (%d guest instructions, %d bytecode bytes), %d reused, "
-                + "%d invalidations, %d refused, %d region runs (%d through direct links)", regions, guestInstructions,
-                bytecodeBytes, reused, invalidations, refused, dispatches, linked);
+        return String.format("%d regions translated in %.0f ms (%d guest instructions, %d bytecode bytes), %d reused, "
+                + "%d invalidations, %d refused, %d region runs (%d through direct links)", regions, translateNanos / 1e6,
+                guestInstructions, bytecodeBytes, reused, invalidations, refused, dispatches, linked);
     }
 }
