@@ -40,7 +40,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--disk", paramLabel = "IMAGE", description = "boot from this ext2 image (4 KiB blocks, e.g. mke2fs -t ext2 -b 4096); it is updated when the run ends")
     Path disk;
 
-    @Option(names = "--off", description = "run without Otherworld (no crash region, no undo log)")
+    @Option(names = "--off", description = "run without Otherworld (no crash region; a panic halts the machine)")
     boolean off;
 
     @Option(names = "--quiet", description = "no kernel log")

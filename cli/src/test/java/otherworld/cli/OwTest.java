@@ -82,7 +82,7 @@ class OwTest {
     void layoutListsEveryStructure() {
         Run r = ow("layout");
         assertEquals(0, r.code());
-        for (String s : new String[] {"root", "kernel_header", "task", "file", "tty", "undo_log", "BlockCache"}) {
+        for (String s : new String[] {"root", "kernel_header", "task", "file", "tty", "resurrection_record", "BlockCache"}) {
             assertTrue(r.out().contains(s + " (magic"), s + " missing from\n" + r.out());
         }
     }

@@ -48,7 +48,8 @@ class KeySubsetTest {
         for (Path p : verifiedSources()) {
             names.add(p.getFileName().toString());
         }
-        for (String n : List.of("Sv39.java", "Bitmap.java", "Bounds.java", "BoundedWalk.java", "ElfCheck.java")) {
+        for (String n : List.of("Sv39.java", "Bitmap.java", "Bounds.java", "DirentWalk.java", "ElfCheck.java",
+                "LittleEndian.java", "PageWalk.java", "PhysWords.java")) {
             assertTrue(names.contains(n), n + " missing from " + verifiedDir());
         }
     }

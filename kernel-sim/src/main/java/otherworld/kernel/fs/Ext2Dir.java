@@ -3,6 +3,8 @@ package otherworld.kernel.fs;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import otherworld.kernel.verified.DirentWalk;
+
 /**
  * ext2 directories: a file of 4096-byte blocks, each a chain of entries
  * {inode u32, rec_len u16, name_len u8, file_type u8, name} whose rec_lens add up to exactly the block.
@@ -10,15 +12,18 @@ import java.util.Arrays;
  * htree flag (EXT2_INDEX_FL), as Linux's ext2 does; an htree's index blocks read as unused entries, so lookups
  * in an indexed directory made by mke2fs/e2fsck -D still work.
  *
- * <p>Every walk is bounded: a block holds at most 4096/12 entries, a directory at most size/4096 blocks, and an
- * entry whose rec_len is under 12, not a multiple of 4, too short for its name or past the block end raises
- * {@link Ext2Exception} (-EIO) instead of looping. A hole in a directory is corrupt too.
+ * <p>Every walk is bounded: a block holds at most 4096/12 entries, a directory at most size/4096 blocks. Each
+ * block is walked whole by the proved {@link DirentWalk} before any of its entries is used (as Linux's
+ * ext2_check_page does): a block with an entry whose rec_len is under 12, not a multiple of 4, too short for its
+ * name or past the block end raises {@link Ext2Exception} (-EIO) instead of looping. A hole in a directory is
+ * corrupt too.
  */
 final class Ext2Dir {
     private Ext2Dir() { }
 
-    static final int D_INODE = 0, D_REC_LEN = 4, D_NAME_LEN = 6, D_FILE_TYPE = 7, D_NAME = 8;
-    static final int MIN_REC_LEN = 12;
+    static final int D_INODE = 0, D_REC_LEN = DirentWalk.REC_LEN, D_NAME_LEN = DirentWalk.NAME_LEN, D_FILE_TYPE = 7,
+            D_NAME = DirentWalk.NAME;
+    static final int MIN_REC_LEN = DirentWalk.MIN_REC_LEN;
     static final int FT_REG = 1, FT_DIR = 2;
 
     /** Bytes an entry with a name of n bytes needs: 8 + n, rounded up to 4. */
@@ -56,15 +61,22 @@ final class Ext2Dir {
 
     private static int u32(byte[] b, int off) { return u16(b, off) | u16(b, off + 2) << 16; }
 
-    /** rec_len of the entry at off of a directory block in blk, checked. */
-    private static int check(byte[] blk, int off, int dir, long lbn) {
-        int rec = u16(blk, off + D_REC_LEN);
-        int nameLen = blk[off + D_NAME_LEN] & 0xFF;
-        if (rec < MIN_REC_LEN || rec % 4 != 0 || off + rec > Ext2.BS || recLen(nameLen) > rec) {
-            throw new Ext2Exception("directory " + dir + " block " + lbn + " offset " + off + ": bad rec_len " + rec
-                    + " (name_len " + nameLen + ")");
+    /** Room for the entry offsets of one block: at most BS / MIN_REC_LEN entries, and the end. */
+    private static int[] offsets() { return new int[Ext2.BS / MIN_REC_LEN + 1]; }
+
+    /**
+     * The entries of directory block blk, through the proved walk ({@link DirentWalk}): their number n, entry k
+     * lying at offs[k] .. offs[k+1]. A chain that does not tile the block is corrupt.
+     */
+    private static int entries(byte[] blk, int[] offs, int dir, long lbn) {
+        int n = DirentWalk.walk(blk, Ext2.BS, offs);
+        if (n > 0) return n;
+        int off = -1 - n;
+        if (off > Ext2.BS - MIN_REC_LEN) {
+            throw new Ext2Exception("directory " + dir + " block " + lbn + " offset " + off + ": entry past the block end");
         }
-        return rec;
+        throw new Ext2Exception("directory " + dir + " block " + lbn + " offset " + off + ": bad rec_len "
+                + u16(blk, off + D_REC_LEN) + " (name_len " + (blk[off + D_NAME_LEN] & 0xFF) + ")");
     }
 
     private static boolean named(byte[] blk, int off, byte[] name) {
@@ -76,10 +88,12 @@ final class Ext2Dir {
     /** Inode number of name in directory dir, or 0. */
     static int find(Ext2 fs, int dir, byte[] name) {
         byte[] blk = new byte[Ext2.BS];
+        int[] offs = offsets();
         long n = blocks(fs, dir);
         for (long lbn = 0; lbn < n; lbn++) {
             fs.readBlock(block(fs, dir, lbn), blk);
-            for (int off = 0; off < Ext2.BS; off += check(blk, off, dir, lbn)) {
+            for (int k = 0, m = entries(blk, offs, dir, lbn); k < m; k++) {
+                int off = offs[k];
                 int ino = u32(blk, off + D_INODE);
                 if (ino != 0 && named(blk, off, name)) return ino;
             }
@@ -90,11 +104,12 @@ final class Ext2Dir {
     /** The first used entry at or after directory position pos, or null at the end. */
     static DirEntry next(Ext2 fs, int dir, long pos) {
         byte[] blk = new byte[Ext2.BS];
+        int[] offs = offsets();
         long n = blocks(fs, dir);
         for (long lbn = Math.max(0, pos) / Ext2.BS; lbn < n; lbn++) {
             fs.readBlock(block(fs, dir, lbn), blk);
-            for (int off = 0, rec; off < Ext2.BS; off += rec) {
-                rec = check(blk, off, dir, lbn);
+            for (int k = 0, m = entries(blk, offs, dir, lbn); k < m; k++) {
+                int off = offs[k], rec = offs[k + 1] - off;
                 int ino = u32(blk, off + D_INODE);
                 if (ino != 0 && lbn * Ext2.BS + off >= pos) {
                     String name = new String(blk, off + D_NAME, blk[off + D_NAME_LEN] & 0xFF, StandardCharsets.UTF_8);
@@ -113,13 +128,14 @@ final class Ext2Dir {
         return true;
     }
 
+    /** Write an entry; its inode number last, so that an unused entry becomes this one by that one write. */
     private static void put(Ext2 fs, long pb, int off, int ino, int rec, byte[] name, int type) {
         long p = pb * Ext2.BS + off;
-        fs.w32(p + D_INODE, ino);
-        fs.w16(p + D_REC_LEN, rec);
+        fs.mem.write(fs.cache.modify(pb) + off + D_NAME, name, 0, name.length);
         fs.w8(p + D_NAME_LEN, name.length);
         fs.w8(p + D_FILE_TYPE, type);
-        fs.mem.write(fs.cache.modify(pb) + off + D_NAME, name, 0, name.length);
+        fs.w16(p + D_REC_LEN, rec);
+        fs.w32(p + D_INODE, ino);
     }
 
     /** The directory changed: drop any htree index, update mtime/ctime. */
@@ -132,23 +148,27 @@ final class Ext2Dir {
     /**
      * Add name → ino (whose mode gives the file type): into the first gap big enough (an unused entry, or the
      * slack after a used one, which is split), else into a new block appended to the directory. 0 or -ENOSPC.
+     * The name appears by one write: the unused entry's inode number; or the used entry's rec_len shrunk once the
+     * new entry is written in its slack; or the directory's size grown once the new block holds the entry. Before
+     * that write, a crash leaves the directory as it was (a new block past the size is trimmed by a repair).
      */
     static int add(Ext2 fs, int dir, byte[] name, int ino, int mode) {
         int need = recLen(name.length);
         int type = fileType(fs, mode);
         byte[] blk = new byte[Ext2.BS];
+        int[] offs = offsets();
         long n = blocks(fs, dir);
         for (long lbn = 0; lbn < n; lbn++) {
             long pb = block(fs, dir, lbn);
             fs.readBlock(pb, blk);
-            for (int off = 0, rec; off < Ext2.BS; off += rec) {
-                rec = check(blk, off, dir, lbn);
+            for (int k = 0, m = entries(blk, offs, dir, lbn); k < m; k++) {
+                int off = offs[k], rec = offs[k + 1] - off;
                 boolean used = u32(blk, off + D_INODE) != 0;
                 int keep = used ? recLen(blk[off + D_NAME_LEN] & 0xFF) : 0;
                 if (rec - keep < need) continue;
                 if (used) {
-                    fs.w16(pb * Ext2.BS + off + D_REC_LEN, keep);
                     put(fs, pb, off + keep, ino, rec - keep, name, type);
+                    fs.w16(pb * Ext2.BS + off + D_REC_LEN, keep);
                 } else {
                     put(fs, pb, off, ino, rec, name, type);
                 }
@@ -164,15 +184,19 @@ final class Ext2Dir {
         return 0;
     }
 
-    /** Remove name: merged into the previous entry of its block, or marked unused if first. Its inode, or 0. */
+    /**
+     * Remove name, by one write: merged into the previous entry of its block (its rec_len grows over it), or marked
+     * unused if first (its inode number 0). Its inode, or 0.
+     */
     static int remove(Ext2 fs, int dir, byte[] name) {
         byte[] blk = new byte[Ext2.BS];
+        int[] offs = offsets();
         long n = blocks(fs, dir);
         for (long lbn = 0; lbn < n; lbn++) {
             long pb = block(fs, dir, lbn);
             fs.readBlock(pb, blk);
-            for (int off = 0, prev = -1, rec; off < Ext2.BS; prev = off, off += rec) {
-                rec = check(blk, off, dir, lbn);
+            for (int k = 0, m = entries(blk, offs, dir, lbn); k < m; k++) {
+                int off = offs[k], rec = offs[k + 1] - off, prev = k == 0 ? -1 : offs[k - 1];
                 int ino = u32(blk, off + D_INODE);
                 if (ino == 0 || !named(blk, off, name)) continue;
                 if (prev >= 0) fs.w16(pb * Ext2.BS + prev + D_REC_LEN, off - prev + rec);

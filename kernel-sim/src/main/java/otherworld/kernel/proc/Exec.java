@@ -9,6 +9,7 @@ import otherworld.kernel.mm.PageTable;
 import otherworld.kernel.mm.UserMemory;
 import otherworld.kernel.mem.KMem;
 import otherworld.kernel.verified.ElfCheck;
+import otherworld.kernel.verified.LittleEndian;
 import otherworld.kernel.verified.Sv39;
 
 /**
@@ -47,9 +48,9 @@ public final class Exec {
                              List<String> argv, byte[] random16) throws ExecException {
         int bad = ElfCheck.checkHeader(elf, elf.length);
         if (bad != 0) throw new ExecException(path + ": not a valid executable: " + ElfCheck.reason(bad));
-        long phoff = ElfCheck.u64(elf, 32);
-        int phnum = ElfCheck.u16(elf, 56);
-        long entry = ElfCheck.u64(elf, 24);
+        long phoff = LittleEndian.u64(elf, 32);
+        int phnum = LittleEndian.u16(elf, 56);
+        long entry = LittleEndian.u64(elf, 24);
         PageTable pt = PageTable.create(mem, frames);
         if (pt == null) throw new ExecException(path + ": out of memory");
         try {
@@ -58,12 +59,12 @@ public final class Exec {
             List<long[]> vmas = new ArrayList<>();
             for (int i = 0; i < phnum; i++) {
                 int ph = (int) (phoff + 56L * i);
-                long type = ElfCheck.u32(elf, ph);
-                long flags = ElfCheck.u32(elf, ph + 4);
-                long off = ElfCheck.u64(elf, ph + 8);
-                long va = ElfCheck.u64(elf, ph + 16);
-                long filesz = ElfCheck.u64(elf, ph + 32);
-                long memsz = ElfCheck.u64(elf, ph + 40);
+                long type = LittleEndian.u32(elf, ph);
+                long flags = LittleEndian.u32(elf, ph + 4);
+                long off = LittleEndian.u64(elf, ph + 8);
+                long va = LittleEndian.u64(elf, ph + 16);
+                long filesz = LittleEndian.u64(elf, ph + 32);
+                long memsz = LittleEndian.u64(elf, ph + 40);
                 if (type == PT_PHDR) phdrVa = va;
                 if (type != PT_LOAD || memsz == 0) continue;
                 int segBad = ElfCheck.checkSegment(off, filesz, va, memsz, elf.length);

@@ -19,6 +19,8 @@ public final class ResurrectionReport {
     public int attempt;
     public long newHeader;
     public long newCrashRegion;
+    /** Frames marked used in the new kernel's bitmap once it is built: its regions, the pages and their tables. */
+    public int framesInUse;
 
     public ResurrectionReport(long generation) { this.generation = generation; }
 
@@ -43,8 +45,8 @@ public final class ResurrectionReport {
                 out.add(String.format("  NOT resurrected pid %d (%s): %s", p.pid(), p.name(), p.problems()));
             }
         }
-        out.add(String.format("crash kernel: now the main kernel (header 0x%x), new crash region 0x%x", newHeader,
-                newCrashRegion));
+        out.add(String.format("crash kernel: now the main kernel (header 0x%x), new crash region 0x%x, %d frames in use",
+                newHeader, newCrashRegion, framesInUse));
         return out;
     }
 }

@@ -2,19 +2,20 @@ package otherworld.kernel.resurrect;
 
 import static otherworld.kernel.layout.Layouts.*;
 
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 import otherworld.emulator.PhysicalMemory;
 import otherworld.kernel.mem.KMem;
 import otherworld.kernel.verified.Bounds;
+import otherworld.kernel.verified.PageWalk;
+import otherworld.kernel.verified.PhysWords;
 import otherworld.kernel.verified.Sv39;
 
 /**
- * Read-only checks of one dead task: magic and version, fields in range, its page tables walked with bounds (each
- * table inside RAM, outside every kernel region, used once — so a cycle or a shared table is caught), every user
- * frame in RAM and outside kernel regions, its VMAs, trap frame and fd table. Problems are collected, not thrown.
+ * Read-only checks of one dead task: magic and version, fields in range, its page tables walked by the proved
+ * {@link PageWalk} (each table inside RAM, outside every kernel region, used once — so a cycle or a shared table is
+ * caught), every user frame in RAM and outside kernel regions, its VMAs, trap frame and fd table. Problems are
+ * collected, not thrown.
  */
 final class Validator {
     private final KMem v;
@@ -34,21 +35,21 @@ final class Validator {
         this.nttys = nttys;
     }
 
-    /** A frame the task may own: in RAM, page aligned, not the root area, not a kernel region. */
-    boolean userFrame(long pa) {
-        return Bounds.inRegion(pa, Sv39.PAGE_SIZE, ram.base(), ram.size()) && Bounds.isAligned(pa, Sv39.PAGE_SIZE)
-                && pa >= FIRST_REGION_PA
-                && !CrashKernel.overlaps(pa, Sv39.PAGE_SIZE, regionBase, regionSize)
-                && !CrashKernel.overlaps(pa, Sv39.PAGE_SIZE, crashBase, crashSize);
-    }
-
     /**
-     * A frame that may hold a page table: a user frame, or a frame of the region's page-table pool (where a crash
-     * kernel put the tables it built), never the region's own structures.
+     * The limits of {@link PageWalk}: the root area, the dead kernel's structures (its region up to the page-table
+     * pool) and the crash region are never a process's. The pool is ordinary memory once a kernel runs: the crash
+     * kernel that built it put page tables there, and what they did not use is free for anything.
      */
-    boolean tableFrame(long pa) {
-        return userFrame(pa) || (Bounds.inRegion(pa, Sv39.PAGE_SIZE, ptPool, regionBase + regionSize - Sv39.PAGE_SIZE - ptPool)
-                && Bounds.isAligned(pa, Sv39.PAGE_SIZE));
+    private long[] limits() {
+        long[] lim = new long[PageWalk.LIMITS];
+        lim[PageWalk.USER_LOW] = FIRST_REGION_PA;
+        lim[PageWalk.REGION_BASE] = regionBase;
+        lim[PageWalk.REGION_SIZE] = ptPool - regionBase;
+        lim[PageWalk.CRASH_BASE] = crashBase;
+        lim[PageWalk.CRASH_SIZE] = crashSize;
+        lim[PageWalk.POOL_BASE] = ptPool;
+        lim[PageWalk.POOL_SIZE] = regionBase + regionSize - ptPool;
+        return lim;
     }
 
     CrashKernel.Image task(long t, int slot, long filesPa) {
@@ -68,20 +69,28 @@ final class Validator {
         while (n < NAME_LEN && nb[n] != 0) n++;
         img.name = n < NAME_LEN ? new String(nb, 0, n, java.nio.charset.StandardCharsets.UTF_8) : "?";
         if (n == NAME_LEN) p.add("name not terminated");
-        if (img.state != TASK_RUNNABLE && img.state != TASK_ZOMBIE) p.add("state " + img.state + " unknown");
+        if (img.state != TASK_RUNNABLE && img.state != TASK_ZOMBIE && img.state != TASK_BLOCKED) {
+            p.add("state " + img.state + " unknown");
+        }
         if (img.pid <= 0) p.add("pid " + img.pid + " invalid");
         if (img.tty < 0 || img.tty >= nttys) p.add("tty " + img.tty + " invalid");
-        if (img.state != TASK_RUNNABLE) return img;
+        if (img.state == TASK_ZOMBIE) return img;
+        if (img.state == TASK_BLOCKED && !(v.r64(t + T_CAUSE) == CAUSE_ECALL && v.r64(t + T_PC) == v.r64(t + T_EPC))) {
+            p.add("blocked outside a system call");
+        }
 
         long satp = v.r64(t + T_SATP);
         long root = Sv39.satpRootPa(satp);
-        if ((satp >>> 60) != 8 || !tableFrame(root)) {
-            p.add(String.format("satp 0x%x does not name a page table in user memory", satp));
+        if ((satp >>> 60) != 8 || !walk(root, img)) {
+            if (p.isEmpty()) p.add(String.format("satp 0x%x does not name a page table in user memory", satp));
             return img;
         }
-        walk(root, 2, 0, new HashSet<>(), img);
         long pc = v.r64(t + T_PC);
         if (!Sv39.isUserRange(pc, 4)) p.add(String.format("pc 0x%x outside user space", pc));
+        long epc = v.r64(t + T_EPC);
+        if (v.r64(t + T_CAUSE) == CAUSE_ECALL && !Sv39.isUserRange(epc, 4)) {
+            p.add(String.format("trap frame: ecall at 0x%x, outside user space", epc));
+        }
         int nvma = v.r32(t + T_NVMA);
         if (nvma < 0 || nvma > MAX_VMAS) {
             p.add("vma count " + nvma + " invalid");
@@ -126,39 +135,43 @@ final class Validator {
         return img;
     }
 
-    private void walk(long table, int level, long vaBase, Set<Long> seen, CrashKernel.Image img) {
-        if (!seen.add(table)) {
-            img.problems.add(String.format("page table 0x%x reached twice (cycle or sharing)", table));
-            return;
+    /**
+     * The task's page tables, walked by the proved {@link PageWalk} (reads inside RAM only, three levels on every
+     * input, each table once, leaves on frames a process may own): its pages into img.leaves. False if the root
+     * cannot hold a table; a problem found below it goes to img.problems.
+     */
+    private boolean walk(long root, CrashKernel.Image img) {
+        PhysWords words = new PhysWords(ram.base(), ram.size()) {
+            @Override public long r64(long pa) { return v.r64(pa); }
+        };
+        long nframes = ram.size() / Sv39.PAGE_SIZE;
+        long[] lim = limits();
+        long[] where = new long[2];
+        // room for 1024 pages first, then as many as RAM has frames (more would map a frame twice)
+        for (long room = Math.min(1024, nframes); ; room = nframes) {
+            long[] leaves = new long[(int) (3 * room)];
+            int n = PageWalk.walk(words, root, lim, new long[(int) ((nframes + 63) / 64)], leaves, where);
+            if (n == PageWalk.TOO_MANY && room < nframes) continue;
+            if (n == PageWalk.BAD_ROOT) return false;
+            if (n < 0) {
+                img.problems.add(problem(n, where[0], where[1]));
+                return true;
+            }
+            for (int k = 0; k < n; k++) img.leaves.add(new long[] {leaves[3 * k], leaves[3 * k + 1], leaves[3 * k + 2]});
+            return true;
         }
-        for (int i = 0; i < 512; i++) {
-            long pte = v.r64(table + 8L * i);
-            if (!Sv39.isValid(pte)) continue;
-            long va = vaBase + (long) i * (1L << (12 + 9 * level));
-            long pa = Sv39.paOf(Sv39.ptePpn(pte));
-            if (level == 2 && i >= 256) {
-                img.problems.add(String.format("mapping above the user half at 0x%x", va));
-                return;
-            }
-            if (level == 0 ? !userFrame(pa) : !tableFrame(pa)) {
-                img.problems.add(String.format("pte for 0x%x points to 0x%x, not a %s frame", va, pa,
-                        level == 0 ? "user" : "page-table"));
-                return;
-            }
-            if (level == 0) {
-                if (!Sv39.isLeaf(pte) || (Sv39.pteFlags(pte) & Sv39.PTE_U) == 0) {
-                    img.problems.add(String.format("pte for 0x%x is not a user leaf", va));
-                    return;
-                }
-                img.leaves.add(new long[] {va, pa, Sv39.pteFlags(pte)});
-            } else {
-                if (Sv39.isLeaf(pte)) {
-                    img.problems.add(String.format("superpage at 0x%x: this kernel makes none", va));
-                    return;
-                }
-                walk(pa, level - 1, va, seen, img);
-                if (!img.problems.isEmpty()) return;
-            }
-        }
+    }
+
+    private static String problem(int reason, long va, long pa) {
+        return switch (reason) {
+            case PageWalk.ABOVE_USER -> String.format("mapping above the user half at 0x%x", va);
+            case PageWalk.BAD_TABLE -> String.format("pte for 0x%x points to 0x%x, not a page-table frame", va, pa);
+            case PageWalk.SUPERPAGE -> String.format("superpage at 0x%x: this kernel makes none", va);
+            case PageWalk.TWICE -> String.format("page table 0x%x reached twice (cycle or sharing)", pa);
+            case PageWalk.BAD_FRAME -> String.format("pte for 0x%x points to 0x%x, not a user frame", va, pa);
+            case PageWalk.NOT_USER_LEAF -> String.format("pte for 0x%x is not a user leaf", va);
+            case PageWalk.TOO_MANY -> String.format("more pages than RAM has frames (at 0x%x)", va);
+            default -> "page walk: reason " + reason;
+        };
     }
 }

@@ -52,48 +52,26 @@ public final class Bitmap {
         return word & (-1L - (1L << bit));
     }
 
-    /** The lowest clear bit of {@code word}, or -1 if all 64 bits are set. */
+    /**
+     * The lowest clear bit of {@code word} at or above {@code from}, or -1 if bits
+     * from .. 63 are all set (always -1 for from == 64).
+     */
     /*@ public normal_behavior
-      @   ensures -1 <= \result && \result < 64;
-      @   ensures \result == -1 ==> (\forall int j; 0 <= j && j < 64; \dl_javaBitwiseAndLong(word, \dl_javaShiftLeftLong(1, j)) != 0);
+      @   requires 0 <= from && from <= 64;
+      @   ensures \result == -1 || (from <= \result && \result < 64);
+      @   ensures \result == -1 ==> (\forall int j; from <= j && j < 64; \dl_javaBitwiseAndLong(word, \dl_javaShiftLeftLong(1, j)) != 0);
       @   ensures \result >= 0 ==> \dl_javaBitwiseAndLong(word, \dl_javaShiftLeftLong(1, \result)) == 0;
-      @   ensures \result >= 0 ==> (\forall int j; 0 <= j && j < \result; \dl_javaBitwiseAndLong(word, \dl_javaShiftLeftLong(1, j)) != 0);
+      @   ensures \result >= 0 ==> (\forall int j; from <= j && j < \result; \dl_javaBitwiseAndLong(word, \dl_javaShiftLeftLong(1, j)) != 0);
       @   assignable \nothing;
       @*/
-    public static int lowestClear(long word) {
-        /*@ loop_invariant 0 <= i && i <= 64;
-          @ loop_invariant (\forall int j; 0 <= j && j < i; \dl_javaBitwiseAndLong(word, \dl_javaShiftLeftLong(1, j)) != 0);
+    public static int lowestClear(long word, int from) {
+        /*@ loop_invariant from <= i && i <= 64;
+          @ loop_invariant (\forall int j; from <= j && j < i; \dl_javaBitwiseAndLong(word, \dl_javaShiftLeftLong(1, j)) != 0);
           @ assignable \strictly_nothing;
           @ decreases 64 - i;
           @*/
-        for (int i = 0; i < 64; i++) {
+        for (int i = from; i < 64; i++) {
             if ((word & (1L << i)) == 0) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** The first clear bit below {@code nbits}, or -1 if bits 0 .. nbits-1 are all set. */
-    /*@ public normal_behavior
-      @   requires words != null;
-      @   requires 0 <= nbits && nbits <= words.length * 64L;
-      @   ensures -1 <= \result && \result < nbits;
-      @   ensures \result == -1 ==> (\forall int j; 0 <= j && j < nbits;
-      @                                \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) != 0);
-      @   ensures \result >= 0 ==> \dl_javaBitwiseAndLong(words[\result / 64], \dl_javaShiftLeftLong(1, \result % 64)) == 0;
-      @   ensures \result >= 0 ==> (\forall int j; 0 <= j && j < \result;
-      @                                \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) != 0);
-      @   assignable \nothing;
-      @*/
-    public static int findClear(long[] words, int nbits) {
-        /*@ loop_invariant 0 <= i && i <= nbits;
-          @ loop_invariant (\forall int j; 0 <= j && j < i; \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) != 0);
-          @ assignable \strictly_nothing;
-          @ decreases nbits - i;
-          @*/
-        for (int i = 0; i < nbits; i++) {
-            if ((words[i / 64] & (1L << (i % 64))) == 0) {
                 return i;
             }
         }

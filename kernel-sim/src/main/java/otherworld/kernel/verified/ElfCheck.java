@@ -71,68 +71,6 @@ public final class ElfCheck {
     public static final int SEG_NOT_USER = -13;
 
     /**
-     * The unsigned byte at {@code off}. The requires_free clause is what Java's
-     * byte type guarantees: KeY's heap model does not know it, and callers need
-     * not prove it.
-     */
-    /*@ public normal_behavior
-      @   requires b != null && 0 <= off && off < b.length;
-      @   requires_free -128 <= b[off] && b[off] <= 127;
-      @   ensures 0 <= \result && \result < 256;
-      @   ensures \result == (b[off] + 256) % 256;
-      @   assignable \nothing;
-      @*/
-    public static int u8(byte[] b, int off) {
-        int v = b[off];
-        if (v < 0) {
-            v = v + 256;
-        }
-        return v;
-    }
-
-    /** The little-endian unsigned 16-bit field at {@code off}. */
-    /*@ public normal_behavior
-      @   requires b != null && 0 <= off && off <= b.length - 2;
-      @   ensures 0 <= \result && \result < 65536;
-      @   ensures \result == (b[off] + 256) % 256 + 256 * ((b[off + 1] + 256) % 256);
-      @   assignable \nothing;
-      @*/
-    public static int u16(byte[] b, int off) {
-        return u8(b, off) + 256 * u8(b, off + 1);
-    }
-
-    /** The little-endian unsigned 32-bit field at {@code off}. */
-    /*@ public normal_behavior
-      @   requires b != null && 0 <= off && off <= b.length - 4;
-      @   ensures 0 <= \result && \result < 4294967296L;
-      @   ensures \result == (b[off] + 256) % 256 + 256 * ((b[off + 1] + 256) % 256)
-      @                      + 65536 * ((b[off + 2] + 256) % 256) + 16777216L * ((b[off + 3] + 256) % 256);
-      @   assignable \nothing;
-      @*/
-    public static long u32(byte[] b, int off) {
-        long lo = u16(b, off);
-        long hi = u16(b, off + 2);
-        return lo + 65536 * hi;
-    }
-
-    /**
-     * The little-endian 64-bit field at {@code off}, as the long with the same
-     * bits (negative when bit 63 is set). The contract proves the reads in
-     * bounds; the value is checked against ByteBuffer by the unit tests.
-     */
-    /*@ public normal_behavior
-      @   requires b != null && 0 <= off && off <= b.length - 8;
-      @   ensures true;
-      @   assignable \nothing;
-      @*/
-    public static long u64(byte[] b, int off) {
-        long lo = u32(b, off);
-        long hi = u32(b, off + 4);
-        // hi * 2^32 wraps exactly as the bits do: a hi >= 2^31 gives a negative long
-        return lo + hi * 4294967296L;
-    }
-
-    /**
      * 0 if {@code h} (the first bytes of a file of {@code fileSize} bytes) is the
      * header of a 64-bit little-endian RISC-V executable whose program headers lie
      * inside the file, else the first failing reason (a negative constant above).
@@ -159,23 +97,23 @@ public final class ElfCheck {
         if (h[5] != ELFDATA2LSB) {
             return NOT_LITTLE_ENDIAN;
         }
-        if (h[6] != EV_CURRENT || u32(h, E_VERSION) != EV_CURRENT) {
+        if (h[6] != EV_CURRENT || LittleEndian.u32(h, E_VERSION) != EV_CURRENT) {
             return BAD_VERSION;
         }
-        if (u16(h, E_MACHINE) != EM_RISCV) {
+        if (LittleEndian.u16(h, E_MACHINE) != EM_RISCV) {
             return NOT_RISCV;
         }
-        if (u16(h, E_TYPE) != ET_EXEC) {
+        if (LittleEndian.u16(h, E_TYPE) != ET_EXEC) {
             return NOT_EXEC;
         }
-        if (u16(h, E_PHENTSIZE) != PHDR_SIZE) {
+        if (LittleEndian.u16(h, E_PHENTSIZE) != PHDR_SIZE) {
             return BAD_PHENTSIZE;
         }
-        int phnum = u16(h, E_PHNUM);
+        int phnum = LittleEndian.u16(h, E_PHNUM);
         if (phnum < 1 || phnum > MAX_PHNUM) {
             return BAD_PHNUM;
         }
-        long phoff = u64(h, E_PHOFF);
+        long phoff = LittleEndian.u64(h, E_PHOFF);
         // phnum * 56 <= 3584, so neither side can overflow
         if (phoff < 0 || phoff > fileSize - (long) phnum * PHDR_SIZE) {
             return PH_OUTSIDE_FILE;

@@ -16,11 +16,15 @@ class BitmapTest {
 
     @Test
     void wordOperations() {
-        assertEquals(0, Bitmap.lowestClear(0));
-        assertEquals(-1, Bitmap.lowestClear(-1L));
-        assertEquals(63, Bitmap.lowestClear(Long.MAX_VALUE));
-        assertEquals(3, Bitmap.lowestClear(0b0111L));
-        assertEquals(0, Bitmap.lowestClear(Long.MIN_VALUE));
+        assertEquals(0, Bitmap.lowestClear(0, 0));
+        assertEquals(-1, Bitmap.lowestClear(-1L, 0));
+        assertEquals(63, Bitmap.lowestClear(Long.MAX_VALUE, 0));
+        assertEquals(3, Bitmap.lowestClear(0b0111L, 0));
+        assertEquals(0, Bitmap.lowestClear(Long.MIN_VALUE, 0));
+        assertEquals(5, Bitmap.lowestClear(0b0111L, 5));
+        assertEquals(63, Bitmap.lowestClear(0L, 63));
+        assertEquals(-1, Bitmap.lowestClear(0L, 64));
+        assertEquals(-1, Bitmap.lowestClear(-2L, 1)); // only bit 0 clear, below from
         assertEquals(Long.MIN_VALUE, Bitmap.set(0, 63));
         assertEquals(1L, Bitmap.set(0, 0));
         assertEquals(5L, Bitmap.set(5L, 2));
@@ -32,7 +36,8 @@ class BitmapTest {
     }
 
     @Property
-    void wordOperationsAgree(@ForAll long word, @ForAll @IntRange(min = 0, max = 63) int bit) {
+    void wordOperationsAgree(@ForAll long word, @ForAll @IntRange(min = 0, max = 63) int bit,
+                             @ForAll @IntRange(min = 0, max = 64) int from) {
         assertTrue(Bitmap.test(Bitmap.set(word, bit), bit));
         assertFalse(Bitmap.test(Bitmap.clear(word, bit), bit));
         assertEquals(Bitmap.test(word, bit), ((word >>> bit) & 1) != 0);
@@ -41,20 +46,8 @@ class BitmapTest {
         } else {
             assertEquals(word, Bitmap.clear(Bitmap.set(word, bit), bit));
         }
-        int lc = Bitmap.lowestClear(word);
-        assertEquals(word == -1L ? -1 : Long.numberOfTrailingZeros(~word), lc);
-    }
-
-    @Test
-    void findClearEdges() {
-        assertEquals(-1, Bitmap.findClear(new long[0], 0));
-        assertEquals(-1, Bitmap.findClear(new long[] {-1L, -1L}, 128));
-        assertEquals(0, Bitmap.findClear(new long[] {0L}, 64));
-        assertEquals(64, Bitmap.findClear(new long[] {-1L, 0L}, 128));
-        assertEquals(-1, Bitmap.findClear(new long[] {-1L, 0L}, 64)); // clear bits beyond nbits do not count
-        assertEquals(-1, Bitmap.findClear(new long[] {0x7L}, 3));
-        assertEquals(3, Bitmap.findClear(new long[] {0x7L}, 4));
-        assertEquals(127, Bitmap.findClear(new long[] {-1L, Long.MAX_VALUE}, 128));
+        long above = from == 64 ? -1L : word | ((1L << from) - 1); // bits below from count as set
+        assertEquals(above == -1L ? -1 : Long.numberOfTrailingZeros(~above), Bitmap.lowestClear(word, from));
     }
 
     @Test
@@ -103,12 +96,8 @@ class BitmapTest {
                                        @ForAll @IntRange(min = 0, max = 320) int nbitsRaw,
                                        @ForAll @IntRange(min = 1, max = 70) int run) {
         int nbits = Math.min(nbitsRaw, words.length * 64);
-        int firstClear = -1;
         int count = 0;
         for (int i = 0; i < nbits; i++) {
-            if (!bit(words, i) && firstClear < 0) {
-                firstClear = i;
-            }
             if (bit(words, i)) {
                 count++;
             }
@@ -123,7 +112,6 @@ class BitmapTest {
                 firstRun = s;
             }
         }
-        assertEquals(firstClear, Bitmap.findClear(words, nbits));
         assertEquals(count, Bitmap.countSet(words, nbits));
         assertEquals(firstRun, Bitmap.findClearRun(words, nbits, run));
     }

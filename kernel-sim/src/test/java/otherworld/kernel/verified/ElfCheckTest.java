@@ -36,8 +36,8 @@ class ElfCheckTest {
         byte[] h = header(2);
         assertEquals(ElfCheck.OK, ElfCheck.checkHeader(h, 64 + 2 * 56));
         assertEquals(ElfCheck.OK, ElfCheck.checkHeader(h, 1 << 20));
-        assertEquals(0x10000L, ElfCheck.u64(h, ElfCheck.E_ENTRY));
-        assertEquals(2, ElfCheck.u16(h, ElfCheck.E_PHNUM));
+        assertEquals(0x10000L, LittleEndian.u64(h, ElfCheck.E_ENTRY));
+        assertEquals(2, LittleEndian.u16(h, ElfCheck.E_PHNUM));
     }
 
     @Test
@@ -100,21 +100,21 @@ class ElfCheckTest {
     @Property
     void readersMatchByteBuffer(@ForAll @Size(16) byte[] b, @ForAll @IntRange(min = 0, max = 8) int off) {
         ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-        assertEquals(b[off] & 0xff, ElfCheck.u8(b, off));
-        assertEquals(bb.getShort(off) & 0xffff, ElfCheck.u16(b, off));
-        assertEquals(bb.getInt(off) & 0xffffffffL, ElfCheck.u32(b, off));
-        assertEquals(bb.getLong(off), ElfCheck.u64(b, off));
+        assertEquals(b[off] & 0xff, LittleEndian.u8(b, off));
+        assertEquals(bb.getShort(off) & 0xffff, LittleEndian.u16(b, off));
+        assertEquals(bb.getInt(off) & 0xffffffffL, LittleEndian.u32(b, off));
+        assertEquals(bb.getLong(off), LittleEndian.u64(b, off));
     }
 
     @Test
     void readerEdges() {
         byte[] ff = {-1, -1, -1, -1, -1, -1, -1, -1};
-        assertEquals(255, ElfCheck.u8(ff, 7));
-        assertEquals(65535, ElfCheck.u16(ff, 6));
-        assertEquals(0xffffffffL, ElfCheck.u32(ff, 4));
-        assertEquals(-1L, ElfCheck.u64(ff, 0));
+        assertEquals(255, LittleEndian.u8(ff, 7));
+        assertEquals(65535, LittleEndian.u16(ff, 6));
+        assertEquals(0xffffffffL, LittleEndian.u32(ff, 4));
+        assertEquals(-1L, LittleEndian.u64(ff, 0));
         byte[] top = {0, 0, 0, 0, 0, 0, 0, (byte) 0x80};
-        assertEquals(Long.MIN_VALUE, ElfCheck.u64(top, 0));
+        assertEquals(Long.MIN_VALUE, LittleEndian.u64(top, 0));
     }
 
     @Test

@@ -1,0 +1,75 @@
+package otherworld.kernel.verified;
+
+/**
+ * Little-endian unsigned fields of a byte array: what the ELF loader reads from
+ * an executable and the ext2 code from a directory block.
+ *
+ * <p>Written in the Java subset KeY 2.12 proves (see proofs/README.md).
+ */
+public final class LittleEndian {
+
+    private LittleEndian() {
+    }
+
+    /**
+     * The unsigned byte at {@code off}. The requires_free clause is what Java's
+     * byte type guarantees: KeY's heap model does not know it, and callers need
+     * not prove it.
+     */
+    /*@ public normal_behavior
+      @   requires b != null && 0 <= off && off < b.length;
+      @   requires_free -128 <= b[off] && b[off] <= 127;
+      @   ensures 0 <= \result && \result < 256;
+      @   ensures \result == (b[off] + 256) % 256;
+      @   assignable \nothing;
+      @*/
+    public static int u8(byte[] b, int off) {
+        int v = b[off];
+        if (v < 0) {
+            v = v + 256;
+        }
+        return v;
+    }
+
+    /** The little-endian unsigned 16-bit field at {@code off}. */
+    /*@ public normal_behavior
+      @   requires b != null && 0 <= off && off <= b.length - 2;
+      @   ensures 0 <= \result && \result < 65536;
+      @   ensures \result == (b[off] + 256) % 256 + 256 * ((b[off + 1] + 256) % 256);
+      @   assignable \nothing;
+      @*/
+    public static int u16(byte[] b, int off) {
+        return u8(b, off) + 256 * u8(b, off + 1);
+    }
+
+    /** The little-endian unsigned 32-bit field at {@code off}. */
+    /*@ public normal_behavior
+      @   requires b != null && 0 <= off && off <= b.length - 4;
+      @   ensures 0 <= \result && \result < 4294967296L;
+      @   ensures \result == (b[off] + 256) % 256 + 256 * ((b[off + 1] + 256) % 256)
+      @                      + 65536 * ((b[off + 2] + 256) % 256) + 16777216L * ((b[off + 3] + 256) % 256);
+      @   assignable \nothing;
+      @*/
+    public static long u32(byte[] b, int off) {
+        long lo = u16(b, off);
+        long hi = u16(b, off + 2);
+        return lo + 65536 * hi;
+    }
+
+    /**
+     * The little-endian 64-bit field at {@code off}, as the long with the same
+     * bits (negative when bit 63 is set). The contract proves the reads in
+     * bounds; the value is checked against ByteBuffer by the unit tests.
+     */
+    /*@ public normal_behavior
+      @   requires b != null && 0 <= off && off <= b.length - 8;
+      @   ensures true;
+      @   assignable \nothing;
+      @*/
+    public static long u64(byte[] b, int off) {
+        long lo = u32(b, off);
+        long hi = u32(b, off + 4);
+        // hi * 2^32 wraps exactly as the bits do: a hi >= 2^31 gives a negative long
+        return lo + hi * 4294967296L;
+    }
+}

@@ -1,0 +1,248 @@
+package otherworld.kernel.verified;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PageWalkTest {
+    static final long BASE = 0x8000_0000L;
+    static final int FRAMES = 64;
+    static final long SIZE = FRAMES * 4096L;
+    /** Frames 0..3 are the root area, 4..11 the kernel's region (12..13 its pool), 50..57 the crash region. */
+    static final long USER_LOW = BASE + 4 * 4096L;
+    static final long REGION = BASE + 4 * 4096L;
+    static final long REGION_SIZE = 10 * 4096L;
+    static final long POOL = BASE + 12 * 4096L;
+    static final long CRASH = BASE + 50 * 4096L;
+    static final long CRASH_SIZE = 8 * 4096L;
+    static final int USER_RW = Sv39.PTE_V | Sv39.PTE_R | Sv39.PTE_W | Sv39.PTE_U;
+
+    /** RAM as words; a read outside it fails the test, as the walk's contract says it never happens. */
+    static final class Ram extends PhysWords {
+        final long[] words = new long[(int) (SIZE / 8)];
+        int reads;
+
+        Ram() {
+            super(BASE, SIZE);
+        }
+
+        @Override
+        public long r64(long pa) {
+            if (pa < base || pa - base > size - 8) {
+                throw new AssertionError(String.format("read outside RAM at 0x%x", pa));
+            }
+            reads++;
+            return words[(int) ((pa - base) / 8)];
+        }
+
+        void pte(long table, int index, long pa, int flags) {
+            words[(int) ((table - base) / 8) + index] = Sv39.makePte(pa / 4096, flags);
+        }
+    }
+
+    static long frame(int i) {
+        return BASE + i * 4096L;
+    }
+
+    static long[] limits() {
+        long[] lim = new long[PageWalk.LIMITS];
+        lim[PageWalk.USER_LOW] = USER_LOW;
+        lim[PageWalk.REGION_BASE] = REGION;
+        lim[PageWalk.REGION_SIZE] = REGION_SIZE;
+        lim[PageWalk.CRASH_BASE] = CRASH;
+        lim[PageWalk.CRASH_SIZE] = CRASH_SIZE;
+        lim[PageWalk.POOL_BASE] = POOL;
+        lim[PageWalk.POOL_SIZE] = 2 * 4096L;
+        return lim;
+    }
+
+    Ram ram;
+    long[] leaves;
+    long[] where;
+
+    @BeforeEach
+    void fresh() {
+        ram = new Ram();
+        leaves = new long[3 * FRAMES];
+        where = new long[2];
+    }
+
+    int walk(long root) {
+        return PageWalk.walk(ram, root, limits(), new long[1], leaves, where);
+    }
+
+    /** root 20 → 21 → 22 mapping va 0x1000 and 0x3000, and 0x4020_0000 through a second chain 23 → 24. */
+    void threePages() {
+        ram.pte(frame(20), 0, frame(21), Sv39.PTE_V);
+        ram.pte(frame(21), 0, frame(22), Sv39.PTE_V);
+        ram.pte(frame(22), 1, frame(30), USER_RW);
+        ram.pte(frame(22), 3, frame(31), USER_RW | Sv39.PTE_X);
+        ram.pte(frame(20), 1, frame(23), Sv39.PTE_V);
+        ram.pte(frame(23), 1, frame(24), Sv39.PTE_V);
+        ram.pte(frame(24), 0, frame(32), Sv39.PTE_V | Sv39.PTE_R | Sv39.PTE_U);
+    }
+
+    @Test
+    void walksThreeLevelsInAddressOrder() {
+        threePages();
+        assertEquals(3, walk(frame(20)));
+        assertArrayEquals(new long[] {
+            0x1000L, frame(30), USER_RW,
+            0x3000L, frame(31), USER_RW | Sv39.PTE_X,
+            0x4020_0000L, frame(32), Sv39.PTE_V | Sv39.PTE_R | Sv39.PTE_U}, Arrays.copyOf(leaves, 9));
+        assertEquals(3 * 512 + 2 * 512, ram.reads); // five tables, each read whole and once
+    }
+
+    @Test
+    void anEmptyTableHasNoPages() {
+        assertEquals(0, walk(frame(20)));
+        assertEquals(0, walk(POOL)); // tables of a crash kernel's pool are tables too
+    }
+
+    @Test
+    void rootMustBeATableFrame() {
+        assertEquals(PageWalk.BAD_ROOT, walk(BASE + SIZE)); // past RAM
+        assertEquals(PageWalk.BAD_ROOT, walk(BASE - 4096));
+        assertEquals(PageWalk.BAD_ROOT, walk(frame(1))); // root area
+        assertEquals(PageWalk.BAD_ROOT, walk(REGION)); // the kernel's own structures
+        assertEquals(PageWalk.BAD_ROOT, walk(CRASH));
+        assertEquals(PageWalk.BAD_ROOT, walk(frame(20) + 8)); // not aligned
+        assertEquals(PageWalk.BAD_ROOT, walk(-4096L));
+        assertEquals(0, ram.reads);
+    }
+
+    @Test
+    void cyclesAndSharedTablesAreCaught() {
+        ram.pte(frame(20), 0, frame(21), Sv39.PTE_V);
+        ram.pte(frame(21), 0, frame(20), Sv39.PTE_V); // back to the root
+        assertEquals(PageWalk.TWICE, walk(frame(20)));
+        assertEquals(frame(20), where[1]);
+        fresh();
+        ram.pte(frame(20), 0, frame(21), Sv39.PTE_V);
+        ram.pte(frame(20), 1, frame(21), Sv39.PTE_V); // the same level-1 table twice
+        assertEquals(PageWalk.TWICE, walk(frame(20)));
+        assertEquals(PageWalk.L2_SPAN, where[0]);
+        fresh();
+        ram.pte(frame(20), 0, frame(21), Sv39.PTE_V);
+        ram.pte(frame(21), 0, frame(21), Sv39.PTE_V); // a table that names itself
+        assertEquals(PageWalk.TWICE, walk(frame(20)));
+    }
+
+    @Test
+    void leavesOnKernelFramesAreRejected() {
+        for (long bad : new long[] {frame(0), frame(3), REGION, POOL, frame(13), CRASH, CRASH + CRASH_SIZE - 4096}) {
+            fresh();
+            ram.pte(frame(20), 0, frame(21), Sv39.PTE_V);
+            ram.pte(frame(21), 0, frame(22), Sv39.PTE_V);
+            ram.pte(frame(22), 5, bad, USER_RW);
+            assertEquals(PageWalk.BAD_FRAME, walk(frame(20)), String.format("frame 0x%x", bad));
+            assertArrayEquals(new long[] {0x5000L, bad}, where);
+        }
+        fresh();
+        ram.pte(frame(20), 0, frame(21), Sv39.PTE_V);
+        ram.pte(frame(21), 0, frame(22), Sv39.PTE_V);
+        ram.words[(int) ((frame(22) - BASE) / 8)] = (0xFFF_FFFF_FFFFL << 10) | USER_RW; // largest PPN: past RAM
+        assertEquals(PageWalk.BAD_FRAME, walk(frame(20)));
+    }
+
+    @Test
+    void tablesOutsideRamOrInKernelRegionsAreNotRead() {
+        ram.pte(frame(20), 0, BASE + SIZE, Sv39.PTE_V);
+        assertEquals(PageWalk.BAD_TABLE, walk(frame(20)));
+        fresh();
+        ram.pte(frame(20), 0, REGION, Sv39.PTE_V);
+        assertEquals(PageWalk.BAD_TABLE, walk(frame(20)));
+        assertEquals(1, ram.reads); // the root's first entry, and nothing after the first problem
+    }
+
+    @Test
+    void aboveTheUserHalfSuperpagesAndNonUserLeaves() {
+        ram.pte(frame(20), 256, frame(21), Sv39.PTE_V);
+        assertEquals(PageWalk.ABOVE_USER, walk(frame(20)));
+        assertEquals(256 * PageWalk.L2_SPAN, where[0]);
+        fresh();
+        ram.pte(frame(20), 0, frame(21), USER_RW); // a 1 GiB page
+        assertEquals(PageWalk.SUPERPAGE, walk(frame(20)));
+        fresh();
+        ram.pte(frame(20), 0, frame(21), Sv39.PTE_V);
+        ram.pte(frame(21), 2, frame(22), Sv39.PTE_V | Sv39.PTE_X); // a 2 MiB page
+        assertEquals(PageWalk.SUPERPAGE, walk(frame(20)));
+        assertEquals(2 * PageWalk.L1_SPAN, where[0]);
+        fresh();
+        ram.pte(frame(20), 0, frame(21), Sv39.PTE_V);
+        ram.pte(frame(21), 0, frame(22), Sv39.PTE_V);
+        ram.pte(frame(22), 0, frame(30), Sv39.PTE_V | Sv39.PTE_R); // no U
+        assertEquals(PageWalk.NOT_USER_LEAF, walk(frame(20)));
+        ram.pte(frame(22), 0, frame(30), Sv39.PTE_V | Sv39.PTE_U); // a pointer at level 0
+        assertEquals(PageWalk.NOT_USER_LEAF, walk(frame(20)));
+    }
+
+    @Test
+    void moreLeavesThanRoomIsAReasonNotAnOverflow() {
+        threePages();
+        leaves = new long[8]; // room for two
+        assertEquals(PageWalk.TOO_MANY, walk(frame(20)));
+        assertEquals(0x4020_0000L, where[0]);
+    }
+
+    @Test
+    void userFrameIsExact() {
+        long[] l = limits();
+        assertTrue(PageWalk.userFrame(frame(20), BASE, SIZE, l[0], l[1], l[2], l[3], l[4]));
+        assertFalse(PageWalk.userFrame(frame(20), BASE, SIZE, l[0], -1, l[2], l[3], l[4])); // corrupt limits
+        assertFalse(PageWalk.userFrame(BASE + SIZE - 2048, BASE, SIZE, l[0], l[1], l[2], l[3], l[4]));
+        assertTrue(PageWalk.userFrame(BASE + SIZE - 4096, BASE, SIZE, l[0], l[1], l[2], l[3], l[4]));
+        assertFalse(PageWalk.userFrame(Long.MAX_VALUE - 4095, 4096, Long.MAX_VALUE, 0, 0, 0, 0, 0)); // RAM's end overflows
+        assertTrue(PageWalk.outside(0, 4096, 10));
+        assertFalse(PageWalk.outside(1, 4096, 10));
+        assertTrue(PageWalk.outside(4106, 4096, 10));
+        assertFalse(PageWalk.outside(4105, 4096, 10));
+        // an empty region inside the page counts as meeting it, as CrashKernel.overlaps says
+        assertFalse(PageWalk.outside(2048, 4096, 0));
+        assertTrue(PageWalk.outside(4096, 4096, 0));
+    }
+
+    /**
+     * Tables of random entries, most pointing into this small RAM so that chains, cycles and sharing occur: the
+     * walk never reads outside RAM (the memory throws), stops, and every page it accepts is a user page on a frame
+     * a process may own.
+     */
+    @Property(tries = 300)
+    void randomTablesNeverLeadOutsideRam(@ForAll long seed, @ForAll @IntRange(min = 0, max = 63) int rootFrame,
+                                         @ForAll @LongRange(min = 0, max = 3000) long density) {
+        Ram r = new Ram();
+        java.util.Random rnd = new java.util.Random(seed);
+        for (int i = 0; i < r.words.length; i++) {
+            if (rnd.nextInt(4096) < density) {
+                long ppn = rnd.nextInt(10) == 0 ? rnd.nextLong() >>> 10 : (BASE / 4096) + rnd.nextInt(FRAMES + 4);
+                int flags = rnd.nextInt(3) == 0 ? rnd.nextInt(256) : (rnd.nextBoolean() ? Sv39.PTE_V : USER_RW);
+                r.words[i] = (ppn << 10) | flags;
+            }
+        }
+        long[] out = new long[3 * FRAMES];
+        long[] w = new long[2];
+        long[] lim = limits();
+        int n = PageWalk.walk(r, frame(rootFrame), lim, new long[1], out, w);
+        assertTrue(n >= PageWalk.TOO_MANY && 3 * n <= out.length);
+        for (int k = 0; k < n; k++) {
+            long va = out[3 * k];
+            long pa = out[3 * k + 1];
+            int flags = (int) out[3 * k + 2];
+            assertTrue(Sv39.isUserRange(va, 4096) && va % 4096 == 0);
+            assertTrue(PageWalk.userFrame(pa, BASE, SIZE, lim[0], lim[1], lim[2], lim[3], lim[4]));
+            assertTrue((flags & Sv39.PTE_U) != 0 && Sv39.isLeaf(flags));
+            if (k > 0) {
+                assertTrue(out[3 * k - 3] < va);
+            }
+        }
+    }
+}
