@@ -103,6 +103,13 @@ final class FloatingPoint {
         return true;
     }
 
+    /** fcsr's rounding mode for an instruction with rm = 7 (dynamic); frm 5..7 make it illegal. */
+    static int dynamicRm(Hart h, int insn) {
+        int rm = (h.fcsr >>> 5) & 7;
+        if (rm > 4) throw JitSupport.illegal(insn);
+        return rm;
+    }
+
     // ---- boxing and classification ----
 
     static long box(int bits) { return BOX | (bits & 0xFFFF_FFFFL); }

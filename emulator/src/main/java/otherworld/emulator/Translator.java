@@ -809,7 +809,184 @@ final class Translator implements PhysicalMemory.CodeListener {
             }
         }
 
+        /**
+         * An OP-FP or fused multiply-add instruction: decoded here, once, into a direct call of the operation's
+         * method in {@link FloatingPoint} (the one the interpreter's {@code FloatingPoint.execute} calls, with
+         * the same arguments), so each run skips the decoding. A dynamic rounding mode is read from fcsr at run
+         * time ({@link FloatingPoint#dynamicRm}, which raises the illegal-instruction trap for 5..7). Encodings
+         * that are illegal or rare go through {@code execute} itself.
+         */
         private void floatingPoint(Insn d) {
+            int bits = d.bits;
+            int opcode = bits & 0x7F;
+            int rd = (bits >>> 7) & 31, rs1 = (bits >>> 15) & 31, rs2 = (bits >>> 20) & 31, rs3 = bits >>> 27;
+            int rmField = (bits >>> 12) & 7, fmt = (bits >>> 25) & 3;
+            boolean dbl = fmt == 1;
+            if (fmt > 1 || rmField == 5 || rmField == 6) {
+                floatingPointGeneric(d);
+                return;
+            }
+            String fpArgs = dbl ? "D" : "S";
+            if (opcode != 0x53) {                                           // fmadd, fmsub, fnmsub, fnmadd
+                boolean negProduct = opcode == 0x4B || opcode == 0x4F, negAddend = opcode == 0x47 || opcode == 0x4F;
+                startF(rd);
+                mv.visitVarInsn(ALOAD, H);
+                getF(rs1);
+                getF(rs2);
+                getF(rs3);
+                iconst(negProduct ? 1 : 0);
+                iconst(negAddend ? 1 : 0);
+                roundingMode(rmField, bits);
+                call(FPU, "fma" + fpArgs, "(L" + HART + ";JJJZZI)J");
+                mv.visitInsn(LASTORE);
+                return;
+            }
+            int funct5 = bits >>> 27;
+            switch (funct5) {
+                case 0: case 1: case 2: case 3:                             // fadd fsub fmul fdiv
+                    startF(rd);
+                    mv.visitVarInsn(ALOAD, H);
+                    iconst(funct5);
+                    getF(rs1);
+                    getF(rs2);
+                    roundingMode(rmField, bits);
+                    call(FPU, "arith" + fpArgs, "(L" + HART + ";IJJI)J");
+                    mv.visitInsn(LASTORE);
+                    return;
+                case 11:                                                    // fsqrt
+                    if (rs2 != 0) break;
+                    startF(rd);
+                    mv.visitVarInsn(ALOAD, H);
+                    getF(rs1);
+                    roundingMode(rmField, bits);
+                    call(FPU, "sqrt" + fpArgs, "(L" + HART + ";JI)J");
+                    mv.visitInsn(LASTORE);
+                    return;
+                case 4:                                                     // fsgnj, fsgnjn, fsgnjx
+                    if (rmField > 2) break;
+                    startF(rd);
+                    getF(rs1);
+                    getF(rs2);
+                    iconst(rmField);
+                    call(FPU, "signInject" + fpArgs, "(JJI)J");
+                    mv.visitInsn(LASTORE);
+                    return;
+                case 5:                                                     // fmin, fmax
+                    if (rmField > 1) break;
+                    startF(rd);
+                    mv.visitVarInsn(ALOAD, H);
+                    getF(rs1);
+                    getF(rs2);
+                    iconst(rmField);
+                    call(FPU, "minMax" + fpArgs, "(L" + HART + ";JJZ)J");
+                    mv.visitInsn(LASTORE);
+                    return;
+                case 8:                                                     // fcvt.d.s, fcvt.s.d
+                    if (dbl && rs2 == 0) {
+                        startF(rd);
+                        mv.visitVarInsn(ALOAD, H);
+                        getF(rs1);
+                        roundingMode(rmField, bits);                        // checked as execute checks it
+                        mv.visitInsn(POP);
+                        call(FPU, "widen", "(L" + HART + ";J)J");
+                        mv.visitInsn(LASTORE);
+                        return;
+                    }
+                    if (!dbl && rs2 == 1) {
+                        startF(rd);
+                        mv.visitVarInsn(ALOAD, H);
+                        getF(rs1);
+                        roundingMode(rmField, bits);
+                        call(FPU, "narrow", "(L" + HART + ";JI)J");
+                        mv.visitInsn(LASTORE);
+                        return;
+                    }
+                    break;
+                case 20:                                                    // fle, flt, feq
+                    if (rmField > 2) break;
+                    mv.visitVarInsn(ALOAD, H);
+                    getF(rs1);
+                    getF(rs2);
+                    iconst(rmField);
+                    call(FPU, "compare" + fpArgs, "(L" + HART + ";JJI)J");
+                    put(rd);
+                    return;
+                case 24:                                                    // fcvt.{w,wu,l,lu}.{s,d}
+                    if (rs2 > 3) break;
+                    mv.visitVarInsn(ALOAD, H);
+                    getF(rs1);
+                    iconst(rs2);
+                    roundingMode(rmField, bits);
+                    call(FPU, "toInteger" + fpArgs, "(L" + HART + ";JII)J");
+                    put(rd);
+                    return;
+                case 26:                                                    // fcvt.{s,d}.{w,wu,l,lu}
+                    if (rs2 > 3) break;
+                    startF(rd);
+                    mv.visitVarInsn(ALOAD, H);
+                    get(rs1);
+                    iconst(rs2);
+                    roundingMode(rmField, bits);
+                    call(FPU, "fromInteger" + fpArgs, "(L" + HART + ";JII)J");
+                    mv.visitInsn(LASTORE);
+                    return;
+                case 28:                                                    // fmv.x.{w,d}, fclass
+                    if (rs2 != 0 || rmField > 1) break;
+                    getF(rs1);
+                    if (rmField == 0) {
+                        if (!dbl) {
+                            mv.visitInsn(L2I);
+                            mv.visitInsn(I2L);
+                        }
+                    } else if (dbl) {
+                        call(FPU, "classifyD", "(J)J");
+                    } else {
+                        call(FPU, "unbox", "(J)I");
+                        call(FPU, "classifyS", "(I)J");
+                    }
+                    put(rd);
+                    return;
+                case 30:                                                    // fmv.{w,d}.x
+                    if (rs2 != 0 || rmField != 0) break;
+                    startF(rd);
+                    get(rs1);
+                    if (!dbl) {
+                        mv.visitInsn(L2I);
+                        call(FPU, "box", "(I)J");
+                    }
+                    mv.visitInsn(LASTORE);
+                    return;
+                default:
+                    break;
+            }
+            floatingPointGeneric(d);
+        }
+
+        /** f array and index rd, for the LASTORE after the value. */
+        private void startF(int rd) {
+            mv.visitVarInsn(ALOAD, FA);
+            iconst(rd);
+        }
+
+        private void getF(int r) {
+            mv.visitVarInsn(ALOAD, FA);
+            iconst(r);
+            mv.visitInsn(LALOAD);
+        }
+
+        /** Pushes the rounding mode: the static field, or fcsr's frm (an illegal-instruction trap if above 4). */
+        private void roundingMode(int rmField, int bits) {
+            if (rmField != 7) {
+                iconst(rmField);
+                return;
+            }
+            mv.visitVarInsn(ALOAD, H);
+            mv.visitLdcInsn(bits);
+            call(FPU, "dynamicRm", "(L" + HART + ";I)I");
+        }
+
+        /** Any FP instruction through {@code FloatingPoint.execute}, which decodes it (illegal encodings). */
+        private void floatingPointGeneric(Insn d) {
             int f5 = d.bits >>> 27;
             boolean opFp = (d.bits & 0x7F) == 0x53;
             boolean readsX = opFp && (f5 == 26 || f5 == 30);

@@ -136,7 +136,7 @@ final class Differential {
         int rm = r.nextInt(20) == 0 ? 5 + r.nextInt(2) : r.nextInt(10) < 7 ? 7 : r.nextInt(5);
         int fmt = r.nextBoolean() ? 1 : 0;
         int rd = r.nextInt(32), rs1 = r.nextInt(32), rs2 = r.nextInt(32);
-        switch (r.nextInt(10)) {
+        switch (r.nextInt(12)) {
             case 0: case 1: return rtype((r.nextInt(4) << 2) | fmt, rs2, rs1, rm, rd, 0x53);             // fadd..fdiv
             case 2: return rtype(0x2C | fmt, 0, rs1, rm, rd, 0x53);                                      // fsqrt
             case 3: return (r.nextInt(32) << 27) | fmt << 25 | rs2 << 20 | rs1 << 15 | rm << 12 | rd << 7 | (0x43 + 4 * r.nextInt(4));
@@ -145,6 +145,12 @@ final class Differential {
             case 6: return rtype(0x68 | fmt, r.nextInt(4), reg(), rm, rd, 0x53);                         // fcvt from int
             case 7: return rtype(0x78 | fmt, 0, reg(), 0, rd, 0x53);                                     // fmv.x->f
             case 8: return rtype(0x70 | fmt, 0, rs1, r.nextInt(2), dest(), 0x53);                        // fmv.f->x, fclass
+            case 9: {                                                                                     // fsgnj*, fmin/fmax
+                boolean minMax = r.nextBoolean();
+                int kind = r.nextInt(10) == 0 ? 3 : r.nextInt(minMax ? 2 : 3);
+                return rtype((minMax ? 0x14 : 0x10) | fmt, rs2, rs1, kind, rd, 0x53);
+            }
+            case 10: return rtype(0x20 | fmt, r.nextInt(10) == 0 ? r.nextInt(32) : 1 - fmt, rs1, rm, rd, 0x53); // fcvt.s.d/d.s
             default: {                                                                                    // FP loads/stores
                 int b = base();
                 return r.nextBoolean() ? itype(memOffset(b), b, 2 + fmt, rd, 0x07) : Asm.sType(memOffset(b), rs2, b, 2 + fmt, 0x27);
@@ -208,6 +214,65 @@ final class Differential {
         for (int i = 1; i < 32; i++) {
             p.x[i] = r.nextInt(4) == 0 ? r.nextInt(64) - 32 : r.nextLong();
             p.f[i] = r.nextBoolean() ? Double.doubleToRawLongBits(r.nextGaussian() * 1e3) : r.nextLong();
+        }
+        p.x[5] = DATA;
+        p.x[6] = CODE;
+        p.x[7] = RO - 4;
+        p.fcsr = r.nextInt(5) << 5;
+        return p;
+    }
+
+    /** FP operands at the boundaries: zeros, subnormals, the largest and smallest normals, infinities, NaNs. */
+    private static final long[] FP_EDGES = {
+        0, Long.MIN_VALUE, 1, 0x000F_FFFF_FFFF_FFFFL, 0x0010_0000_0000_0000L, 0x7FEF_FFFF_FFFF_FFFFL,
+        0x7FF0_0000_0000_0000L, 0xFFF0_0000_0000_0000L, 0x7FF8_0000_0000_0000L, 0x7FF4_0000_0000_0001L,
+        0x3FF0_0000_0000_0000L, 0xBFF0_0000_0000_0001L, 0x43E0_0000_0000_0000L, 0x41E0_0000_0000_0000L,
+        0xFFFF_FFFF_0000_0001L, 0xFFFF_FFFF_0080_0000L, 0xFFFF_FFFF_7F7F_FFFFL, 0xFFFF_FFFF_7F80_0000L,
+        0xFFFF_FFFF_7FA0_0001L, 0xFFFF_FFFF_3F80_0000L, 0xFFFF_FFFF_CF00_0000L, 0xFFFF_FFFF_8000_0000L,
+    };
+
+    /**
+     * A program of FP instructions only (every OP-FP and fused form, both formats, static rounding modes valid
+     * and invalid, dynamic ones with fcsr's frm changed now and then by a csrrwi), on operands drawn from
+     * boundary values and random doubles and singles: the translator's FP paths against the interpreter's.
+     */
+    /** An FP instruction other than a load or store; an invalid rounding mode one time in 20. */
+    private int fpOperation() {
+        while (true) {
+            int w = fp();
+            int op = w & 0x7F;
+            if (op == 0x07 || op == 0x27) continue;
+            return w;
+        }
+    }
+
+    Program generateFp(long seed, int length) {
+        int[] code = new int[CODE_WORDS];
+        Arrays.fill(code, 0x00100073);
+        int i = 0;
+        while (i < length - 2) {
+            int k = r.nextInt(40);
+            int frm = r.nextInt(10) == 0 ? 5 + r.nextInt(3) : r.nextInt(5);
+            if (k == 0) {
+                code[i++] = itype(2, frm, 5, dest(), 0x73);                                          // csrrwi frm
+                code[i++] = Asm.bType(4, 0, 0, 0);          // beq to the next word: the block ends, translation resumes
+            } else if (k < 3) {
+                code[i++] = Asm.bType(4, 0, 0, 0);
+            } else {
+                code[i++] = k < 6 ? rtype(0x78 | r.nextInt(2), 0, reg(), 0, r.nextInt(32), 0x53)      // fmv from x
+                        : fpOperation();
+            }
+        }
+        code[i] = Asm.jType(-4 * i, 0);                                                              // and again
+
+        Program p = new Program(code, seed);
+        for (int j = 1; j < 32; j++) p.x[j] = r.nextInt(4) == 0 ? r.nextInt(64) - 32 : r.nextLong();
+        for (int j = 0; j < 32; j++) {
+            int k = r.nextInt(4);
+            p.f[j] = k == 0 ? FP_EDGES[r.nextInt(FP_EDGES.length)]
+                    : k == 1 ? Double.doubleToRawLongBits(r.nextGaussian() * Math.scalb(1.0, r.nextInt(200) - 100))
+                    : k == 2 ? 0xFFFF_FFFF_0000_0000L | Float.floatToRawIntBits((float) (r.nextGaussian() * 1e3)) & 0xFFFF_FFFFL
+                    : r.nextLong();
         }
         p.x[5] = DATA;
         p.x[6] = CODE;
@@ -342,10 +407,15 @@ final class Differential {
      * instructions, instructions run translated}.
      */
     static List<String> campaign(long seed, int n, int length, long maxInstructions, long[] stats) {
+        return campaign(seed, n, length, maxInstructions, stats, false);
+    }
+
+    /** The same; fpOnly: programs of FP instructions ({@link #generateFp}). */
+    static List<String> campaign(long seed, int n, int length, long maxInstructions, long[] stats, boolean fpOnly) {
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long s = seed + i;
-            Program p = new Differential(s).generate(s, length);
+            Program p = fpOnly ? new Differential(s).generateFp(s, length) : new Differential(s).generate(s, length);
             String d = compare(p, maxInstructions, stats);
             stats[1]++;
             if (d != null) {
