@@ -846,11 +846,10 @@ final class Translator implements PhysicalMemory.CodeListener {
                 case 0: case 1: case 2: case 3:                             // fadd fsub fmul fdiv
                     startF(rd);
                     mv.visitVarInsn(ALOAD, H);
-                    iconst(funct5);
                     getF(rs1);
                     getF(rs2);
                     roundingMode(rmField, bits);
-                    call(FPU, "arith" + fpArgs, "(L" + HART + ";IJJI)J");
+                    call(FPU, ARITH[funct5] + fpArgs, "(L" + HART + ";JJI)J");
                     mv.visitInsn(LASTORE);
                     return;
                 case 11:                                                    // fsqrt
@@ -961,6 +960,8 @@ final class Translator implements PhysicalMemory.CodeListener {
             }
             floatingPointGeneric(d);
         }
+
+        private static final String[] ARITH = {"add", "sub", "mul", "div"};
 
         /** f array and index rd, for the LASTORE after the value. */
         private void startF(int rd) {
