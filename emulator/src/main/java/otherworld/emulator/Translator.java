@@ -54,7 +54,7 @@ final class Translator implements PhysicalMemory.CodeListener {
 
     // statistics
     long translateNanos;
-    long regions, reused, bytecodeBytes, guestInstructions, invalidations, translatedRetired, refused, dispatches, linked;
+    long regions, reused, dropped, bytecodeBytes, guestInstructions, invalidations, translatedRetired, refused, dispatches, linked;
     private static final boolean LOG = Boolean.getBoolean("otherworld.jit.log");
 
     /** Translations and block-entry counts of one frame, for the virtual page it was reached through. */
@@ -85,6 +85,7 @@ final class Translator implements PhysicalMemory.CodeListener {
      * instruction page fault the interpreter would raise at pc.
      */
     Region lookup(long pc) {
+        if (pending != 0) installFinished();
         int off = mmu.fetchPage(pc);
         int frame = off >>> 12;
         long vbase = pc & ~0xFFFL;
@@ -102,14 +103,36 @@ final class Translator implements PhysicalMemory.CodeListener {
             return r;
         }
         if (page.covered[slot] || page.heat[slot] < 0 || ++page.heat[slot] < threshold) return null;
-        long t0 = System.nanoTime();
-        r = translate(frame, vbase, po);
-        translateNanos += System.nanoTime() - t0;
-        if (r == null) {
-            page.heat[slot] = Short.MIN_VALUE;
-            refused++;
+        int base = frame << 12;
+        Shared found = cached(vbase + po, ram, base);
+        if (found != null) {
+            reused++;
+        } else if (background) {
+            page.heat[slot] = PENDING;
+            pending++;
+            request(new Job(this, page, frame, vbase, po, java.util.Arrays.copyOfRange(ram, base, base + 4096)));
             return null;
+        } else {
+            long t0 = System.nanoTime();
+            found = compile(ram, base, vbase, po, MAX_INSNS);
+            translateNanos += System.nanoTime() - t0;
+            if (found == null) {
+                page.heat[slot] = REFUSED;
+                refused++;
+                return null;
+            }
+            share(vbase + po, found);
+            counted(found);
         }
+        install(page, frame, po, instantiate(found, frame, vbase));
+        hart.jitEntry = page.entry[slot];
+        return page.region[slot];
+    }
+
+    /** Heat of a slot whose translation was refused (never again) or is being made in the background. */
+    private static final short REFUSED = Short.MIN_VALUE, PENDING = Short.MIN_VALUE + 1;
+
+    private void install(CodePage page, int frame, int po, Region r) {
         if (page.all.isEmpty()) {
             memory.markCode(frame);
             mmu.dropWrites(frame << 12);
@@ -123,8 +146,105 @@ final class Translator implements PhysicalMemory.CodeListener {
                 page.entry[s] = (short) e;
             }
         }
-        hart.jitEntry = page.entry[slot];
-        return r;
+    }
+
+    private void counted(Shared found) {
+        regions++;
+        bytecodeBytes += found.bytecodeBytes;
+        guestInstructions += found.instructions;
+    }
+
+    // ---- translation in the background ----------------------------------------------------------------------
+    //
+    // The hart does not wait for the translator: at the threshold it hands a copy of the code page to one
+    // compiler thread (shared by every hart of the JVM) and keeps interpreting; finished translations are
+    // installed by the hart itself, at its next lookup, and only if the page still holds the bytes they were
+    // made from. Which instructions run translated then depends on timing, but nothing guest-visible does:
+    // translated code retires, counts and traps exactly as the interpreter (the differential runner's claim).
+
+    /** Translate in the background (false: at the threshold, on the hart's thread; tests). */
+    boolean background = BACKGROUND;
+    static final boolean BACKGROUND = !"false".equals(System.getProperty("otherworld.jit.background"));
+    /** Background translations requested and not yet installed or dropped (the hart's thread only). */
+    private int pending;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Job> finished = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private static final java.util.concurrent.ExecutorService COMPILER =
+            java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+                Thread t = new Thread(task, "otherworld-translator");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /** A translation asked of the compiler thread: the page's bytes at the time, and the result. */
+    private static final class Job {
+        final Translator owner;
+        final CodePage page;
+        final int frame, po;
+        final long vbase;
+        final byte[] code;
+        Shared result;
+        long nanos;
+        /** Made by this job (not found made already). */
+        boolean made;
+        /** What translating threw (a translator bug: raised on the hart's thread, as without the background). */
+        Throwable failure;
+
+        Job(Translator owner, CodePage page, int frame, long vbase, int po, byte[] code) {
+            this.owner = owner;
+            this.page = page;
+            this.frame = frame;
+            this.vbase = vbase;
+            this.po = po;
+            this.code = code;
+        }
+    }
+
+    private static void request(Job job) {
+        COMPILER.execute(() -> {
+            long t0 = System.nanoTime();
+            try {
+                Shared found = cached(job.vbase + job.po, job.code, 0);
+                if (found == null) {
+                    found = job.owner.compile(job.code, 0, job.vbase, job.po, MAX_INSNS);
+                    if (found != null) share(job.vbase + job.po, found);
+                    job.made = true;
+                }
+                job.result = found;
+            } catch (RuntimeException | LinkageError e) {
+                job.failure = e;
+            }
+            job.nanos = System.nanoTime() - t0;
+            job.owner.finished.add(job);
+        });
+    }
+
+    /** Installs the background translations that are done and still match their page. */
+    private void installFinished() {
+        Job job;
+        while ((job = finished.poll()) != null) {
+            pending--;
+            translateNanos += job.nanos;
+            int slot = job.po >>> 1;
+            if (job.failure != null) {
+                throw new IllegalStateException("translation of 0x" + Long.toHexString(job.vbase + job.po) + " failed",
+                        job.failure);
+            }
+            if (job.result == null) {
+                job.page.heat[slot] = REFUSED;
+                refused++;
+                continue;
+            }
+            if (job.made) counted(job.result);
+            else reused++;
+            int base = job.frame << 12;
+            if (pages[job.frame] != job.page || !java.util.Arrays.equals(job.code, 0, 4096, ram, base, base + 4096)) {
+                job.page.heat[slot] = 0;                    // the page changed meanwhile: start over
+                dropped++;
+                continue;
+            }
+            if (job.page.region[slot] == null) install(job.page, job.frame, job.po, instantiate(job.result, job.frame, job.vbase));
+        }
     }
 
     /** A watched frame is about to be written: its translations go, and a running region leaves. */
@@ -160,12 +280,12 @@ final class Translator implements PhysicalMemory.CodeListener {
     }
 
     /** The instruction at page offset off, or null if it does not lie wholly in the page. */
-    private Insn decodeAt(int base, int off) {
+    private static Insn decodeAt(byte[] code, int base, int off) {
         int raw;
         if (off <= 4092) {
-            raw = (int) JitSupport.I32.get(ram, base + off);
+            raw = (int) JitSupport.I32.get(code, base + off);
         } else {
-            raw = (ram[base + off] & 0xFF) | (ram[base + off + 1] & 0xFF) << 8;
+            raw = (code[base + off] & 0xFF) | (code[base + off + 1] & 0xFF) << 8;
             if ((raw & 3) == 3) return null;
         }
         Insn d = new Insn();
@@ -210,39 +330,33 @@ final class Translator implements PhysicalMemory.CodeListener {
     private static final int SHARED_MAX = 8192;
     private static final Map<Long, List<Shared>> SHARED = new HashMap<>();
 
-    private Region translate(int frame, long vbase, int start) {
-        int base = frame << 12;
-        long key = vbase + start;
-        Shared found = null;
+    /** The translation made for these page bytes (code[base..base+4096)) and this start address, or null. */
+    private static Shared cached(long key, byte[] code, int base) {
         synchronized (SHARED) {
             List<Shared> list = SHARED.get(key);
             if (list != null) {
                 for (Shared sh : list) {
-                    if (java.util.Arrays.equals(sh.page, 0, 4096, ram, base, base + 4096)) {
-                        found = sh;
-                        break;
-                    }
+                    if (java.util.Arrays.equals(sh.page, 0, 4096, code, base, base + 4096)) return sh;
                 }
             }
         }
-        if (found == null) {
-            found = compile(frame, vbase, start, MAX_INSNS);
-            if (found == null) return null;
-            synchronized (SHARED) {
-                if (SHARED.size() >= SHARED_MAX) SHARED.clear();
-                SHARED.computeIfAbsent(key, k -> new ArrayList<>()).add(found);
-            }
-            regions++;
-            bytecodeBytes += found.bytecodeBytes;
-            guestInstructions += found.instructions;
-        } else {
-            reused++;
+        return null;
+    }
+
+    private static void share(long key, Shared found) {
+        synchronized (SHARED) {
+            if (SHARED.size() >= SHARED_MAX) SHARED.clear();
+            SHARED.computeIfAbsent(key, k -> new ArrayList<>()).add(found);
         }
+    }
+
+    /** This hart's instance of a translation, for the frame it runs from. */
+    private static Region instantiate(Shared found, int frame, long vbase) {
         Region r;
         try {
             r = (Region) found.hidden.findConstructor(found.hidden.lookupClass(), MethodType.methodType(void.class)).invoke();
         } catch (Throwable e) {
-            throw new IllegalStateException("translation of 0x" + Long.toHexString(vbase + start) + " failed", e);
+            throw new IllegalStateException("translation of 0x" + Long.toHexString(vbase) + " failed", e);
         }
         r.frame = frame;
         r.vbase = vbase;
@@ -258,8 +372,8 @@ final class Translator implements PhysicalMemory.CodeListener {
         return r;
     }
 
-    private Shared compile(int frame, long vbase, int start, int maxInsns) {
-        int base = frame << 12;
+    /** Translates from the page at code[base..base+4096), mapped at vbase; null if nothing there translates. */
+    private Shared compile(byte[] code, int base, long vbase, int start, int maxInsns) {
         TreeMap<Integer, Insn> insns = new TreeMap<>();
         TreeSet<Integer> leaders = new TreeSet<>();
         ArrayDeque<Integer> work = new ArrayDeque<>();
@@ -268,7 +382,7 @@ final class Translator implements PhysicalMemory.CodeListener {
         while (!work.isEmpty()) {
             int off = work.poll();
             if (off < 0 || off >= 4096 || insns.containsKey(off) || insns.size() >= maxInsns) continue;
-            Insn d = decodeAt(base, off);
+            Insn d = decodeAt(code, base, off);
             if (d == null || !translatable(d.op)) continue;
             insns.put(off, d);
             int next = off + d.len;
@@ -306,7 +420,7 @@ final class Translator implements PhysicalMemory.CodeListener {
         Emitter em = new Emitter(blocks, vbase);
         byte[] bytes = em.generate();
         if (bytes.length > MAX_CLASS_BYTES) {
-            return maxInsns > 8 ? compile(frame, vbase, start, Math.min(maxInsns, insns.size()) / 2) : null;
+            return maxInsns > 8 ? compile(code, base, vbase, start, Math.min(maxInsns, insns.size()) / 2) : null;
         }
         MethodHandles.Lookup hidden;
         try {
@@ -322,11 +436,11 @@ final class Translator implements PhysicalMemory.CodeListener {
         long[] exitTarget = new long[em.exitTargets.size()];
         for (int i = 0; i < exitTarget.length; i++) exitTarget[i] = em.exitTargets.get(i);
         if (LOG) {
-            System.err.printf("jit: region 0x%x (frame %d): %d blocks, %d instructions, %d exits, %d bytes%n",
-                    vbase + start, frame, blocks.size(), insns.size(), exitTarget.length, bytes.length);
+            System.err.printf("jit: region 0x%x: %d blocks, %d instructions, %d exits, %d bytes%n",
+                    vbase + start, blocks.size(), insns.size(), exitTarget.length, bytes.length);
         }
-        return new Shared(java.util.Arrays.copyOfRange(ram, base, base + 4096), hidden, entryOffset, instructionOffsets,
-                exitTarget, insns.size(), bytes.length);
+        return new Shared(java.util.Arrays.copyOfRange(code, base, base + 4096), hidden, entryOffset,
+                instructionOffsets, exitTarget, insns.size(), bytes.length);
     }
 
     // ---- code generation ------------------------------------------------------------------------------------
@@ -1161,8 +1275,9 @@ final class Translator implements PhysicalMemory.CodeListener {
 
     /** A summary for reports: regions, guest instructions and bytecode bytes, invalidations, hit counts. */
     String statistics() {
-        return String.format("%d regions translated in %.0f ms (%d guest instructions, %d bytecode bytes), %d reused, "
-                + "%d invalidations, %d refused, %d region runs (%d through direct links)", regions, translateNanos / 1e6,
-                guestInstructions, bytecodeBytes, reused, invalidations, refused, dispatches, linked);
+        return String.format("%d regions translated in %.0f ms%s (%d guest instructions, %d bytecode bytes), %d reused, "
+                + "%d invalidations, %d refused, %d dropped, %d region runs (%d through direct links)", regions,
+                translateNanos / 1e6, background ? " in the background" : "", guestInstructions, bytecodeBytes, reused,
+                invalidations, refused, dropped, dispatches, linked);
     }
 }

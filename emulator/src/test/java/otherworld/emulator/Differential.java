@@ -16,7 +16,8 @@ import java.util.Random;
  * tables with their A/D bits) are compared. A
  * mismatch is shrunk (instructions replaced by nops, slices kept) to a small program.
  *
- * <p>{@code java -cp ... otherworld.emulator.Differential [programs] [seed]} runs longer campaigns; the default
+ * <p>{@code java -cp ... otherworld.emulator.Differential [programs] [seed]} runs longer campaigns
+ * ({@code -Ddifferential.background=true}: the translating machine translates in the background); the default
  * tests run a bounded count ({@link DifferentialTest}).
  */
 final class Differential {
@@ -292,7 +293,10 @@ final class Differential {
     // ---- running ----
 
     /** A machine loaded with the program: code RWX (two pages), data RW (two pages), a read-only page. */
-    static TestMachine machine(Program p, boolean translate) {
+    static TestMachine machine(Program p, boolean translate) { return machine(p, translate, false); }
+
+    /** The same; background: translations made by the compiler thread, installed whenever they are done. */
+    static TestMachine machine(Program p, boolean translate, boolean background) {
         TestMachine m = new TestMachine(translate);
         m.map(CODE, TestMachine.R | TestMachine.W | TestMachine.X | TestMachine.U);
         m.map(CODE + 4096, TestMachine.R | TestMachine.W | TestMachine.X | TestMachine.U);
@@ -301,7 +305,7 @@ final class Differential {
         for (int k = 0; k < 4096; k += 8) m.mem.write64(ro + k, 0x0123_4567_89AB_CDEFL * (k + 1));
         for (int k = 0; k < 8192; k += 8) m.write64(DATA + k, 0x9E37_79B9_7F4A_7C15L * (k + 3));
         for (int i = 0; i < p.code.length; i++) m.mem.write32(m.pa(CODE + 4L * i), p.code[i]);
-        if (translate) m.hart.translationThreshold(1);
+        if (translate) m.hart.translationThreshold(1, background);
         Hart h = m.hart;
         System.arraycopy(p.x, 0, h.x, 0, 32);
         System.arraycopy(p.f, 0, h.f, 0, 32);
@@ -412,11 +416,17 @@ final class Differential {
 
     /** The same; fpOnly: programs of FP instructions ({@link #generateFp}). */
     static List<String> campaign(long seed, int n, int length, long maxInstructions, long[] stats, boolean fpOnly) {
+        return campaign(seed, n, length, maxInstructions, stats, fpOnly, false);
+    }
+
+    /** The same; background: the translating machine translates in the background ({@link #machine}). */
+    static List<String> campaign(long seed, int n, int length, long maxInstructions, long[] stats, boolean fpOnly,
+            boolean background) {
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long s = seed + i;
             Program p = fpOnly ? new Differential(s).generateFp(s, length) : new Differential(s).generate(s, length);
-            String d = compare(p, maxInstructions, stats);
+            String d = compare(p, maxInstructions, stats, q -> machine(q, true, background));
             stats[1]++;
             if (d != null) {
                 Program small = shrink(p, maxInstructions);
@@ -432,7 +442,8 @@ final class Differential {
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
         long[] stats = new long[4];
         long t0 = System.nanoTime();
-        List<String> failures = campaign(seed, n, 200, 20_000, stats);
+        boolean background = Boolean.getBoolean("differential.background");
+        List<String> failures = campaign(seed, n, 200, 20_000, stats, false, background);
         double s = (System.nanoTime() - t0) / 1e9;
         for (String f : failures) System.out.println(f);
         System.out.printf("%d programs, %d state comparisons in %.1f s: %.1f programs/s, %.0f comparisons/s; "
