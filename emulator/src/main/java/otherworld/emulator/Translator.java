@@ -66,6 +66,8 @@ final class Translator implements PhysicalMemory.CodeListener {
         /** An instruction of some region starts here (an entry or not): no heat counted (a timer landed here). */
         final boolean[] covered = new boolean[2048];
         final List<Region> all = new ArrayList<>();
+        /** A background translation of this page is under way. */
+        boolean pending;
 
         CodePage(long vbase) { this.vbase = vbase; }
     }
@@ -108,6 +110,11 @@ final class Translator implements PhysicalMemory.CodeListener {
         if (found != null) {
             reused++;
         } else if (background) {
+            if (page.pending) {                         // one job per page: its region may well cover pc
+                page.heat[slot]--;
+                return null;
+            }
+            page.pending = true;
             page.heat[slot] = PENDING;
             pending++;
             request(new Job(this, page, frame, vbase, po, java.util.Arrays.copyOfRange(ram, base, base + 4096)));
@@ -224,6 +231,7 @@ final class Translator implements PhysicalMemory.CodeListener {
         Job job;
         while ((job = finished.poll()) != null) {
             pending--;
+            job.page.pending = false;
             translateNanos += job.nanos;
             int slot = job.po >>> 1;
             if (job.failure != null) {
