@@ -966,6 +966,8 @@ final class Translator implements PhysicalMemory.CodeListener {
             int funct5 = bits >>> 27;
             switch (funct5) {
                 case 0: case 1: case 2: case 3:                             // fadd fsub fmul fdiv
+                    Label done = null;
+                    if (dbl && (rmField == 0 || rmField == 7)) done = nearestEvenD(funct5, rd, rs1, rs2, rmField);
                     startF(rd);
                     mv.visitVarInsn(ALOAD, H);
                     getF(rs1);
@@ -973,6 +975,7 @@ final class Translator implements PhysicalMemory.CodeListener {
                     roundingMode(rmField, bits);
                     call(FPU, ARITH[funct5] + fpArgs, "(L" + HART + ";JJI)J");
                     mv.visitInsn(LASTORE);
+                    if (done != null) mv.visitLabel(done);
                     return;
                 case 11:                                                    // fsqrt
                     if (rs2 != 0) break;
@@ -1084,6 +1087,109 @@ final class Translator implements PhysicalMemory.CodeListener {
         }
 
         private static final String[] ARITH = {"add", "sub", "mul", "div"};
+
+        // double scratch locals of the inline FP paths, after the guest registers
+        private static final int DA = REG0 + 62, DB = REG0 + 64, DS = REG0 + 66, DE = REG0 + 68;
+
+        /**
+         * The common case of fadd/fsub/fmul/fdiv.d inline, as in FloatingPoint.addD..divD: rounding to nearest
+         * even (static, or dynamic with frm 0) and a result far enough from underflow and overflow that the JVM's
+         * own operation is the answer, inexact when the exact error term is not zero. Anything else jumps to the
+         * code that follows, the call of the full operation; the label returned is after it.
+         */
+        private Label nearestEvenD(int funct5, int rd, int rs1, int rs2, int rmField) {
+            Label slow = new Label(), done = new Label();
+            if (rmField == 7) {
+                mv.visitVarInsn(ALOAD, H);
+                mv.visitFieldInsn(GETFIELD, HART, "fcsr", "I");
+                iconst(0xE0);
+                mv.visitInsn(IAND);
+                mv.visitJumpInsn(IFNE, slow);
+            }
+            getF(rs1);
+            call("java/lang/Double", "longBitsToDouble", "(J)D");
+            mv.visitVarInsn(DSTORE, DA);
+            getF(rs2);
+            call("java/lang/Double", "longBitsToDouble", "(J)D");
+            if (funct5 == 1) mv.visitInsn(DNEG);
+            mv.visitVarInsn(DSTORE, DB);
+            if (funct5 == 3) {                                          // divD's operand conditions
+                absAtLeast(DB, Double.MIN_NORMAL, slow);
+                absAtLeast(DA, 0x1p-900, slow);
+            }
+            mv.visitVarInsn(DLOAD, DA);
+            mv.visitVarInsn(DLOAD, DB);
+            mv.visitInsn(funct5 <= 1 ? DADD : funct5 == 2 ? DMUL : DDIV);
+            mv.visitVarInsn(DSTORE, DS);
+            // the result's magnitude: (MIN_NORMAL, 2^1023) for add, sub, div; [2^-900, 2^1023) for mul
+            mv.visitVarInsn(DLOAD, DS);
+            call("java/lang/Math", "abs", "(D)D");
+            mv.visitVarInsn(DSTORE, DE);
+            mv.visitVarInsn(DLOAD, DE);
+            if (funct5 == 2) {
+                mv.visitLdcInsn(0x1p-900);
+                mv.visitInsn(DCMPL);
+                mv.visitJumpInsn(IFLT, slow);
+            } else {
+                mv.visitLdcInsn(Double.MIN_NORMAL);
+                mv.visitInsn(DCMPL);
+                mv.visitJumpInsn(IFLE, slow);
+            }
+            mv.visitVarInsn(DLOAD, DE);
+            mv.visitLdcInsn(0x1p1023);
+            mv.visitInsn(DCMPG);
+            mv.visitJumpInsn(IFGE, slow);
+            // the exact error: two-sum for add and sub, a fused multiply-add for mul and div
+            switch (funct5) {
+                case 0: case 1:
+                    mv.visitVarInsn(DLOAD, DA);
+                    mv.visitVarInsn(DLOAD, DB);
+                    mv.visitVarInsn(DLOAD, DS);
+                    call(FPU, "twoSumError", "(DDD)D");
+                    break;
+                case 2:
+                    mv.visitVarInsn(DLOAD, DA);
+                    mv.visitVarInsn(DLOAD, DB);
+                    mv.visitVarInsn(DLOAD, DS);
+                    mv.visitInsn(DNEG);
+                    call("java/lang/Math", "fma", "(DDD)D");
+                    break;
+                default:
+                    mv.visitVarInsn(DLOAD, DS);
+                    mv.visitInsn(DNEG);
+                    mv.visitVarInsn(DLOAD, DB);
+                    mv.visitVarInsn(DLOAD, DA);
+                    call("java/lang/Math", "fma", "(DDD)D");
+                    break;
+            }
+            mv.visitInsn(DCONST_0);
+            mv.visitInsn(DCMPL);
+            Label exact = new Label();
+            mv.visitJumpInsn(IFEQ, exact);
+            mv.visitVarInsn(ALOAD, H);
+            mv.visitInsn(DUP);
+            mv.visitFieldInsn(GETFIELD, HART, "fcsr", "I");
+            mv.visitInsn(ICONST_1);                                     // NX
+            mv.visitInsn(IOR);
+            mv.visitFieldInsn(PUTFIELD, HART, "fcsr", "I");
+            mv.visitLabel(exact);
+            startF(rd);
+            mv.visitVarInsn(DLOAD, DS);
+            call("java/lang/Double", "doubleToRawLongBits", "(D)J");
+            mv.visitInsn(LASTORE);
+            mv.visitJumpInsn(GOTO, done);
+            mv.visitLabel(slow);
+            return done;
+        }
+
+        /** Jumps to slow unless |local| >= bound (a NaN jumps). */
+        private void absAtLeast(int local, double bound, Label slow) {
+            mv.visitVarInsn(DLOAD, local);
+            call("java/lang/Math", "abs", "(D)D");
+            mv.visitLdcInsn(bound);
+            mv.visitInsn(DCMPL);
+            mv.visitJumpInsn(IFLT, slow);
+        }
 
         /** f array and index rd, for the LASTORE after the value. */
         private void startF(int rd) {
