@@ -169,9 +169,13 @@ final class Translator implements PhysicalMemory.CodeListener {
     // made from. Which instructions run translated then depends on timing, but nothing guest-visible does:
     // translated code retires, counts and traps exactly as the interpreter (the differential runner's claim).
 
-    /** Translate in the background (false: at the threshold, on the hart's thread; tests). */
+    /**
+     * Translate in the background ({@code -Dotherworld.jit.background=true}); off by default: on the shared 2-core
+     * machine it was measured, the hart interpreting longer cost more than the translating it no longer waited
+     * for (benchmarks/RESULTS.md, issue #10).
+     */
     boolean background = BACKGROUND;
-    static final boolean BACKGROUND = !"false".equals(System.getProperty("otherworld.jit.background"));
+    static final boolean BACKGROUND = Boolean.getBoolean("otherworld.jit.background");
     /** Background translations requested and not yet installed or dropped (the hart's thread only). */
     private int pending;
     private final java.util.concurrent.ConcurrentLinkedQueue<Job> finished = new java.util.concurrent.ConcurrentLinkedQueue<>();
