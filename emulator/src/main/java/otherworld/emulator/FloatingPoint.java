@@ -277,26 +277,21 @@ final class FloatingPoint {
         return arithD(h, 3, ab, bb, rm);
     }
 
-    static long addS(Hart h, long ar, long br, int rm) {
+    static long addS(Hart h, long ar, long br, int rm) { return sumS(h, 0, ar, br, rm); }
+
+    static long subS(Hart h, long ar, long br, int rm) { return sumS(h, 1, ar, br, rm); }
+
+    /** op: 0 fadd.s, 1 fsub.s. */
+    private static long sumS(Hart h, int op, long ar, long br, int rm) {
         int ab = unbox(ar), bb = unbox(br);
         if (rm == RNE && finiteS(ab) && finiteS(bb)) {
             double a = Float.intBitsToFloat(ab), b = Float.intBitsToFloat(bb);
+            if (op == 1) b = -b;
             double s = a + b;
             long r = toSingle(h, s, twoSumError(a, b, s), RNE);
             if (r != SLOW) return r;
         }
-        return arithS(h, 0, ar, br, rm);
-    }
-
-    static long subS(Hart h, long ar, long br, int rm) {
-        int ab = unbox(ar), bb = unbox(br);
-        if (rm == RNE && finiteS(ab) && finiteS(bb)) {
-            double a = Float.intBitsToFloat(ab), b = -Float.intBitsToFloat(bb);
-            double s = a + b;
-            long r = toSingle(h, s, twoSumError(a, b, s), RNE);
-            if (r != SLOW) return r;
-        }
-        return arithS(h, 1, ar, br, rm);
+        return arithS(h, op, ar, br, rm);
     }
 
     static long mulS(Hart h, long ar, long br, int rm) {
