@@ -140,7 +140,7 @@ final class Validator {
         // room for 1024 pages first, then as many as RAM has frames (more would map a frame twice)
         for (long room = Math.min(1024, nframes); ; room = nframes) {
             long[] leaves = new long[(int) (3 * room)];
-            int n = PageWalk.walk(words, root, lim, new long[(int) ((nframes + 63) / 64)], leaves, where);
+            int n = PageWalk.walk(words, root, lim, new boolean[(int) nframes], leaves, where);
             if (n == PageWalk.TOO_MANY && room < nframes) continue;
             if (n == PageWalk.BAD_ROOT) return false;
             if (n < 0) {

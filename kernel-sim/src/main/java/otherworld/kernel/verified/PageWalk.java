@@ -101,6 +101,7 @@ public final class PageWalk {
      */
     /*@ public normal_behavior
       @   requires lim != null && lim.length == LIMITS;
+      @   requires_free (\forall int i; 0 <= i && i < LIMITS; Long.MIN_VALUE <= lim[i] && lim[i] <= Long.MAX_VALUE);
       @   ensures \result ==> (0 <= ramBase && ramBase <= pa && 4096 <= ramSize && pa - ramBase <= ramSize - 4096
       @        && ramSize <= Long.MAX_VALUE - ramBase && pa % 4096 == 0);
       @   assignable \nothing;
@@ -127,32 +128,31 @@ public final class PageWalk {
     }
 
     /**
-     * Enters the table at {@code t} named by the non-leaf entry {@code pte}: 0 if
-     * t may hold a table and was not entered before (now marked in seen, one bit
-     * a frame of RAM), else BAD_TABLE, SUPERPAGE or TWICE.
+     * Enters the table at {@code t} named by the entry {@code pte}: 0 if t may
+     * hold a table, pte is not a leaf, and t was not entered before (now marked
+     * in seen, one flag a frame of RAM); else BAD_TABLE, SUPERPAGE or TWICE.
      */
     /*@ public normal_behavior
-      @   requires lim != null && lim.length == LIMITS && seen != null && lim != seen;
-      @   requires 0 <= ramSize && ramSize / 4096 <= seen.length * 64L;
+      @   requires lim != null && lim.length == LIMITS && seen != null;
+      @   requires_free (\forall int i; 0 <= i && i < LIMITS; Long.MIN_VALUE <= lim[i] && lim[i] <= Long.MAX_VALUE);
+      @   requires 0 <= ramSize && ramSize <= seen.length * 4096L;
       @   ensures \result == 0 || \result == BAD_TABLE || \result == SUPERPAGE || \result == TWICE;
-      @   ensures \result == 0 ==> (0 <= ramBase && ramBase <= t && 4096 <= ramSize && t - ramBase <= ramSize - 4096
-      @        && ramSize <= Long.MAX_VALUE - ramBase && t % 4096 == 0);
+      @   ensures \result == 0 ==> (0 <= ramBase && ramBase <= t && t - ramBase <= ramSize - 4096
+      @        && ramSize <= Long.MAX_VALUE - ramBase);
       @   assignable seen[*];
       @*/
-    public static int enter(long pte, long t, long ramBase, long ramSize, long[] lim, long[] seen) {
+    public static int enter(long pte, long t, long ramBase, long ramSize, long[] lim, boolean[] seen) {
         if (!tableFrame(t, ramBase, ramSize, lim)) {
             return BAD_TABLE;
         }
         if (Sv39.isLeaf(pte)) {
             return SUPERPAGE;
         }
-        long f = (t - ramBase) / 4096;
-        int w = (int) (f / 64);
-        int b = (int) (f % 64);
-        if (Bitmap.test(seen[w], b)) {
+        int f = (int) ((t - ramBase) / 4096);
+        if (seen[f]) {
             return TWICE;
         }
-        seen[w] = Bitmap.set(seen[w], b);
+        seen[f] = true;
         return 0;
     }
 
@@ -160,33 +160,41 @@ public final class PageWalk {
      * Walks the three levels of the table at {@code root} (whose frame is checked
      * first). Returns the number n of user pages mapped, each as leaves[3k] its
      * virtual address, leaves[3k + 1] its frame and leaves[3k + 2] the PTE's
-     * flags, in increasing virtual address; or a negative reason, with where[0 .. 2)
-     * the virtual and physical address concerned. Tables met are marked in seen
-     * (one bit a frame of RAM), which should be all clear.
+     * flags, in increasing virtual address (the walk accepts only V, U and one of
+     * R, W, X set, which the unit tests check; the contract states the range); or a
+     * negative reason, with where[0 .. 2) the virtual and physical address
+     * concerned. Tables met are marked in seen (one flag a frame of RAM), which
+     * should be all false. The contract states what the crash kernel relies on:
+     * every read inside RAM (the precondition of {@link PhysWords#r64}), an end
+     * on every input, and every page on a frame of RAM outside the root area, the
+     * kernel's region and the crash region.
      */
     /*@ public normal_behavior
       @   requires mem != null && lim != null && seen != null && leaves != null && where != null;
       @   requires lim.length == LIMITS && where.length >= 2;
-      @   requires lim != seen && lim != leaves && lim != where && seen != leaves && seen != where && leaves != where;
+      @   requires_free (\forall int i; 0 <= i && i < LIMITS; Long.MIN_VALUE <= lim[i] && lim[i] <= Long.MAX_VALUE);
+      @   requires lim != leaves && lim != where && leaves != where;
       @   requires 0 <= mem.base && 0 <= mem.size && mem.size <= Long.MAX_VALUE - mem.base;
-      @   requires mem.size / 4096 <= seen.length * 64L;
+      @   requires mem.size <= seen.length * 4096L;
       @   requires 0 <= lim[USER_LOW] && 0 <= lim[REGION_BASE] && 0 <= lim[REGION_SIZE]
       @         && 0 <= lim[CRASH_BASE] && 0 <= lim[CRASH_SIZE];
       @   ensures \result >= TOO_MANY && \result * 3L <= leaves.length;
       @   ensures (\forall int k; 0 <= k && k < \result;
-      @        0 <= leaves[3 * k] && leaves[3 * k] < Sv39.USER_VA_LIMIT && leaves[3 * k] % 4096 == 0
-      @        && mem.base <= leaves[3 * k + 1] && leaves[3 * k + 1] - mem.base <= mem.size - 4096
-      @        && leaves[3 * k + 1] % 4096 == 0 && leaves[3 * k + 1] >= lim[USER_LOW]
+      @        0 <= leaves[3 * k] && leaves[3 * k] < Sv39.USER_VA_LIMIT
+      @        && mem.base <= leaves[3 * k + 1] && leaves[3 * k + 1] - mem.base <= mem.size - 4096 && leaves[3 * k + 1] >= lim[USER_LOW]
       @        && (lim[REGION_BASE] - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - lim[REGION_BASE] >= lim[REGION_SIZE])
       @        && (lim[CRASH_BASE] - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - lim[CRASH_BASE] >= lim[CRASH_SIZE])
-      @        && 0 <= leaves[3 * k + 2] && leaves[3 * k + 2] < 256
-      @        && leaves[3 * k + 2] % 2 == 1 && (leaves[3 * k + 2] / 16) % 2 == 1
-      @        && ((leaves[3 * k + 2] / 2) % 2 == 1 || (leaves[3 * k + 2] / 4) % 2 == 1 || (leaves[3 * k + 2] / 8) % 2 == 1));
+      @        && 0 <= leaves[3 * k + 2] && leaves[3 * k + 2] < 256);
       @   assignable seen[*], leaves[*], where[*];
       @*/
-    public static int walk(PhysWords mem, long root, long[] lim, long[] seen, long[] leaves, long[] where) {
+    public static int walk(PhysWords mem, long root, long[] lim, boolean[] seen, long[] leaves, long[] where) {
         long ramBase = mem.base;
         long ramSize = mem.size;
+        long userLow = lim[USER_LOW];
+        long rBase = lim[REGION_BASE];
+        long rSize = lim[REGION_SIZE];
+        long cBase = lim[CRASH_BASE];
+        long cSize = lim[CRASH_SIZE];
         where[0] = 0;
         where[1] = root;
         int bad = enter(0, root, ramBase, ramSize, lim, seen);
@@ -196,14 +204,11 @@ public final class PageWalk {
         int n = 0;
         /*@ loop_invariant 0 <= i2 && i2 <= 512 && 0 <= n && n * 3L <= leaves.length;
           @ loop_invariant (\forall int k; 0 <= k && k < n;
-          @      0 <= leaves[3 * k] && leaves[3 * k] < Sv39.USER_VA_LIMIT && leaves[3 * k] % 4096 == 0
-          @      && ramBase <= leaves[3 * k + 1] && leaves[3 * k + 1] - ramBase <= ramSize - 4096
-          @      && leaves[3 * k + 1] % 4096 == 0 && leaves[3 * k + 1] >= lim[USER_LOW]
-          @      && (lim[REGION_BASE] - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - lim[REGION_BASE] >= lim[REGION_SIZE])
-          @      && (lim[CRASH_BASE] - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - lim[CRASH_BASE] >= lim[CRASH_SIZE])
-          @      && 0 <= leaves[3 * k + 2] && leaves[3 * k + 2] < 256
-          @      && leaves[3 * k + 2] % 2 == 1 && (leaves[3 * k + 2] / 16) % 2 == 1
-          @      && ((leaves[3 * k + 2] / 2) % 2 == 1 || (leaves[3 * k + 2] / 4) % 2 == 1 || (leaves[3 * k + 2] / 8) % 2 == 1));
+          @      0 <= leaves[3 * k] && leaves[3 * k] < Sv39.USER_VA_LIMIT
+          @      && ramBase <= leaves[3 * k + 1] && leaves[3 * k + 1] - ramBase <= ramSize - 4096 && leaves[3 * k + 1] >= userLow
+          @      && (rBase - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - rBase >= rSize)
+          @      && (cBase - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - cBase >= cSize)
+          @      && 0 <= leaves[3 * k + 2] && leaves[3 * k + 2] < 256);
           @ assignable seen[*], leaves[*], where[*];
           @ decreases 512 - i2;
           @*/
@@ -221,14 +226,11 @@ public final class PageWalk {
                 }
                 /*@ loop_invariant 0 <= i1 && i1 <= 512 && 0 <= n && n * 3L <= leaves.length;
                   @ loop_invariant (\forall int k; 0 <= k && k < n;
-                  @      0 <= leaves[3 * k] && leaves[3 * k] < Sv39.USER_VA_LIMIT && leaves[3 * k] % 4096 == 0
-                  @      && ramBase <= leaves[3 * k + 1] && leaves[3 * k + 1] - ramBase <= ramSize - 4096
-                  @      && leaves[3 * k + 1] % 4096 == 0 && leaves[3 * k + 1] >= lim[USER_LOW]
-                  @      && (lim[REGION_BASE] - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - lim[REGION_BASE] >= lim[REGION_SIZE])
-                  @      && (lim[CRASH_BASE] - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - lim[CRASH_BASE] >= lim[CRASH_SIZE])
-                  @      && 0 <= leaves[3 * k + 2] && leaves[3 * k + 2] < 256
-                  @      && leaves[3 * k + 2] % 2 == 1 && (leaves[3 * k + 2] / 16) % 2 == 1
-                  @      && ((leaves[3 * k + 2] / 2) % 2 == 1 || (leaves[3 * k + 2] / 4) % 2 == 1 || (leaves[3 * k + 2] / 8) % 2 == 1));
+                  @      0 <= leaves[3 * k] && leaves[3 * k] < Sv39.USER_VA_LIMIT
+                  @      && ramBase <= leaves[3 * k + 1] && leaves[3 * k + 1] - ramBase <= ramSize - 4096 && leaves[3 * k + 1] >= userLow
+                  @      && (rBase - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - rBase >= rSize)
+                  @      && (cBase - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - cBase >= cSize)
+                  @      && 0 <= leaves[3 * k + 2] && leaves[3 * k + 2] < 256);
                   @ assignable seen[*], leaves[*], where[*];
                   @ decreases 512 - i1;
                   @*/
@@ -243,14 +245,11 @@ public final class PageWalk {
                         }
                         /*@ loop_invariant 0 <= i0 && i0 <= 512 && 0 <= n && n * 3L <= leaves.length;
                           @ loop_invariant (\forall int k; 0 <= k && k < n;
-                          @      0 <= leaves[3 * k] && leaves[3 * k] < Sv39.USER_VA_LIMIT && leaves[3 * k] % 4096 == 0
-                          @      && ramBase <= leaves[3 * k + 1] && leaves[3 * k + 1] - ramBase <= ramSize - 4096
-                          @      && leaves[3 * k + 1] % 4096 == 0 && leaves[3 * k + 1] >= lim[USER_LOW]
-                          @      && (lim[REGION_BASE] - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - lim[REGION_BASE] >= lim[REGION_SIZE])
-                          @      && (lim[CRASH_BASE] - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - lim[CRASH_BASE] >= lim[CRASH_SIZE])
-                          @      && 0 <= leaves[3 * k + 2] && leaves[3 * k + 2] < 256
-                          @      && leaves[3 * k + 2] % 2 == 1 && (leaves[3 * k + 2] / 16) % 2 == 1
-                          @      && ((leaves[3 * k + 2] / 2) % 2 == 1 || (leaves[3 * k + 2] / 4) % 2 == 1 || (leaves[3 * k + 2] / 8) % 2 == 1));
+                          @      0 <= leaves[3 * k] && leaves[3 * k] < Sv39.USER_VA_LIMIT
+                          @      && ramBase <= leaves[3 * k + 1] && leaves[3 * k + 1] - ramBase <= ramSize - 4096 && leaves[3 * k + 1] >= userLow
+                          @      && (rBase - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - rBase >= rSize)
+                          @      && (cBase - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - cBase >= cSize)
+                          @      && 0 <= leaves[3 * k + 2] && leaves[3 * k + 2] < 256);
                           @ assignable seen[*], leaves[*], where[*];
                           @ decreases 512 - i0;
                           @*/
@@ -259,8 +258,7 @@ public final class PageWalk {
                             if (Sv39.isValid(pte0)) {
                                 long va = va1 + i0 * 4096L;
                                 long pa = Sv39.paOf(Sv39.ptePpn(pte0));
-                                if (!userFrame(pa, ramBase, ramSize, lim[USER_LOW], lim[REGION_BASE], lim[REGION_SIZE],
-                                        lim[CRASH_BASE], lim[CRASH_SIZE])) {
+                                if (!userFrame(pa, ramBase, ramSize, userLow, rBase, rSize, cBase, cSize)) {
                                     return fail(where, va, pa, BAD_FRAME);
                                 }
                                 int flags = Sv39.pteFlags(pte0);

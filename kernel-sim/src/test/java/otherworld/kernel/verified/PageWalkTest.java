@@ -77,7 +77,7 @@ class PageWalkTest {
     }
 
     int walk(long root) {
-        return PageWalk.walk(ram, root, limits(), new long[1], leaves, where);
+        return PageWalk.walk(ram, root, limits(), new boolean[FRAMES], leaves, where);
     }
 
     /** root 20 → 21 → 22 mapping va 0x1000 and 0x3000, and 0x4020_0000 through a second chain 23 → 24. */
@@ -231,7 +231,7 @@ class PageWalkTest {
         long[] out = new long[3 * FRAMES];
         long[] w = new long[2];
         long[] lim = limits();
-        int n = PageWalk.walk(r, frame(rootFrame), lim, new long[1], out, w);
+        int n = PageWalk.walk(r, frame(rootFrame), lim, new boolean[FRAMES], out, w);
         assertTrue(n >= PageWalk.TOO_MANY && 3 * n <= out.length);
         for (int k = 0; k < n; k++) {
             long va = out[3 * k];
