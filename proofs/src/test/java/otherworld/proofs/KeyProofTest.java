@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
  * checks that each broken variant of src/test/resources/broken stays open.
  *
  * <p>Runs only with the {@code key} profile: {@code mvn -pl proofs -Pkey test}.
- * A proof's budget is a number of rule applications ({@code key.maxSteps}), not
- * a time, so that its verdict does not depend on how loaded the machine is.
+ * A proof's budget is a number of rule applications (src/test/resources/key-budgets.txt),
+ * not a time, so that its verdict does not depend on how loaded the machine is.
  * Writes one line per contract to target/key/report.txt and one per broken
  * variant to target/key/broken.txt. Fails if a contract does not close, unless
  * it is named in src/test/resources/open-contracts.txt (and fails too if a
@@ -46,10 +46,36 @@ import org.junit.jupiter.api.Test;
 class KeyProofTest {
 
     /**
-     * Rule applications per contract. The largest proof here needs under a quarter of this
-     * (see target/key/report.txt); a broken variant is run with the same budget.
+     * Rule applications for a contract not listed in key-budgets.txt; -Dkey.maxSteps=N gives
+     * every contract N instead (for experiments).
      */
-    static final int MAX_STEPS = Integer.getInteger("key.maxSteps", 200000);
+    static final int DEFAULT_STEPS = 30000;
+
+    /**
+     * The step budget of a contract: its line in src/test/resources/key-budgets.txt (the steps
+     * it took in a full run, with room to spare), else DEFAULT_STEPS. A broken variant gets the
+     * budget of the contract it breaks.
+     */
+    static int budget(String contract) throws IOException {
+        Integer forced = Integer.getInteger("key.maxSteps");
+        if (forced != null) {
+            return forced;
+        }
+        Path f = Path.of("src/test/resources/key-budgets.txt");
+        if (Files.exists(f)) {
+            for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                String t = line.strip();
+                if (t.isEmpty() || t.startsWith("#")) {
+                    continue;
+                }
+                String[] parts = t.split("\\s+");
+                if (parts.length == 2 && contract.startsWith(parts[0])) {
+                    return Integer.parseInt(parts[1]);
+                }
+            }
+        }
+        return DEFAULT_STEPS;
+    }
     /** Wall-clock limit per contract, ms; none unless set (a safety net for local runs only). */
     static final long TIMEOUT_MS = Long.getLong("key.timeoutMs", -1L);
 
@@ -122,10 +148,10 @@ class KeyProofTest {
     }
 
     /** What one proof attempt came to. */
-    record Outcome(String name, boolean closed, int steps, int nodes, int open, long ms) {
+    record Outcome(String name, boolean closed, int steps, int budget, int nodes, int open, long ms) {
         String line(String tag) {
-            return String.format("%-7s %-62s steps=%7d nodes=%6d open=%3d %7d ms",
-                    tag, name, steps, nodes, open, ms);
+            return String.format("%-7s %-62s steps=%7d of %7d nodes=%6d open=%3d %8d ms",
+                    tag, name, steps, budget, nodes, open, ms);
         }
     }
 
@@ -141,12 +167,12 @@ class KeyProofTest {
     }
 
     /** Runs c's proof obligation through auto mode within the step budget. */
-    static Outcome prove(KeYEnvironment<?> env, Contract c, String dumpTag) throws Exception {
+    static Outcome prove(KeYEnvironment<?> env, Contract c, String dumpTag, int maxSteps) throws Exception {
         long t0 = System.currentTimeMillis();
         ProofOblInput po = c.createProofObl(env.getInitConfig(), c);
         Proof proof = env.createProof(po);
         try {
-            proof.getSettings().getStrategySettings().setMaxSteps(MAX_STEPS);
+            proof.getSettings().getStrategySettings().setMaxSteps(maxSteps);
             proof.getSettings().getStrategySettings().setTimeout(TIMEOUT_MS);
             StrategyProperties sp = proof.getSettings().getStrategySettings().getActiveStrategyProperties();
             sp.setProperty(StrategyProperties.METHOD_OPTIONS_KEY, StrategyProperties.METHOD_CONTRACT);
@@ -170,8 +196,8 @@ class KeyProofTest {
             }
             env.getUi().getProofControl().startAndWaitForAutoMode(proof);
             boolean ok = proof.closed();
-            Outcome out = new Outcome(shortName(c), ok, proof.getStatistics().totalRuleApps, proof.countNodes(),
-                    proof.openGoals().size(), System.currentTimeMillis() - t0);
+            Outcome out = new Outcome(shortName(c), ok, proof.getStatistics().totalRuleApps, maxSteps,
+                    proof.countNodes(), proof.openGoals().size(), System.currentTimeMillis() - t0);
             if (!ok && Boolean.getBoolean("key.debug")) {
                 List<String> goals = new ArrayList<>();
                 for (Goal g : proof.openGoals()) {
@@ -222,7 +248,8 @@ class KeyProofTest {
                     continue;
                 }
                 total++;
-                Outcome o = prove(env, c, "contract");
+                int steps0 = budget(name);
+                Outcome o = prove(env, c, "contract", steps0);
                 steps += o.steps();
                 report.add(o.line(o.closed() ? "CLOSED" : "OPEN"));
                 System.out.println("[key] " + o.line(o.closed() ? "CLOSED" : "OPEN"));
@@ -232,7 +259,7 @@ class KeyProofTest {
                         failures.add(name + " closes now: remove it from open-contracts.txt");
                     }
                 } else if (!expected.contains(name)) {
-                    failures.add(name + " did not close within " + MAX_STEPS + " steps (" + o.open() + " open goals)");
+                    failures.add(name + " did not close within " + steps0 + " steps (" + o.open() + " open goals)");
                 }
             }
         } finally {
@@ -240,7 +267,7 @@ class KeyProofTest {
         }
         long secs = (System.currentTimeMillis() - start) / 1000;
         String summary = closed + " of " + total + " contracts closed automatically, " + steps + " steps, in "
-                + secs + " s (budget " + MAX_STEPS + " steps a contract)";
+                + secs + " s";
         report.add(summary);
         System.out.println("[key] " + summary);
         writeReport("report.txt", report);
@@ -275,7 +302,7 @@ class KeyProofTest {
                     }
                 }
                 assertEquals(1, matching.size(), v.name() + ": contract " + v.contract() + " must name one contract");
-                Outcome o = prove(env, matching.get(0), "broken-" + v.name());
+                Outcome o = prove(env, matching.get(0), "broken-" + v.name(), budget(v.contract()));
                 String line = o.line(o.closed() ? "CLOSED!" : "OPEN") + "  " + v.name();
                 report.add(line);
                 System.out.println("[key] broken " + line);

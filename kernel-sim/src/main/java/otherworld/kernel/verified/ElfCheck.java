@@ -80,6 +80,7 @@ public final class ElfCheck {
      */
     /*@ public normal_behavior
       @   requires h != null;
+      @   requires_free (\forall int i; 0 <= i && i < h.length; -128 <= h[i] && h[i] <= 127);
       @   ensures \result <= 0 && \result >= PH_OUTSIDE_FILE;
       @   ensures (h.length < EHDR_SIZE || fileSize < EHDR_SIZE) ==> \result == BAD_SIZE;
       @   ensures \result == 0 <==> (h.length >= EHDR_SIZE && fileSize >= EHDR_SIZE

@@ -65,6 +65,7 @@ public final class LittleEndian {
      */
     /*@ public normal_behavior
       @   requires b != null && 0 <= off && off <= b.length - 8;
+      @   requires_free (\forall int i; off <= i && i < off + 8; -128 <= b[i] && b[i] <= 127);
       @   ensures \result >= 0 <==> b[off + 7] >= 0;
       @   ensures b[off + 7] >= 0 ==> \result == (b[off] >= 0 ? b[off] : b[off] + 256) + 256 * (b[off + 1] >= 0 ? b[off + 1] : b[off + 1] + 256)
       @          + 65536 * (b[off + 2] >= 0 ? b[off + 2] : b[off + 2] + 256) + 16777216L * (b[off + 3] >= 0 ? b[off + 3] : b[off + 3] + 256)
