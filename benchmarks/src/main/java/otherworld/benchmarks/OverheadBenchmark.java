@@ -22,9 +22,10 @@ import otherworld.kernel.Scenario;
 import otherworld.userland.Programs;
 
 /**
- * Run-time cost of Otherworld's default mode against a kernel without it ("off": no crash region, no undo log),
- * on a system-call-heavy and a compute-heavy guest program, in one JMH run. Each invocation boots a machine and
- * runs the program to its end. Report the default/off ratio per program (benchmarks/RESULTS.md).
+ * Run-time cost of Otherworld's default mode against a kernel without it ("off": no crash region; a panic halts),
+ * in one JMH run: a system-call-heavy, a compute-heavy and a file-heavy guest program, and one program per system
+ * call (callbench: read, write, openat+close, lseek, brk). Each invocation boots a machine and runs the program to
+ * its end. Report the default/off ratio per program (benchmarks/ratio.py; benchmarks/RESULTS.md).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,7 +34,9 @@ import otherworld.userland.Programs;
 @Measurement(iterations = 5, time = 3)
 @Fork(value = 2, jvmArgsAppend = {"-Xss8m"})
 public class OverheadBenchmark {
-    @Param({"syscalls", "compute"})
+    /** A program of userland/programs.txt, or "callbench:CALL" for callbench CALL 4000. */
+    @Param({"syscalls", "compute", "files", "callbench:read", "callbench:write", "callbench:openat", "callbench:lseek",
+        "callbench:brk"})
     public String program;
 
     @Param({"off", "default"})
@@ -44,11 +47,17 @@ public class OverheadBenchmark {
 
     @Setup(Level.Trial)
     public void setup() {
-        Programs.Program p = Programs.get(program);
+        String name = program.contains(":") ? program.substring(0, program.indexOf(':')) : program;
+        Programs.Program p = Programs.get(name);
         List<String> argv = new ArrayList<>();
-        argv.add(program);
-        argv.addAll(p.args());
-        guest = new Scenario.Program(program, p.binary(), argv, p.stdin());
+        argv.add(name);
+        if (program.contains(":")) {
+            argv.add(program.substring(program.indexOf(':') + 1));
+            argv.add("4000");
+        } else {
+            argv.addAll(p.args());
+        }
+        guest = new Scenario.Program(name, p.binary(), argv, p.stdin());
         config = KernelConfig.defaults().withOtherworld(mode.equals("default"));
     }
 

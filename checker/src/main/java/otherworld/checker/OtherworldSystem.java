@@ -3,8 +3,10 @@ package otherworld.checker;
 import java.util.List;
 import otherworld.model.Action;
 import otherworld.model.Invariant;
+import otherworld.model.Layout;
 import otherworld.model.Machine;
 import otherworld.model.State;
+import otherworld.model.StateCodec;
 
 /** The otherworld model as a {@link TransitionSystem}, with optional symmetry over process ids. */
 public final class OtherworldSystem implements TransitionSystem<State, Action> {
@@ -40,22 +42,99 @@ public final class OtherworldSystem implements TransitionSystem<State, Action> {
         return machine.step(s, a);
     }
 
+    /**
+     * With symmetry, the fingerprint of a canonical renaming: processes sorted by their own words
+     * (with their file's blocks when each process has its own file); among processes whose words
+     * are equal, every order is tried and the smallest fingerprint kept. Equal for all renamings
+     * of a state, and it hashes one renaming instead of all of them.
+     */
     @Override
     public long fingerprint(State s) {
-        long best = nonZero(s.fingerprint());
-        if (perms != null) {
-            for (int i = 1; i < perms.size(); i++) {
-                long f = nonZero(machine.permute(s, perms.get(i)).fingerprint());
-                if (Long.compareUnsigned(f, best) < 0) {
-                    best = f;
-                }
+        if (perms == null) {
+            return nonZero(s.fingerprint());
+        }
+        int n = machine.config().procs();
+        int[] sorted = new int[n];
+        for (int i = 0; i < n; i++) {
+            sorted[i] = i;
+        }
+        for (int i = 1; i < n; i++) {
+            for (int j = i; j > 0 && compareProcs(s, sorted[j - 1], sorted[j]) > 0; j--) {
+                int t = sorted[j];
+                sorted[j] = sorted[j - 1];
+                sorted[j - 1] = t;
+            }
+        }
+        // the ranks a process may take: its run of equal neighbours in the sorted order
+        int[] lo = new int[n];
+        int[] hi = new int[n];
+        for (int i = 0; i < n; ) {
+            int j = i + 1;
+            while (j < n && compareProcs(s, sorted[i], sorted[j]) == 0) {
+                j++;
+            }
+            for (int k = i; k < j; k++) {
+                lo[sorted[k]] = i;
+                hi[sorted[k]] = j;
+            }
+            i = j;
+        }
+        long best = 0;
+        boolean found = false;
+        for (int[] perm : perms) {
+            boolean fits = true;
+            for (int p = 0; p < n && fits; p++) {
+                fits = perm[p] >= lo[p] && perm[p] < hi[p];
+            }
+            if (!fits) {
+                continue;
+            }
+            long f = nonZero(isIdentity(perm) ? s.fingerprint() : machine.permute(s, perm).fingerprint());
+            if (!found || Long.compareUnsigned(f, best) < 0) {
+                best = f;
+                found = true;
             }
         }
         return best;
     }
 
+    private static boolean isIdentity(int[] perm) {
+        for (int i = 0; i < perm.length; i++) {
+            if (perm[i] != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Orders two processes by the words a renaming carries with them (fd file number aside). */
+    private int compareProcs(State s, int p, int q) {
+        Layout L = machine.layout();
+        for (int f = 0; f < L.procSize; f++) {
+            if (f == Layout.FD_FILE) {
+                continue;
+            }
+            int c = Integer.compare(s.get(L.procBase(p) + f), s.get(L.procBase(q) + f));
+            if (c != 0) {
+                return c;
+            }
+        }
+        if (L.files == L.procs && L.files > 1) {
+            int[] bases = {L.cacheVal, L.cacheDirty, L.disk, L.gCommitted, L.gFsynced};
+            for (int base : bases) {
+                for (int b = 0; b < L.blocks; b++) {
+                    int c = Integer.compare(s.get(base + L.fb(p, b)), s.get(base + L.fb(q, b)));
+                    if (c != 0) {
+                        return c;
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
     private static long nonZero(long f) {
-        return f == 0 || f == FingerprintSet.ROOT ? 1 : f;
+        return f == 0 || f == Long.MIN_VALUE ? 1 : f;
     }
 
     @Override
@@ -83,5 +162,69 @@ public final class OtherworldSystem implements TransitionSystem<State, Action> {
     @Override
     public String describe(State s) {
         return s.toString();
+    }
+
+    @Override
+    public int[] encode(State s) {
+        return StateCodec.encode(s);
+    }
+
+    @Override
+    public State decode(int[] words) {
+        return StateCodec.decode(machine.layout(), words);
+    }
+
+    /** With symmetry: the smallest encoding (lexicographic) among the renamings of s. */
+    @Override
+    public int[] canonical(State s) {
+        int[] best = StateCodec.encode(s);
+        if (perms != null) {
+            for (int i = 1; i < perms.size(); i++) {
+                int[] w = StateCodec.encode(machine.permute(s, perms.get(i)));
+                if (java.util.Arrays.compare(w, best) < 0) {
+                    best = w;
+                }
+            }
+        }
+        return best;
+    }
+
+    public static final String RESURRECTION_FINISHES = "ResurrectionFinishes";
+    public static final String CRASH_LEADS_TO_EVERY_VALID_PROCESS_DONE = "CrashLeadsToEveryValidProcessDone";
+
+    /** The liveness properties of crash and resurrection, as "P leads to Q". */
+    public List<LivenessChecker.Property<State>> livenessProperties() {
+        return List.of(
+                new LivenessChecker.Property<>(RESURRECTION_FINISHES,
+                        "a resurrection that starts finishes: the crash kernel commits and the kernel runs again",
+                        s -> s.phase() == Layout.RESURRECTING, s -> s.phase() == Layout.RUNNING),
+                new LivenessChecker.Property<>(CRASH_LEADS_TO_EVERY_VALID_PROCESS_DONE,
+                        "after a crash every process that passes validation runs again, to its exit "
+                                + "(the kernel running, every process exited or lost to a failed validation)",
+                        s -> s.phase() == Layout.RESURRECTING, s -> machine.isTerminal(s)));
+    }
+
+    /**
+     * Weak fairness: each process's own instructions ("p0", "p1", ...), the running kernel's
+     * system-call steps ("kernel") and the crash kernel's steps ("crash kernel"). Crashes and the
+     * background flusher are the environment's choices and need not happen.
+     */
+    @Override
+    public String fairness(Action a) {
+        switch (a.kind()) {
+            case USER_STORE:
+            case SYSCALL_ENTRY:
+                return "p" + a.pid();
+            case SYSCALL_STEP:
+                return "kernel";
+            case VALIDATE:
+            case FLUSH_CACHE:
+            case FINISH_CONSOLE_WRITE:
+            case REBUILD:
+            case COMMIT:
+                return "crash kernel";
+            default:
+                return null;
+        }
     }
 }

@@ -17,10 +17,20 @@ import otherworld.model.State;
 public final class Replay {
     private final List<State> states;
     private final String violation;
+    private final int loopStart;
 
-    private Replay(List<State> states, String violation) {
+    private Replay(List<State> states, String violation, int loopStart) {
         this.states = states;
         this.violation = violation;
+        this.loopStart = loopStart;
+    }
+
+    /**
+     * For a lasso (a liveness counterexample): true if the replayed behaviour really returns to
+     * the state its cycle starts at, so the cycle can repeat forever. False for other traces.
+     */
+    public boolean lassoCloses() {
+        return loopStart >= 0 && states.get(states.size() - 1).equals(states.get(loopStart));
     }
 
     /** The states visited, initial first. */
@@ -67,6 +77,6 @@ public final class Replay {
             states.add(t);
             s = t;
         }
-        return new Replay(states, bad == null ? null : bad.name());
+        return new Replay(states, bad == null ? null : bad.name(), trace.loopStart());
     }
 }

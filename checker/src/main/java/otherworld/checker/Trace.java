@@ -11,19 +11,35 @@ import java.util.List;
  * A counterexample: the initial state, then each step as an action label and the state it
  * leads to. Saved as text that a person can read and {@link otherworld.checker.Replay} can
  * re-execute: lines {@code step N: <label>} carry the actions, indented lines the states.
+ *
+ * <p>A liveness counterexample is a lasso: the last state is the same as state
+ * {@link #loopStart()} (line {@code loop K}), so the steps after K repeat forever; when K is the
+ * last state itself the behaviour stutters there forever (no fair step is enabled).
  */
 public final class Trace {
     private final String header;
     private final String violation;
     private final List<String> labels;
     private final List<String> states;
+    private final int loopStart;
 
     /** states.size() == labels.size() + 1: the initial state first. */
     public Trace(String header, String violation, List<String> labels, List<String> states) {
+        this(header, violation, labels, states, -1);
+    }
+
+    /** A lasso when loopStart >= 0: the behaviour returns to state loopStart after the last step. */
+    public Trace(String header, String violation, List<String> labels, List<String> states, int loopStart) {
         this.header = header;
         this.violation = violation;
         this.labels = List.copyOf(labels);
         this.states = List.copyOf(states);
+        this.loopStart = loopStart;
+    }
+
+    /** Index of the state the cycle of a lasso starts at (the last state equals it), or -1. */
+    public int loopStart() {
+        return loopStart;
     }
 
     /** Free text describing the model instance (for the otherworld model: its Config line). */
@@ -45,6 +61,9 @@ public final class Trace {
         sb.append("config ").append(header).append('\n');
         sb.append("violation ").append(violation).append('\n');
         sb.append("length ").append(length()).append('\n');
+        if (loopStart >= 0) {
+            sb.append("loop ").append(loopStart).append('\n');
+        }
         sb.append("state 0: initial\n").append(states.get(0)).append('\n');
         for (int i = 0; i < labels.size(); i++) {
             sb.append("step ").append(i + 1).append(": ").append(labels.get(i)).append('\n');
@@ -65,6 +84,7 @@ public final class Trace {
     public static Trace read(Path file) throws IOException {
         String header = "";
         String violation = "";
+        int loop = -1;
         List<String> labels = new ArrayList<>();
         List<String> states = new ArrayList<>();
         StringBuilder cur = null;
@@ -73,6 +93,12 @@ public final class Trace {
                 header = line.substring(7);
             } else if (line.startsWith("violation ")) {
                 violation = line.substring(10);
+            } else if (line.startsWith("loop ") && cur == null) {
+                try {
+                    loop = Integer.parseInt(line.substring(5).trim());
+                } catch (NumberFormatException e) {
+                    throw new IOException(file + ": bad loop line '" + line + "'");
+                }
             } else if (line.startsWith("state 0:") || line.startsWith("step ")) {
                 if (cur != null) {
                     states.add(trimEnd(cur.toString()));
@@ -91,7 +117,10 @@ public final class Trace {
         if (states.isEmpty()) {
             throw new IOException(file + ": not a trace file");
         }
-        return new Trace(header, violation, labels, states);
+        if (loop >= states.size()) {
+            throw new IOException(file + ": loop " + loop + " is past the last state");
+        }
+        return new Trace(header, violation, labels, states, loop);
     }
 
     private static String trimEnd(String s) {
@@ -109,7 +138,7 @@ public final class Trace {
         }
         Trace t = (Trace) o;
         return header.equals(t.header) && violation.equals(t.violation) && labels.equals(t.labels)
-                && states.equals(t.states);
+                && states.equals(t.states) && loopStart == t.loopStart;
     }
 
     @Override

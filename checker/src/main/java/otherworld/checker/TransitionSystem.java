@@ -35,4 +35,29 @@ public interface TransitionSystem<S, A> {
 
     /** Readable multi-line description of a state. */
     String describe(S s);
+
+    /**
+     * The state as words, so the checker can keep it outside the heap (the queue spills to
+     * disk); {@link #decode} must give back a state equal to s.
+     */
+    int[] encode(S s);
+
+    S decode(int[] words);
+
+    /**
+     * The words that identify s exactly, up to the symmetry in use (for {@code --exact}, which
+     * keeps whole states instead of fingerprints). Without symmetry: {@link #encode}.
+     */
+    default int[] canonical(S s) {
+        return encode(s);
+    }
+
+    /**
+     * The weak-fairness class of an action for liveness checking, or null if the action need not
+     * ever happen (the environment's choices: crashes, for instance). A behaviour is fair when no
+     * class stays enabled forever without one of its actions being taken.
+     */
+    default String fairness(A a) {
+        return null;
+    }
 }

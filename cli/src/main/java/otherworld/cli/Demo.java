@@ -7,6 +7,7 @@ import java.util.List;
 
 import otherworld.kernel.KernelConfig;
 import otherworld.kernel.Scenario;
+import otherworld.kernel.fs.Fsck;
 import otherworld.kernel.fault.FaultPlan;
 import otherworld.kernel.resurrect.ResurrectionReport;
 

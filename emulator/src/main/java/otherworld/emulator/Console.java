@@ -53,6 +53,11 @@ public final class Console {
         input = grown;
     }
 
+    /** The receive register: the next input byte, still waiting (take() lets it go), or -1 at end of input. */
+    public int peek() {
+        return inputPos < input.length ? input[inputPos] & 0xFF : -1;
+    }
+
     /** Receive one byte, or -1 when the script is exhausted (end of input). */
     public int take() {
         return inputPos < input.length ? input[inputPos++] & 0xFF : -1;

@@ -26,6 +26,8 @@ public final class Computer {
     private final Hooks hooks;
     private Kernel kernel;
     private boolean halted;
+    /** A crash kernel has just handed over: the new kernel finishes the interrupted call before anything runs. */
+    private boolean finishPending;
     private final List<ResurrectionReport> reports = new ArrayList<>();
     private WeakReference<Kernel> lastDead = new WeakReference<>(null);
 
@@ -40,9 +42,15 @@ public final class Computer {
             faults.point(name);
         }
         @Override public void syscallStarted(int nr) { faults.syscallStarted(nr); probe.syscallStarted(nr); }
+        @Override public boolean tracesWrites() { return faults.tracesWrites() || probe.tracesWrites(); }
+        @Override public void kernelWrite(long pa, int len) {
+            probe.kernelWrite(pa, len);
+            faults.kernelWrite(pa, len);
+        }
         @Override public void log(String line) { log.accept(line); }
         @Override public void dispatch(Hart hart, int pid) { probe.dispatch(hart, pid); }
         @Override public void trapped(Hart hart, int pid, TrapCause cause) { probe.trapped(hart, pid, cause); }
+        @Override public void resurrected(ResurrectionReport report) { probe.resurrected(report); }
     }
 
     public Computer(Machine machine, KernelConfig config) {
@@ -84,12 +92,32 @@ public final class Computer {
     /** The kernel object dropped at the last crash, for the test that proves it unreachable. */
     public WeakReference<Kernel> lastDeadKernel() { return lastDead; }
 
-    /** Run until every process has exited, the machine halts, or maxInstructions pass. True if all exited. */
+    /**
+     * The kernel panics now, between two instructions (as a watchdog or an outside fault would make it), and is
+     * resurrected: for measuring resurrection. Returns the report, or null if the machine halted.
+     */
+    public ResurrectionReport panicNow(String why) {
+        int before = reports.size();
+        microreboot(new KernelPanic(why));
+        return reports.size() > before ? reports.get(reports.size() - 1) : null;
+    }
+
+    /**
+     * Run until every process has exited, the machine halts, every live process is blocked, or maxInstructions pass.
+     * True if all exited.
+     */
     public boolean run(long maxInstructions) {
         long stop = machine.clock() + maxInstructions;
         while (!halted && machine.clock() < stop) {
             try {
-                if (kernel.run(stop - machine.clock()) == Kernel.Outcome.ALL_EXITED) return true;
+                if (finishPending) {
+                    finishPending = false;
+                    String done = kernel.finishInFlight();
+                    if (done != null) hooks.log("[" + machine.clock() + "] resurrected kernel: " + done);
+                }
+                Kernel.Outcome o = kernel.run(stop - machine.clock());
+                if (o == Kernel.Outcome.ALL_EXITED) return true;
+                if (o == Kernel.Outcome.ALL_BLOCKED) return false; // nothing can run until something outside happens
             } catch (RuntimeException | StackOverflowError e) {
                 microreboot(e);
             }
@@ -97,7 +125,10 @@ public final class Computer {
         return false;
     }
 
-    /** The kernel died: drop it, start crash kernels from the root descriptor until one succeeds. */
+    /**
+     * The kernel died: drop it, start crash kernels from the root descriptor until one succeeds. Whether Otherworld is
+     * on is read here and at boot, and nowhere else (ModeIsReadOnlyAtBootAndPanicTest).
+     */
     void microreboot(Throwable cause) {
         hooks.log("[" + machine.clock() + "] PANIC: " + describe(cause));
         lastDead = new WeakReference<>(kernel);
@@ -115,6 +146,8 @@ public final class Computer {
                 reports.add(r);
                 for (String line : r.lines()) hooks.log(line);
                 kernel = Kernel.attach(machine, config, hooks);
+                finishPending = true;
+                hooks.resurrected(r);
                 return;
             } catch (RuntimeException | StackOverflowError e) {
                 hooks.log("crash kernel failed: " + describe(e));

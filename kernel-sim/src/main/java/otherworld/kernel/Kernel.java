@@ -5,6 +5,7 @@ import static otherworld.kernel.layout.Layouts.*;
 import java.util.ArrayList;
 import java.util.List;
 
+import otherworld.emulator.Console;
 import otherworld.emulator.Hart;
 import otherworld.emulator.Machine;
 import otherworld.emulator.PhysicalMemory;
@@ -14,7 +15,7 @@ import otherworld.kernel.fs.BlockCache;
 import otherworld.kernel.fs.Ext2;
 import otherworld.kernel.mem.DirectMem;
 import otherworld.kernel.mem.KMem;
-import otherworld.kernel.mem.UndoLog;
+import otherworld.kernel.mem.TracedMem;
 import otherworld.kernel.mm.FrameAllocator;
 import otherworld.kernel.mm.PageTable;
 import otherworld.kernel.mm.UserMemory;
@@ -34,13 +35,16 @@ public final class Kernel {
     public final PhysicalMemory ram;
     public final KernelConfig config;
     public final KernelHooks hooks;
-    /** Kernel-state writes: logged while a system call is in flight (default mode). */
-    public final UndoLog mem;
-    /** Writes outside the undo discipline (trap frames, in-flight records, device input). */
+    /**
+     * Every write of kernel code goes through this: plain RAM, or (when a fault plan asks for crashes between writes)
+     * RAM that tells the fault injector of each write first. The same in every mode.
+     */
+    public final KMem mem;
+    /** Whether the kernel's writes are traced for the fault injector (decided at boot, as {@link #mem} is). */
+    private final boolean traced;
+    /** The trap entry stub's access (saving registers at a trap, before kernel code runs): never traced. */
     public final DirectMem direct;
     public final long header;
-    /** Default mode (Otherworld on), as the header records it; off: no crash region, undo log or in-flight record. */
-    public final boolean otherworld;
     public final FrameAllocator frames;
     public final FileTable files;
     public final BlockCache cache;
@@ -59,17 +63,15 @@ public final class Kernel {
         if (ram.read32(ROOT_PA) != ROOT.magic) throw new KernelPanic("no root descriptor");
         this.header = ram.read64(ROOT_PA + ROOT_HEADER);
         if (ram.read32(header) != KHDR.magic) throw new KernelPanic("no kernel header");
-        this.otherworld = ram.read32(header + KH_MODE) == 1;
-        this.mem = new UndoLog(ram, ram.read64(header + KH_UNDO), ram.read64(header + KH_UNDO_SIZE) - ULOG.size(),
-                otherworld);
-        this.frames = new FrameAllocator(mem, ram.read64(header + KH_BITMAP), ram.base(), (int) ram.read64(header + KH_NFRAMES),
-                otherworld);
+        this.traced = hooks.tracesWrites();
+        this.mem = traced ? new TracedMem(ram, hooks::kernelWrite) : direct;
+        this.frames = new FrameAllocator(mem, ram.read64(header + KH_BITMAP), ram.base(), (int) ram.read64(header + KH_NFRAMES));
         this.files = new FileTable(mem, ram.read64(header + KH_FILES));
         this.tasksPa = ram.read64(header + KH_TASKS);
         this.ttysPa = ram.read64(header + KH_TTYS);
         this.cache = BlockCache.attach(mem, machine.disk, ram.read64(header + KH_CACHE));
         this.fs = Ext2.mount(cache, this::seconds);
-        this.user = new UserMemory(mem, direct);
+        this.user = new UserMemory(mem, mem);
         this.syscalls = new Syscalls(this);
     }
 
@@ -82,15 +84,15 @@ public final class Kernel {
     public static Kernel boot(Machine machine, KernelConfig config, KernelHooks hooks) {
         PhysicalMemory ram = machine.memory;
         int nframes = (int) (ram.size() / Sv39.PAGE_SIZE);
-        Region r = Region.layout(FIRST_REGION_PA, config.regionSize(), nframes, config.cacheSlots(), config.undoSize());
+        Region r = Region.layout(FIRST_REGION_PA, config.regionSize(), nframes, config.cacheSlots());
         long crashBase = config.otherworld() ? r.end() : 0;
         long crashSize = config.otherworld() ? config.regionSize() : 0;
         if (crashBase + crashSize > ram.end() - 64L * Sv39.PAGE_SIZE) throw new IllegalArgumentException("RAM too small");
         DirectMem d = new DirectMem(ram);
         layDown(d, machine, config, r, crashBase, crashSize, 0, 1, config.randomSeed());
-        FrameAllocator fa = new FrameAllocator(d, r.bitmap(), ram.base(), nframes, false);
+        FrameAllocator fa = new FrameAllocator(d, r.bitmap(), ram.base(), nframes);
         fa.markUsed(ram.base(), FIRST_REGION_PA - ram.base());
-        fa.markUsed(r.base(), r.size());
+        fa.markUsed(r.base(), r.ptPool() - r.base()); // the kernel's structures; the page-table pool is free memory
         if (crashSize > 0) fa.markUsed(crashBase, crashSize);
         ROOT.init(d, ROOT_PA);
         ram.write64(ROOT_PA + ROOT_HEADER, r.header());
@@ -101,7 +103,7 @@ public final class Kernel {
     }
 
     /**
-     * Write an empty kernel (header, bitmap all free, empty tables, empty cache and log) into region r. Used at boot
+     * Write an empty kernel (header, bitmap all free, empty tables, empty cache) into region r. Used at boot
      * and by the crash kernel for its own region; the caller then marks used frames and fills tables.
      */
     public static void layDown(KMem d, Machine machine, KernelConfig config, Region r, long crashBase, long crashSize,
@@ -126,23 +128,16 @@ public final class Kernel {
         d.w64(h + KH_TTYS, r.ttys());
         d.w64(h + KH_CACHE, r.cache());
         d.w64(h + KH_CACHE_SLOTS, config.cacheSlots());
-        d.w64(h + KH_UNDO, r.undo());
-        d.w64(h + KH_UNDO_SIZE, r.undoSize());
         d.w64(h + KH_PT_POOL, r.ptPool());
         d.w64(h + KH_NEXT_PID, nextPid);
         d.w64(h + KH_RANDOM, random);
         d.w64(h + KH_CURRENT, MAX_TASKS - 1);
         d.w64(h + KH_LAST_FLUSH, machine.clock());
         d.zero(r.bitmap(), (int) FrameAllocator.bitmapBytes(nframes));
-        for (int i = 0; i < MAX_TASKS; i++) {
-            long t = r.tasks() + (long) i * TASK.size();
-            TASK.init(d, t);
-            d.w32(t + T_INFLIGHT_NR, -1);
-        }
+        for (int i = 0; i < MAX_TASKS; i++) TASK.init(d, r.tasks() + (long) i * TASK.size());
         FileTable.format(d, r.files());
-        Tty.format(d, r.ttys(), Math.min(machine.consoleCount(), MAX_TTYS));
+        Tty.format(d, r.ttys(), machine, Math.min(machine.consoleCount(), MAX_TTYS));
         BlockCache.format(d, machine.disk, r.cache(), config.cacheSlots());
-        UndoLog.format(ram, r.undo(), r.undoSize());
     }
 
     // ---- accessors -----------------------------------------------------------------------------------------
@@ -157,6 +152,15 @@ public final class Kernel {
 
     public void log(String line) { hooks.log("[" + machine.clock() + "] " + line); }
 
+    /** Physical address the write trace gives a byte sent to a device (a console's transmit register). */
+    public static final long DEVICE = -1;
+
+    /** One byte to a console: a write of the kernel like any other, in its write trace. */
+    public void emit(Console dev, int b) {
+        if (traced) hooks.kernelWrite(DEVICE, 1);
+        dev.put(b);
+    }
+
     // ---- processes ---------------------------------------------------------------------------------------
 
     /** Start a program from an ELF image, its stdin/stdout/stderr on tty. Returns the pid. */
@@ -167,24 +171,24 @@ public final class Kernel {
         if (slot < 0) throw new Exec.ExecException("task table full");
         long h = header;
         byte[] random16 = new byte[16];
-        ram.write64(h + KH_RANDOM, Syscalls.randomBytes(ram.read64(h + KH_RANDOM), random16));
-        Exec.Image img = Exec.load(direct, frames, user, elf, path, argv, random16);
+        mem.w64(h + KH_RANDOM, Syscalls.randomBytes(ram.read64(h + KH_RANDOM), random16));
+        Exec.Image img = Exec.load(mem, frames, user, elf, path, argv, random16);
         int pid = (int) ram.read64(h + KH_NEXT_PID);
-        ram.write64(h + KH_NEXT_PID, pid + 1L);
-        Task t = new Task(direct, tasksPa, slot);
-        direct.zero(t.pa + 8, TASK.size() - 8);
-        direct.w32(t.pa + T_PID, pid);
-        direct.w32(t.pa + T_TTY, tty);
-        direct.w32(t.pa + T_INFLIGHT_NR, -1);
-        direct.w64(t.pa + T_SATP, img.pageTable().satp());
-        direct.w64(t.pa + T_BRK_BASE, img.brk());
-        direct.w64(t.pa + T_BRK, img.brk());
+        mem.w64(h + KH_NEXT_PID, pid + 1L);
+        Task t = task(slot);
+        mem.zero(t.pa + 8, TASK.size() - 8);
+        mem.w32(t.pa + T_PID, pid);
+        mem.w32(t.pa + T_TTY, tty);
+        mem.w64(t.pa + T_SATP, img.pageTable().satp());
+        mem.w64(t.pa + T_BRK_BASE, img.brk());
+        mem.w64(t.pa + T_BRK, img.brk());
+        mem.w64(t.pa + T_CAUSE, -1); // as if preempted at its first instruction
         byte[] name = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        direct.write(t.pa + T_NAME, name, 0, Math.min(name.length, NAME_LEN - 1));
+        mem.write(t.pa + T_NAME, name, 0, Math.min(name.length, NAME_LEN - 1));
         int n = 0;
         for (long[] v : img.vmas()) t.setVma(n++, v[0], v[1], v[2]);
         t.setVma(n++, img.brk(), img.brk(), Sv39.PTE_R | Sv39.PTE_W); // the heap, grown by brk
-        direct.w32(t.pa + T_NVMA, n);
+        mem.w32(t.pa + T_NVMA, n);
         for (int fd = 0; fd < NOFILE; fd++) t.setFd(fd, -1);
         int f = files.alloc(FT_TTY, 2, 0, tty);
         if (f < 0) throw new Exec.ExecException("file table full");
@@ -202,19 +206,27 @@ public final class Kernel {
 
     // ---- the run loop -----------------------------------------------------------------------------------
 
-    public enum Outcome { ALL_EXITED, BUDGET_USED }
+    /** Why {@link #run} returned: every process exited; the budget ran out; or every live process is blocked. */
+    public enum Outcome { ALL_EXITED, BUDGET_USED, ALL_BLOCKED }
 
-    /** Run processes until none is runnable or {@code budget} instructions have been executed. */
+    /**
+     * Run processes until none is runnable or {@code budget} instructions have been executed. Round robin by
+     * instruction count, with one rule the crash kernel relies on: after a system call the same task runs again
+     * (at least one instruction, to its next trap) before any other task, so a task whose trap frame shows a
+     * committed call is the current one, and nothing else has run since that call's commit. The task named by
+     * KH_CURRENT when the loop starts runs first (after a resurrection: the one whose call was in flight).
+     */
     public Outcome run(long budget) {
         Hart hart = machine.hart;
         long stop = machine.clock() + budget;
         int current = (int) ram.read64(header + KH_CURRENT);
-        long sliceEnd = 0;
+        long sliceEnd = machine.clock() + config.quantum();
+        boolean stay = true;
         while (machine.clock() < stop) {
-            if (current < 0 || current >= MAX_TASKS || task(current).state() != TASK_RUNNABLE || machine.clock() >= sliceEnd) {
+            if (!stay || current < 0 || current >= MAX_TASKS || task(current).state() != TASK_RUNNABLE) {
                 current = next(current);
-                if (current < 0) return Outcome.ALL_EXITED;
-                ram.write64(header + KH_CURRENT, current);
+                if (current < 0) return anyBlocked() ? Outcome.ALL_BLOCKED : Outcome.ALL_EXITED;
+                mem.w64(header + KH_CURRENT, current);
                 sliceEnd = machine.clock() + config.quantum();
             }
             Task t = task(current);
@@ -223,19 +235,69 @@ public final class Kernel {
             hooks.dispatch(hart, pid);
             TrapCause cause = hart.run(Math.max(1, Math.min(sliceEnd, stop) - machine.clock()));
             hooks.trapped(hart, pid, cause);
-            Task.saveRegisters(direct, t.pa, hart);
+            Task.saveRegisters(direct, t.pa, hart, cause.code);
             switch (cause) {
-                case ECALL_FROM_U -> syscalls.handle(t);
-                case TIMER -> { }
-                default -> kill(t, cause, hart.trapValue);
+                case ECALL_FROM_U -> {
+                    syscalls.handle(t);
+                    stay = true;
+                }
+                case TIMER -> stay = machine.clock() < sliceEnd;
+                default -> {
+                    kill(t, cause, hart.trapValue);
+                    stay = false;
+                }
             }
             if (config.flushInterval() > 0 && machine.clock() - ram.read64(header + KH_LAST_FLUSH) >= config.flushInterval()) {
                 hooks.point("flusher");
                 cache.writeBack();
-                ram.write64(header + KH_LAST_FLUSH, machine.clock());
+                mem.w64(header + KH_LAST_FLUSH, machine.clock());
             }
         }
         return Outcome.BUDGET_USED;
+    }
+
+    /**
+     * The first thing a resurrected kernel does, before any process runs: the call of the current task is finished.
+     * If it had committed, its tail (the writes after its commit) is redone from its registers and sysword; if it had
+     * not, what it left half made is reconciled, and the task will make the call again from its ecall. Idempotent:
+     * a crash in here is survived by doing it again. Returns what was done, or null.
+     */
+    public String finishInFlight() {
+        int current = (int) ram.read64(header + KH_CURRENT);
+        if (current < 0 || current >= MAX_TASKS) return null;
+        Task t = task(current);
+        if (t.state() != TASK_RUNNABLE) return null;
+        String done = t.callCommitted() ? syscalls.redoTail(t) : t.callInFlight() ? syscalls.reconcile(t) : null;
+        cache.writeBack(); // what was mended is on disk before anything runs
+        return done;
+    }
+
+    /**
+     * The call of t cannot proceed now: t waits on channel, and the call returns {@link Syscalls#BLOCK} — nothing
+     * committed, nothing half made. {@link #wakeup} makes t runnable; it then makes the call again from its ecall.
+     */
+    public long block(Task t, long channel) {
+        mem.w64(t.pa + T_WAIT, channel);
+        t.setState(TASK_BLOCKED);
+        return Syscalls.BLOCK;
+    }
+
+    /** Every task blocked on channel becomes runnable (and will make its call again). Returns how many. */
+    public int wakeup(long channel) {
+        int n = 0;
+        for (int i = 0; i < MAX_TASKS; i++) {
+            Task t = task(i);
+            if (t.state() == TASK_BLOCKED && mem.r64(t.pa + T_WAIT) == channel) {
+                t.setState(TASK_RUNNABLE);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private boolean anyBlocked() {
+        for (int i = 0; i < MAX_TASKS; i++) if (task(i).state() == TASK_BLOCKED) return true;
+        return false;
     }
 
     private int next(int current) {

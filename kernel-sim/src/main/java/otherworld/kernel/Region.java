@@ -8,13 +8,15 @@ import otherworld.kernel.mm.FrameAllocator;
 /**
  * Where a kernel's structures sit inside its region. Both the boot kernel and a crash kernel lay out their region
  * with this one function; the header records every address, so a crash kernel never recomputes the dead one's.
+ * The structures end at {@code ptPool}; the rest of the region is a pool where a crash kernel builds the page
+ * tables of the processes it resurrects, and what they leave is ordinary free memory.
  */
 public record Region(long base, long size, long header, long bitmap, long tasks, long files, long ttys, long cache,
-                     long undo, long undoSize, long ptPool) {
+                     long rrec, long ptPool) {
 
     static long align(long v, long a) { return (v + a - 1) / a * a; }
 
-    public static Region layout(long base, long size, int nframes, int cacheSlots, long undoSize) {
+    public static Region layout(long base, long size, int nframes, int cacheSlots) {
         long p = base;
         long header = p;
         p = align(p + KHDR.size(), 64);
@@ -28,12 +30,12 @@ public record Region(long base, long size, long header, long bitmap, long tasks,
         p = align(p + (long) MAX_TTYS * TTY.size(), 4096);
         long cache = p;
         p = align(p + BlockCache.bytesNeeded(cacheSlots), 4096);
-        long undo = p;
-        p = align(p + undoSize, 4096);
+        long rrec = p;
+        p = align(p + RREC.size(), 4096);
         if (p + 64L * 4096 > base + size) {
             throw new IllegalArgumentException("kernel region of " + size + " bytes is too small for its tables");
         }
-        return new Region(base, size, header, bitmap, tasks, files, ttys, cache, undo, undoSize, p);
+        return new Region(base, size, header, bitmap, tasks, files, ttys, cache, rrec, p);
     }
 
     public long end() { return base + size; }

@@ -28,10 +28,12 @@ public final class Scenario {
     /**
      * What could be seen of the run from outside. {@code exitStatus}: per program, the wait status of the exit it
      * made, or -1 if it made none (killed, or still running). {@code syscalls}: ecalls the processes made.
+     * {@code audit}: what {@link KernelAudit} found after each resurrection and at the end (leaks, wrong counts).
      */
     public record Result(List<String> outputs, List<Integer> exitStatus, boolean allExited, boolean halted, byte[] disk,
                          long instructions,
-                         long syscalls, List<ResurrectionReport> reports, List<String> faults, List<String> log) {
+                         long syscalls, List<ResurrectionReport> reports, List<String> faults, List<String> log,
+                         List<String> audit) {
         /** Contents of a file on the final disk, or null if absent. */
         public byte[] file(String path) { return readFile(disk, path); }
     }
@@ -98,7 +100,7 @@ public final class Scenario {
         MemoryDisk disk = diskImage == null ? Disks.blankExt2() : new MemoryDisk(diskImage);
         Machine m = new Machine(ramBytes, consoles, disk);
         List<String> lines = new ArrayList<>();
-        Observer seen = new Observer(probe.apply(m));
+        Observer seen = new Observer(probe.apply(m), m);
         Computer c = new Computer(m, config).faults(faults).probe(seen).log(l -> {
             lines.add(l);
             log.accept(l);
@@ -118,13 +120,16 @@ public final class Scenario {
             }
         }
         boolean done = c.run(maxInstructions);
-        if (c.kernel() != null) c.kernel().sync();
+        if (c.kernel() != null) {
+            c.kernel().sync();
+            for (String a : KernelAudit.check(m.memory)) seen.audit.add("at the end: " + a);
+        }
         List<String> outs = new ArrayList<>();
         for (Console con : consoles) outs.add(con.outputString());
         List<Integer> exits = new ArrayList<>();
         for (int pid : pids) exits.add(seen.exits.getOrDefault(pid, -1));
         return new Result(outs, exits, done, c.halted(), disk.image(), m.clock(), seen.ecalls, c.reports(),
-                faults.firedAt(), lines);
+                faults.firedAt(), lines, seen.audit);
     }
 
     /**
@@ -134,10 +139,22 @@ public final class Scenario {
      */
     private static final class Observer implements KernelHooks {
         final KernelHooks next;
+        final Machine machine;
         final java.util.Map<Integer, Integer> exits = new java.util.HashMap<>();
+        final List<String> audit = new ArrayList<>();
         long ecalls;
+        int resurrections;
 
-        Observer(KernelHooks next) { this.next = next; }
+        Observer(KernelHooks next, Machine machine) {
+            this.next = next;
+            this.machine = machine;
+        }
+
+        @Override public void resurrected(ResurrectionReport report) {
+            resurrections++;
+            for (String a : KernelAudit.check(machine.memory)) audit.add("after resurrection " + resurrections + ": " + a);
+            next.resurrected(report);
+        }
 
         @Override public void point(String name) { next.point(name); }
         @Override public void syscallStarted(int nr) { next.syscallStarted(nr); }
@@ -154,12 +171,22 @@ public final class Scenario {
         }
     }
 
+    /** The names in the root directory of an ext2 image (host-side, on a copy). */
+    public static List<String> listFiles(byte[] image) {
+        List<String> names = mount(image).list("/");
+        return names == null ? List.of() : names;
+    }
+
+    private static Ext2 mount(byte[] image) {
+        PhysicalMemory scratch = new PhysicalMemory(1 << 20);
+        MemoryDisk d = new MemoryDisk(image.clone());
+        BlockCache cache = BlockCache.format(new DirectMem(scratch), d, scratch.base(), 64);
+        return Ext2.mount(cache, () -> 0);
+    }
+
     /** Read a regular file from an ext2 image (host-side, through the same driver on scratch memory). */
     public static byte[] readFile(byte[] image, String path) {
-        PhysicalMemory scratch = new PhysicalMemory(1 << 20);
-        MemoryDisk d = new MemoryDisk(image);
-        BlockCache cache = BlockCache.format(new DirectMem(scratch), d, scratch.base(), 64);
-        Ext2 fs = Ext2.mount(cache, () -> 0);
+        Ext2 fs = mount(image);
         int ino = fs.lookup(path);
         if (ino < 0) return null;
         Stat st = fs.stat(ino);

@@ -25,10 +25,11 @@ class CrashEveryNthSyscallTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"hello", "checksum", "kvstore"})
+    @ValueSource(strings = {"hello", "checksum", "kvstore", "regs"})
     void outputSurvivesACrashAtEveryNthSystemCall(String name) {
         Scenario.Result ref = scenario(name).run();
         assertTrue(ref.allExited());
+        assertEquals(List.of(), ref.audit());
         long calls = ref.syscalls();
         long n = Math.max(1, calls / CRASH_POINTS_PER_PROGRAM);
         List<String> failures = new ArrayList<>();
@@ -39,6 +40,11 @@ class CrashEveryNthSyscallTest {
             crashes += r.faults().size();
             if (!r.allExited() || !r.outputs().equals(ref.outputs())) {
                 failures.add("crash at call " + k + " step " + step + " (" + r.faults() + "): output differs");
+            }
+            for (String a : r.audit()) failures.add("crash at call " + k + ": " + a);
+            if (otherworld.kernel.fs.Fsck.available()) {
+                otherworld.kernel.fs.Fsck.Verdict v = otherworld.kernel.fs.Fsck.check(r.disk());
+                if (!v.clean()) failures.add("crash at call " + k + ": e2fsck: " + v.summary());
             }
             for (String f : new String[] {"records.dat", "kv.log"}) {
                 if (!java.util.Arrays.equals(ref.file(f), r.file(f))) failures.add("crash at call " + k + ": " + f + " differs");

@@ -6,10 +6,10 @@ import java.util.List;
 import otherworld.userland.Programs;
 
 /** Guest programs for kernel tests, from the userland module's prebuilt binaries. */
-final class Guests {
+public final class Guests {
     private Guests() { }
 
-    static Scenario.Program program(String name, String... args) {
+    public static Scenario.Program program(String name, String... args) {
         Programs.Program p = Programs.get(name);
         List<String> argv = new ArrayList<>();
         argv.add(name);

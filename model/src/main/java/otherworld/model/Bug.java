@@ -12,7 +12,16 @@ public enum Bug {
     /** The crash kernel ignores the console progress counter and restarts every interrupted call. */
     REEXECUTE_COMPLETED_CALL("reexecute-completed-call"),
     /** The crash kernel does not validate structures and resurrects corrupt processes. */
-    SKIP_VALIDATION("skip-validation");
+    SKIP_VALIDATION("skip-validation"),
+    /** A file write commits (pc := pc + 1) before its data is in the page cache: the commit moved earlier. */
+    EARLY_COMMIT("early-commit"),
+    /** A file write moves its offset before it commits: a restart writes the block a second time. */
+    OFFSET_BEFORE_COMMIT("offset-before-commit"),
+    /**
+     * The crash kernel counts its restarts in its own region, which a restart clears: it can
+     * restart forever, and resurrection never finishes (a liveness bug; every invariant holds).
+     */
+    RESTART_FOREVER("restart-forever");
 
     private final String cliName;
 

@@ -7,15 +7,18 @@ import java.util.List;
  *
  * <pre>
  *  rstep 0 .. P-1      VALIDATE p          read-only: structures of p well formed?
- *  rstep P             FLUSH_CACHE         logically dirty cache blocks to disk
+ *  rstep P             FLUSH_CACHE         dirty cache blocks to disk
  *  rstep P+1 .. 2P     REBUILD p           (FINISH_CONSOLE_WRITE p first, byte by byte)
  *  rstep 2P+1          COMMIT              switch the root pointer
  * </pre>
  *
- * It never writes the dead kernel's memory: it reads through the undo log ({@link #logical}),
- * writes only its own region (verdicts, rebuilt processes, rstep) and devices (disk, console),
- * whose progress it can read back. A crash of the crash kernel clears its region and starts at
- * rstep 0 from the same dead memory, so it reaches the same result.
+ * It never writes the dead kernel's memory: it reads it as it is (no log), writes only its own region
+ * (verdicts, rebuilt processes, rstep) and devices (disk, console), whose progress it can read back. What
+ * becomes of each process's system call it reads from its trap frame: not committed (pc at the ecall),
+ * the call is made again (a0 from orig_a0); a console write that had sent bytes (the device's counter
+ * beyond the tty's) is completed instead; committed, and the process was the current one, its tail is
+ * made again from sysword. A crash of the crash kernel clears its region and starts at rstep 0 from the
+ * same dead memory, so it reaches the same result.
  */
 final class CrashKernel {
     private final Config config;
@@ -28,27 +31,16 @@ final class CrashKernel {
         this.program = config.program();
     }
 
-    /** A word of the dead kernel as it was before the interrupted call: undo log applied. */
-    int logical(State s, int addr) {
-        int len = s.get(L.logLen);
-        for (int i = 0; i < len; i++) {
-            if (s.get(L.log + 2 * i) == addr) {
-                return s.get(L.log + 2 * i + 1);
-            }
-        }
-        return s.get(addr);
-    }
-
-    /** Bytes of p's interrupted console write already emitted (device counter minus start). */
-    int emitted(State s, int pid) {
-        return s.counter() - s.proc(pid, Layout.INFL_CONSTART);
+    /** Bytes of p's interrupted console write already sent: the device counter against the tty's count. */
+    int emitted(State s) {
+        return s.counter() - s.get(L.ttyOut);
     }
 
     /** True if p's interrupted call is a console write the crash kernel completes. */
     boolean completesConsoleWrite(State s, int pid) {
-        return s.proc(pid, Layout.INFL) != 0
-                && program.get(s.proc(pid, Layout.PC)).kind() == Instr.Kind.CONWRITE
-                && emitted(s, pid) > 0
+        return s.callUncommitted(pid)
+                && program.get(s.proc(pid, Layout.EPC)).kind() == Instr.Kind.CONWRITE
+                && emitted(s) > 0
                 && config.bug() != Bug.REEXECUTE_COMPLETED_CALL;
     }
 
@@ -67,10 +59,10 @@ final class CrashKernel {
         }
         if (r <= 2 * P) {
             int p = r - P - 1;
-            if (s.proc(p, Layout.R_VERDICT) == Layout.VERDICT_VALID && completesConsoleWrite(s, p)
-                    && emitted(s, p) < config.consoleBytes()) {
+            if (s.proc(p, Layout.R_VERDICT) == Layout.VERDICT_VALID && s.proc(p, Layout.STATUS) == Layout.RUNNABLE
+                    && completesConsoleWrite(s, p) && emitted(s) < config.consoleBytes()) {
                 return new Action(Action.Kind.FINISH_CONSOLE_WRITE, p, 0, 0,
-                        "crash kernel: finish console write of p" + p + " (byte " + emitted(s, p) + ")");
+                        "crash kernel: finish console write of p" + p + " (byte " + emitted(s) + ")");
             }
             return new Action(Action.Kind.REBUILD, p, 0, 0, "crash kernel: rebuild p" + p);
         }
@@ -89,15 +81,15 @@ final class CrashKernel {
             case FLUSH_CACHE:
                 if (config.bug() != Bug.RESURRECT_BEFORE_FLUSH) {
                     for (int i = 0; i < L.files * L.blocks; i++) {
-                        if (logical(s, L.cacheDirty + i) != 0) {
-                            b.set(L.disk + i, logical(s, L.cacheVal + i));
+                        if (s.get(L.cacheDirty + i) != 0) {
+                            b.set(L.disk + i, s.get(L.cacheVal + i));
                         }
                     }
                 }
                 break;
             case FINISH_CONSOLE_WRITE: {
-                Instr in = program.get(s.proc(p, Layout.PC));
-                b.emit(Syscalls.consoleByte(logical(s, L.page(p, in.page())), emitted(s, p)));
+                Instr in = program.get(s.proc(p, Layout.EPC));
+                b.emit(Syscalls.consoleByte(s.page(p, in.page()), emitted(s)));
                 b.set(L.rstep, s.rstep());
                 return b.build();
             }
@@ -121,13 +113,22 @@ final class CrashKernel {
         b.setProc(p, Layout.R_PC, s.proc(p, Layout.PC));
         b.setProc(p, Layout.R_A0, s.proc(p, Layout.A0));
         b.setProc(p, Layout.R_T0, s.proc(p, Layout.T0));
-        b.setProc(p, Layout.R_OFF, logical(s, L.at(p, Layout.FD_OFF)));
+        b.setProc(p, Layout.R_OFF, s.proc(p, Layout.FD_OFF));
+        if (status != Layout.RUNNABLE) {
+            return;
+        }
         if (completesConsoleWrite(s, p)) {
             // completed with its result: pc past the ecall, a0 = bytes written
-            b.setProc(p, Layout.R_PC, s.proc(p, Layout.PC) + 1);
+            b.setProc(p, Layout.R_PC, s.proc(p, Layout.EPC) + 1);
             b.setProc(p, Layout.R_A0, config.consoleBytes());
+        } else if (s.callUncommitted(p)) {
+            // made again from the ecall, with the a0 it was made with
+            b.setProc(p, Layout.R_A0, s.proc(p, Layout.ORIG_A0));
+        } else if (s.callCommitted(p) && p == s.get(L.current)
+                && program.get(s.proc(p, Layout.EPC)).kind() == Instr.Kind.WRITE) {
+            // committed: its tail is made again from sysword (idempotent)
+            b.setProc(p, Layout.R_OFF, s.proc(p, Layout.SYSWORD) + 1);
         }
-        // otherwise an interrupted call restarts: pc still at the ecall, entry state restored
     }
 
     /** The root switch: the rebuilt kernel becomes the running kernel in one step. */
@@ -141,34 +142,29 @@ final class CrashKernel {
                 b.setProc(p, Layout.A0, s.proc(p, Layout.R_A0));
                 b.setProc(p, Layout.T0, s.proc(p, Layout.R_T0));
                 b.setProc(p, Layout.FD_OFF, s.proc(p, Layout.R_OFF));
-                for (int g = 0; g < L.pages; g++) {
-                    b.set(L.page(p, g), logical(s, L.page(p, g)));
+            }
+            if (s.proc(p, Layout.STEP) != 0 && s.callUncommitted(p)
+                    && program.get(s.proc(p, Layout.EPC)).kind() == Instr.Kind.CONWRITE) {
+                int v = s.page(p, program.get(s.proc(p, Layout.EPC)).page());
+                boolean completed = rs == Layout.RUNNABLE && s.proc(p, Layout.R_PC) == s.proc(p, Layout.EPC) + 1;
+                // ghost: what the process was told (completed), or what a lost process left
+                int told = completed ? config.consoleBytes() : rs == Layout.LOST ? emitted(s) : 0;
+                for (int k = 0; k < told; k++) {
+                    b.expect(Syscalls.consoleByte(v, k));
                 }
             }
-            if (s.proc(p, Layout.INFL) != 0) {
-                Instr in = program.get(s.proc(p, Layout.PC));
-                if (in.kind() == Instr.Kind.CONWRITE) {
-                    int v = logical(s, L.page(p, in.page()));
-                    boolean completed = rs == Layout.RUNNABLE && s.proc(p, Layout.R_PC) == s.proc(p, Layout.PC) + 1;
-                    // ghost: what the process was told (completed), or what a lost process left
-                    int told = completed ? config.consoleBytes() : rs == Layout.LOST ? emitted(s, p) : 0;
-                    for (int k = 0; k < told; k++) {
-                        b.expect(Syscalls.consoleByte(v, k));
-                    }
-                }
-            }
-            Syscalls.clearInflight(b, L, p);
+            b.setProc(p, Layout.STEP, 0);
             b.setProc(p, Layout.CORRUPT, 0);
             for (int f = Layout.R_VERDICT; f <= Layout.R_OFF; f++) {
                 b.setProc(p, f, 0);
             }
         }
-        // the new kernel starts with a cold page cache read from disk
+        // the new kernel starts with a cold page cache read from disk, and the tty's count from the device
         for (int i = 0; i < L.files * L.blocks; i++) {
             b.set(L.cacheVal + i, s.get(L.disk + i));
             b.set(L.cacheDirty + i, 0);
         }
-        b.clearLog();
+        b.set(L.ttyOut, s.counter());
         b.set(L.phase, Layout.RUNNING);
         b.set(L.rstep, 0);
         b.set(L.gOutcomeHi, 0);
@@ -185,7 +181,7 @@ final class CrashKernel {
             }
         }
         b.set(L.rstep, 0);
-        b.set(L.crashes, s.crashes() + 1);
+        b.set(L.crashes, config.bug() == Bug.RESTART_FOREVER ? s.crashes() : s.crashes() + 1);
         return b.build();
     }
 

@@ -3,48 +3,37 @@ package otherworld.model;
 /**
  * A named predicate a checker reports by name: on states ({@link #holds(State)}) or, for a
  * step invariant (an action property in TLA+ terms), on transitions ({@link #holdsOn}).
+ *
+ * <p>The predicate itself is a method of {@link Invariants}, chosen by the invariant's index: no
+ * lambda, so the model stays inside what Java PathFinder runs (shared/STYLE.md).
  */
 public final class Invariant {
-    /** A state predicate. */
-    public interface StatePredicate {
-        boolean test(State s);
-    }
-
-    /** A transition predicate. */
-    public interface StepPredicate {
-        boolean test(State before, Action a, State after);
-    }
-
+    private final Invariants owner;
+    private final int index;
     private final String name;
     private final String meaning;
-    private final StatePredicate state;
-    private final StepPredicate step;
+    private final boolean step;
 
-    private Invariant(String name, String meaning, StatePredicate state, StepPredicate step) {
+    Invariant(Invariants owner, int index, String name, String meaning, boolean step) {
+        this.owner = owner;
+        this.index = index;
         this.name = name;
         this.meaning = meaning;
-        this.state = state;
         this.step = step;
-    }
-
-    public static Invariant ofState(String name, String meaning, StatePredicate p) {
-        return new Invariant(name, meaning, p, null);
-    }
-
-    public static Invariant ofStep(String name, String meaning, StepPredicate p) {
-        return new Invariant(name, meaning, null, p);
     }
 
     public String name() { return name; }
     public String meaning() { return meaning; }
-    public boolean isStepInvariant() { return step != null; }
+    public boolean isStepInvariant() { return step; }
 
+    /** A state invariant on s; true for a step invariant. */
     public boolean holds(State s) {
-        return state == null || state.test(s);
+        return step || owner.holds(index, s);
     }
 
+    /** A step invariant on the transition; true for a state invariant. */
     public boolean holdsOn(State before, Action a, State after) {
-        return step == null || step.test(before, a, after);
+        return !step || owner.holdsOn(index, before, a, after);
     }
 
     @Override

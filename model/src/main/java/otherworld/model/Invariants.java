@@ -25,41 +25,80 @@ public final class Invariants {
     private final Layout L;
     private final List<Invariant> all;
 
+    // indices of the predicates, in checking order (see holds and holdsOn)
+    private static final int I_AT_MOST_ONE = 0;
+    private static final int I_CONSOLE = 1;
+    private static final int I_FSYNCED = 2;
+    private static final int I_FILE_CONTENTS = 3;
+    private static final int I_CLEAN_CACHE = 4;
+    private static final int I_CAN_PROCEED = 5;
+    private static final int I_READ_ONLY = 6;
+    private static final int I_CORRUPT = 7;
+    private static final int I_EQUALS_PRE_CRASH = 8;
+    private static final int I_SAME_OUTCOME = 9;
+
     Invariants(Machine machine) {
         this.machine = machine;
         this.L = machine.layout();
         List<Invariant> list = new ArrayList<>();
-        list.add(Invariant.ofState(AT_MOST_ONE_CALL_IN_FLIGHT,
-                "the kernel is non-preemptive: at most one process has a system call in flight",
-                s -> atMostOneInFlight(s)));
-        list.add(Invariant.ofState(CONSOLE_OUTPUT_EXACTLY_ONCE,
-                "console output = bytes of completed calls, then a prefix of the one in flight",
-                s -> consoleExactlyOnce(s)));
-        list.add(Invariant.ofState(FSYNCED_DATA_ON_DISK,
-                "a block acknowledged by fsync and not rewritten since is on disk",
-                s -> fsyncedOnDisk(s)));
-        list.add(Invariant.ofState(FILE_CONTENTS_MATCH_COMMITTED_WRITES,
-                "kernel running, no call in flight: every file reads back its committed writes",
-                s -> fileContentsMatch(s)));
-        list.add(Invariant.ofState(CLEAN_CACHE_MATCHES_DISK,
-                "kernel running: a clean cache block equals its disk block",
-                s -> cleanCacheMatchesDisk(s)));
-        list.add(Invariant.ofState(CRASH_KERNEL_CAN_PROCEED,
-                "during resurrection the crash kernel always has a step to take",
-                s -> s.phase() != Layout.RESURRECTING || !machine.actions(s).isEmpty()));
-        list.add(Invariant.ofStep(DEAD_KERNEL_MEMORY_READ_ONLY,
-                "the crash kernel writes only its region and devices, never the dead kernel's memory",
-                (b, a, t) -> deadMemoryReadOnly(b, a, t)));
-        list.add(Invariant.ofStep(CORRUPT_PROCESS_NOT_RESURRECTED,
-                "a process whose structures were corrupt is reported (lost), not resurrected",
-                (b, a, t) -> corruptNotResurrected(b, a, t)));
-        list.add(Invariant.ofStep(RESURRECTED_PROCESS_EQUALS_PRE_CRASH_SELF,
+        list.add(new Invariant(this, I_AT_MOST_ONE, AT_MOST_ONE_CALL_IN_FLIGHT,
+                "the kernel is non-preemptive: at most one process has a system call in flight", false));
+        list.add(new Invariant(this, I_CONSOLE, CONSOLE_OUTPUT_EXACTLY_ONCE,
+                "console output = bytes of completed calls, then a prefix of the one in flight", false));
+        list.add(new Invariant(this, I_FSYNCED, FSYNCED_DATA_ON_DISK,
+                "a block acknowledged by fsync and not rewritten since is on disk", false));
+        list.add(new Invariant(this, I_FILE_CONTENTS, FILE_CONTENTS_MATCH_COMMITTED_WRITES,
+                "kernel running, no call in flight: every file reads back its committed writes", false));
+        list.add(new Invariant(this, I_CLEAN_CACHE, CLEAN_CACHE_MATCHES_DISK,
+                "kernel running: a clean cache block equals its disk block", false));
+        list.add(new Invariant(this, I_CAN_PROCEED, CRASH_KERNEL_CAN_PROCEED,
+                "during resurrection the crash kernel always has a step to take", false));
+        list.add(new Invariant(this, I_READ_ONLY, DEAD_KERNEL_MEMORY_READ_ONLY,
+                "the crash kernel writes only its region and devices, never the dead kernel's memory", true));
+        list.add(new Invariant(this, I_CORRUPT, CORRUPT_PROCESS_NOT_RESURRECTED,
+                "a process whose structures were corrupt is reported (lost), not resurrected", true));
+        list.add(new Invariant(this, I_EQUALS_PRE_CRASH, RESURRECTED_PROCESS_EQUALS_PRE_CRASH_SELF,
                 "after resurrection each valid process equals its pre-crash self, its in-flight call not made or completed",
-                (b, a, t) -> resurrectedEqualsPreCrash(b, a, t)));
-        list.add(Invariant.ofStep(REPEATED_CRASH_SAME_OUTCOME,
-                "resurrection reaches the same observable outcome however often the crash kernel crashed",
-                (b, a, t) -> sameOutcome(b, a, t)));
+                true));
+        list.add(new Invariant(this, I_SAME_OUTCOME, REPEATED_CRASH_SAME_OUTCOME,
+                "resurrection reaches the same observable outcome however often the crash kernel crashed", true));
         this.all = List.copyOf(list);
+    }
+
+    /** The state predicate with the given index. */
+    boolean holds(int index, State s) {
+        switch (index) {
+            case I_AT_MOST_ONE:
+                return atMostOneInFlight(s);
+            case I_CONSOLE:
+                return consoleExactlyOnce(s);
+            case I_FSYNCED:
+                return fsyncedOnDisk(s);
+            case I_FILE_CONTENTS:
+                return fileContentsMatch(s);
+            case I_CLEAN_CACHE:
+                return cleanCacheMatchesDisk(s);
+            case I_CAN_PROCEED:
+                return s.phase() != Layout.RESURRECTING || !machine.actions(s).isEmpty();
+            default:
+                throw new IllegalArgumentException("no state invariant " + index);
+        }
+    }
+
+    /** The step predicate with the given index. */
+    boolean holdsOn(int index, State b, Action a, State t) {
+        switch (index) {
+            case I_READ_ONLY:
+                return deadMemoryReadOnly(b, a, t);
+            case I_CORRUPT:
+                return corruptNotResurrected(b, a, t);
+            case I_EQUALS_PRE_CRASH:
+                return resurrectedEqualsPreCrash(b, a, t);
+            case I_SAME_OUTCOME:
+                return sameOutcome(b, a, t);
+            default:
+                throw new IllegalArgumentException("no step invariant " + index);
+        }
     }
 
     /** All invariants, in checking order. */
@@ -99,11 +138,11 @@ public final class Invariants {
     boolean atMostOneInFlight(State s) {
         int n = 0;
         for (int p = 0; p < L.procs; p++) {
-            if (s.proc(p, Layout.INFL) != 0) {
+            if (s.proc(p, Layout.STEP) != 0) {
                 n++;
             }
         }
-        return n <= 1 && (n == 1 || s.get(L.logLen) == 0);
+        return n <= 1;
     }
 
     boolean consoleExactlyOnce(State s) {
@@ -125,11 +164,11 @@ public final class Invariants {
         if (p < 0) {
             return false;
         }
-        Instr in = machine.program().get(s.proc(p, Layout.PC));
+        Instr in = machine.program().get(s.proc(p, Layout.EPC));
         if (in.kind() != Instr.Kind.CONWRITE || extra > machine.config().consoleBytes()) {
             return false;
         }
-        int v = s.get(L.ghostPage(p, in.page()));
+        int v = s.page(p, in.page());
         for (int k = 0; k < extra; k++) {
             if (c[e.length + k] != Syscalls.consoleByte(v, k)) {
                 return false;
@@ -138,26 +177,58 @@ public final class Invariants {
         return true;
     }
 
+    /**
+     * A block acknowledged by fsync and not rewritten since (by a committed write) is on disk — or holds the bytes of
+     * a write to it that has not committed, which the crash kernel may have flushed and the write, made again, puts
+     * there anyway.
+     */
     boolean fsyncedOnDisk(State s) {
         for (int i = 0; i < L.files * L.blocks; i++) {
             int ack = s.get(L.gFsynced + i);
-            if (ack != Layout.NONE && s.get(L.disk + i) != ack) {
+            int d = s.get(L.disk + i);
+            if (ack != Layout.NONE && d != ack && !pendingWriteOf(s, i, d)) {
                 return false;
             }
         }
         return true;
     }
 
+    /**
+     * Every block reads back its committed writes — or, at the position of a file write interrupted before its
+     * commit and not yet made again, the bytes that write puts there (they may have reached the cache and the disk
+     * before the crash; the write, made again, puts the same bytes).
+     */
     boolean fileContentsMatch(State s) {
         if (s.phase() != Layout.RUNNING || s.inKernel() >= 0) {
             return true;
         }
         for (int i = 0; i < L.files * L.blocks; i++) {
-            if (s.get(L.cacheVal + i) != s.get(L.gCommitted + i)) {
+            int v = s.get(L.cacheVal + i);
+            if (v != s.get(L.gCommitted + i) && !pendingWriteOf(s, i, v)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * Some process has a file write not committed, to block i, of value v: a runnable one will make it again; one
+     * refused as corrupt (lost) never will, and what it had put in the cache may have been flushed, as a write
+     * interrupted by any crash may leave its bytes.
+     */
+    private boolean pendingWriteOf(State s, int i, int v) {
+        for (int p = 0; p < L.procs; p++) {
+            int st = s.proc(p, Layout.STATUS);
+            if (st != Layout.RUNNABLE && st != Layout.LOST || !s.callUncommitted(p)) {
+                continue;
+            }
+            Instr in = machine.program().get(s.proc(p, Layout.EPC));
+            if (in.kind() == Instr.Kind.WRITE && L.fb(s.proc(p, Layout.FD_FILE), s.proc(p, Layout.FD_OFF)) == i
+                    && s.page(p, in.page()) == v) {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean cleanCacheMatchesDisk(State s) {
@@ -217,8 +288,10 @@ public final class Invariants {
 
     /**
      * The resurrection theorem at the commit: for each process that was runnable and valid, its
-     * view after resurrection equals its pre-crash self — with the in-flight call either not yet
-     * made (entry state, kept by the ghost at entry) or completed with its result.
+     * view after resurrection equals its pre-crash self — with the call it was making either not
+     * made (as at its ecall) or made (its result, its offset moved), never a mix. A call that had
+     * committed stays made; one that had not is not made, except a console write whose bytes had
+     * begun to leave the machine, which is completed. A process not in a call is unchanged.
      */
     boolean resurrectedEqualsPreCrash(State b, Action a, State t) {
         if (!isCommit(b, a, t)) {
@@ -236,37 +309,39 @@ public final class Invariants {
                 }
                 continue;
             }
-            ProcessView notMade = preCrashSelf(b, p);
-            if (after.equals(notMade)) {
+            ProcessView self = Observation.view(b, p);
+            if (b.proc(p, Layout.STEP) == 0) {
+                if (!after.equals(self)) {
+                    return false;
+                }
                 continue;
             }
-            if (b.proc(p, Layout.INFL) == 0) {
-                return false;
-            }
-            Instr in = machine.program().get(b.proc(p, Layout.PC));
-            ProcessView done = switch (in.kind()) {
+            Instr in = machine.program().get(b.proc(p, Layout.EPC));
+            ProcessView notMade = notMade(b, p);
+            ProcessView made = switch (in.kind()) {
                 case WRITE -> notMade.completed(1, 1);
                 case FSYNC -> notMade.completed(0, 0);
                 case CONWRITE -> notMade.completed(machine.config().consoleBytes(), 0);
                 default -> null;
             };
-            if (!after.equals(done)) {
+            boolean committed = b.callCommitted(p);
+            boolean ok = committed ? after.equals(made)
+                    : after.equals(notMade) || (in.kind() == Instr.Kind.CONWRITE && after.equals(made));
+            if (!ok) {
                 return false;
             }
         }
         return true;
     }
 
-    /** A process as its user last saw it: live state, or the ghost entry state if in a call. */
-    ProcessView preCrashSelf(State s, int p) {
-        boolean inCall = s.proc(p, Layout.INFL) != 0;
+    /** A process in a call, as at its ecall: pc there, a0 as it made the call, the offset at entry (ghost). */
+    ProcessView notMade(State s, int p) {
         int[] pages = new int[L.pages];
         for (int g = 0; g < L.pages; g++) {
-            pages[g] = inCall ? s.get(L.ghostPage(p, g)) : s.page(p, g);
+            pages[g] = s.page(p, g);
         }
-        int off = inCall ? s.proc(p, Layout.G_OFF) : s.proc(p, Layout.FD_OFF);
-        return new ProcessView(Layout.RUNNABLE, s.proc(p, Layout.PC), s.proc(p, Layout.A0),
-                s.proc(p, Layout.T0), pages, new int[] {off});
+        return new ProcessView(Layout.RUNNABLE, s.proc(p, Layout.EPC), s.proc(p, Layout.ORIG_A0),
+                s.proc(p, Layout.T0), pages, new int[] {s.proc(p, Layout.G_OFF)});
     }
 
     boolean sameOutcome(State b, Action a, State t) {

@@ -9,18 +9,20 @@ package otherworld.model;
  *  per process p (block at procBase(p), procSize words)
  *   STATUS        FREE 0 | RUNNABLE 1 | EXITED 2 | LOST 3 (reported corrupt)
  *   PC A0 T0      trap frame: the user registers (PC = index into the program)
+ *   CAUSE EPC ORIG_A0  trap frame: the last trap (ECALL 1, else 0), its pc, a0 at the trap
+ *   SYSWORD       the one word a call keeps besides its registers (write: its position)
  *   FD_FILE FD_OFF  fd table: fd 0 names a file and holds its offset (in blocks)
- *   INFL INFL_STEP INFL_CONSTART  in-flight record: a call is running, its micro-step,
- *                 the console progress counter at call entry
+ *   STEP          the running kernel's place in the call it is making (0 = none): control state
+ *                 of the dead kernel, which no crash kernel reads
  *   CORRUPT       which structure a crash corrupted (Structure code; 0 = none)
  *   G_OFF         ghost: fd offset at call entry (checker-only history variable)
  *   R_*           crash region: the crash kernel's verdict and rebuilt process
  *   PAGES[g]      user memory (physical frames, survive the kernel)
- *   G_PAGES[g]    ghost: user memory at call entry
  *  global
  *   PHASE CRASHES RSTEP  kernel phase, crashes so far, crash-kernel progress
  *   COUNTER       console device progress counter (bytes ever written)
- *   LOG_LEN LOG[2*logCap]  undo log of the running call: (address, old value) pairs
+ *   TTY_OUT       the tty's count of bytes its committed writes sent (derived from COUNTER after a crash)
+ *   CURRENT       the process the kernel ran last
  *   CACHE_VAL[f*B+b] CACHE_DIRTY[f*B+b]  page cache
  *   DISK[f*B+b]   the disk (a device: survives everything)
  *   G_COMMITTED[] ghost: file contents by committed writes
@@ -33,25 +35,30 @@ public final class Layout {
     public static final int PC = 1;
     public static final int A0 = 2;
     public static final int T0 = 3;
-    public static final int FD_FILE = 4;
-    public static final int FD_OFF = 5;
-    public static final int INFL = 6;
-    public static final int INFL_STEP = 7;
-    public static final int INFL_CONSTART = 8;
-    public static final int CORRUPT = 9;
-    public static final int G_OFF = 10;
-    public static final int R_VERDICT = 11;
-    public static final int R_STATUS = 12;
-    public static final int R_PC = 13;
-    public static final int R_A0 = 14;
-    public static final int R_T0 = 15;
-    public static final int R_OFF = 16;
-    public static final int PAGES = 17;
+    public static final int CAUSE = 4;
+    public static final int EPC = 5;
+    public static final int ORIG_A0 = 6;
+    public static final int SYSWORD = 7;
+    public static final int FD_FILE = 8;
+    public static final int FD_OFF = 9;
+    public static final int STEP = 10;
+    public static final int CORRUPT = 11;
+    public static final int G_OFF = 12;
+    public static final int R_VERDICT = 13;
+    public static final int R_STATUS = 14;
+    public static final int R_PC = 15;
+    public static final int R_A0 = 16;
+    public static final int R_T0 = 17;
+    public static final int R_OFF = 18;
+    public static final int PAGES = 19;
 
     public static final int FREE = 0;
     public static final int RUNNABLE = 1;
     public static final int EXITED = 2;
     public static final int LOST = 3;
+
+    /** CAUSE: the last trap was a system call (ecall). */
+    public static final int ECALL = 1;
 
     public static final int VERDICT_NONE = 0;
     public static final int VERDICT_VALID = 1;
@@ -67,14 +74,13 @@ public final class Layout {
     public final int pages;
     public final int files;
     public final int blocks;
-    public final int logCap;
     public final int procSize;
     public final int phase;
     public final int crashes;
     public final int rstep;
     public final int counter;
-    public final int logLen;
-    public final int log;
+    public final int ttyOut;
+    public final int current;
     public final int cacheVal;
     public final int cacheDirty;
     public final int disk;
@@ -89,16 +95,14 @@ public final class Layout {
         pages = c.pages();
         files = c.files();
         blocks = c.blocks();
-        logCap = Math.max(3, blocks);
-        procSize = PAGES + 2 * pages;
+        procSize = PAGES + pages;
         int g = procs * procSize;
         phase = g++;
         crashes = g++;
         rstep = g++;
         counter = g++;
-        logLen = g++;
-        log = g;
-        g += 2 * logCap;
+        ttyOut = g++;
+        current = g++;
         int fb = files * blocks;
         cacheVal = g;
         g += fb;
@@ -128,10 +132,6 @@ public final class Layout {
         return pid * procSize + PAGES + page;
     }
 
-    public int ghostPage(int pid, int page) {
-        return pid * procSize + PAGES + pages + page;
-    }
-
     /** Index of block b of file f in the per-block global arrays. */
     public int fb(int file, int block) {
         return file * blocks + block;
@@ -142,20 +142,17 @@ public final class Layout {
         return addr < procs * procSize ? addr / procSize : -1;
     }
 
-    /** A readable name for an address, used in traces and undo-log dumps. */
+    /** A readable name for an address, used in traces. */
     public String name(int addr) {
         int p = procOf(addr);
         if (p >= 0) {
             int f = addr - procBase(p);
             String field;
-            if (f >= PAGES + pages) {
-                field = "ghostPage" + (f - PAGES - pages);
-            } else if (f >= PAGES) {
+            if (f >= PAGES) {
                 field = "page" + (f - PAGES);
             } else {
-                String[] names = {"status", "pc", "a0", "t0", "fdFile", "fdOff", "inflight",
-                    "inflightStep", "inflightConsoleStart", "corrupt", "ghostOff", "rVerdict",
-                    "rStatus", "rPc", "rA0", "rT0", "rOff"};
+                String[] names = {"status", "pc", "a0", "t0", "cause", "epc", "origA0", "sysword", "fdFile",
+                    "fdOff", "step", "corrupt", "ghostOff", "rVerdict", "rStatus", "rPc", "rA0", "rT0", "rOff"};
                 field = names[f];
             }
             return "p" + p + "." + field;

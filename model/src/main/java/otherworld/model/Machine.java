@@ -64,8 +64,15 @@ public final class Machine {
             out.add(new Action(Action.Kind.SYSCALL_STEP, inKernel, 0, 0,
                     "p" + inKernel + " " + syscalls.stepName(s, inKernel)));
         } else {
+            // After a resurrection the process whose call was interrupted runs first: it alone may go on.
+            int first = -1;
+            for (int p = 0; p < layout.procs && first < 0; p++) {
+                if (s.proc(p, Layout.STATUS) == Layout.RUNNABLE && s.callUncommitted(p)) {
+                    first = p;
+                }
+            }
             for (int p = 0; p < layout.procs; p++) {
-                if (s.proc(p, Layout.STATUS) != Layout.RUNNABLE) {
+                if (s.proc(p, Layout.STATUS) != Layout.RUNNABLE || (first >= 0 && p != first)) {
                     continue;
                 }
                 Instr in = program.get(s.proc(p, Layout.PC));
@@ -113,14 +120,20 @@ public final class Machine {
             case USER_STORE: {
                 State.Mut b = s.mut();
                 int p = a.pid();
+                switchTo(s, b, p);
                 Instr in = program.get(s.proc(p, Layout.PC));
                 b.setProc(p, Layout.T0, a.arg());
                 b.set(layout.page(p, in.page()), a.arg());
                 b.setProc(p, Layout.PC, s.proc(p, Layout.PC) + 1);
+                b.setProc(p, Layout.CAUSE, 0); // it ran: its next trap (the timer) overwrites the frame
+                b.set(layout.current, p);
                 return b.build();
             }
-            case SYSCALL_ENTRY:
-                return syscalls.entry(s, a.pid());
+            case SYSCALL_ENTRY: {
+                State.Mut b = s.mut();
+                switchTo(s, b, a.pid());
+                return syscalls.entry(b.build(), a.pid());
+            }
             case SYSCALL_STEP:
                 return syscalls.step(s, a.pid());
             case FLUSHER:
@@ -146,6 +159,19 @@ public final class Machine {
             default:
                 return crashKernel.step(s, a);
         }
+    }
+
+    /**
+     * Process p is about to run. After a system call the kernel runs the same process again, to its next trap, before
+     * any other: if another process ran last and its frame still shows the call it made, it ran on since and was
+     * preempted, and that trap (the timer's) overwrote its frame.
+     */
+    private void switchTo(State s, State.Mut b, int p) {
+        int c = s.get(layout.current);
+        if (c != p && s.proc(c, Layout.STATUS) == Layout.RUNNABLE && s.callCommitted(c)) {
+            b.setProc(c, Layout.CAUSE, 0);
+        }
+        b.set(layout.current, p);
     }
 
     /** The observable outcome hash the ghost keeps (independent of process numbering). */
@@ -194,29 +220,8 @@ public final class Machine {
                 }
             }
         }
-        int len = s.get(L.logLen);
-        for (int i = 0; i < len; i++) {
-            m[L.log + 2 * i] = permuteAddr(s.get(L.log + 2 * i), perm, files);
-        }
+        m[L.current] = perm[s.get(L.current)];
         return new State(L, m, s.console, s.expected);
-    }
-
-    private int permuteAddr(int addr, int[] perm, boolean files) {
-        Layout L = layout;
-        int p = L.procOf(addr);
-        if (p >= 0) {
-            return addr - L.procBase(p) + L.procBase(perm[p]);
-        }
-        if (files) {
-            int[] bases = {L.cacheVal, L.cacheDirty};
-            for (int base : bases) {
-                if (addr >= base && addr < base + L.files * L.blocks) {
-                    int i = addr - base;
-                    return base + L.fb(perm[i / L.blocks], i % L.blocks);
-                }
-            }
-        }
-        return addr;
     }
 
     /** All permutations of 0..n-1, identity first. */

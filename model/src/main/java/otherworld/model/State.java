@@ -82,14 +82,24 @@ public final class State {
         return console.length;
     }
 
-    /** The process with a system call in flight, or -1 (the kernel is non-preemptive). */
+    /** The process the running kernel is making a system call for, or -1 (the kernel is non-preemptive). */
     public int inKernel() {
         for (int p = 0; p < layout.procs; p++) {
-            if (proc(p, Layout.INFL) != 0) {
+            if (proc(p, Layout.STEP) != 0) {
                 return p;
             }
         }
         return -1;
+    }
+
+    /** p's last trap was a system call that has not committed: its pc is still at the ecall. */
+    public boolean callUncommitted(int p) {
+        return proc(p, Layout.CAUSE) == Layout.ECALL && proc(p, Layout.PC) == proc(p, Layout.EPC);
+    }
+
+    /** p's last trap was a system call that committed (its pc moved past the ecall). */
+    public boolean callCommitted(int p) {
+        return proc(p, Layout.CAUSE) == Layout.ECALL && proc(p, Layout.PC) != proc(p, Layout.EPC);
     }
 
     /** A mutable copy for building a successor. */
@@ -163,9 +173,12 @@ public final class State {
                 sb.append(g == 0 ? "" : ",").append(page(p, g));
             }
             sb.append("] fd0=f").append(proc(p, Layout.FD_FILE)).append("@").append(proc(p, Layout.FD_OFF));
-            if (proc(p, Layout.INFL) != 0) {
-                sb.append(" in-flight(step ").append(proc(p, Layout.INFL_STEP)).append(", console@")
-                        .append(proc(p, Layout.INFL_CONSTART)).append(')');
+            if (proc(p, Layout.CAUSE) == Layout.ECALL) {
+                sb.append(" ecall@").append(proc(p, Layout.EPC)).append(callCommitted(p) ? " committed" : " not committed")
+                        .append(" sysword=").append(proc(p, Layout.SYSWORD));
+            }
+            if (proc(p, Layout.STEP) != 0) {
+                sb.append(" kernel at step ").append(proc(p, Layout.STEP));
             }
             if (proc(p, Layout.CORRUPT) != 0) {
                 sb.append(" CORRUPT ").append(Structure.ofCode(proc(p, Layout.CORRUPT)).label());
@@ -176,16 +189,8 @@ public final class State {
             sb.append('\n');
         }
         sb.append("  cache=").append(blocks(layout.cacheVal, true)).append(" disk=").append(blocks(layout.disk, false))
-                .append(" console=").append(bytes(console)).append(" counter=").append(counter());
-        int len = m[layout.logLen];
-        if (len > 0) {
-            sb.append(" undo=[");
-            for (int i = 0; i < len; i++) {
-                sb.append(i == 0 ? "" : ", ").append(layout.name(m[layout.log + 2 * i])).append("<-")
-                        .append(m[layout.log + 2 * i + 1]);
-            }
-            sb.append(']');
-        }
+                .append(" console=").append(bytes(console)).append(" counter=").append(counter())
+                .append(" ttyOut=").append(m[layout.ttyOut]).append(" current=p").append(m[layout.current]);
         return sb.toString();
     }
 
@@ -246,30 +251,6 @@ public final class State {
 
         void setProc(int pid, int field, int v) {
             m[layout.at(pid, field)] = v;
-        }
-
-        /** A kernel write inside a system call: the old value goes to the undo log first. */
-        void kwrite(int addr, int v) {
-            int len = m[layout.logLen];
-            boolean logged = false;
-            for (int i = 0; i < len; i++) {
-                if (m[layout.log + 2 * i] == addr) {
-                    logged = true;
-                }
-            }
-            if (!logged) {
-                m[layout.log + 2 * len] = addr;
-                m[layout.log + 2 * len + 1] = m[addr];
-                m[layout.logLen] = len + 1;
-            }
-            m[addr] = v;
-        }
-
-        void clearLog() {
-            for (int i = 0; i < 2 * layout.logCap; i++) {
-                m[layout.log + i] = 0;
-            }
-            m[layout.logLen] = 0;
         }
 
         /** The console device emits one byte; its progress counter counts it. */

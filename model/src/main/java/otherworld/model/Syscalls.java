@@ -3,21 +3,42 @@ package otherworld.model;
 import java.util.List;
 
 /**
- * The running kernel: each system call as micro-steps. Rules (spec section "System calls"):
- * entry records the in-flight record and the ghost entry state; every kernel-memory write inside
- * the call goes through {@link State.Mut#kwrite} and so into the undo log; device effects (disk,
- * console) are not undoable; the last micro-step commits atomically: pc past the ecall, the
- * result in a0, the log and the in-flight record cleared.
+ * The running kernel: each system call as the kernel's own writes, in the kernel's order, one micro-step each, with
+ * a crash possible between any two (spec: "System calls as micro-steps").
+ *
+ * <p>The rule every call follows (spec: the in-flight rule): first the writes a restart of the same call makes again
+ * with the same effect or nothing else can see (the position in sysword, the data into the page cache, the console
+ * bytes); then a0 := result; then the commit, pc := pc + 1, after which the call is made; then its tail, writes
+ * computed from the registers and sysword (a file write's offset := sysword + 1; the tty's count of bytes sent), which
+ * a crash kernel can make again.
+ *
+ * <p>Seeded bugs change the order of a file write's writes: {@link Bug#EARLY_COMMIT} commits before the data is in
+ * the cache, {@link Bug#OFFSET_BEFORE_COMMIT} moves the offset before the commit.
  */
 final class Syscalls {
+    /** The writes of a file write, by name; their order is {@link #writeOrder}. */
+    static final int W_SYSWORD = 0;
+    static final int W_DATA = 1;
+    static final int W_A0 = 2;
+    static final int W_COMMIT = 3;
+    static final int W_OFFSET = 4;
+
     private final Config config;
     private final Layout L;
     private final List<Instr> program;
+    private final int[] writeOrder;
 
     Syscalls(Config config, Layout layout) {
         this.config = config;
         this.L = layout;
         this.program = config.program();
+        if (config.bug() == Bug.EARLY_COMMIT) {
+            writeOrder = new int[] {W_SYSWORD, W_A0, W_COMMIT, W_DATA, W_OFFSET};
+        } else if (config.bug() == Bug.OFFSET_BEFORE_COMMIT) {
+            writeOrder = new int[] {W_SYSWORD, W_DATA, W_OFFSET, W_A0, W_COMMIT};
+        } else {
+            writeOrder = new int[] {W_SYSWORD, W_DATA, W_A0, W_COMMIT, W_OFFSET};
+        }
     }
 
     /** A byte of a console write: page value v, byte k of the call. */
@@ -29,16 +50,21 @@ final class Syscalls {
         return program.get(s.proc(pid, Layout.PC));
     }
 
-    /** ecall: the call enters the kernel. */
+    /** The instruction of p's call: at its ecall (epc) while it is in the kernel or was interrupted there. */
+    Instr callOf(State s, int pid) {
+        return program.get(s.proc(pid, Layout.EPC));
+    }
+
+    /** ecall, the trap entry: the trap frame records the trap (cause, epc, a0), sysword is cleared. */
     State entry(State s, int pid) {
         State.Mut b = s.mut();
-        b.setProc(pid, Layout.INFL, 1);
-        b.setProc(pid, Layout.INFL_STEP, 1);
-        b.setProc(pid, Layout.INFL_CONSTART, s.counter());
+        b.setProc(pid, Layout.CAUSE, Layout.ECALL);
+        b.setProc(pid, Layout.EPC, s.proc(pid, Layout.PC));
+        b.setProc(pid, Layout.ORIG_A0, s.proc(pid, Layout.A0));
+        b.setProc(pid, Layout.SYSWORD, 0);
+        b.setProc(pid, Layout.STEP, 1);
         b.setProc(pid, Layout.G_OFF, s.proc(pid, Layout.FD_OFF));
-        for (int g = 0; g < L.pages; g++) {
-            b.set(L.ghostPage(pid, g), s.page(pid, g));
-        }
+        b.set(L.current, pid);
         return b.build();
     }
 
@@ -52,104 +78,120 @@ final class Syscalls {
         return -1;
     }
 
+    /** Console bytes the call in flight has already sent: the device's counter against the tty's. */
+    int sent(State s) {
+        return s.counter() - s.get(L.ttyOut);
+    }
+
     /** The name of the next micro-step of the call in flight in process pid. */
     String stepName(State s, int pid) {
-        Instr in = current(s, pid);
-        int step = s.proc(pid, Layout.INFL_STEP);
+        Instr in = callOf(s, pid);
+        int step = s.proc(pid, Layout.STEP);
         int file = s.proc(pid, Layout.FD_FILE);
         switch (in.kind()) {
             case WRITE:
-                if (step == 1) {
-                    return "write: page " + in.page() + " into cache f" + file + "." + s.proc(pid, Layout.FD_OFF);
+                switch (writeOrder[step - 1]) {
+                    case W_SYSWORD: return "write: sysword := offset " + s.proc(pid, Layout.FD_OFF);
+                    case W_DATA: return "write: page " + in.page() + " into cache f" + file + "." + s.proc(pid, Layout.SYSWORD);
+                    case W_A0: return "write: a0 := 1";
+                    case W_COMMIT: return "write: commit (pc := pc + 1)";
+                    default: return "write: tail: offset := sysword + 1";
                 }
-                return step == 2 ? "write: advance offset" : "write: commit (a0=1)";
             case FSYNC: {
-                int blk = firstDirty(s, file);
-                return blk >= 0 ? "fsync: block f" + file + "." + blk + " to disk" : "fsync: commit (a0=0)";
+                if (step == 1) {
+                    int blk = firstDirty(s, file);
+                    return blk >= 0 ? "fsync: block f" + file + "." + blk + " to disk" : "fsync: a0 := 0";
+                }
+                return "fsync: commit (pc := pc + 1)";
             }
-            case CONWRITE: {
-                int emitted = s.counter() - s.proc(pid, Layout.INFL_CONSTART);
-                return emitted < config.consoleBytes() ? "conwrite: emit byte " + emitted
-                        : "conwrite: commit (a0=" + config.consoleBytes() + ")";
-            }
+            case CONWRITE:
+                if (step == 1) {
+                    return sent(s) < config.consoleBytes() ? "conwrite: emit byte " + sent(s)
+                            : "conwrite: a0 := " + config.consoleBytes();
+                }
+                return step == 2 ? "conwrite: commit (pc := pc + 1)" : "conwrite: tail: tty out := device counter";
             default:
-                return "exit: commit";
+                return "exit: commit (status := exited)";
         }
     }
 
     /** Performs the next micro-step of the call in flight in process pid. */
     State step(State s, int pid) {
-        Instr in = current(s, pid);
-        int step = s.proc(pid, Layout.INFL_STEP);
+        Instr in = callOf(s, pid);
+        int step = s.proc(pid, Layout.STEP);
         int file = s.proc(pid, Layout.FD_FILE);
         State.Mut b = s.mut();
         switch (in.kind()) {
             case WRITE: {
-                int off = s.proc(pid, Layout.FD_OFF);
-                if (step == 1) {
-                    b.kwrite(L.cacheVal + L.fb(file, off), s.page(pid, in.page()));
-                    b.kwrite(L.cacheDirty + L.fb(file, off), 1);
-                    b.setProc(pid, Layout.INFL_STEP, 2);
-                } else if (step == 2) {
-                    b.kwrite(L.at(pid, Layout.FD_OFF), off + 1);
-                    b.setProc(pid, Layout.INFL_STEP, 3);
-                } else {
-                    int blk = s.proc(pid, Layout.G_OFF);
-                    b.set(L.gCommitted + L.fb(file, blk), s.cache(file, blk));
-                    b.set(L.gFsynced + L.fb(file, blk), Layout.NONE);
-                    commit(b, pid, 1);
+                int pos = s.proc(pid, Layout.SYSWORD);
+                switch (writeOrder[step - 1]) {
+                    case W_SYSWORD:
+                        b.setProc(pid, Layout.SYSWORD, s.proc(pid, Layout.FD_OFF));
+                        break;
+                    case W_DATA:
+                        b.set(L.cacheVal + L.fb(file, pos), s.page(pid, in.page()));
+                        b.set(L.cacheDirty + L.fb(file, pos), 1);
+                        break;
+                    case W_A0:
+                        b.setProc(pid, Layout.A0, 1);
+                        break;
+                    case W_COMMIT:
+                        b.setProc(pid, Layout.PC, s.proc(pid, Layout.EPC) + 1);
+                        b.set(L.gCommitted + L.fb(file, pos), s.page(pid, in.page()));
+                        b.set(L.gFsynced + L.fb(file, pos), Layout.NONE);
+                        break;
+                    default:
+                        b.setProc(pid, Layout.FD_OFF, pos + 1);
+                        break;
                 }
+                b.setProc(pid, Layout.STEP, step == writeOrder.length ? 0 : step + 1);
                 break;
             }
             case FSYNC: {
-                int blk = firstDirty(s, file);
-                if (blk >= 0) {
-                    b.set(L.disk + L.fb(file, blk), s.cache(file, blk));
-                    b.kwrite(L.cacheDirty + L.fb(file, blk), 0);
+                if (step == 1) {
+                    int blk = firstDirty(s, file);
+                    if (blk >= 0) {
+                        b.set(L.disk + L.fb(file, blk), s.cache(file, blk));
+                        b.set(L.cacheDirty + L.fb(file, blk), 0);
+                    } else {
+                        b.setProc(pid, Layout.A0, 0);
+                        b.setProc(pid, Layout.STEP, 2);
+                    }
                 } else {
+                    b.setProc(pid, Layout.PC, s.proc(pid, Layout.EPC) + 1);
                     for (int k = 0; k < L.blocks; k++) {
                         b.set(L.gFsynced + L.fb(file, k), s.cache(file, k));
                     }
-                    commit(b, pid, 0);
+                    b.setProc(pid, Layout.STEP, 0);
                 }
                 break;
             }
             case CONWRITE: {
-                int emitted = s.counter() - s.proc(pid, Layout.INFL_CONSTART);
                 int v = s.page(pid, in.page());
-                if (emitted < config.consoleBytes()) {
-                    b.emit(consoleByte(v, emitted));
-                } else {
+                if (step == 1) {
+                    if (sent(s) < config.consoleBytes()) {
+                        b.emit(consoleByte(v, sent(s)));
+                    } else {
+                        b.setProc(pid, Layout.A0, config.consoleBytes());
+                        b.setProc(pid, Layout.STEP, 2);
+                    }
+                } else if (step == 2) {
+                    b.setProc(pid, Layout.PC, s.proc(pid, Layout.EPC) + 1);
                     for (int k = 0; k < config.consoleBytes(); k++) {
                         b.expect(consoleByte(v, k));
                     }
-                    commit(b, pid, config.consoleBytes());
+                    b.setProc(pid, Layout.STEP, 3);
+                } else {
+                    b.set(L.ttyOut, s.counter());
+                    b.setProc(pid, Layout.STEP, 0);
                 }
                 break;
             }
             default:
                 b.setProc(pid, Layout.STATUS, Layout.EXITED);
-                commit(b, pid, 0);
+                b.setProc(pid, Layout.STEP, 0);
         }
         return b.build();
-    }
-
-    /** The commit micro-step: pc past the ecall, result in a0, log and in-flight record cleared. */
-    private void commit(State.Mut b, int pid, int result) {
-        b.setProc(pid, Layout.PC, b.proc(pid, Layout.PC) + 1);
-        b.setProc(pid, Layout.A0, result);
-        clearInflight(b, L, pid);
-        b.clearLog();
-    }
-
-    static void clearInflight(State.Mut b, Layout L, int pid) {
-        b.setProc(pid, Layout.INFL, 0);
-        b.setProc(pid, Layout.INFL_STEP, 0);
-        b.setProc(pid, Layout.INFL_CONSTART, 0);
-        b.setProc(pid, Layout.G_OFF, 0);
-        for (int g = 0; g < L.pages; g++) {
-            b.set(L.ghostPage(pid, g), 0);
-        }
     }
 
     /** The flusher: one dirty block written back while no call is in flight. */

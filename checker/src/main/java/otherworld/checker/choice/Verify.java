@@ -9,7 +9,8 @@ package otherworld.checker.choice;
  *   <li>Under JPF (the {@code jpf} profile compiles {@code JpfChoices}), each call becomes a JPF
  *       choice generator and JPF explores every value.</li>
  *   <li>Under {@link ChoiceExplorer}, every choice sequence is enumerated by re-execution.</li>
- *   <li>Run plainly, every choice takes its lowest value: one path.</li>
+ *   <li>Run plainly (also with JPF's classes on the classpath but outside JPF), every choice
+ *       takes its lowest value: one path.</li>
  * </ul>
  */
 public final class Verify {
@@ -18,9 +19,13 @@ public final class Verify {
     private Verify() {
     }
 
+    /**
+     * JPF's choices only when this code really runs inside JPF: {@code JpfChoices} refuses to be
+     * made otherwise. With jpf-classes.jar merely on the classpath (the jpf profile's tests), JPF's
+     * {@code Verify.getInt} would return random values, so the embedded choices are used.
+     */
     private static ChoiceSource initial() {
         try {
-            Class.forName("gov.nasa.jpf.vm.Verify");
             Class<?> c = Class.forName("otherworld.checker.choice.JpfChoices");
             return (ChoiceSource) c.getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError e) {

@@ -72,6 +72,8 @@ public final class Puppets {
 
     /** The registers of a process at its first dispatch after a crash (observed, for the resurrection check). */
     public static final class AfterCrash {
+        /** Bytes the interrupted call had sent to its console when the kernel crashed (the device's counter). */
+        public long sentAtCrash;
         public long pcDelta;
         public long a0;
         public long satp;
@@ -80,20 +82,30 @@ public final class Puppets {
         public Call interrupted;
     }
 
-    /** What to crash: the next call (nr, first argument) of pid, at the named point. */
+    /** The kernel crash point before the k-th write (0-based) the kernel makes in a call: "write@k". */
+    public static String writePoint(int k) { return "write@" + k; }
+
+    /** k of a "write@k" point, or -1 for any other point. */
+    public static int writeIndex(String point) {
+        return point != null && point.startsWith("write@") ? Integer.parseInt(point.substring(6)) : -1;
+    }
+
+    /** What to crash: the next call (nr, first argument) of pid, at the named point or before its k-th write. */
     static final class Armed {
         final int pid;
         final long nr;
         final long a0;
         final String point;
         final String resurrectPoint;
+        final String corrupt;
 
-        Armed(int pid, long nr, long a0, String point, String resurrectPoint) {
+        Armed(int pid, long nr, long a0, String point, String resurrectPoint, String corrupt) {
             this.pid = pid;
             this.nr = nr;
             this.a0 = a0;
             this.point = point;
             this.resurrectPoint = resurrectPoint;
+            this.corrupt = corrupt;
         }
     }
 
@@ -112,6 +124,83 @@ public final class Puppets {
         int crashedPid = -1;
         Call crashedCall;
         AfterCrash after;
+        /** Writes the kernel made in the armed call so far, or -1 when the armed call is not running. */
+        int armedWrites = -1;
+        /** The armed call has begun (once: a later call with the same number and argument is not the one armed). */
+        boolean armedBegun;
+        long outAtArmedCall;
+        long sentAtCrash;
+        final java.util.Set<Integer> lostPids = new java.util.HashSet<>();
+        String lostDispatched;
+
+        /**
+         * Damage a structure of pid in the dead kernel's memory, from outside, as a fault injector does: the task
+         * record's magic, the trap frame's pc (into the kernel half), or fd 3 (naming no open file).
+         */
+        void corrupt(int pid, String structure) {
+            otherworld.emulator.PhysicalMemory ram = machine.memory;
+            long h = ram.read64(otherworld.kernel.layout.Layouts.ROOT_PA + otherworld.kernel.layout.Layouts.ROOT_HEADER);
+            long tasks = ram.read64(h + otherworld.kernel.layout.Layouts.KH_TASKS);
+            for (int i = 0; i < otherworld.kernel.layout.Layouts.MAX_TASKS; i++) {
+                long t = tasks + (long) i * otherworld.kernel.layout.Layouts.TASK.size();
+                if (ram.read32(t + otherworld.kernel.layout.Layouts.T_PID) != pid
+                        || ram.read32(t + otherworld.kernel.layout.Layouts.T_STATE) != otherworld.kernel.layout.Layouts.TASK_RUNNABLE) {
+                    continue;
+                }
+                switch (structure) {
+                    case "task" -> ram.write32(t, 0);
+                    case "trapframe" -> ram.write64(t + otherworld.kernel.layout.Layouts.T_PC, 0xFFFF_FFC0_0000_0000L);
+                    case "fdtable" -> ram.write32(t + otherworld.kernel.layout.Layouts.T_FD + 4L * 3, 4096);
+                    default -> throw new IllegalArgumentException("unknown structure " + structure);
+                }
+                lostPids.add(pid);
+                return;
+            }
+            throw new IllegalStateException("pid " + pid + " has no task record to corrupt");
+        }
+
+        /** Per system call (number, first argument): the most writes one call made (its write crash points). */
+        final Map<String, Integer> maxWrites = new HashMap<>();
+        String callKey = "";
+        int callWrites;
+
+        @Override
+        public boolean tracesWrites() { return true; }
+
+        @Override
+        public void syscallStarted(int nr) {
+            Call mine = pending.get(currentPid);
+            callKey = nr + ":" + (mine == null ? 0 : mine.a0);
+            callWrites = 0;
+            Armed a = armed;
+            Call c = a == null ? null : pending.get(a.pid);
+            boolean match = a != null && !fired && !armedBegun && currentPid == a.pid && c != null && c.nr == a.nr
+                    && c.a0 == a.a0 && writeIndex(a.point) >= 0;
+            armedWrites = match ? 0 : -1;
+            if (match) {
+                armedBegun = true;
+                outAtArmedCall = consoleOut();
+            }
+        }
+
+        @Override
+        public void kernelWrite(long pa, int len) {
+            callWrites++;
+            if (armedWrites < 0) {
+                return;
+            }
+            int k = armedWrites++;
+            if (writeIndex(armed.point) == k) {
+                armedWrites = -1;
+                sentAtCrash = consoleOut() - outAtArmedCall;
+                if (armed.corrupt != null) corrupt(armed.pid, armed.corrupt);
+                fired = true;
+                firedAt = armed.point;
+                crashedPid = armed.pid;
+                crashedCall = pending.get(armed.pid);
+                throw new KernelPanic("conformance: crash before write " + k + " of the call");
+            }
+        }
 
         @Override
         public void dispatch(Hart hart, int pid) {
@@ -122,6 +211,9 @@ public final class Puppets {
                 c.completed = true;
                 c.result = hart.x[10];
             }
+            if (lostPids.contains(pid)) {
+                lostDispatched = "pid " + pid + " was left corrupt at a crash and is running again";
+            }
             if (fired && after == null && pid == crashedPid) {
                 AfterCrash a = new AfterCrash();
                 a.interrupted = crashedCall;
@@ -130,6 +222,7 @@ public final class Puppets {
                 a.satp = hart.satp;
                 a.pageWords = pageWords(hart.satp);
                 a.disk = diskImage();
+                a.sentAtCrash = sentAtCrash;
                 after = a;
             }
         }
@@ -147,6 +240,10 @@ public final class Puppets {
         @Override
         public void point(String name) {
             pointsReached.merge(name, 1L, (a, b) -> a + b);
+            if (name.equals("syscall.done")) {
+                maxWrites.merge(callKey, callWrites, (x, y) -> Math.max(x, y));
+                armedWrites = -1;
+            }
             Armed a = armed;
             if (a == null) {
                 return;
@@ -217,20 +314,35 @@ public final class Puppets {
     public int pid(int p) { return pids[p]; }
     public long pageVa(int p, int g) { return pagesVa[p] + 4096L * g; }
     public boolean exited(int p) { return exited[p]; }
+    /** Puppet p was left corrupt at a crash: the crash kernel must not bring it back. */
+    public boolean lost(int p) { return probe.lostPids.contains(pids[p]); }
+    /** What went wrong with a lost puppet (it ran again), or null. */
+    public String lostDispatched() { return probe.lostDispatched; }
     public boolean halted() { return computer.halted(); }
     public long instructions() { return machine.clock(); }
     public long crashes() { return crashes; }
     public Map<String, Long> pointsReached() { return probe.pointsReached; }
+
+    /** The most kernel writes one call (number nr, first argument a0) has made so far (0 if none was seen). */
+    public int maxWrites(long nr, long a0) { return probe.maxWrites.getOrDefault(nr + ":" + a0, 0); }
     public List<String> kernelLog() { return log; }
 
     private final List<String> log = new ArrayList<>();
+
+    /** Bytes sent so far on every console. */
+    long consoleOut() {
+        long n = 0;
+        for (Console c : consoles) n += c.bytesOut();
+        return n;
+    }
 
     /** Console bytes of puppet p so far. */
     public byte[] output(int p) { return consoles.get(p).output(); }
 
     /**
      * Types one line into puppet p's console and runs the machine until the puppet has printed one more line; returns
-     * everything printed since (without the final newline).
+     * everything printed since (without the final newline), or null if the puppet was left corrupt at a crash (it
+     * will never answer).
      */
     public String command(int p, String line) {
         int from = (int) consoles.get(p).bytesOut();
@@ -240,7 +352,14 @@ public final class Puppets {
 
     /** Arms a crash for the next call (nr, first argument a0) of puppet p at point; optionally also the crash kernel. */
     public void arm(int p, long nr, long a0, String point, String resurrectPoint) {
-        probe.armed = new Armed(pids[p], nr, a0, point, resurrectPoint);
+        arm(p, nr, a0, point, resurrectPoint, null);
+    }
+
+    /** As {@link #arm(int, long, long, String, String)}, leaving structure corrupt at the crash (or null). */
+    public void arm(int p, long nr, long a0, String point, String resurrectPoint, String corrupt) {
+        probe.armed = new Armed(pids[p], nr, a0, point, resurrectPoint, corrupt);
+        probe.armedWrites = -1;
+        probe.armedBegun = false;
         probe.fired = false;
         probe.resurrectFired = false;
         probe.after = null;
@@ -282,7 +401,7 @@ public final class Puppets {
                     }
                     boolean rounds = true;
                     for (int q = 0; q < pids.length; q++) {
-                        if (q != p && !exited[q]
+                        if (q != p && !exited[q] && !lost(q)
                                 && probe.dispatches.getOrDefault(pids[q], 0) - base.getOrDefault(pids[q], 0) < 2) {
                             rounds = false;
                         }
@@ -311,6 +430,10 @@ public final class Puppets {
             }
             if (computer.halted()) {
                 throw new IllegalStateException("machine halted: no crash kernel succeeded");
+            }
+            if (lost(p)) {
+                computer.run(4 * CHUNK); // long enough for a puppet wrongly brought back to show itself
+                return null;
             }
             if (machine.clock() >= stop) {
                 throw new IllegalStateException("puppet " + p + " did not answer within " + STEP_LIMIT + " instructions");

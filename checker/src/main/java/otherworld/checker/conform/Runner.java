@@ -81,7 +81,12 @@ public final class Runner {
         if (!points.isEmpty() && rnd.nextDouble() < crashRate) {
             String rp = c.resurrectCrashAllowed() && rnd.nextInt(4) == 0
                     ? Conformance.RESURRECT_POINTS.get(rnd.nextInt(Conformance.RESURRECT_POINTS.size())) : null;
-            return Step.crash(p, points.get(rnd.nextInt(points.size())), rp, v);
+            // half the crashes among the last writes of the call, where its commit and tail are
+            int n = points.size();
+            int k = rnd.nextBoolean() ? rnd.nextInt(n) : Math.max(0, n - 1 - rnd.nextInt(Math.min(n, 16)));
+            String corrupt = rnd.nextInt(5) == 0
+                    ? Conformance.STRUCTURES.get(rnd.nextInt(Conformance.STRUCTURES.size())) : null;
+            return new Step(p, points.get(k), rp, v, corrupt);
         }
         return Step.run(p, v);
     }

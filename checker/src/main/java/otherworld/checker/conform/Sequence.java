@@ -15,7 +15,7 @@ import otherworld.model.Config;
  *  # otherworld conformance sequence
  *  config procs=2 pages=1 values=3 files=1 crashes=2 ... program=store0,write0,fsync,conwrite0,exit
  *  p0 run 2
- *  p0 crash write.after-fs
+ *  p0 crash write@12
  *  ...
  * </pre>
  * Lines starting with '#' and blank lines are ignored.

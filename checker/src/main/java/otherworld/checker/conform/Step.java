@@ -5,9 +5,10 @@ package otherworld.checker.conform;
  * <pre>
  *  p1 run             process 1 executes its next program instruction (a system call)
  *  p0 run 2           ... a user store of value 2
- *  p0 crash write.after-fs            ... and the kernel crashes at that point of the call
- *  p0 crash write.after-fs +resurrect.flushed   ... and then the crash kernel crashes too
- *  p1 crash read.before-copyout 3     a store: the crash strikes the read of the command line
+ *  p0 crash write@7          ... and the kernel crashes before the 8th write it makes in that call
+ *  p0 crash write@7 +resurrect.flushed   ... and then the crash kernel crashes too
+ *  p1 crash write@3 3        a store: the crash strikes the read of the command line
+ *  p0 crash write@9 !task    ... and the crash leaves p0's task record corrupt (task, trapframe, fdtable)
  * </pre>
  */
 public final class Step {
@@ -15,12 +16,18 @@ public final class Step {
     private final String point;
     private final String resurrectPoint;
     private final int value;
+    private final String corrupt;
 
     public Step(int proc, String point, String resurrectPoint, int value) {
+        this(proc, point, resurrectPoint, value, null);
+    }
+
+    public Step(int proc, String point, String resurrectPoint, int value, String corrupt) {
         this.proc = proc;
         this.point = point;
         this.resurrectPoint = resurrectPoint;
         this.value = value;
+        this.corrupt = corrupt;
     }
 
     public static Step run(int proc, int value) { return new Step(proc, null, null, value); }
@@ -37,9 +44,12 @@ public final class Step {
     /** The value of a user store (0 for a system call). */
     public int value() { return value; }
     public boolean crashes() { return point != null; }
+    /** The structure of the process the crash leaves corrupt (a model Structure label), or null. */
+    public String corrupt() { return corrupt; }
+    public Step withoutCorruption() { return new Step(proc, point, resurrectPoint, value, null); }
 
     /** The same step without its crash-kernel crash, or without any crash (for shrinking). */
-    public Step withoutResurrectCrash() { return new Step(proc, point, null, value); }
+    public Step withoutResurrectCrash() { return new Step(proc, point, null, value, corrupt); }
     public Step withoutCrash() { return new Step(proc, null, null, value); }
 
     public static Step parse(String line) {
@@ -64,8 +74,13 @@ public final class Step {
         } else if (!w[1].equals("run")) {
             throw new IllegalArgumentException("bad step '" + line + "': expected run or crash");
         }
+        String corrupt = null;
+        if (i < w.length && w[i].startsWith("!")) {
+            corrupt = w[i].substring(1);
+            i++;
+        }
         int value = i < w.length ? Integer.parseInt(w[i]) : 0;
-        return new Step(proc, point, rpoint, value);
+        return new Step(proc, point, rpoint, value, corrupt);
     }
 
     @Override
@@ -74,7 +89,8 @@ public final class Step {
             return false;
         }
         Step s = (Step) o;
-        return proc == s.proc && value == s.value && same(point, s.point) && same(resurrectPoint, s.resurrectPoint);
+        return proc == s.proc && value == s.value && same(point, s.point) && same(resurrectPoint, s.resurrectPoint)
+                && same(corrupt, s.corrupt);
     }
 
     private static boolean same(String a, String b) {
@@ -95,6 +111,9 @@ public final class Step {
             sb.append(" crash ").append(point);
             if (resurrectPoint != null) {
                 sb.append(" +").append(resurrectPoint);
+            }
+            if (corrupt != null) {
+                sb.append(" !").append(corrupt);
             }
         }
         if (value != 0) {

@@ -1,5 +1,6 @@
 package otherworld.checker.harness;
 
+import java.util.ArrayList;
 import java.util.List;
 import otherworld.checker.choice.Verify;
 import otherworld.model.Action;
@@ -15,15 +16,16 @@ import otherworld.model.State;
  * corrupting a chosen structure, the crash kernel optionally crashes after r of its steps, and
  * resurrection must satisfy every invariant. Linear in the program length, so small.
  *
- * <p>Arguments: {@code [bug]}, default none.
+ * <p>Arguments: {@code [bug] [procs]}, defaults none 2.
  */
 public final class CrashPointHarness {
     private CrashPointHarness() {
     }
 
     public static void main(String[] args) {
-        Bug bug = args.length > 0 ? Bug.parse(args[0]) : Bug.NONE;
-        run(Config.defaults().withCrashes(2).withBug(bug));
+        Bug bug = args.length > 0 ? ResurrectionHarness.bug(args[0]) : Bug.NONE;
+        int procs = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        run(Config.defaults().withProcs(procs).withCrashes(2).withBug(bug));
     }
 
     public static void run(Config config) {
@@ -73,7 +75,7 @@ public final class CrashPointHarness {
     }
 
     private static List<Action> crashActions(List<Action> as) {
-        List<Action> out = new java.util.ArrayList<>();
+        List<Action> out = new ArrayList<>();
         for (Action a : as) {
             if (a.kind() == Action.Kind.CRASH) {
                 out.add(a);

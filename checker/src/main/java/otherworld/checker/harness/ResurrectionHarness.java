@@ -24,8 +24,21 @@ public final class ResurrectionHarness {
         int procs = args.length > 0 ? Integer.parseInt(args[0]) : 1;
         int crashes = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         int depth = args.length > 2 ? Integer.parseInt(args[2]) : 40;
-        Bug bug = args.length > 3 ? Bug.parse(args[3]) : Bug.NONE;
+        Bug bug = args.length > 3 ? bug(args[3]) : Bug.NONE;
         run(Config.defaults().withProcs(procs).withCrashes(crashes).withBug(bug), depth);
+    }
+
+    /** A seeded bug by its command-line name; IllegalArgumentException naming the known ones. */
+    static Bug bug(String name) {
+        Bug b = Bug.parse(name);
+        if (b == null) {
+            StringBuilder known = new StringBuilder();
+            for (Bug k : Bug.values()) {
+                known.append(known.length() == 0 ? "" : ", ").append(k.cliName());
+            }
+            throw new IllegalArgumentException("unknown bug '" + name + "' (known: " + known + ")");
+        }
+        return b;
     }
 
     /** One walk of at most depth steps; throws AssertionError naming a violated invariant. */

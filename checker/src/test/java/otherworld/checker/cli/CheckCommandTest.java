@@ -27,7 +27,7 @@ class CheckCommandTest {
         assertEquals(0, run("--progress", "0"));
         String text = out.toString();
         assertTrue(text.contains("No error has been found"), text);
-        assertTrue(text.contains("9861 states generated, 8450 distinct states found, 0 states left on queue"), text);
+        assertTrue(text.contains("15153 states generated, 13097 distinct states found, 0 states left on queue"), text);
     }
 
     @Test
@@ -60,5 +60,69 @@ class CheckCommandTest {
     void listsInvariants() {
         assertEquals(0, run("--list-invariants"));
         assertTrue(out.toString().contains("ResurrectedProcessEqualsPreCrashSelf"), out.toString());
+    }
+
+    @Test
+    void scaleOptionsAreCheckedWithClearMessages(@TempDir Path dir) {
+        assertEquals(2, run("--memory", "lots"));
+        assertTrue(err.toString().contains("--memory: 'lots' is not a size"), err.toString());
+        assertEquals(2, run("--memory", "1m"));
+        assertTrue(err.toString().contains("memory budget must be at least 16 MiB"), err.toString());
+        assertEquals(2, run("--resume", dir.resolve("nothing").toString(), "--progress", "0"));
+        assertTrue(err.toString().contains("holds no checkpoint"), err.toString());
+        assertEquals(2, run("--exact", "--checkpoint-every", "5"));
+        assertTrue(err.toString().contains("--exact keeps whole states in memory"), err.toString());
+        assertEquals(2, run("--liveness", "--symmetry"));
+        assertTrue(err.toString().contains("--liveness does not use --symmetry"), err.toString());
+        assertEquals(2, run("--members", "2", "--exact"));
+        assertTrue(err.toString().contains("--members does not combine"), err.toString());
+    }
+
+    @Test
+    void stoppedRunResumesFromItsCheckpointToTheSameCounts(@TempDir Path dir) {
+        Path work = dir.resolve("states");
+        assertEquals(0, run("--pages", "2", "--max-states", "5000", "--workdir", work.toString(), "--progress", "0"));
+        assertTrue(out.toString().contains("Checkpoint in " + work + "; continue with the same options and --resume"),
+                out.toString());
+        assertEquals(0, run("--pages", "2", "--resume", work.toString(), "--progress", "0"));
+        StringWriter whole = new StringWriter();
+        CommandLine cl = new CommandLine(new CheckCommand());
+        cl.setOut(new PrintWriter(whole));
+        assertEquals(0, cl.execute("--pages", "2", "--progress", "0"));
+        String counts = whole.toString().lines().filter(l -> l.contains("distinct states found")).findFirst().orElseThrow();
+        assertTrue(out.toString().contains(counts), out + "\n---\n" + counts);
+    }
+
+    @Test
+    void exactStorageReportsCollisionsAndTheEstimate() {
+        assertEquals(0, run("--exact", "--progress", "0"));
+        String text = out.toString();
+        assertTrue(text.contains("13097 distinct states found"), text);
+        assertTrue(text.contains("Exact state storage: 0 fingerprint collisions"), text);
+        assertTrue(text.contains("The probability of a fingerprint collision is calculated to be (optimistic)"), text);
+    }
+
+    @Test
+    void livenessFindsTheRestartingCrashKernelAndTheLassoReplays(@TempDir Path dir) throws Exception {
+        assertEquals(0, run("--liveness", "--progress", "0"));
+        assertTrue(out.toString().contains("No liveness property is violated."), out.toString());
+        Path trace = dir.resolve("lasso.trace");
+        assertEquals(1, run("--liveness", "--crashes", "2", "--bug", "restart-forever", "--trace-out", trace.toString(),
+                "--progress", "0"));
+        assertTrue(err.toString().contains("Temporal property ResurrectionFinishes is violated"), err.toString());
+        assertTrue(Files.readString(trace).contains("loop "), Files.readString(trace));
+        StringWriter o2 = new StringWriter();
+        CommandLine cl = new CommandLine(new CheckCommand());
+        cl.setOut(new PrintWriter(o2));
+        assertEquals(1, cl.execute("--replay", trace.toString()));
+        assertTrue(o2.toString().contains("the cycle repeats forever, so ResurrectionFinishes is violated"), o2.toString());
+    }
+
+    @Test
+    void twoEmbeddedMembersFindTheLocalCounts() {
+        assertEquals(0, run("--members", "2", "--progress", "0"));
+        String text = out.toString();
+        assertTrue(text.contains("Distributed over 2 Hazelcast members"), text);
+        assertTrue(text.contains("15153 states generated, 13097 distinct states found, 0 states left on queue"), text);
     }
 }

@@ -20,8 +20,9 @@ import otherworld.model.Instr;
 
 /**
  * Conformance as a jqwik stateful property: a random program for every puppet, then a chain of steps — process p
- * executes its next instruction, optionally with the kernel crashed at a crash point of the call (and sometimes the
- * crash kernel too) — applied to the model and to the kernel, compared after every step and after the final sync.
+ * executes its next instruction, optionally with the kernel crashed before one of its writes in the call (and
+ * sometimes the crash kernel too, and sometimes leaving one structure of the process corrupt) — applied to the model
+ * and to the kernel, compared after every step and after the final sync.
  * A failure shrinks (fewer steps, fewer crashes, a smaller program) and its message holds the replayable sequence
  * (save it to a file, then {@code ow conform --replay FILE}).
  */
@@ -83,8 +84,10 @@ class ConformanceProperties {
                         ? Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, Arbitraries.just((String) null)),
                                 net.jqwik.api.Tuple.of(1, Arbitraries.of(Conformance.RESURRECT_POINTS)))
                         : Arbitraries.just(null);
-                return Combinators.combine(vs, point, rpoint).as((v, pt, rp) -> {
-                    Step s = new Step(p, pt, pt == null ? null : rp, v);
+                Arbitrary<String> corrupt = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, Arbitraries.just((String) null)),
+                        net.jqwik.api.Tuple.of(1, Arbitraries.of(Conformance.STRUCTURES)));
+                return Combinators.combine(vs, point, rpoint, corrupt).as((v, pt, rp, bad) -> {
+                    Step s = new Step(p, pt, pt == null ? null : rp, v, pt == null ? null : bad);
                     return Transformer.mutate(s.toString(), (Conformance h) -> h.apply(s));
                 });
             });

@@ -12,9 +12,12 @@ import otherworld.kernel.sys.Sysno;
  * fires once:
  * <ul>
  *   <li>{@link #atSyscall(long, int)}: during the n-th system call (1-based), at its k-th crash point (0-based; if
- *       the call passes fewer points, at "syscall.after-commit", which every call reaches);</li>
+ *       the call passes fewer points, at "syscall.done", which every call reaches);</li>
  *   <li>{@link #atPoint(String, long)}: the n-th time the named point is reached (crash-kernel points too:
- *       "resurrect.validate", "resurrect.decided", "resurrect.flushed", "resurrect.built").</li>
+ *       "resurrect.validate", "resurrect.decided", "resurrect.flushed", "resurrect.built");</li>
+ *   <li>{@link #atWrite(long, int)}: during the n-th system call (1-based), just before the kernel's k-th write of
+ *       guest RAM since the call began (0-based), whatever that write is: the crash points of the kernel's own write
+ *       trace. A plan with such a trigger makes the kernel trace its writes; one without costs nothing.</li>
  * </ul>
  */
 public final class FaultPlan {
@@ -23,13 +26,15 @@ public final class FaultPlan {
         final int step;
         final String point;
         final long occurrence;
+        final int write;
         boolean fired;
 
-        Trigger(long syscall, int step, String point, long occurrence) {
+        Trigger(long syscall, int step, String point, long occurrence, int write) {
             this.syscall = syscall;
             this.step = step;
             this.point = point;
             this.occurrence = occurrence;
+            this.write = write;
         }
     }
 
@@ -38,6 +43,13 @@ public final class FaultPlan {
     private final java.util.Map<String, Long> hits = new java.util.HashMap<>();
     private long syscalls;
     private long pointsInCall;
+    private int writesInCall;
+    private boolean traceWrites;
+    /** Most writes seen in one call, per call name (when counting): how many write crash points a call has. */
+    private final java.util.Map<String, Integer> maxWrites = new java.util.TreeMap<>();
+    /** When counting writes: per system call (index n-1), its name and the writes the kernel made in it. */
+    private final List<String> callNames = new ArrayList<>();
+    private final List<Integer> callWrites = new ArrayList<>();
     private String callName = "";
 
     private boolean counting;
@@ -56,16 +68,60 @@ public final class FaultPlan {
 
     public static FaultPlan atPoint(String name, long n) { return new FaultPlan().andAtPoint(name, n); }
 
+    public static FaultPlan atWrite(long n, int write) { return new FaultPlan().andAtWrite(n, write); }
+
+    /** No fault, but count the kernel's writes in each call too ({@link #maxWrites}). */
+    public static FaultPlan countingWrites() {
+        FaultPlan p = counting();
+        p.traceWrites = true;
+        return p;
+    }
+
     public FaultPlan andAtSyscall(long n, int step) {
         if (n < 1 || step < 0) throw new IllegalArgumentException("system call numbers start at 1, steps at 0");
-        triggers.add(new Trigger(n, step, null, 0));
+        triggers.add(new Trigger(n, step, null, 0, -1));
         return this;
     }
 
     public FaultPlan andAtPoint(String name, long n) {
         if (n < 1) throw new IllegalArgumentException("occurrences start at 1");
-        triggers.add(new Trigger(-1, 0, name, n));
+        triggers.add(new Trigger(-1, 0, name, n, -1));
         return this;
+    }
+
+    public FaultPlan andAtWrite(long n, int write) {
+        if (n < 1 || write < 0) throw new IllegalArgumentException("system call numbers start at 1, writes at 0");
+        triggers.add(new Trigger(n, 0, null, 0, write));
+        traceWrites = true;
+        return this;
+    }
+
+    public boolean tracesWrites() { return traceWrites; }
+
+    /** Per call name, the most kernel writes one call made (with {@link #countingWrites()}). */
+    public java.util.Map<String, Integer> maxWrites() { return maxWrites; }
+
+    /** With {@link #countingWrites()}: the name of system call n (1-based) and the kernel writes made in it. */
+    public String callName(long n) { return callNames.get((int) n - 1); }
+
+    public int writesIn(long n) { return callWrites.get((int) n - 1); }
+
+    public long callsCounted() { return callNames.size(); }
+
+    public void kernelWrite(long pa, int len) {
+        if (!traceWrites || syscalls == 0) return;
+        int i = writesInCall++;
+        if (counting) {
+            maxWrites.merge(callName, writesInCall, Math::max);
+            callWrites.set(callWrites.size() - 1, writesInCall);
+        }
+        for (Trigger t : triggers) {
+            if (t.fired || t.write < 0 || t.syscall != syscalls || t.write != i) continue;
+            t.fired = true;
+            String where = String.format("system call %d (%s) at write %d (0x%x)", syscalls, callName, i, pa);
+            firedAt.add(where);
+            throw new KernelPanic("injected fault in " + where);
+        }
     }
 
     public boolean fired() { return !firedAt.isEmpty(); }
@@ -80,7 +136,12 @@ public final class FaultPlan {
         if (triggers.isEmpty() && !counting) return;
         syscalls++;
         pointsInCall = 0;
+        writesInCall = 0;
         callName = Sysno.name(nr);
+        if (counting && traceWrites) {
+            callNames.add(callName);
+            callWrites.add(0);
+        }
     }
 
     public void point(String name) {
@@ -88,10 +149,10 @@ public final class FaultPlan {
         long h = hits.merge(name, 1L, Long::sum);
         long i = pointsInCall++;
         for (Trigger t : triggers) {
-            if (t.fired) continue;
+            if (t.fired || t.write >= 0) continue;
             boolean fire = t.point != null
                     ? name.equals(t.point) && h == t.occurrence
-                    : syscalls == t.syscall && (i == t.step || name.equals("syscall.after-commit"));
+                    : syscalls == t.syscall && (i == t.step || name.equals("syscall.done"));
             if (fire) {
                 t.fired = true;
                 String where = (name.startsWith("resurrect.") ? "crash kernel" : "system call " + syscalls + " (" + callName + ")")

@@ -42,6 +42,33 @@ public final class FileTable {
         return -1;
     }
 
+    /**
+     * A free description filled in for a file about to be opened, still with no reference (so still free to anyone
+     * who looks, and to a crash kernel); the open's tail {@link #install}s it. Its index, or -1 when the table is full.
+     */
+    public int prepare(int type, int flags, int ino, int tty) {
+        for (int i = 0; i < MAX_FILES; i++) {
+            long e = entry(i);
+            if (mem.r32(e + F_REFS) == 0) {
+                mem.w32(e + F_TYPE, type);
+                mem.w32(e + F_FLAGS, flags);
+                mem.w32(e + F_INO, ino);
+                mem.w32(e + F_TTY, tty);
+                mem.w64(e + F_OFFSET, 0);
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The open's tail: description f (from {@link #prepare}) becomes fd's only reference. Idempotent. */
+    public void install(int f, long taskPa, int fd) {
+        long slot = taskPa + T_FD + 4L * fd;
+        if (mem.r32(slot) == f) return;
+        mem.w32(entry(f) + F_REFS, 1);
+        mem.w32(slot, f);
+    }
+
     public int refs(int i) { return mem.r32(entry(i) + F_REFS); }
     public int type(int i) { return mem.r32(entry(i) + F_TYPE); }
     public int flags(int i) { return mem.r32(entry(i) + F_FLAGS); }

@@ -26,13 +26,15 @@ import otherworld.kernel.mem.KMem;
  *   <li>every slot's lastUse is at most the header's use counter (the LRU clock, bumped on each access).</li>
  * </ul>
  *
- * All state is in guest RAM and every write goes through {@link KMem}, so the undo log covers frames and flags alike.
- * The Java fields are the immutable geometry (base, slot count) and the devices.
+ * All state is in guest RAM and every write goes through {@link KMem}. The Java fields are the immutable geometry
+ * (base, slot count) and the devices. A crash kernel writes every VALID|DIRTY frame to its block ({@link #flushDirty}):
+ * what a call in flight had written there is either what its restart writes again or what its tail completes.
  *
  * <p>Rule for callers: an address returned by {@link #get}/{@link #getZeroed}/{@link #modify} is valid only until the
  * next call of one of those (which may evict the frame). Eviction picks an invalid slot, else the least recently used
- * clean slot, else the least recently used dirty slot (written back first) — so disk writes happen during a call only
- * when every slot is dirty. Write-back order is slot order; ext2 without a journal gets no ordering guarantee from it.
+ * clean slot, else the least recently used dirty slot (written back first). Write-back order is slot order; ext2
+ * without a journal gets no ordering guarantee from it: after a crash, the crash kernel writes back all that is
+ * dirty and reconciles what the interrupted call could have left half made (Ext2.reconcile).
  */
 public final class BlockCache {
     /** Bytes in a block and in a frame (one page). */
@@ -131,8 +133,8 @@ public final class BlockCache {
 
     private void touch(int i) {
         long now = mem.r64(base + H_CLOCK) + 1;
-        mem.hint64(base + H_CLOCK, now);        // LRU stamps only choose a victim: no undo needed
-        mem.hint64(slot(i) + S_LAST_USE, now);
+        mem.w64(base + H_CLOCK, now);
+        mem.w64(slot(i) + S_LAST_USE, now);
     }
 
     /** An invalid slot, else the LRU clean slot, else the LRU dirty slot after writing it back. */
@@ -234,9 +236,6 @@ public final class BlockCache {
         for (int i = 0; i < slots; i++) if ((mem.r32(slot(i) + S_FLAGS) & DIRTY) != 0) n++;
         return n;
     }
-
-    /** Slots a miss can take without writing to disk: invalid or clean ones. */
-    public int cleanSlots() { return slots - dirtyCount(); }
 
     /** True when blockNo is cached and dirty (for tests and fsync decisions). */
     public boolean isDirty(long blockNo) {

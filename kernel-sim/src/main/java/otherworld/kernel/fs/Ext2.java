@@ -32,9 +32,15 @@ import otherworld.kernel.mem.KMem;
  *
  * <p>Errors: public operations return -errno. A corrupt structure found on the way (a block pointer outside the
  * file system, a bad rec_len, an inode number out of range, a double free) raises {@link Ext2Exception} inside and
- * comes out as -EIO; the operation may be half done (the kernel's undo log can roll it back). Permissions are not
+ * comes out as -EIO; the operation may be half done. Permissions are not
  * checked here (the kernel's job); new inodes belong to uid 0, gid 0. Reads do not update atime (noatime).
  * Symbolic links are not followed: the path walk treats them like files.
+ *
+ * <p>Crashes: the kernel makes a system call's changes in an order after which a crash at any write leaves nothing
+ * a {@link Ext2Repair} of the inodes the call names cannot mend. Operations a system call splits around its commit
+ * come in two parts: one that checks and decides without writing ({@link #prepareCreate}, {@link #prepareUnlink}),
+ * one that writes ({@link #createPrepared}, {@link #unlinkPrepared}); {@link #writeData} and {@link #finishWrite} split
+ * a write into what may happen before the commit (blocks and bytes, past the size invisible) and its tail (size).
  */
 public final class Ext2 {
     public static final int ROOT_INO = 2;
@@ -225,40 +231,61 @@ public final class Ext2 {
     public int create(String path, int mode) { return createAt(ROOT_INO, path, mode); }
 
     public int createAt(int dir, String path, int mode) {
-        return guard(() -> make(dir, path, Stat.S_IFREG | (mode & 07777)));
+        int ino = prepareCreate(dir, path, Stat.S_IFREG | (mode & 07777));
+        return ino < 0 ? ino : createPrepared(dir, path, Stat.S_IFREG | (mode & 07777), ino);
     }
 
     /** Create an empty directory; its inode number or -errno. */
     public int mkdir(String path, int mode) { return mkdirAt(ROOT_INO, path, mode); }
 
     public int mkdirAt(int dir, String path, int mode) {
-        return guard(() -> make(dir, path, Stat.S_IFDIR | (mode & 07777)));
+        int ino = prepareCreate(dir, path, Stat.S_IFDIR | (mode & 07777));
+        return ino < 0 ? ino : createPrepared(dir, path, Stat.S_IFDIR | (mode & 07777), ino);
     }
 
-    private int make(int start, String path, int mode) {
-        Parent p = parent(start, path);
-        if (p.dir < 0) return p.dir;
-        if (p.name.length == 0 || isDot(p.name) || isDotDot(p.name)) return -EEXIST;
-        if (Ext2Dir.find(this, p.dir, p.name) != 0) return -EEXIST;
-        boolean dir = (mode & Stat.S_IFMT) == Stat.S_IFDIR;
-        if (dir && Ext2Inode.links(this, p.dir) >= Ext2Inode.LINK_MAX) return -EMLINK;
-        int ino = Ext2Alloc.allocInode(this, Ext2Inode.group(this, p.dir), dir);
-        if (ino < 0) return ino;
-        Ext2Inode.init(this, ino, mode, dir ? 2 : 1, now());
-        if (dir) {
-            int r = Ext2Dir.initDir(this, ino, p.dir);
+    /**
+     * Everything a create can fail on, decided without writing anything: the inode number the create will use, or
+     * -errno (-ENOENT/-ENOTDIR for the parent, -EEXIST, -EMLINK, -ENOSPC).
+     */
+    public int prepareCreate(int start, String path, int mode) {
+        return guard(() -> {
+            Parent p = parent(start, path);
+            if (p.dir < 0) return p.dir;
+            if (p.name.length == 0 || isDot(p.name) || isDotDot(p.name)) return -EEXIST;
+            if (Ext2Dir.find(this, p.dir, p.name) != 0) return -EEXIST;
+            boolean dir = (mode & Stat.S_IFMT) == Stat.S_IFDIR;
+            if (dir && Ext2Inode.links(this, p.dir) >= Ext2Inode.LINK_MAX) return -EMLINK;
+            return Ext2Alloc.findInode(this, Ext2Inode.group(this, p.dir));
+        });
+    }
+
+    /**
+     * Make inode ino (from {@link #prepareCreate}) and name it path: the inode written, then marked used, then (a
+     * directory's "." and "..", then) the entry, by one write, then a new directory's parent link. The inode number
+     * or -errno (-ENOSPC for the directory's block; then nothing is left made).
+     */
+    public int createPrepared(int start, String path, int mode, int ino) {
+        return guard(() -> {
+            Parent p = parent(start, path);
+            if (p.dir < 0) return p.dir;
+            boolean dir = (mode & Stat.S_IFMT) == Stat.S_IFDIR;
+            Ext2Inode.init(this, ino, mode, dir ? 2 : 1, now());
+            Ext2Alloc.markInode(this, ino, dir);
+            if (dir) {
+                int r = Ext2Dir.initDir(this, ino, p.dir);
+                if (r < 0) {
+                    Ext2Inode.release(this, ino, now());
+                    return r;
+                }
+            }
+            int r = Ext2Dir.add(this, p.dir, p.name, ino, mode);
             if (r < 0) {
                 Ext2Inode.release(this, ino, now());
                 return r;
             }
-        }
-        int r = Ext2Dir.add(this, p.dir, p.name, ino, mode);
-        if (r < 0) {
-            Ext2Inode.release(this, ino, now());
-            return r;
-        }
-        if (dir) Ext2Inode.setLinks(this, p.dir, Ext2Inode.links(this, p.dir) + 1);
-        return ino;
+            if (dir) Ext2Inode.setLinks(this, p.dir, Ext2Inode.links(this, p.dir) + 1);
+            return ino;
+        });
     }
 
     /**
@@ -268,7 +295,16 @@ public final class Ext2 {
     public int unlink(String path) { return unlinkAt(ROOT_INO, path); }
 
     public int unlinkAt(int dir, String path) {
-        return guard(() -> {
+        long u = prepareUnlink(dir, path);
+        return u < 0 ? (int) u : unlinkPrepared(dir, path, (int) u, (int) (u >>> 32));
+    }
+
+    /**
+     * Everything unlink can fail on, decided without writing: the inode path names in its low 32 bits and its link
+     * count in the high ones, or -errno.
+     */
+    public long prepareUnlink(int dir, String path) {
+        try {
             Parent p = parent(dir, path);
             if (p.dir < 0) return p.dir;
             if (p.name.length == 0 || isDot(p.name) || isDotDot(p.name)) return -EISDIR;
@@ -276,15 +312,31 @@ public final class Ext2 {
             if (ino == 0) return -ENOENT;
             if (Ext2Inode.isDir(this, ino)) return -EISDIR;
             if (path.endsWith("/")) return -ENOTDIR;
-            Ext2Dir.remove(this, p.dir, p.name);
+            return ino | (long) Ext2Inode.links(this, ino) << 32;
+        } catch (Ext2Exception | java.io.UncheckedIOException e) {
+            return -EIO;
+        }
+    }
+
+    /**
+     * Unlink path, which named ino with linksBefore links (from {@link #prepareUnlink}); idempotent, so that it can
+     * be made again after a crash: the entry is removed if it still names ino, the link count set (not decremented),
+     * and the inode released if that was its last link and it is not released yet. 0 or -EIO.
+     */
+    public int unlinkPrepared(int dir, String path, int ino, int linksBefore) {
+        return guard(() -> {
+            Parent p = parent(dir, path);
             long t = now();
-            Ext2Inode.touch(this, p.dir, t);
-            int links = Ext2Inode.links(this, ino) - 1;
-            if (links <= 0) {
-                Ext2Inode.release(this, ino, t);
-            } else {
+            if (p.dir > 0 && Ext2Dir.find(this, p.dir, p.name) == ino) {
+                Ext2Dir.remove(this, p.dir, p.name);
+                Ext2Inode.touch(this, p.dir, t);
+            }
+            int links = Math.max(0, linksBefore - 1);
+            if (links > 0) {
                 Ext2Inode.setLinks(this, ino, links);
                 Ext2Inode.setCtime(this, ino, t);
+            } else if (Ext2Inode.links(this, ino) != 0 || Ext2Alloc.inodeUsed(this, ino)) {
+                Ext2Inode.release(this, ino, t);
             }
             return 0;
         });
@@ -353,9 +405,20 @@ public final class Ext2 {
     /**
      * Write len bytes at off of a regular file, allocating blocks (nearest free block after the previous one, in
      * the inode's group first): bytes written (short if the disk fills), or -ENOSPC / -EFBIG / -EISDIR / -EINVAL.
-     * Updates size, mtime and ctime.
+     * Updates size, mtime and ctime: {@link #writeData} then {@link #finishWrite}.
      */
     public int write(int ino, long off, byte[] src, int srcOff, int len) {
+        int w = writeData(ino, off, src, srcOff, len);
+        if (w > 0) finishWrite(ino, off + w);
+        return w;
+    }
+
+    /**
+     * The part of a write that may precede its commit: blocks allocated and bytes copied, the size left as it is.
+     * What lies past the size stays invisible until {@link #finishWrite}; bytes within it are overwritten with what a
+     * restart of the same call writes again. Bytes written (short if the disk fills) or -errno.
+     */
+    public int writeData(int ino, long off, byte[] src, int srcOff, int len) {
         return guard(() -> {
             int ck = checkRegular(ino);
             if (ck < 0) return ck;
@@ -378,9 +441,16 @@ public final class Ext2 {
                 mem.write(cache.modify(pb) + boff, src, srcOff + done, k);
                 done += k;
             }
-            if (off + done > Ext2Inode.size(this, ino)) Ext2Inode.setSize(this, ino, off + done);
-            Ext2Inode.touch(this, ino, now());
             return done;
+        });
+    }
+
+    /** A write's tail: the size grows to cover end, mtime and ctime are set. Idempotent. 0 or -EIO. */
+    public int finishWrite(int ino, long end) {
+        return guard(() -> {
+            if (end > Ext2Inode.size(this, ino)) Ext2Inode.setSize(this, ino, end);
+            Ext2Inode.touch(this, ino, now());
+            return 0;
         });
     }
 
@@ -391,8 +461,9 @@ public final class Ext2 {
             if (ck < 0) return ck;
             if (size < 0) return -EINVAL;
             if (size > Ext2Inode.MAX_FILE_SIZE) return -EFBIG;
-            if (size < Ext2Inode.size(this, ino)) Ext2Inode.trim(this, ino, size);
-            Ext2Inode.setSize(this, ino, size);
+            long old = Ext2Inode.size(this, ino);
+            Ext2Inode.setSize(this, ino, size); // first: what a crash leaves past the new size is trimmed by a repair
+            if (size < old) Ext2Inode.trim(this, ino, size);
             Ext2Inode.touch(this, ino, now());
             return 0;
         });
@@ -423,20 +494,23 @@ public final class Ext2 {
         return Ext2Dir.next(this, dir, pos);
     }
 
-    /**
-     * An upper bound on the distinct cache blocks one write(ino, off, _, _, len) touches: the data blocks, the
-     * indirect blocks on their paths, one block bitmap per group the allocation may visit, the group descriptor
-     * blocks, the superblock's block and the inode's block. The kernel can compare it with
-     * {@link BlockCache#cleanSlots()} before a logged call so that the call never has to evict (write to disk) a
-     * block it dirtied itself.
-     */
-    public long maxBlocksTouchedByWrite(long off, long len) {
-        if (len <= 0) return 1;
-        long data = (off % BS + len + BS - 1) / BS;
-        long indirect = 3 + 2 * (data / PTRS + 1);
-        long gdtBlocks = ((long) groups * GD_SIZE + BS - 1) / BS;
-        long bitmaps = Math.min(groups, data / blocksPerGroup + 2);
-        return data + indirect + bitmaps + gdtBlocks + 2;
+    /** A repair of the inodes an interrupted call touched (used once, by a resurrected kernel). */
+    public Ext2Repair repair() { return new Ext2Repair(this); }
+
+    /** The byte form of a path's last component and the inode of its directory, or -errno in dir. */
+    public int parentOf(int start, String path) {
+        try {
+            return parent(start, path).dir;
+        } catch (Ext2Exception | java.io.UncheckedIOException e) {
+            return -EIO;
+        }
+    }
+
+    /** The last component of path as ext2 stores it. */
+    public static byte[] lastName(String path) {
+        String p = path;
+        while (p.length() > 1 && p.endsWith("/")) p = p.substring(0, p.length() - 1);
+        return nameBytes(p.substring(p.lastIndexOf('/') + 1));
     }
 
     /** Write every dirty block to the disk and flush the device; returns the number of blocks written. */

@@ -8,14 +8,19 @@ import static otherworld.kernel.Errno.ENOSPC;
  * <p>Invariant (what e2fsck pass 5 checks): for every group, the free count in its descriptor equals the zero
  * bits of its bitmaps, and the superblock's free counts are the sums over the groups; used_dirs counts the
  * group's directory inodes. Every allocation and free changes the bit, the group count and the superblock count
- * together, inside the same call. Bitmap bit i of group g is block firstDataBlock + g*blocksPerGroup + i, or
- * inode g*inodesPerGroup + i + 1. Bits past the end of the last group stay set, as mke2fs left them.
+ * together. Bitmap bit i of group g is block firstDataBlock + g*blocksPerGroup + i, or inode g*inodesPerGroup +
+ * i + 1. Bits past the end of the last group stay set, as mke2fs left them.
+ *
+ * <p>Order, for a crash between two of these writes: a block is found free ({@link #findBlock}, no write), linked
+ * into its inode, and only then marked used ({@link #markBlock}); it is marked free before it is unlinked. So a block
+ * whose bit and count disagree is always still named by the inode the interrupted call was working on, where
+ * {@link Ext2Repair} finds it: no block is ever marked used with nothing naming it.
  */
 final class Ext2Alloc {
     private Ext2Alloc() { }
 
-    /** A free block, searching from goal on through its group and then the other groups; or -ENOSPC. */
-    static long allocBlock(Ext2 fs, long goal) {
+    /** A free block, searching from goal on through its group and then the other groups; or -ENOSPC. No write. */
+    static long findBlock(Ext2 fs, long goal) {
         if (goal < fs.firstDataBlock || goal >= fs.blocksCount) goal = fs.firstDataBlock;
         int g0 = (int) ((goal - fs.firstDataBlock) / fs.blocksPerGroup);
         byte[] bitmap = new byte[Ext2.BS];
@@ -30,12 +35,44 @@ final class Ext2Alloc {
             int nbits = (int) Math.min(fs.blocksPerGroup, fs.blocksCount - groupFirst);
             int start = k == 0 ? (int) (goal - groupFirst) : 0;
             int bit = findZero(bitmap, nbits, start);
-            if (bit < 0) continue;
-            setBit(fs, bm, bitmap, bit);
-            addFree(fs, gd + Ext2.GD_FREE_BLOCKS, Ext2.SB + Ext2.SB_FREE_BLOCKS, -1);
-            return groupFirst + bit;
+            if (bit >= 0) return groupFirst + bit;
         }
         return -ENOSPC;
+    }
+
+    /** Mark block b used (it was found free by findBlock and is now linked): its bit, the group and total counts. */
+    static void markBlock(Ext2 fs, long b) {
+        int g = group(fs, b);
+        long gd = fs.gdPos(g);
+        long bm = fs.u32(gd + Ext2.GD_BLOCK_BITMAP);
+        int bit = (int) ((b - fs.firstDataBlock) % fs.blocksPerGroup);
+        long pos = bm * Ext2.BS + (bit >>> 3);
+        fs.w8(pos, fs.r8(pos) | 1 << (bit & 7));
+        addFree(fs, gd + Ext2.GD_FREE_BLOCKS, Ext2.SB + Ext2.SB_FREE_BLOCKS, -1);
+    }
+
+    static int group(Ext2 fs, long block) { return (int) ((block - fs.firstDataBlock) / fs.blocksPerGroup); }
+
+    /** Whether block b's bit is set. */
+    static boolean blockUsed(Ext2 fs, long b) {
+        long bm = fs.u32(fs.gdPos(group(fs, b)) + Ext2.GD_BLOCK_BITMAP);
+        int bit = (int) ((b - fs.firstDataBlock) % fs.blocksPerGroup);
+        return (fs.r8(bm * Ext2.BS + (bit >>> 3)) & 1 << (bit & 7)) != 0;
+    }
+
+    /** Whether inode ino's bit is set. */
+    static boolean inodeUsed(Ext2 fs, int ino) {
+        long bm = fs.u32(fs.gdPos((ino - 1) / fs.inodesPerGroup) + Ext2.GD_INODE_BITMAP);
+        int bit = (ino - 1) % fs.inodesPerGroup;
+        return (fs.r8(bm * Ext2.BS + (bit >>> 3)) & 1 << (bit & 7)) != 0;
+    }
+
+    /** Set or clear one bit of a bitmap block, without touching the counts (repair recounts them). */
+    static void setBit(Ext2 fs, long bm, int bit, boolean on) {
+        long pos = bm * Ext2.BS + (bit >>> 3);
+        int v = fs.r8(pos);
+        int w = on ? v | 1 << (bit & 7) : v & ~(1 << (bit & 7));
+        if (w != v) fs.w8(pos, w);
     }
 
     /** Return block b to its group; Ext2Exception if it is already free or is group metadata (corrupt map). */
@@ -54,8 +91,8 @@ final class Ext2Alloc {
         addFree(fs, gd + Ext2.GD_FREE_BLOCKS, Ext2.SB + Ext2.SB_FREE_BLOCKS, 1);
     }
 
-    /** A free inode at or after firstIno, in preferGroup if it has one; or -ENOSPC. */
-    static int allocInode(Ext2 fs, int preferGroup, boolean dir) {
+    /** A free inode at or after firstIno, in preferGroup if it has one; or -ENOSPC. No write. */
+    static int findInode(Ext2 fs, int preferGroup) {
         byte[] bitmap = new byte[Ext2.BS];
         for (int k = 0; k < fs.groups; k++) {
             int g = (preferGroup + k) % fs.groups;
@@ -69,12 +106,22 @@ final class Ext2Alloc {
             if (start >= fs.inodesPerGroup) continue;
             int bit = findZero(bitmap, fs.inodesPerGroup, start);
             if (bit < start) continue; // none, or only a reserved inode below firstIno
-            setBit(fs, bm, bitmap, bit);
-            addFree(fs, gd + Ext2.GD_FREE_INODES, Ext2.SB + Ext2.SB_FREE_INODES, -1);
-            if (dir) fs.w16(gd + Ext2.GD_USED_DIRS, fs.r16(gd + Ext2.GD_USED_DIRS) + 1);
             return groupFirst + bit;
         }
         return -ENOSPC;
+    }
+
+    /** Mark inode ino (found free by findInode) used: its bit, the counts, used_dirs for a directory. */
+    static void markInode(Ext2 fs, int ino, boolean dir) {
+        int g = (ino - 1) / fs.inodesPerGroup;
+        long gd = fs.gdPos(g);
+        long bm = fs.u32(gd + Ext2.GD_INODE_BITMAP);
+        fs.checkBlock(bm, "group " + g + " inode bitmap");
+        int bit = (ino - 1) % fs.inodesPerGroup;
+        long pos = bm * Ext2.BS + (bit >>> 3);
+        fs.w8(pos, fs.r8(pos) | 1 << (bit & 7));
+        addFree(fs, gd + Ext2.GD_FREE_INODES, Ext2.SB + Ext2.SB_FREE_INODES, -1);
+        if (dir) fs.w16(gd + Ext2.GD_USED_DIRS, fs.r16(gd + Ext2.GD_USED_DIRS) + 1);
     }
 
     static void freeInode(Ext2 fs, int ino, boolean dir) {
@@ -102,12 +149,6 @@ final class Ext2Alloc {
             }
         }
         return -1;
-    }
-
-    /** Set one bit on disk; bitmap is the scratch copy the bit was found free in, read within this call. */
-    private static void setBit(Ext2 fs, long bm, byte[] bitmap, int bit) {
-        int v = bitmap[bit >>> 3] & 0xFF;
-        fs.w8(bm * Ext2.BS + (bit >>> 3), v | 1 << (bit & 7));
     }
 
     /** Clear one bit on disk; false if it was already clear. */

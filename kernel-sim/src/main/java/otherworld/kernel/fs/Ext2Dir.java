@@ -131,13 +131,14 @@ final class Ext2Dir {
         return true;
     }
 
+    /** Write an entry; its inode number last, so that an unused entry becomes this one by that one write. */
     private static void put(Ext2 fs, long pb, int off, int ino, int rec, byte[] name, int type) {
         long p = pb * Ext2.BS + off;
-        fs.w32(p + D_INODE, ino);
-        fs.w16(p + D_REC_LEN, rec);
+        fs.mem.write(fs.cache.modify(pb) + off + D_NAME, name, 0, name.length);
         fs.w8(p + D_NAME_LEN, name.length);
         fs.w8(p + D_FILE_TYPE, type);
-        fs.mem.write(fs.cache.modify(pb) + off + D_NAME, name, 0, name.length);
+        fs.w16(p + D_REC_LEN, rec);
+        fs.w32(p + D_INODE, ino);
     }
 
     /** The directory changed: drop any htree index, update mtime/ctime. */
@@ -150,6 +151,9 @@ final class Ext2Dir {
     /**
      * Add name → ino (whose mode gives the file type): into the first gap big enough (an unused entry, or the
      * slack after a used one, which is split), else into a new block appended to the directory. 0 or -ENOSPC.
+     * The name appears by one write: the unused entry's inode number; or the used entry's rec_len shrunk once the
+     * new entry is written in its slack; or the directory's size grown once the new block holds the entry. Before
+     * that write, a crash leaves the directory as it was (a new block past the size is trimmed by a repair).
      */
     static int add(Ext2 fs, int dir, byte[] name, int ino, int mode) {
         int need = recLen(name.length);
@@ -166,8 +170,8 @@ final class Ext2Dir {
                 int keep = used ? recLen(e.nameLen[k]) : 0;
                 if (rec - keep < need) continue;
                 if (used) {
-                    fs.w16(pb * Ext2.BS + off + D_REC_LEN, keep);
                     put(fs, pb, off + keep, ino, rec - keep, name, type);
+                    fs.w16(pb * Ext2.BS + off + D_REC_LEN, keep);
                 } else {
                     put(fs, pb, off, ino, rec, name, type);
                 }
@@ -183,7 +187,10 @@ final class Ext2Dir {
         return 0;
     }
 
-    /** Remove name: merged into the previous entry of its block, or marked unused if first. Its inode, or 0. */
+    /**
+     * Remove name, by one write: merged into the previous entry of its block (its rec_len grows over it), or marked
+     * unused if first (its inode number 0). Its inode, or 0.
+     */
     static int remove(Ext2 fs, int dir, byte[] name) {
         byte[] blk = new byte[Ext2.BS];
         Entries e = new Entries();

@@ -9,10 +9,11 @@ import static otherworld.kernel.Errno.EFBIG;
  * <p>Inode ino (1-based) lives in group (ino-1)/inodesPerGroup, at index (ino-1)%inodesPerGroup of that group's
  * inode table. Every field is read and written at its disk position through the cache (see {@link Ext2#r32}).
  *
- * <p>Invariant kept for e2fsck: i_blocks counts, in 512-byte units, every data and indirect block the map
- * reaches (plus an extended-attribute block); no data block lies beyond the last block covered by i_size
- * (write grows i_size over what it allocated, trim frees what lies past the new size and zeroes the tail
- * of the last partial block, so bytes past EOF are always zero).
+ * <p>Invariant kept for e2fsck between system calls: i_blocks counts, in 512-byte units, every data and indirect
+ * block the map reaches (plus an extended-attribute block); no data block lies beyond the last block covered by
+ * i_size (a write's tail grows i_size over what it allocated, trim frees what lies past the new size and zeroes the
+ * tail of the last partial block, so bytes past EOF are always zero). Inside a call, blocks past EOF may exist (a
+ * write allocates before its tail sets the size): after a crash {@link Ext2Repair#reconcile} trims them.
  */
 final class Ext2Inode {
     private Ext2Inode() { }
@@ -146,10 +147,12 @@ final class Ext2Inode {
             long b = fs.u32(ptrPos);
             if (b == 0) {
                 if (!alloc) return 0;
-                b = Ext2Alloc.allocBlock(fs, goal(fs, ino, ptrPos, firstInArray, holder));
+                // Found free, zeroed, linked, then marked used (Ext2Alloc: the order a repair relies on).
+                b = Ext2Alloc.findBlock(fs, goal(fs, ino, ptrPos, firstInArray, holder));
                 if (b < 0) return b;
                 fs.cache.getZeroed(b);
                 fs.w32(ptrPos, b);
+                Ext2Alloc.markBlock(fs, b);
                 addBlocks(fs, ino, 1);
             } else {
                 fs.checkBlock(b, "inode " + ino + " block map");
@@ -180,6 +183,15 @@ final class Ext2Inode {
      * indirect blocks left with no pointers. Zeroes the rest of the last partial block. i_size is not changed.
      */
     static void trim(Ext2 fs, int ino, long size) {
+        trim(fs, ino, size, null);
+    }
+
+    /**
+     * trim; with a {@code repair} set, a block already marked free (an earlier, interrupted trim freed it and did
+     * not unlink it yet) is unlinked without complaint, counts are left to the repair (which recounts the groups
+     * added to the set) and so is i_blocks.
+     */
+    static void trim(Ext2 fs, int ino, long size, java.util.Set<Integer> repair) {
         long first = (size + Ext2.BS - 1) / Ext2.BS;
         long[] freed = {0};
         long ip = pos(fs, ino);
@@ -187,7 +199,7 @@ final class Ext2Inode {
             long b = fs.u32(ip + I_BLOCK + 4L * k);
             if (b == 0) continue;
             fs.checkBlock(b, "inode " + ino + " block map");
-            Ext2Alloc.freeBlock(fs, b);
+            free(fs, b, repair);
             fs.w32(ip + I_BLOCK + 4L * k, 0);
             freed[0]++;
         }
@@ -196,11 +208,11 @@ final class Ext2Inode {
         for (int level = 1; level <= 3; level++) {
             long ptrPos = ip + I_BLOCK + 4L * (N_DIRECT - 1 + level);
             long b = fs.u32(ptrPos);
-            if (b != 0 && base + span > first && trimTree(fs, ino, b, level, base, first, freed)) fs.w32(ptrPos, 0);
+            if (b != 0 && base + span > first && trimTree(fs, ino, b, level, base, first, freed, repair)) fs.w32(ptrPos, 0);
             base += span;
             span *= P;
         }
-        addBlocks(fs, ino, -freed[0]);
+        if (repair == null) addBlocks(fs, ino, -freed[0]); // a repair recounts i_blocks from the map afterwards
         int tail = (int) (size % Ext2.BS);
         if (tail != 0) {
             long pb = bmap(fs, ino, size / Ext2.BS, false);
@@ -213,7 +225,8 @@ final class Ext2Inode {
      * logical blocks from base), and ptr itself if nothing is left under it. Returns true when ptr was freed.
      * Recursion depth is at most 3; a block met twice is caught by freeBlock as a double free.
      */
-    private static boolean trimTree(Ext2 fs, int ino, long ptr, int depth, long base, long first, long[] freed) {
+    private static boolean trimTree(Ext2 fs, int ino, long ptr, int depth, long base, long first, long[] freed,
+                                    java.util.Set<Integer> repair) {
         fs.checkBlock(ptr, "inode " + ino + " indirect block");
         long span = depth == 1 ? 1 : depth == 2 ? P : P * P;
         boolean all = base >= first; // everything under ptr goes: no need to clear its pointers
@@ -230,19 +243,29 @@ final class Ext2Inode {
             boolean gone;
             if (depth == 1) {
                 fs.checkBlock(child, "inode " + ino + " block map");
-                Ext2Alloc.freeBlock(fs, child);
+                free(fs, child, repair);
                 freed[0]++;
                 gone = true;
             } else {
-                gone = trimTree(fs, ino, child, depth - 1, childBase, first, freed);
+                gone = trimTree(fs, ino, child, depth - 1, childBase, first, freed, repair);
             }
             if (!gone) empty = false;
             else if (!all) fs.w32(pp, 0);
         }
         if (!empty) return false;
-        Ext2Alloc.freeBlock(fs, ptr);
+        free(fs, ptr, repair);
         freed[0]++;
         return true;
+    }
+
+    private static void free(Ext2 fs, long b, java.util.Set<Integer> repair) {
+        if (repair == null) {
+            Ext2Alloc.freeBlock(fs, b);
+        } else {
+            repair.add(Ext2Alloc.group(fs, b));
+            Ext2Alloc.setBit(fs, fs.u32(fs.gdPos(Ext2Alloc.group(fs, b)) + Ext2.GD_BLOCK_BITMAP),
+                    (int) ((b - fs.firstDataBlock) % fs.blocksPerGroup), false);
+        }
     }
 
     /**

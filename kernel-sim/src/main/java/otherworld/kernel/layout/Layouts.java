@@ -10,7 +10,7 @@ import java.util.List;
  * <pre>
  *   BASE + 0x0000   guard page (never mapped)
  *   BASE + 0x1000   ROOT: the root descriptor, at a fixed address known to every kernel
- *   BASE + 0x10000  the boot kernel's region (header, tables, cache, undo log, page-table frames)
+ *   BASE + 0x10000  the boot kernel's region (header, tables, cache, resurrection record; then a page-table pool)
  *   next            the crash region, reserved at boot for the crash kernel
  *   the rest        user frames (and page-table frames of the main kernel)
  * </pre>
@@ -36,7 +36,7 @@ public final class Layouts {
     public static final int ROOT_HEADER = ROOT.field("header_pa", 8, "physical address of the current kernel header");
 
     /** The kernel header: where everything else is. Lives at the start of the kernel's region. */
-    public static final Struct KHDR = new Struct("kernel_header", Struct.magic("KHDR"), 1);
+    public static final Struct KHDR = new Struct("kernel_header", Struct.magic("KHDR"), 2);
     public static final int KH_GENERATION = KHDR.field("generation", 8, "number of crashes survived by this machine");
     public static final int KH_MODE = KHDR.field("mode", 4, "0 off, 1 default (Otherworld)");
     public static final int KH_NTTYS = KHDR.field("nttys", 4, "number of tty records");
@@ -53,17 +53,23 @@ public final class Layouts {
     public static final int KH_TTYS = KHDR.field("ttys_pa", 8, "tty records (MAX_TTYS)");
     public static final int KH_CACHE = KHDR.field("cache_pa", 8, "block cache (see BlockCache layouts)");
     public static final int KH_CACHE_SLOTS = KHDR.field("cache_slots", 8, "");
-    public static final int KH_UNDO = KHDR.field("undo_pa", 8, "undo log of the system call in flight");
-    public static final int KH_UNDO_SIZE = KHDR.field("undo_size", 8, "");
     public static final int KH_PT_POOL = KHDR.field("pt_pool_pa", 8, "first frame of the region's page-table pool");
     public static final int KH_NEXT_PID = KHDR.field("next_pid", 8, "");
     public static final int KH_RANDOM = KHDR.field("random_state", 8, "getrandom's generator state (seeded)");
-    public static final int KH_CURRENT = KHDR.field("current", 8, "task index last dispatched (round robin)");
+    public static final int KH_CURRENT = KHDR.field("current", 8,
+            "task index dispatched last; after a system call the same task runs again before any other");
     public static final int KH_LAST_FLUSH = KHDR.field("last_flush", 8, "clock (instructions) of the last flusher run");
 
-    /** A task: one process with one thread. */
-    public static final Struct TASK = new Struct("task", Struct.magic("TASK"), 1);
-    public static final int T_STATE = TASK.field("state", 4, "0 free, 1 runnable, 2 zombie");
+    /**
+     * A task: one process with one thread. The trap frame is written at every trap, in every mode, as Linux's
+     * pt_regs is: the registers, the pc to resume at, and the trap's epc, cause and a0 (orig_a0). A system call
+     * commits by writing tf_pc (epc + 4, after a0 = result): until then tf_pc == tf_epc and the call can be made
+     * again from orig_a0 and the other registers; after it, its tail (writes after the commit) can be redone from
+     * the same registers, a0 and sysword.
+     */
+    public static final Struct TASK = new Struct("task", Struct.magic("TASK"), 2);
+    public static final int T_STATE = TASK.field("state", 4, "0 free, 1 runnable, 2 zombie, 3 blocked");
+    public static final int T_WAIT = TASK.field("wait_channel", 8, "what a blocked task waits for (Kernel.block)");
     public static final int T_PID = TASK.field("pid", 4, "");
     public static final int T_EXIT = TASK.field("exit_status", 4, "wait status once a zombie");
     public static final int T_TTY = TASK.field("tty", 4, "controlling tty index");
@@ -73,19 +79,27 @@ public final class Layouts {
     public static final int T_TID_ADDR = TASK.field("tid_address", 8, "set_tid_address");
     public static final int T_ROBUST = TASK.field("robust_list", 8, "set_robust_list head");
     public static final int T_NVMA = TASK.field("nvma", 4, "number of VMAs in use");
-    public static final int T_INFLIGHT_NR = TASK.field("inflight_nr", 4, "system call in flight, -1 none");
-    public static final int T_INFLIGHT_MARK = TASK.field("inflight_mark", 8, "console bytes_out when the call began");
     public static final int T_NAME = TASK.field("name", NAME_LEN, "executable path, NUL-terminated");
     public static final int T_VMAS = TASK.field("vmas", MAX_VMAS * 24, "VMAs: {start u64, end u64, prot u64}");
     public static final int T_FD = TASK.field("fd", NOFILE * 4, "fd table: open-file index, -1 closed");
-    public static final int T_PC = TASK.field("tf_pc", 8, "trap frame: pc (at the ecall while a call is in flight)");
+    public static final int T_SYSWORD = TASK.field("sysword", 8,
+            "the one word some system calls need besides their registers to redo their tail (spec: in-flight rule)");
+    public static final int T_PC = TASK.field("tf_pc", 8, "trap frame: pc to resume at");
+    public static final int T_EPC = TASK.field("tf_epc", 8, "trap frame: pc of the trapping instruction");
+    public static final int T_CAUSE = TASK.field("tf_cause", 8, "trap frame: RISC-V cause code of the trap (timer: -1)");
+    public static final int T_ORIG_A0 = TASK.field("tf_orig_a0", 8, "trap frame: a0 at the trap (a system call's first argument)");
     public static final int T_FCSR = TASK.field("tf_fcsr", 8, "trap frame: fcsr");
     public static final int T_X = TASK.field("tf_x", 32 * 8, "trap frame: x0..x31");
     public static final int T_F = TASK.field("tf_f", 32 * 8, "trap frame: f0..f31 raw bits");
 
+    /** tf_cause of a system call (RISC-V: environment call from U-mode). */
+    public static final long CAUSE_ECALL = 8;
+
     public static final int TASK_FREE = 0;
     public static final int TASK_RUNNABLE = 1;
     public static final int TASK_ZOMBIE = 2;
+    /** Waiting in a system call that could not proceed; woken, it makes the call again from its ecall. */
+    public static final int TASK_BLOCKED = 3;
 
     /** An open file description, shared by the fds that point to it. */
     public static final Struct FILE = new Struct("file", Struct.magic("FILE"), 1);
@@ -100,29 +114,22 @@ public final class Layouts {
     public static final int FT_TTY = 2;
 
     /** A terminal: the input ring (xv6-style counters) fed from its console device. */
-    public static final Struct TTY = new Struct("tty", Struct.magic("TTY "), 1);
+    public static final Struct TTY = new Struct("tty", Struct.magic("TTY "), 2);
     public static final int TTY_CONSOLE = TTY.field("console", 4, "console device index");
+    public static final int TTY_OUT = TTY.field("out", 8,
+            "bytes handed to the device by committed writes: the device's bytes_out minus this is a write in flight");
     public static final int TTY_NREAD = TTY.field("nread", 8, "bytes ever read by processes");
     public static final int TTY_NWRITE = TTY.field("nwrite", 8, "bytes ever received from the device");
     public static final int TTY_EOF = TTY.field("eof", 4, "device reported end of input");
     public static final int TTY_DATA = TTY.field("buf", TTY_BUF, "ring buffer, index = counter % size");
 
-    /** The undo log: old bytes of every kernel write made by the system call in flight. */
-    public static final Struct ULOG = new Struct("undo_log", Struct.magic("ULOG"), 1);
-    public static final int U_ACTIVE = ULOG.field("active", 4, "1 while a call is in flight; 0 = committed");
-    public static final int U_OWNER = ULOG.field("owner", 4, "task index of the call");
-    public static final int U_USED = ULOG.field("used", 8, "bytes of entries after the header");
-    public static final int U_CAPACITY = ULOG.field("capacity", 8, "bytes available for entries");
-    /** Each entry: pa u64, len u32, pad u32, then len old bytes padded to 8. */
-    public static final int U_ENTRY_HEADER = 16;
-
-    /** The crash kernel's progress record, at the start of the crash region while it works. */
+    /** The crash kernel's progress record, in its own page of the crash region's structures (Region.rrec). */
     public static final Struct RREC = new Struct("resurrection_record", Struct.magic("RREC"), 1);
     public static final int R_DEAD_HEADER = RREC.field("dead_header_pa", 8, "header of the kernel being resurrected");
     public static final int R_ATTEMPT = RREC.field("attempt", 4, "crash-kernel starts for this crash");
     public static final int R_PHASE = RREC.field("phase", 4, "1 validating, 2 flushing, 3 building, 4 committed");
 
     public static List<Struct> all() {
-        return List.of(ROOT, KHDR, TASK, FILE, TTY, ULOG, RREC);
+        return List.of(ROOT, KHDR, TASK, FILE, TTY, RREC);
     }
 }

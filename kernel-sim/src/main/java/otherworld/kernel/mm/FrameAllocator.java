@@ -1,8 +1,5 @@
 package otherworld.kernel.mm;
 
-import java.util.HashSet;
-import java.util.Set;
-
 import otherworld.kernel.KernelPanic;
 import otherworld.kernel.mem.KMem;
 import otherworld.kernel.verified.Bitmap;
@@ -11,23 +8,17 @@ import otherworld.kernel.verified.Sv39;
 /**
  * Physical frames: one bit a frame of RAM in a bitmap in guest RAM (1 = in use). The bitmap is the only record of
  * which frames are free; this object is a view on it.
- *
- * <p>Rule (default mode): a frame freed during a system call is not handed out again in the same call, so that a
- * frame zeroed as fresh ({@link KMem#zeroFresh}) never holds bytes the undo log would need. The frames freed in the
- * call are remembered here only until the call ends; a crash kernel needs none of it.
+ * A crash kernel does not trust it: it derives the frames in use from the live page tables it resurrects.
  */
 public final class FrameAllocator {
     private final KMem mem;
     private final long bitmapPa;
     private final long ramBase;
     private final int nframes;
-    /** Frames freed in the current call (default mode), or null when nothing is ever undone. */
-    private final Set<Long> freedInCall;
     private long lo;
     private long hi;
 
-    public FrameAllocator(KMem mem, long bitmapPa, long ramBase, int nframes, boolean undoable) {
-        this.freedInCall = undoable ? new HashSet<>() : null;
+    public FrameAllocator(KMem mem, long bitmapPa, long ramBase, int nframes) {
         this.mem = mem;
         this.bitmapPa = bitmapPa;
         this.ramBase = ramBase;
@@ -48,10 +39,6 @@ public final class FrameAllocator {
     public void unrestrict() {
         this.lo = ramBase;
         this.hi = ramBase + (long) nframes * Sv39.PAGE_SIZE;
-    }
-
-    public void callEnded() {
-        if (freedInCall != null) freedInCall.clear();
     }
 
     private int index(long pa) {
@@ -81,12 +68,11 @@ public final class FrameAllocator {
         long word = mem.r64(w);
         if (!Bitmap.test(word, i % 64)) throw new KernelPanic(String.format("double free of frame 0x%x", pa));
         mem.w64(w, Bitmap.clear(word, i % 64));
-        if (freedInCall != null) freedInCall.add(pa);
     }
 
     /**
      * A free frame, now marked used, or -1 when none is left. Its contents are whatever was there. The lowest free
-     * frame of [lo, hi) that was not freed in this call, found a word of the bitmap at a time by the proved search.
+     * frame of [lo, hi), found a word of the bitmap at a time by the proved search.
      */
     public long alloc() {
         int first = index(lo);
@@ -94,16 +80,13 @@ public final class FrameAllocator {
         for (int w = first / 64; w * 64L < last; w++) {
             long word = mem.r64(bitmapPa + w * 8L);
             if (word == -1L) continue; // full: the search below would say so after 64 steps
-            for (int b = Bitmap.lowestClear(word, w == first / 64 ? first % 64 : 0); b >= 0;
-                 b = Bitmap.lowestClear(word, b + 1)) {
-                int i = w * 64 + b;
-                if (i >= last) return -1;
-                long pa = ramBase + (long) i * Sv39.PAGE_SIZE;
-                if (freedInCall == null || !freedInCall.contains(pa)) {
-                    markUsed(pa, Sv39.PAGE_SIZE);
-                    return pa;
-                }
-            }
+            int b = Bitmap.lowestClear(word, w == first / 64 ? first % 64 : 0);
+            if (b < 0) continue;
+            int i = w * 64 + b;
+            if (i >= last) return -1;
+            long pa = ramBase + (long) i * Sv39.PAGE_SIZE;
+            markUsed(pa, Sv39.PAGE_SIZE);
+            return pa;
         }
         return -1;
     }

@@ -27,7 +27,7 @@ public final class PageTable {
     public static PageTable create(KMem mem, FrameAllocator frames) {
         long root = frames.alloc();
         if (root < 0) return null;
-        mem.zeroFresh(root, (int) Sv39.PAGE_SIZE);
+        mem.zero(root, (int) Sv39.PAGE_SIZE);
         return new PageTable(mem, frames, root);
     }
 
@@ -41,7 +41,7 @@ public final class PageTable {
                 if (!create) return -1;
                 long next = frames.alloc();
                 if (next < 0) return -1;
-                mem.zeroFresh(next, (int) Sv39.PAGE_SIZE);
+                mem.zero(next, (int) Sv39.PAGE_SIZE);
                 mem.w64(pteAddr, Sv39.makePte(Sv39.ppnOf(next), Sv39.PTE_V));
                 table = next;
             } else {

@@ -34,8 +34,18 @@ public final class Task {
     public void setPc(long v) { mem.w64(pa + T_PC, v); }
     public long x(int r) { return mem.r64(pa + T_X + 8L * r); }
     public void setX(int r, long v) { mem.w64(pa + T_X + 8L * r, v); }
-    public int inflightNr() { return mem.r32(pa + T_INFLIGHT_NR); }
-    public long inflightMark() { return mem.r64(pa + T_INFLIGHT_MARK); }
+    public long epc() { return mem.r64(pa + T_EPC); }
+    public long cause() { return mem.r64(pa + T_CAUSE); }
+    /** a0 at the trap: a system call's first argument, whatever a0 holds now. */
+    public long origA0() { return mem.r64(pa + T_ORIG_A0); }
+    public long sysword() { return mem.r64(pa + T_SYSWORD); }
+    public void setSysword(long v) { mem.w64(pa + T_SYSWORD, v); }
+
+    /** The last trap was a system call that has not committed: pc is still at its ecall. */
+    public boolean callInFlight() { return cause() == CAUSE_ECALL && pc() == epc(); }
+
+    /** The last trap was a system call that committed (its tail may still be running). */
+    public boolean callCommitted() { return cause() == CAUSE_ECALL && pc() != epc(); }
     public int nvma() { return mem.r32(pa + T_NVMA); }
     public long vmaStart(int i) { return mem.r64(pa + T_VMAS + 24L * i); }
     public long vmaEnd(int i) { return mem.r64(pa + T_VMAS + 24L * i + 8); }
@@ -55,9 +65,17 @@ public final class Task {
         return new String(b, 0, n, StandardCharsets.UTF_8);
     }
 
-    /** Trap entry: the process's registers into its trap frame. */
-    public static void saveRegisters(KMem mem, long taskPa, Hart hart) {
+    /**
+     * Trap entry: the process's registers into its trap frame, with the trap's pc, cause and a0 (as Linux's entry
+     * code fills pt_regs), and the sysword cleared. This is the entry stub, before any kernel code runs: crashes
+     * strike after it.
+     */
+    public static void saveRegisters(KMem mem, long taskPa, Hart hart, long cause) {
         mem.w64(taskPa + T_PC, hart.pc);
+        mem.w64(taskPa + T_EPC, hart.pc);
+        mem.w64(taskPa + T_CAUSE, cause);
+        mem.w64(taskPa + T_ORIG_A0, hart.x[10]);
+        mem.w64(taskPa + T_SYSWORD, 0); // a call's sysword is its own: never one left by an earlier call
         mem.w64(taskPa + T_FCSR, hart.fcsr);
         for (int r = 1; r < 32; r++) mem.w64(taskPa + T_X + 8L * r, hart.x[r]);
         for (int r = 0; r < 32; r++) mem.w64(taskPa + T_F + 8L * r, hart.f[r]);

@@ -17,13 +17,14 @@ import otherworld.kernel.KernelConfig;
 import otherworld.kernel.KernelHooks;
 import otherworld.kernel.KernelPanic;
 import otherworld.kernel.Region;
-import otherworld.kernel.file.FileTable;
 import otherworld.kernel.fs.BlockCache;
 import otherworld.kernel.mem.DirectMem;
-import otherworld.kernel.mem.OverlayMem;
+import otherworld.kernel.mem.KMem;
+import otherworld.kernel.mem.ReadOnlyMem;
 import otherworld.kernel.mm.FrameAllocator;
 import otherworld.kernel.mm.PageTable;
 import otherworld.kernel.mm.UserMemory;
+import otherworld.kernel.sys.Syscalls;
 import otherworld.kernel.sys.Sysno;
 import otherworld.kernel.verified.Bounds;
 import otherworld.kernel.verified.Sv39;
@@ -32,16 +33,21 @@ import otherworld.kernel.verified.Sv39;
  * The crash kernel. It is given the machine and nothing else of the dead kernel: it finds the dead kernel through
  * the root descriptor at {@link otherworld.kernel.layout.Layouts#ROOT_PA}. It works in four phases:
  * <ol>
- *   <li>validate: read the dead kernel's structures through the undo log (as they were before the call in
- *       flight), read-only, checking magic, versions, bounds and cross-references; decide who comes back;</li>
+ *   <li>validate: read the dead kernel's structures read-only, checking magic, versions, bounds and
+ *       cross-references; decide who comes back, and what becomes of the system call of each (from its trap
+ *       frame: not committed, it is made again; committed, its tail is redone by the new kernel first);</li>
  *   <li>flush: write the dead page cache's dirty blocks to disk (idempotent), finish a console write that had
- *       already put bytes on the line (idempotent: the device counter says how many);</li>
+ *       already put bytes on the line (idempotent: the device's bytes_out against the tty's out);</li>
  *   <li>build: lay out a fresh kernel in the crash region — tables, new page tables mapping the same user
- *       frames, trap frames, files with their offsets, ttys — and choose the next crash region;</li>
+ *       frames, trap frames, the open files at the same indices with their references counted from the fds, ttys
+ *       with their counters taken from the devices — and choose the next crash region;</li>
  *   <li>commit: one write of the root descriptor makes the new kernel the main kernel.</li>
  * </ol>
  * Until the commit it writes nothing outside its own region but the disk and the console, so if it crashes, a new
- * crash kernel starts again from the same root descriptor and reaches the same result.
+ * crash kernel starts again from the same root descriptor and reaches the same result. What it derives instead of
+ * trusting: the frames in use (from the page tables it resurrects), the references of open files (from the fds),
+ * the ttys' device counters; what the interrupted call left half made in the file system is repaired by the new
+ * kernel ({@link Kernel#finishInFlight}) before any process runs.
  */
 public final class CrashKernel {
     private final Machine machine;
@@ -66,80 +72,113 @@ public final class CrashKernel {
         final List<long[]> leaves = new ArrayList<>(); // {va, pa, flags}
         final List<String> problems = new ArrayList<>();
         final int[] fds = new int[NOFILE];
-        boolean completeWrite;
-        Console console;
+        /** Its call had not committed: a0 from orig_a0, made again from the ecall. */
+        boolean restart;
+        /** Its console write had sent some bytes: the rest are sent, the call completes with n. */
+        Console completeWrite;
         String inflight;
     }
 
+    /** The dead kernel, as its header describes it (validated). */
+    private record Dead(long header, long regionBase, long regionSize, long ptPool, long crashBase, long crashSize,
+                        int nframes, long tasks, long files, long ttys, long cache, int nttys) { }
+
     public ResurrectionReport resurrect() {
-        // ---- 1. validate ----------------------------------------------------------------------------------
-        if (ram.read32(ROOT_PA) != ROOT.magic || ram.read32(ROOT_PA + 4) != ROOT.version) {
-            throw new KernelPanic("root descriptor is corrupt: nothing can be resurrected");
-        }
-        long dead = ram.read64(ROOT_PA + ROOT_HEADER);
-        if (!Bounds.inRegion(dead, KHDR.size(), ram.base(), ram.size()) || ram.read32(dead) != KHDR.magic
-                || ram.read32(dead + 4) != KHDR.version) {
-            throw new KernelPanic("dead kernel header is corrupt");
-        }
-        long regionBase = ram.read64(dead + KH_REGION_BASE);
-        long regionSize = ram.read64(dead + KH_REGION_SIZE);
-        long undo = ram.read64(dead + KH_UNDO);
-        long undoSize = ram.read64(dead + KH_UNDO_SIZE);
-        if (!Bounds.inRegion(regionBase, regionSize, ram.base(), ram.size())
-                || !Bounds.inRegion(undo, undoSize, regionBase, regionSize)) {
-            throw new KernelPanic("dead kernel header: region or undo log out of bounds");
-        }
-        OverlayMem v;
-        try {
-            v = OverlayMem.throughLog(ram, undo, undoSize);
-        } catch (IllegalStateException e) {
-            throw new KernelPanic("dead kernel's undo log is corrupt: " + e.getMessage());
-        }
-        long crashBase = v.r64(dead + KH_CRASH_BASE);
-        long crashSize = v.r64(dead + KH_CRASH_SIZE);
-        int nframes = (int) v.r64(dead + KH_NFRAMES);
-        if (crashSize == 0) throw new KernelPanic("the dead kernel reserved no crash region");
-        if (!Bounds.inRegion(crashBase, crashSize, ram.base(), ram.size()) || nframes != ram.size() / Sv39.PAGE_SIZE
-                || overlaps(crashBase, crashSize, regionBase, regionSize)) {
-            throw new KernelPanic("dead kernel header: crash region or frame count invalid");
-        }
-        long generation = v.r64(dead + KH_GENERATION) + 1;
-        ResurrectionReport report = new ResurrectionReport(generation);
-        long rrec = crashBase + crashSize - Sv39.PAGE_SIZE;
+        KMem v = new ReadOnlyMem(ram);
+        Dead d = readHeader(v);
+        ResurrectionReport report = new ResurrectionReport(v.r64(d.header + KH_GENERATION) + 1);
+        Region r = Region.layout(d.crashBase, d.crashSize, d.nframes, config.cacheSlots());
         DirectMem own = new DirectMem(ram);
-        int attempt = ram.read32(rrec) == RREC.magic && ram.read64(rrec + R_DEAD_HEADER) == dead
+        long rrec = r.rrec();
+        int attempt = ram.read32(rrec) == RREC.magic && ram.read64(rrec + R_DEAD_HEADER) == d.header
                 ? ram.read32(rrec + R_ATTEMPT) + 1 : 1;
         RREC.init(own, rrec);
-        own.w64(rrec + R_DEAD_HEADER, dead);
+        own.w64(rrec + R_DEAD_HEADER, d.header);
         own.w32(rrec + R_ATTEMPT, attempt);
         own.w32(rrec + R_PHASE, 1);
         report.attempt = attempt;
         hooks.point("resurrect.validate");
 
-        long tasks = v.r64(dead + KH_TASKS);
-        long filesPa = v.r64(dead + KH_FILES);
-        long ttys = v.r64(dead + KH_TTYS);
-        long cache = v.r64(dead + KH_CACHE);
-        int nttys = v.r32(dead + KH_NTTYS);
-        if (!Bounds.inRegion(tasks, (long) MAX_TASKS * TASK.size(), regionBase, regionSize)
-                || !Bounds.inRegion(filesPa, (long) MAX_FILES * FILE.size(), regionBase, regionSize)
-                || !Bounds.inRegion(ttys, (long) MAX_TTYS * TTY.size(), regionBase, regionSize)
+        // ---- 1. validate ----------------------------------------------------------------------------------
+        List<String> cacheProblems = BlockCache.validate(v, d.cache);
+        report.machineProblems.addAll(cacheProblems);
+        List<Image> images = validateTasks(v, d);
+        int current = (int) v.r64(d.header + KH_CURRENT);
+        for (Image img : images) decideCall(v, d, img, current);
+        hooks.point("resurrect.decided");
+
+        // ---- 2. flush ------------------------------------------------------------------------------------
+        own.w32(rrec + R_PHASE, 2);
+        if (cacheProblems.isEmpty()) {
+            report.dirtyBlocksFlushed = BlockCache.flushDirty(v, machine.disk, d.cache);
+        } else {
+            report.machineProblems.add("page cache not flushed: its structures are corrupt");
+        }
+        machine.disk.flush();
+        hooks.point("resurrect.flushed");
+        for (Image img : images) if (img.completeWrite != null) completeConsoleWrite(v, d, img);
+
+        // ---- 3. build ------------------------------------------------------------------------------------
+        own.w32(rrec + R_PHASE, 3);
+        build(v, d, r, own, images, current, report);
+        hooks.point("resurrect.built");
+
+        // ---- 4. commit -----------------------------------------------------------------------------------
+        ram.write64(ROOT_PA + ROOT_HEADER, r.header());
+        return report;
+    }
+
+    private Dead readHeader(KMem v) {
+        if (ram.read32(ROOT_PA) != ROOT.magic || ram.read32(ROOT_PA + 4) != ROOT.version) {
+            throw new KernelPanic("root descriptor is corrupt: nothing can be resurrected");
+        }
+        long h = ram.read64(ROOT_PA + ROOT_HEADER);
+        if (!Bounds.inRegion(h, KHDR.size(), ram.base(), ram.size()) || v.r32(h) != KHDR.magic
+                || v.r32(h + 4) != KHDR.version) {
+            throw new KernelPanic("dead kernel header is corrupt");
+        }
+        long regionBase = v.r64(h + KH_REGION_BASE);
+        long regionSize = v.r64(h + KH_REGION_SIZE);
+        if (!Bounds.inRegion(regionBase, regionSize, ram.base(), ram.size())) {
+            throw new KernelPanic("dead kernel header: region out of bounds");
+        }
+        long ptPool = v.r64(h + KH_PT_POOL);
+        if (ptPool <= regionBase || ptPool > regionBase + regionSize || !Bounds.isAligned(ptPool, Sv39.PAGE_SIZE)) {
+            throw new KernelPanic("dead kernel header: page-table pool outside its region");
+        }
+        long crashBase = v.r64(h + KH_CRASH_BASE);
+        long crashSize = v.r64(h + KH_CRASH_SIZE);
+        int nframes = (int) v.r64(h + KH_NFRAMES);
+        if (crashSize == 0) throw new KernelPanic("the dead kernel reserved no crash region");
+        // The crash region may lie in the dead region's pool (ordinary memory), never on its structures.
+        if (!Bounds.inRegion(crashBase, crashSize, ram.base(), ram.size()) || nframes != ram.size() / Sv39.PAGE_SIZE
+                || overlaps(crashBase, crashSize, regionBase, ptPool - regionBase)) {
+            throw new KernelPanic("dead kernel header: crash region or frame count invalid");
+        }
+        long structures = ptPool - regionBase;
+        long tasks = v.r64(h + KH_TASKS);
+        long files = v.r64(h + KH_FILES);
+        long ttys = v.r64(h + KH_TTYS);
+        int nttys = v.r32(h + KH_NTTYS);
+        if (!Bounds.inRegion(tasks, (long) MAX_TASKS * TASK.size(), regionBase, structures)
+                || !Bounds.inRegion(files, (long) MAX_FILES * FILE.size(), regionBase, structures)
+                || !Bounds.inRegion(ttys, (long) MAX_TTYS * TTY.size(), regionBase, structures)
                 || nttys < 0 || nttys > Math.min(MAX_TTYS, machine.consoleCount())) {
             throw new KernelPanic("dead kernel header: tables out of bounds");
         }
-        List<String> cacheProblems = BlockCache.validate(v, cache);
-        report.machineProblems.addAll(cacheProblems);
+        return new Dead(h, regionBase, regionSize, ptPool, crashBase, crashSize, nframes, tasks, files, ttys,
+                v.r64(h + KH_CACHE), nttys);
+    }
 
-        long ptPool = v.r64(dead + KH_PT_POOL);
-        Validator check = new Validator(v, ram, regionBase, regionSize, crashBase, crashSize, ptPool, nttys);
+    private List<Image> validateTasks(KMem v, Dead d) {
+        Validator check = new Validator(v, ram, d.regionBase, d.regionSize, d.crashBase, d.crashSize, d.ptPool, d.nttys);
         List<Image> images = new ArrayList<>();
         Map<Long, Integer> owner = new HashMap<>();
         Set<Integer> pids = new HashSet<>();
         for (int i = 0; i < MAX_TASKS; i++) {
-            long t = tasks + (long) i * TASK.size();
-            int state = v.r32(t + T_STATE);
-            if (state == TASK_FREE && v.r32(t) == TASK.magic) continue;
-            Image img = check.task(t, i, filesPa);
+            long t = d.tasks + (long) i * TASK.size();
+            if (v.r32(t + T_STATE) == TASK_FREE && v.r32(t) == TASK.magic) continue;
+            Image img = check.task(t, i, d.files);
             if (!pids.add(img.pid)) img.problems.add("pid " + img.pid + " appears twice");
             for (long[] leaf : img.leaves) {
                 Integer other = owner.putIfAbsent(leaf[1], i);
@@ -147,78 +186,84 @@ public final class CrashKernel {
             }
             images.add(img);
         }
-        // The call in flight: restart it, or finish a console write that already left the machine.
-        UserMemory deadUser = new UserMemory(v, v); // the dead processes' memory, read through their page tables
-        for (Image img : images) {
-            long t = tasks + (long) img.slot * TASK.size();
-            int nr = v.r32(t + T_INFLIGHT_NR);
-            if (nr < 0 || !img.problems.isEmpty() || img.state != TASK_RUNNABLE) continue;
-            boolean rolledBack = v.rolledBack() && v.rolledBackOwner() == img.slot;
-            long mark = v.r64(t + T_INFLIGHT_MARK);
-            if (rolledBack && nr == Sysno.WRITE && mark >= 0) {
-                long fd = v.r64(t + T_X + 8L * 10);
-                int f = fd >= 0 && fd < NOFILE ? img.fds[(int) fd] : -1;
-                Console dev = consoleOf(v, filesPa, ttys, f);
-                long out = dev == null ? 0 : dev.bytesOut() - mark;
-                if (out > 0) {
-                    img.completeWrite = true;
-                    img.console = dev;
-                    img.inflight = "write in flight completed (" + out + " bytes had left the machine)";
-                    continue;
-                }
-            }
-            if (rolledBack) {
-                img.inflight = Sysno.name(nr) + " in flight: rolled back, will be made again";
-            } else {
-                byte[] insn = new byte[4];
-                boolean atEcall = deadUser.copyIn(rootOf(v.r64(t + T_SATP)), v.r64(t + T_PC), insn, 0, 4)
-                        && (insn[0] & 0xFF) == 0x73 && insn[1] == 0 && insn[2] == 0 && insn[3] == 0;
-                img.inflight = Sysno.name(nr) + (atEcall ? " not yet begun: will be made" : " had completed");
-            }
-        }
-        hooks.point("resurrect.decided");
+        return images;
+    }
 
-        // ---- 2. flush ------------------------------------------------------------------------------------
-        own.w32(rrec + R_PHASE, 2);
-        if (cacheProblems.isEmpty()) {
-            report.dirtyBlocksFlushed = BlockCache.flushDirty(v, machine.disk, cache);
-        } else {
-            report.machineProblems.add("page cache not flushed: its structures are corrupt");
+    /**
+     * What becomes of the task's system call, read from its trap frame (spec: the in-flight rule). Not committed
+     * (pc still at the ecall): made again, with a0 from orig_a0 — unless it is a console write whose bytes began to
+     * leave the machine (the device's bytes_out beyond the tty's out), which is completed instead. Committed, and the
+     * task is the current one: its tail may be unfinished, and the new kernel makes it again before anything runs.
+     */
+    private void decideCall(KMem v, Dead d, Image img, int current) {
+        long t = d.tasks + (long) img.slot * TASK.size();
+        if (!img.problems.isEmpty() || img.state == TASK_ZOMBIE || v.r64(t + T_CAUSE) != CAUSE_ECALL) return;
+        String call = Sysno.name((int) v.r64(t + T_X + 8L * 17));
+        if (v.r64(t + T_PC) != v.r64(t + T_EPC)) {
+            if (img.slot == current) img.inflight = call + " had committed: its tail is made again first";
+            return;
         }
-        machine.disk.flush();
-        hooks.point("resurrect.flushed");
-        for (Image img : images) {
-            if (!img.completeWrite) continue;
-            long t = tasks + (long) img.slot * TASK.size();
-            long buf = v.r64(t + T_X + 8L * 11);
-            long count = Math.min(v.r64(t + T_X + 8L * 12), otherworld.kernel.sys.Syscalls.MAX_IO);
-            long mark = v.r64(t + T_INFLIGHT_MARK);
-            Console dev = img.console;
-            long done = dev.bytesOut() - mark; // counts bytes an earlier crash kernel may have sent too
-            if (done < count) {
-                byte[] rest = new byte[(int) (count - done)];
-                if (deadUser.copyIn(rootOf(v.r64(t + T_SATP)), buf + done, rest, 0, rest.length)) {
-                    for (byte b : rest) dev.put(b);
+        if (v.r64(t + T_X + 8L * 17) == Sysno.WRITE) {
+            long fd = v.r64(t + T_ORIG_A0);
+            int f = fd >= 0 && fd < NOFILE ? img.fds[(int) fd] : -1;
+            long tty = ttyOf(v, d, f);
+            if (tty >= 0) {
+                Console dev = machine.console(v.r32(tty + TTY_CONSOLE));
+                long sent = dev.bytesOut() - v.r64(tty + TTY_OUT);
+                if (sent > 0) {
+                    img.completeWrite = dev;
+                    img.inflight = call + " in flight completed (" + sent + " bytes had left the machine)";
+                    return;
                 }
             }
         }
+        img.restart = true;
+        img.inflight = call + " in flight: will be made again first";
+    }
 
-        // ---- 3. build ------------------------------------------------------------------------------------
-        own.w32(rrec + R_PHASE, 3);
-        Region r = Region.layout(crashBase, crashSize, nframes, config.cacheSlots(), config.undoSize());
-        Kernel.layDown(own, machine, config, r, 0, 0, generation, v.r64(dead + KH_NEXT_PID), v.r64(dead + KH_RANDOM));
-        FrameAllocator frames = new FrameAllocator(own, r.bitmap(), ram.base(), nframes, false);
+    /** The tty record behind open file f (a tty file whose tty names a console), or -1. */
+    private long ttyOf(KMem v, Dead d, int f) {
+        if (f < 0 || f >= MAX_FILES) return -1;
+        long fe = d.files + (long) f * FILE.size();
+        int tty = v.r32(fe + F_TTY);
+        if (v.r32(fe + F_TYPE) != FT_TTY || tty < 0 || tty >= d.nttys) return -1;
+        long rec = d.ttys + (long) tty * TTY.size();
+        int con = v.r32(rec + TTY_CONSOLE);
+        return con >= 0 && con < machine.consoleCount() ? rec : -1;
+    }
+
+    /** The rest of an interrupted console write, each byte once: what bytes_out says was sent is not sent again. */
+    private void completeConsoleWrite(KMem v, Dead d, Image img) {
+        long t = d.tasks + (long) img.slot * TASK.size();
+        long fd = v.r64(t + T_ORIG_A0);
+        long tty = ttyOf(v, d, img.fds[(int) fd]);
+        long buf = v.r64(t + T_X + 8L * 11);
+        long count = Math.min(v.r64(t + T_X + 8L * 12), Syscalls.MAX_IO);
+        Console dev = img.completeWrite;
+        long done = dev.bytesOut() - v.r64(tty + TTY_OUT); // counts bytes an earlier crash kernel sent too
+        if (done < count) {
+            byte[] rest = new byte[(int) (count - done)];
+            if (new UserMemory(v, v).copyIn(Sv39.satpRootPa(v.r64(t + T_SATP)), buf + done, rest, 0, rest.length)) {
+                for (byte b : rest) dev.put(b);
+            }
+        }
+    }
+
+    private void build(KMem v, Dead d, Region r, DirectMem own, List<Image> images, int current,
+                       ResurrectionReport report) {
+        Kernel.layDown(own, machine, config, r, 0, 0, report.generation, v.r64(d.header + KH_NEXT_PID),
+                v.r64(d.header + KH_RANDOM));
+        if (current >= 0 && current < MAX_TASKS) own.w64(r.header() + KH_CURRENT, current);
+        FrameAllocator frames = new FrameAllocator(own, r.bitmap(), ram.base(), d.nframes);
         frames.markUsed(ram.base(), FIRST_REGION_PA - ram.base());
         frames.markUsed(r.base(), r.ptPool() - r.base());
-        frames.markUsed(r.end() - Sv39.PAGE_SIZE, Sv39.PAGE_SIZE);
         for (Image img : images) {
             if (img.problems.isEmpty()) for (long[] leaf : img.leaves) frames.markUsed(leaf[1], Sv39.PAGE_SIZE);
         }
-        frames.restrict(r.ptPool(), r.end() - Sv39.PAGE_SIZE);
-        FileTable newFiles = new FileTable(own, r.files());
-        Map<Integer, Integer> fileMap = new HashMap<>();
+        frames.restrict(r.ptPool(), r.end());
+        int[] refs = new int[MAX_FILES];
         for (Image img : images) {
-            long t = tasks + (long) img.slot * TASK.size();
+            long t = d.tasks + (long) img.slot * TASK.size();
             long nt = r.tasks() + (long) img.slot * TASK.size();
             if (!img.problems.isEmpty()) {
                 report.processes.add(new ResurrectionReport.Process(img.pid, img.name, false, false, 0, List.of(), null,
@@ -228,10 +273,18 @@ public final class CrashKernel {
             byte[] rec = new byte[TASK.size()];
             v.read(t, rec, 0, rec.length);
             own.write(nt, rec, 0, rec.length);
-            own.w32(nt + T_INFLIGHT_NR, -1);
-            own.w64(nt + T_INFLIGHT_MARK, -1);
             List<String> fileNames = new ArrayList<>();
-            if (img.state == TASK_RUNNABLE) {
+            for (int fd = 0; fd < NOFILE; fd++) {
+                int f = img.state != TASK_ZOMBIE ? img.fds[fd] : -1; // a zombie holds nothing
+                own.w32(nt + T_FD + 4L * fd, f);
+                if (f < 0) continue;
+                refs[f]++;
+                long fe = d.files + (long) f * FILE.size();
+                fileNames.add(fd + (v.r32(fe + F_TYPE) == FT_TTY ? ":tty" + v.r32(fe + F_TTY)
+                        : ":ino " + v.r32(fe + F_INO) + "@" + v.r64(fe + F_OFFSET)));
+            }
+            if (img.state != TASK_ZOMBIE) {
+                own.w32(nt + T_STATE, TASK_RUNNABLE); // a blocked call had no effect: it is made again
                 PageTable pt = PageTable.create(own, frames);
                 if (pt == null) throw new KernelPanic("crash region too small for page tables");
                 for (long[] leaf : img.leaves) {
@@ -240,72 +293,71 @@ public final class CrashKernel {
                     }
                 }
                 own.w64(nt + T_SATP, pt.satp());
-                if (img.completeWrite) {
-                    own.w64(nt + T_X + 8L * 10, Math.min(v.r64(t + T_X + 8L * 12), otherworld.kernel.sys.Syscalls.MAX_IO));
-                    own.w64(nt + T_PC, v.r64(t + T_PC) + 4);
+                if (img.restart) own.w64(nt + T_X + 8L * 10, v.r64(t + T_ORIG_A0));
+                if (img.completeWrite != null) {
+                    own.w64(nt + T_X + 8L * 10, Math.min(v.r64(t + T_X + 8L * 12), Syscalls.MAX_IO));
+                    own.w64(nt + T_PC, v.r64(t + T_EPC) + 4);
                 }
-                for (int fd = 0; fd < NOFILE; fd++) {
-                    int f = img.fds[fd];
-                    if (f < 0) {
-                        own.w32(nt + T_FD + 4L * fd, -1);
-                        continue;
-                    }
-                    Integer nf = fileMap.get(f);
-                    long fe = filesPa + (long) f * FILE.size();
-                    if (nf == null) {
-                        nf = newFiles.alloc(v.r32(fe + F_TYPE), v.r32(fe + F_FLAGS), v.r32(fe + F_INO), v.r32(fe + F_TTY));
-                        newFiles.setOffset(nf, v.r64(fe + F_OFFSET));
-                        fileMap.put(f, nf);
-                    } else {
-                        newFiles.ref(nf);
-                    }
-                    own.w32(nt + T_FD + 4L * fd, nf);
-                    fileNames.add(fd + (v.r32(fe + F_TYPE) == FT_TTY ? ":tty" + v.r32(fe + F_TTY)
-                            : ":ino " + v.r32(fe + F_INO) + "@" + v.r64(fe + F_OFFSET)));
-                }
+            } else {
+                own.w64(nt + T_SATP, 0);
             }
             report.processes.add(new ResurrectionReport.Process(img.pid, img.name, true, img.state == TASK_ZOMBIE,
                     img.leaves.size(), fileNames, img.inflight, List.of()));
         }
-        for (int i = 0; i < nttys; i++) {
-            byte[] rec = new byte[TTY.size()];
-            v.read(ttys + (long) i * TTY.size(), rec, 0, rec.length);
-            own.write(r.ttys() + (long) i * TTY.size(), rec, 0, rec.length);
-        }
-        frames.unrestrict();
-        for (long p = r.ptPool(); p < r.end(); p += Sv39.PAGE_SIZE) {
-            if (!frames.isUsed(p)) frames.markUsed(p, Sv39.PAGE_SIZE);
-        }
-        long nextCrash = frames.findFreeRun((int) (crashSize / Sv39.PAGE_SIZE));
+        buildFiles(v, d, r, own, refs);
+        buildTtys(v, d, r, own);
+        frames.unrestrict(); // the pool frames the tables did not take are free memory for the new kernel
+        long nextCrash = frames.findFreeRun((int) (d.crashSize / Sv39.PAGE_SIZE));
         if (nextCrash < 0) {
             report.machineProblems.add("no room for a new crash region: the next crash will not be survived");
             nextCrash = 0;
         } else {
-            frames.markUsed(nextCrash, crashSize);
+            frames.markUsed(nextCrash, d.crashSize);
             own.w64(r.header() + KH_CRASH_BASE, nextCrash);
-            own.w64(r.header() + KH_CRASH_SIZE, crashSize);
+            own.w64(r.header() + KH_CRASH_SIZE, d.crashSize);
         }
         report.newHeader = r.header();
         report.newCrashRegion = nextCrash;
         report.framesInUse = frames.usedFrames();
-        hooks.point("resurrect.built");
-
-        // ---- 4. commit -----------------------------------------------------------------------------------
-        ram.write64(ROOT_PA + ROOT_HEADER, r.header());
-        return report;
     }
 
-    /** The console behind open file f (validated: a tty file whose tty names a console), or null. */
-    private Console consoleOf(OverlayMem v, long filesPa, long ttys, int f) {
-        if (f < 0 || f >= MAX_FILES) return null;
-        long fe = filesPa + (long) f * FILE.size();
-        int tty = v.r32(fe + F_TTY);
-        if (v.r32(fe + F_TYPE) != FT_TTY || tty < 0 || tty >= MAX_TTYS) return null;
-        int con = v.r32(ttys + (long) tty * TTY.size() + TTY_CONSOLE);
-        return con >= 0 && con < machine.consoleCount() ? machine.console(con) : null;
+    /**
+     * Open files keep their indices (a committed open's tail names its description by index). Each well-formed
+     * entry is copied with its references counted from the resurrected fds; one no fd names is free again.
+     */
+    private void buildFiles(KMem v, Dead d, Region r, DirectMem own, int[] refs) {
+        for (int f = 0; f < MAX_FILES; f++) {
+            long fe = d.files + (long) f * FILE.size();
+            long ne = r.files() + (long) f * FILE.size();
+            if (v.r32(fe) != FILE.magic || v.r32(fe + 4) != FILE.version) continue; // stays as layDown made it
+            byte[] rec = new byte[FILE.size()];
+            v.read(fe, rec, 0, rec.length);
+            own.write(ne, rec, 0, rec.length);
+            own.w32(ne + F_REFS, refs[f]);
+        }
     }
 
-    static long rootOf(long satp) { return Sv39.satpRootPa(satp); }
+    /**
+     * ttys keep their modes and rings; the counters the devices also keep come from the devices: out = bytes_out
+     * (an interrupted write is complete now), nwrite = bytes_in (a byte is in the ring before the device lets it go).
+     */
+    private void buildTtys(KMem v, Dead d, Region r, DirectMem own) {
+        for (int i = 0; i < d.nttys; i++) {
+            long old = d.ttys + (long) i * TTY.size();
+            long nt = r.ttys() + (long) i * TTY.size();
+            byte[] rec = new byte[TTY.size()];
+            v.read(old, rec, 0, rec.length);
+            own.write(nt, rec, 0, rec.length);
+            int con = v.r32(old + TTY_CONSOLE);
+            if (con < 0 || con >= machine.consoleCount()) continue;
+            Console dev = machine.console(con);
+            own.w64(nt + TTY_OUT, dev.bytesOut());
+            long nread = v.r64(old + TTY_NREAD);
+            if (dev.bytesIn() >= v.r64(old + TTY_NWRITE) && dev.bytesIn() - nread <= TTY_BUF) {
+                own.w64(nt + TTY_NWRITE, dev.bytesIn());
+            }
+        }
+    }
 
     static boolean overlaps(long a, long alen, long b, long blen) { return a < b + blen && b < a + alen; }
 }

@@ -22,7 +22,7 @@ final class Validator {
     private final PhysicalMemory ram;
     private final long regionBase, regionSize, crashBase, crashSize, ptPool;
     private final int nttys;
-    /** What each frame of RAM may hold (PageWalk.USER, KERNEL, POOL), the same for every task. */
+    /** What each frame of RAM may hold (PageWalk.USER or KERNEL), the same for every task. */
     private final int[] kinds;
 
     Validator(KMem v, PhysicalMemory ram, long regionBase, long regionSize, long crashBase, long crashSize, long ptPool,
@@ -39,20 +39,17 @@ final class Validator {
     }
 
     /**
-     * What each frame of RAM may hold, for {@link PageWalk}: the root area, the dead kernel's region and its crash
-     * region are the kernel's; the region's page-table pool (where a crash kernel put the tables it built) may hold
-     * tables but no pages; the rest is the processes'. A frame that a region only touches counts as the region's.
+     * What each frame of RAM may hold, for {@link PageWalk}: the root area, the dead kernel's structures (its region
+     * up to the page-table pool) and the crash region are the kernel's; the rest is the processes'. The pool is
+     * ordinary memory once a kernel runs: the crash kernel that built it put page tables there, and what they did not
+     * use is free for anything. A frame that a region only touches counts as the region's.
      */
     private int[] frameKinds() {
         long base = ram.base() / Sv39.PAGE_SIZE;
         int[] kinds = new int[(int) (ram.size() / Sv39.PAGE_SIZE)];
-        long regionFrom = Math.floorDiv(regionBase, Sv39.PAGE_SIZE) - base;
-        long regionTo = ceilFrame(regionBase + regionSize) - base;
-        PageWalk.mark(kinds, regionFrom, regionTo, PageWalk.KERNEL);
-        long poolEnd = regionBase + regionSize - Sv39.PAGE_SIZE; // the region's last page is the crash record
-        PageWalk.mark(kinds, Math.max(ceilFrame(ptPool) - base, regionFrom),
-                Math.min(Math.floorDiv(poolEnd, Sv39.PAGE_SIZE) - base, regionTo), PageWalk.POOL);
         PageWalk.mark(kinds, 0, ceilFrame(FIRST_REGION_PA) - base, PageWalk.KERNEL);
+        PageWalk.mark(kinds, Math.floorDiv(regionBase, Sv39.PAGE_SIZE) - base, ceilFrame(ptPool) - base,
+                PageWalk.KERNEL);
         PageWalk.mark(kinds, Math.floorDiv(crashBase, Sv39.PAGE_SIZE) - base, ceilFrame(crashBase + crashSize) - base,
                 PageWalk.KERNEL);
         return kinds;
@@ -79,10 +76,15 @@ final class Validator {
         while (n < NAME_LEN && nb[n] != 0) n++;
         img.name = n < NAME_LEN ? new String(nb, 0, n, java.nio.charset.StandardCharsets.UTF_8) : "?";
         if (n == NAME_LEN) p.add("name not terminated");
-        if (img.state != TASK_RUNNABLE && img.state != TASK_ZOMBIE) p.add("state " + img.state + " unknown");
+        if (img.state != TASK_RUNNABLE && img.state != TASK_ZOMBIE && img.state != TASK_BLOCKED) {
+            p.add("state " + img.state + " unknown");
+        }
         if (img.pid <= 0) p.add("pid " + img.pid + " invalid");
         if (img.tty < 0 || img.tty >= nttys) p.add("tty " + img.tty + " invalid");
-        if (img.state != TASK_RUNNABLE) return img;
+        if (img.state == TASK_ZOMBIE) return img;
+        if (img.state == TASK_BLOCKED && !(v.r64(t + T_CAUSE) == CAUSE_ECALL && v.r64(t + T_PC) == v.r64(t + T_EPC))) {
+            p.add("blocked outside a system call");
+        }
 
         long satp = v.r64(t + T_SATP);
         if ((satp >>> 60) != 8 || !walk(satp, img)) {
@@ -91,6 +93,10 @@ final class Validator {
         }
         long pc = v.r64(t + T_PC);
         if (!Sv39.isUserRange(pc, 4)) p.add(String.format("pc 0x%x outside user space", pc));
+        long epc = v.r64(t + T_EPC);
+        if (v.r64(t + T_CAUSE) == CAUSE_ECALL && !Sv39.isUserRange(epc, 4)) {
+            p.add(String.format("trap frame: ecall at 0x%x, outside user space", epc));
+        }
         int nvma = v.r32(t + T_NVMA);
         if (nvma < 0 || nvma > MAX_VMAS) {
             p.add("vma count " + nvma + " invalid");

@@ -10,11 +10,10 @@ package otherworld.kernel.verified;
  * process may own.
  *
  * <p>Which frames those are is a map with one entry a frame of RAM, frame f
- * being the page at base + 4096 f: {@link #USER}, {@link #KERNEL} (the root
- * area, the kernel's region, the crash region) or {@link #POOL} (the region's
- * page-table pool: tables, never pages). The crash kernel builds it with
- * {@link #mark}; the walk works in frame numbers, so that no bound it proves
- * needs a division. Written in the Java subset KeY 2.12 proves (see
+ * being the page at base + 4096 f: {@link #USER} (a process's page or table)
+ * or {@link #KERNEL} (the root area, the kernel's structures, the crash
+ * region). The crash kernel builds it with {@link #mark}; the walk works in
+ * frame numbers, so that no bound it proves needs a division. Written in the Java subset KeY 2.12 proves (see
  * proofs/README.md).
  */
 public final class PageWalk {
@@ -22,12 +21,10 @@ public final class PageWalk {
     private PageWalk() {
     }
 
-    /** A frame a process may own. */
+    /** A frame a process may own: one of its pages or page tables. */
     public static final int USER = 0;
     /** A frame of the kernel: never a process's page, never a process's table. */
     public static final int KERNEL = 1;
-    /** A frame of the page-table pool: may hold a table, never a page. */
-    public static final int POOL = 2;
 
     // reasons from walk: where[0] is the virtual address, where[1] the physical address concerned
     /** The root named by satp cannot hold a page table. */
@@ -96,22 +93,22 @@ public final class PageWalk {
 
     /**
      * Enters the table on frame {@code f} (relative to RAM) named by the entry
-     * {@code pte}: 0 if f is a frame of RAM that may hold a table, pte is not a
+     * {@code pte}: 0 if f is a frame of RAM a process may own, pte is not a
      * leaf, and f was not entered before (now marked in seen); else BAD_TABLE,
      * SUPERPAGE or TWICE.
      */
     /*@ public normal_behavior
       @   requires kinds != null && seen != null && seen.length >= kinds.length;
       @   ensures \result == 0 || \result == BAD_TABLE || \result == SUPERPAGE || \result == TWICE;
-      @   ensures \result == 0 ==> 0 <= f && f < kinds.length;
+      @   ensures \result == 0 ==> 0 <= f && f < kinds.length && kinds[(int) f] == USER && !\old(seen[(int) f]);
+      @   ensures \result == 0 ==> seen[(int) f];
       @   assignable seen[*];
       @*/
     public static int enter(long pte, long f, int[] kinds, boolean[] seen) {
         if (f < 0 || f >= kinds.length) {
             return BAD_TABLE;
         }
-        int k = kinds[(int) f];
-        if (k != USER && k != POOL) {
+        if (kinds[(int) f] != USER) {
             return BAD_TABLE;
         }
         if (Sv39.isLeaf(pte)) {

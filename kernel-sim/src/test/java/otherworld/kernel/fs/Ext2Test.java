@@ -351,22 +351,6 @@ class Ext2Test {
     }
 
     @Test
-    void writeBoundFitsWhatAWriteDirties() {
-        E2fs.Mounted m = fresh("16M", 256);
-        Ext2 fs = m.fs;
-        int ino = fs.create("/w", 0644);
-        fs.sync();
-        for (long[] w : new long[][] {{0, 1}, {100, 5000}, {40_000, 200_000}, {DIND_START - 5000, 300_000}}) {
-            byte[] d = data((int) w[1], w[0]);
-            assertEquals(d.length, fs.write(ino, w[0], d, 0, d.length));
-            int dirty = m.cache.dirtyCount();
-            assertTrue(dirty <= fs.maxBlocksTouchedByWrite(w[0], w[1]), dirty + " dirty > bound for " + Arrays.toString(w));
-            assertEquals(256 - dirty, m.cache.cleanSlots());
-            fs.sync();
-        }
-    }
-
-    @Test
     void severalGroupsWithTinyCache() {
         Path img = tmp.resolve("groups.img");
         // 1024 blocks per group: 4 groups in 16 MiB

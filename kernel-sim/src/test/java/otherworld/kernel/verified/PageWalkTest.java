@@ -17,10 +17,8 @@ class PageWalkTest {
     static final long BASE = 0x8000_0000L;
     static final int FRAMES = 64;
     static final long SIZE = FRAMES * 4096L;
-    /** Frames 0..3 are the root area, 4..11 the kernel's region (12..13 its pool), 50..57 the crash region. */
-    static final long USER_LOW = BASE + 4 * 4096L;
+    /** Frames 0..3 are the root area, 4..11 the kernel's structures (12..13 its pool: free memory), 50..57 the crash region. */
     static final long REGION = BASE + 4 * 4096L;
-    static final long REGION_SIZE = 10 * 4096L;
     static final long POOL = BASE + 12 * 4096L;
     static final long CRASH = BASE + 50 * 4096L;
     static final long CRASH_SIZE = 8 * 4096L;
@@ -53,11 +51,10 @@ class PageWalkTest {
         return BASE + i * 4096L;
     }
 
-    /** The map the validator builds: root area, region and crash region KERNEL, the pool POOL. */
+    /** The map the validator builds: root area, the region's structures and the crash region KERNEL; the pool USER. */
     static int[] kinds() {
         int[] k = new int[FRAMES];
-        PageWalk.mark(k, 4, 14, PageWalk.KERNEL);
-        PageWalk.mark(k, 12, 14, PageWalk.POOL);
+        PageWalk.mark(k, 4, 12, PageWalk.KERNEL);
         PageWalk.mark(k, 0, 4, PageWalk.KERNEL);
         PageWalk.mark(k, 50, 58, PageWalk.KERNEL);
         return k;
@@ -122,7 +119,7 @@ class PageWalkTest {
     @Test
     void anEmptyTableHasNoPages() {
         assertEquals(0, walk(frame(20)));
-        assertEquals(0, walk(POOL)); // tables of a crash kernel's pool are tables too
+        assertEquals(0, walk(POOL)); // tables a crash kernel built in its pool are a process's tables
     }
 
     @Test
@@ -155,8 +152,17 @@ class PageWalkTest {
     }
 
     @Test
+    void pagesOnPoolFramesArePagesOfAProcess() {
+        ram.pte(frame(20), 0, frame(21), Sv39.PTE_V);
+        ram.pte(frame(21), 0, POOL + 4096, Sv39.PTE_V); // a last-level table in the pool
+        ram.pte(POOL + 4096, 5, POOL, USER_RW); // a page in the pool
+        assertEquals(1, walk(frame(20)));
+        assertArrayEquals(new long[] {0x5000L, POOL, USER_RW}, leaves(1));
+    }
+
+    @Test
     void leavesOnKernelFramesAreRejected() {
-        for (long bad : new long[] {frame(0), frame(3), REGION, POOL, frame(13), CRASH, CRASH + CRASH_SIZE - 4096}) {
+        for (long bad : new long[] {frame(0), frame(3), REGION, frame(11), CRASH, CRASH + CRASH_SIZE - 4096}) {
             fresh();
             ram.pte(frame(20), 0, frame(21), Sv39.PTE_V);
             ram.pte(frame(21), 0, frame(22), Sv39.PTE_V);

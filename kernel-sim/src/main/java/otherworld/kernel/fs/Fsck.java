@@ -1,4 +1,4 @@
-package otherworld.cli;
+package otherworld.kernel.fs;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,16 +6,24 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** e2fsck -fn, the independent judge of a disk image, when e2fsprogs is installed. */
-final class Fsck {
-    record Verdict(boolean ran, boolean clean, String summary) { }
+public final class Fsck {
+    /** Whether e2fsck ran, whether it found the image clean (exit 0, nothing it would fix), and what it said. */
+    public record Verdict(boolean ran, boolean clean, String summary) { }
 
     private Fsck() { }
 
-    static Verdict check(byte[] image) {
-        String e2fsck = null;
+    /** Whether e2fsck is installed here. */
+    public static boolean available() { return path() != null; }
+
+    private static String path() {
         for (String p : new String[] {"/usr/sbin/e2fsck", "/sbin/e2fsck", "/usr/bin/e2fsck"}) {
-            if (Files.isExecutable(Path.of(p))) e2fsck = p;
+            if (Files.isExecutable(Path.of(p))) return p;
         }
+        return null;
+    }
+
+    public static Verdict check(byte[] image) {
+        String e2fsck = path();
         if (e2fsck == null) return new Verdict(false, false, "not run (e2fsprogs not installed)");
         Path img = null;
         try {
@@ -30,7 +38,8 @@ final class Fsck {
             int rc = p.exitValue();
             String last = text.strip();
             last = last.substring(last.lastIndexOf('\n') + 1);
-            return new Verdict(true, rc == 0, rc == 0 ? "clean (" + last + ")" : "ERRORS (exit " + rc + ")\n" + text);
+            boolean clean = rc == 0 && !text.contains("? no");
+            return new Verdict(true, clean, clean ? "clean (" + last + ")" : "ERRORS (exit " + rc + ")\n" + text);
         } catch (IOException | InterruptedException e) {
             return new Verdict(false, false, "not run: " + e.getMessage());
         } finally {

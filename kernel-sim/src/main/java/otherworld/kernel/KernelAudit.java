@@ -1,0 +1,116 @@
+package otherworld.kernel;
+
+import static otherworld.kernel.layout.Layouts.*;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import otherworld.emulator.PhysicalMemory;
+import otherworld.kernel.fs.BlockCache;
+import otherworld.kernel.mem.ReadOnlyMem;
+import otherworld.kernel.verified.Sv39;
+
+/**
+ * A leak and consistency audit of the current kernel, read from guest RAM through the layout table (like fsck for
+ * kernel memory; tests run it after every resurrection and at the end of a run). It accounts for every frame the
+ * frame bitmap marks used — the root area, the kernel's structures (its region up to the page-table pool), the
+ * crash region, and the page tables and pages of every live process — and for every open-file reference:
+ * <ul>
+ *   <li>a used frame that nothing accounts for is a leak; a frame in use by a process but marked free, or claimed
+ *       twice (two mappings, or a table reached twice), is corruption;</li>
+ *   <li>an open-file entry's reference count equals the number of fd slots of live processes that name it, and a
+ *       process that exited holds no fd;</li>
+ *   <li>the page cache passes its own validation.</li>
+ * </ul>
+ * Read-only; returns the problems found, empty when the kernel is clean.
+ */
+public final class KernelAudit {
+    private KernelAudit() { }
+
+    public static List<String> check(PhysicalMemory ram) {
+        List<String> p = new ArrayList<>();
+        long h = ram.read64(ROOT_PA + ROOT_HEADER);
+        int nframes = (int) ram.read64(h + KH_NFRAMES);
+        long bitmap = ram.read64(h + KH_BITMAP);
+        BitSet kernel = new BitSet(nframes);
+        expect(ram, kernel, ram.base(), FIRST_REGION_PA - ram.base());
+        long regionBase = ram.read64(h + KH_REGION_BASE);
+        expect(ram, kernel, regionBase, ram.read64(h + KH_PT_POOL) - regionBase);
+        expect(ram, kernel, ram.read64(h + KH_CRASH_BASE), ram.read64(h + KH_CRASH_SIZE));
+        BitSet owned = new BitSet(nframes);
+        long tasks = ram.read64(h + KH_TASKS);
+        long files = ram.read64(h + KH_FILES);
+        Map<Integer, Integer> fdRefs = new HashMap<>();
+        for (int i = 0; i < MAX_TASKS; i++) {
+            long t = tasks + (long) i * TASK.size();
+            int state = ram.read32(t + T_STATE);
+            int pid = ram.read32(t + T_PID);
+            if (state == TASK_FREE) continue;
+            for (int fd = 0; fd < NOFILE; fd++) {
+                int f = ram.read32(t + T_FD + 4L * fd);
+                if (f == -1) continue;
+                if (state == TASK_ZOMBIE) p.add("pid " + pid + " has exited but holds fd " + fd);
+                else fdRefs.merge(f, 1, Integer::sum);
+            }
+            if (state == TASK_ZOMBIE) continue;
+            claimTables(ram, kernel, owned, Sv39.satpRootPa(ram.read64(t + T_SATP)), 2, pid, p);
+        }
+        for (int f = 0; f < MAX_FILES; f++) {
+            int refs = ram.read32(files + (long) f * FILE.size() + F_REFS);
+            int held = fdRefs.getOrDefault(f, 0);
+            if (refs != held) p.add("open file " + f + ": " + refs + " references recorded, " + held + " fds hold it");
+        }
+        BitSet expected = (BitSet) kernel.clone();
+        expected.or(owned);
+        for (int i = 0; i < nframes; i++) {
+            boolean used = (ram.read64(bitmap + (i / 64) * 8L) >>> (i % 64) & 1) != 0;
+            long pa = ram.base() + (long) i * Sv39.PAGE_SIZE;
+            if (used && !expected.get(i)) p.add(String.format("frame 0x%x leaked: marked used, owned by nothing", pa));
+            if (!used && expected.get(i)) p.add(String.format("frame 0x%x in use but marked free", pa));
+        }
+        for (String c : BlockCache.validate(new ReadOnlyMem(ram), ram.read64(h + KH_CACHE))) p.add("page cache: " + c);
+        return p;
+    }
+
+    private static void expect(PhysicalMemory ram, BitSet expected, long pa, long len) {
+        for (long a = pa; a < pa + len; a += Sv39.PAGE_SIZE) expected.set((int) ((a - ram.base()) / Sv39.PAGE_SIZE));
+    }
+
+    /**
+     * Claim the table at pa and, below it, every table and leaf frame; a frame claimed twice is reported, and so is
+     * a page (not a table: a crash kernel builds tables in its region's pool) inside a kernel region.
+     */
+    private static void claimTables(PhysicalMemory ram, BitSet kernel, BitSet owned, long table, int level, int pid,
+                                    List<String> p) {
+        if (!claim(ram, owned, table, pid, "page table", p)) return;
+        for (int i = 0; i < 512; i++) {
+            long pte = ram.read64(table + 8L * i);
+            if (!Sv39.isValid(pte)) continue;
+            long pa = Sv39.paOf(Sv39.ptePpn(pte));
+            if (level == 0 || Sv39.isLeaf(pte)) {
+                if (claim(ram, owned, pa, pid, "page", p) && kernel.get((int) ((pa - ram.base()) / Sv39.PAGE_SIZE))) {
+                    p.add(String.format("pid %d: page 0x%x lies in a kernel region", pid, pa));
+                }
+            } else {
+                claimTables(ram, kernel, owned, pa, level - 1, pid, p);
+            }
+        }
+    }
+
+    private static boolean claim(PhysicalMemory ram, BitSet owned, long pa, int pid, String what, List<String> p) {
+        if (!ram.contains(pa, Sv39.PAGE_SIZE)) {
+            p.add(String.format("pid %d: %s 0x%x outside RAM", pid, what, pa));
+            return false;
+        }
+        int i = (int) ((pa - ram.base()) / Sv39.PAGE_SIZE);
+        if (owned.get(i)) {
+            p.add(String.format("pid %d: %s 0x%x is claimed twice", pid, what, pa));
+            return false;
+        }
+        owned.set(i);
+        return true;
+    }
+}

@@ -1,0 +1,417 @@
+package otherworld.kernel.sys;
+
+import static otherworld.kernel.Errno.*;
+import static otherworld.kernel.layout.Layouts.*;
+import static otherworld.kernel.sys.Sysno.*;
+
+import java.nio.charset.StandardCharsets;
+
+import otherworld.emulator.Console;
+import otherworld.kernel.Kernel;
+import otherworld.kernel.file.FileTable;
+import otherworld.kernel.fs.Ext2;
+import otherworld.kernel.fs.Ext2Repair;
+import otherworld.kernel.fs.Stat;
+import otherworld.kernel.proc.Task;
+import otherworld.kernel.tty.Tty;
+
+/**
+ * The file system calls: read, write, openat, close, lseek, fsync, unlinkat, fstatat, fstat, readlinkat, ioctl.
+ * Each is written to the in-flight rule of {@link Syscalls}; the comment on each says what it writes before its
+ * commit, what its tail writes, and what its sysword holds.
+ */
+final class FileCalls {
+    static final int AT_FDCWD = -100;
+    static final int AT_EMPTY_PATH = 0x1000;
+    static final int AT_REMOVEDIR = 0x200;
+    static final int O_ACCMODE = 3;
+    static final int O_WRONLY = 1;
+    static final int O_CREAT = 0x40;
+    static final int O_EXCL = 0x80;
+    static final int O_TRUNC = 0x200;
+    static final int O_APPEND = 0x400;
+    static final int O_DIRECTORY = 0x10000;
+    static final int TCGETS = 0x5401;
+    static final int TCSETS = 0x5402;
+    static final int TCSETSW = 0x5403;
+    static final int TCSETSF = 0x5404;
+    static final int TIOCGWINSZ = 0x5413;
+
+    private final Kernel k;
+    private final FileTable files;
+    private final Ext2 fs;
+    private Syscalls sys;
+
+    FileCalls(Kernel k) {
+        this.k = k;
+        this.files = k.files;
+        this.fs = k.fs;
+    }
+
+    void register(Syscalls s) {
+        this.sys = s;
+        s.define(READ, this::read, this::readTail);
+        s.define(WRITE, this::write, this::writeTail, this::writeRepair);
+        s.define(OPENAT, this::openat, this::openatTail, this::openatRepair);
+        s.define(CLOSE, this::close, this::closeTail);
+        s.define(LSEEK, this::lseek, this::lseekTail);
+        s.define(FSYNC, t -> sys.fileOf(t, t.x(10)) < 0 ? -EBADF : sync());
+        s.define(UNLINKAT, this::unlinkat, this::unlinkatTail, this::unlinkatRepair);
+        s.define(NEWFSTATAT, t -> fstatat(t, (int) t.x(10), t.x(11), t.x(12), (int) t.x(13)));
+        s.define(FSTAT, t -> fstatat(t, (int) t.x(10), 0, t.x(11), AT_EMPTY_PATH));
+        s.define(IOCTL, this::ioctl);
+        s.define(READLINKAT, this::readlinkat);
+    }
+
+    private Console console(int tty) {
+        return k.machine.console(Tty.console(k.mem, k.ttyRecord(tty)));
+    }
+
+    private long sync() {
+        k.cache.writeBack();
+        return 0;
+    }
+
+    /**
+     * read(fd, buf, count). Before the commit: a tty's waiting device input moves into its ring; the bytes are copied
+     * to buf (a restart copies the same bytes); sysword := the position read from (the file offset, or the tty's
+     * nread). Tail: offset (or nread) := sysword + a0.
+     */
+    long read(Task t) {
+        int f = sys.fileOf(t, t.x(10));
+        long buf = t.x(11), count = t.x(12);
+        if (f < 0 || (files.flags(f) & O_ACCMODE) == O_WRONLY) return -EBADF;
+        if (count < 0) return -EINVAL;
+        int n = (int) Math.min(count, Syscalls.MAX_IO);
+        byte[] tmp = new byte[n];
+        int got;
+        if (files.type(f) == FT_TTY) {
+            long rec = k.ttyRecord(files.tty(f));
+            Tty.receive(k.mem, rec, console(files.tty(f)));
+            t.setSysword(Tty.nread(k.mem, rec));
+            got = Tty.peek(k.mem, rec, tmp, n);
+        } else {
+            long off = files.offset(f);
+            t.setSysword(off);
+            got = fs.read(files.ino(f), off, tmp, 0, n);
+            if (got < 0) return got;
+        }
+        k.hooks.point("read.before-copyout");
+        if (!k.user.copyOut(t.rootPa(), buf, tmp, 0, got)) return -EFAULT;
+        return got;
+    }
+
+    void readTail(Task t) {
+        long got = t.x(10);
+        int f = sys.fileOf(t, t.origA0());
+        if (got <= 0 || f < 0) return;
+        if (files.type(f) == FT_TTY) Tty.consumedTo(k.mem, k.ttyRecord(files.tty(f)), t.sysword() + got);
+        else if (files.offset(f) != t.sysword() + got) files.setOffset(f, t.sysword() + got);
+    }
+
+    /**
+     * write(fd, buf, count). To a tty: the bytes go to the device (they cannot be taken back: a crash kernel that
+     * finds some of them sent completes the call, the device's bytes_out against the tty's out); tail: out :=
+     * bytes_out. To a file: sysword := the position written at (the offset, or the size with O_APPEND); blocks are
+     * allocated and the bytes copied, the size not changed (what lies past it stays invisible; a restart writes the
+     * same bytes at the same position). Tail: size := max(size, sysword + a0), mtime, offset := sysword + a0.
+     * Repair: the file's inode reconciled (blocks past its size freed, bits and i_blocks made to agree).
+     */
+    long write(Task t) {
+        int f = sys.fileOf(t, t.x(10));
+        long buf = t.x(11), count = t.x(12);
+        if (f < 0 || (files.flags(f) & O_ACCMODE) == 0 && files.type(f) == FT_REG) return -EBADF;
+        if (count < 0) return -EINVAL;
+        int n = (int) Math.min(count, Syscalls.MAX_IO);
+        byte[] tmp = new byte[n];
+        if (!k.user.copyIn(t.rootPa(), buf, tmp, 0, n)) return -EFAULT;
+        if (files.type(f) == FT_TTY) {
+            Console dev = console(files.tty(f));
+            for (int i = 0; i < n; i++) {
+                k.emit(dev, tmp[i]);
+                if (i == n / 2) k.hooks.point("write.tty-partial");
+            }
+            return n;
+        }
+        int ino = files.ino(f);
+        long off = files.offset(f);
+        if ((files.flags(f) & O_APPEND) != 0) {
+            Stat st = fs.stat(ino);
+            if (st == null) return -EIO;
+            off = st.size();
+        }
+        t.setSysword(off);
+        k.hooks.point("write.before-fs");
+        int w = fs.writeData(ino, off, tmp, 0, n);
+        if (w < 0) return w;
+        k.hooks.point("write.after-fs");
+        return w;
+    }
+
+    void writeTail(Task t) {
+        long w = t.x(10);
+        int f = sys.fileOf(t, t.origA0());
+        if (w <= 0 || f < 0) return;
+        if (files.type(f) == FT_TTY) {
+            Tty.sent(k.mem, k.ttyRecord(files.tty(f)), console(files.tty(f)));
+            return;
+        }
+        fs.finishWrite(files.ino(f), t.sysword() + w);
+        if (files.offset(f) != t.sysword() + w) files.setOffset(f, t.sysword() + w);
+    }
+
+    void writeRepair(Task t, Ext2Repair r, boolean committed) {
+        int f = sys.fileOf(t, t.origA0());
+        if (f < 0 || files.type(f) != FT_REG) return;
+        if (committed && t.x(10) > 0) fs.finishWrite(files.ino(f), t.sysword() + t.x(10)); // the size first
+        r.reconcile(files.ino(f));
+    }
+
+    /**
+     * openat(dirfd, path, flags, mode). Before the commit: the lowest free fd is chosen; a file created (sysword :=
+     * its inode << 32 before the inode is written, so a repair can forget it if the call does not commit) or
+     * truncated (a restart truncates again); a description prepared, not yet referenced; sysword := description |
+     * created inode << 32. Tail: the description installed at fd a0. Repair: not committed, a file it created is
+     * forgotten (its entry removed, its inode freed), so the restart creates it again and O_EXCL still holds;
+     * what it created or truncated reconciled.
+     */
+    long openat(Task t) {
+        int dirfd = (int) t.x(10);
+        int flags = (int) t.x(12), mode = (int) t.x(13);
+        String path = k.user.string(t.rootPa(), t.x(11), 4096);
+        if (path == null) return -EFAULT;
+        if (path.isEmpty()) return -ENOENT;
+        if (!path.startsWith("/") && dirfd != AT_FDCWD) return -EBADF;
+        int fd = -1;
+        for (int i = 0; i < NOFILE && fd < 0; i++) if (t.fd(i) < 0) fd = i;
+        if (fd < 0) return -EMFILE;
+        if (path.equals("/dev/tty") || path.equals("/dev/console")) {
+            int file = files.prepare(FT_TTY, flags & O_ACCMODE, 0, t.tty());
+            if (file < 0) return -ENFILE;
+            t.setSysword(file);
+            return fd;
+        }
+        int ino = fs.lookup(path);
+        int created = 0;
+        if (ino == -ENOENT && (flags & O_CREAT) != 0) {
+            ino = fs.prepareCreate(Ext2.ROOT_INO, path, Stat.S_IFREG | (mode & 07777));
+            if (ino < 0) return ino;
+            t.setSysword((long) ino << 32);
+            ino = fs.createPrepared(Ext2.ROOT_INO, path, Stat.S_IFREG | (mode & 07777), ino);
+            if (ino < 0) return ino;
+            created = ino;
+            k.hooks.point("openat.after-create");
+        } else if (ino > 0 && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
+            return -EEXIST;
+        }
+        if (ino < 0) return ino;
+        Stat st = fs.stat(ino);
+        if (st == null) return -EIO;
+        if (st.isDir() && (flags & O_ACCMODE) != 0) return -EISDIR;
+        if (!st.isDir() && (flags & O_DIRECTORY) != 0) return -ENOTDIR;
+        if ((flags & O_TRUNC) != 0 && (flags & O_ACCMODE) != 0 && st.isRegular()) {
+            int r = fs.truncate(ino, 0);
+            if (r < 0) return r;
+        }
+        int file = files.prepare(FT_REG, flags & (O_ACCMODE | O_APPEND), ino, 0);
+        if (file < 0) return -ENFILE;
+        t.setSysword(file | (long) created << 32);
+        return fd;
+    }
+
+    void openatTail(Task t) {
+        long fd = t.x(10);
+        if (fd >= 0 && fd < NOFILE) files.install((int) t.sysword(), t.pa, (int) fd);
+    }
+
+    void openatRepair(Task t, Ext2Repair r, boolean committed) {
+        String path = k.user.string(t.rootPa(), t.x(11), 4096);
+        if (path == null || path.isEmpty() || path.startsWith("/dev/")) return;
+        int created = (int) (t.sysword() >>> 32);
+        int dir = fs.parentOf(Ext2.ROOT_INO, path);
+        if (created != 0 && !committed) {
+            if (dir > 0) r.forgetCreated(dir, Ext2.lastName(path), created);
+            return;
+        }
+        if (dir > 0) r.reconcile(dir);
+        int ino = fs.lookup(path);
+        if (ino > 0) r.reconcile(ino);
+    }
+
+    /** close(fd). Before the commit: nothing. Tail: fd's slot cleared and its description released. */
+    long close(Task t) {
+        return sys.fileOf(t, t.x(10)) < 0 ? -EBADF : 0;
+    }
+
+    void closeTail(Task t) {
+        if (t.x(10) != 0) return;
+        int fd = (int) t.origA0();
+        int f = t.fd(fd);
+        if (f < 0) return;
+        t.setFd(fd, -1);
+        sys.release(f);
+    }
+
+    /** lseek(fd, offset, whence). Before the commit: the new offset computed. Tail: offset := a0. */
+    long lseek(Task t) {
+        int f = sys.fileOf(t, t.x(10));
+        long off = t.x(11);
+        int whence = (int) t.x(12);
+        if (f < 0) return -EBADF;
+        if (files.type(f) != FT_REG) return -ESPIPE;
+        long base;
+        switch (whence) {
+            case 0 -> base = 0;
+            case 1 -> base = files.offset(f);
+            case 2 -> {
+                Stat st = fs.stat(files.ino(f));
+                if (st == null) return -EIO;
+                base = st.size();
+            }
+            default -> {
+                return -EINVAL;
+            }
+        }
+        long pos = base + off;
+        if (pos < 0) return -EINVAL;
+        return pos;
+    }
+
+    void lseekTail(Task t) {
+        long pos = t.x(10);
+        int f = sys.fileOf(t, t.origA0());
+        if (pos >= 0 && f >= 0 && files.offset(f) != pos) files.setOffset(f, pos);
+    }
+
+    /**
+     * unlinkat(dirfd, path, flags). Before the commit: everything it can fail on is decided; sysword := the inode
+     * and its link count. Tail: the entry removed if it still names that inode, the link count set to one less, the
+     * inode released at its last link (each step idempotent). Repair: the inode and its directory reconciled.
+     * rmdir (AT_REMOVEDIR) is made before the commit: its restart after a crash may say ENOENT.
+     */
+    long unlinkat(Task t) {
+        int dirfd = (int) t.x(10), flags = (int) t.x(12);
+        String path = k.user.string(t.rootPa(), t.x(11), 4096);
+        if (path == null) return -EFAULT;
+        if (!path.startsWith("/") && dirfd != AT_FDCWD) return -EBADF;
+        if ((flags & AT_REMOVEDIR) != 0) return fs.rmdir(path);
+        long u = fs.prepareUnlink(Ext2.ROOT_INO, path);
+        if (u < 0) return u;
+        t.setSysword(u);
+        return 0;
+    }
+
+    void unlinkatTail(Task t) {
+        if (t.x(10) != 0 || (t.x(12) & AT_REMOVEDIR) != 0) return;
+        String path = k.user.string(t.rootPa(), t.x(11), 4096);
+        long u = t.sysword();
+        if (path != null) fs.unlinkPrepared(Ext2.ROOT_INO, path, (int) u, (int) (u >>> 32));
+    }
+
+    void unlinkatRepair(Task t, Ext2Repair r, boolean committed) {
+        if (!committed || (t.x(12) & AT_REMOVEDIR) != 0) return;
+        String path = k.user.string(t.rootPa(), t.x(11), 4096);
+        if (path == null) return;
+        int dir = fs.parentOf(Ext2.ROOT_INO, path);
+        if (dir > 0) r.reconcile(dir);
+        r.reconcile((int) t.sysword());
+    }
+
+    long fstatat(Task t, int dirfd, long pathPtr, long statbuf, int flags) {
+        String path = pathPtr == 0 ? "" : k.user.string(t.rootPa(), pathPtr, 4096);
+        if (path == null) return -EFAULT;
+        byte[] st = new byte[128];
+        if (path.isEmpty()) {
+            if ((flags & AT_EMPTY_PATH) == 0) return -ENOENT;
+            int f = sys.fileOf(t, dirfd);
+            if (f < 0) return -EBADF;
+            if (files.type(f) == FT_TTY) {
+                fillTtyStat(st, files.tty(f));
+            } else {
+                Stat s = fs.stat(files.ino(f));
+                if (s == null) return -EIO;
+                fillStat(st, s);
+            }
+        } else {
+            if (!path.startsWith("/") && dirfd != AT_FDCWD) return -EBADF;
+            int ino = fs.lookup(path);
+            if (ino < 0) return ino;
+            Stat s = fs.stat(ino);
+            if (s == null) return -EIO;
+            fillStat(st, s);
+        }
+        return k.user.copyOut(t.rootPa(), statbuf, st, 0, st.length) ? 0 : -EFAULT;
+    }
+
+    static void put(byte[] b, int off, long v, int bytes) {
+        for (int i = 0; i < bytes; i++) b[off + i] = (byte) (v >>> (8 * i));
+    }
+
+    /** struct stat of asm-generic/stat.h (128 bytes). */
+    static void fillStat(byte[] b, Stat s) {
+        put(b, 0, 0x800, 8);          // st_dev
+        put(b, 8, s.ino(), 8);
+        put(b, 16, s.mode(), 4);
+        put(b, 20, s.nlink(), 4);
+        put(b, 24, s.uid(), 4);
+        put(b, 28, s.gid(), 4);
+        put(b, 48, s.size(), 8);
+        put(b, 56, 4096, 4);          // st_blksize
+        put(b, 64, s.blocks(), 8);
+        put(b, 72, s.atime(), 8);
+        put(b, 88, s.mtime(), 8);
+        put(b, 104, s.ctime(), 8);
+    }
+
+    static void fillTtyStat(byte[] b, int tty) {
+        put(b, 0, 0x16, 8);
+        put(b, 8, 3 + tty, 8);
+        put(b, 16, 0x2000 | 0620, 4);  // S_IFCHR
+        put(b, 20, 1, 4);
+        put(b, 32, (4L << 8) | (64 + tty), 8); // ttyS<n>: major 4, minor 64+n
+        put(b, 56, 1024, 4);
+    }
+
+    long ioctl(Task t) {
+        int f = sys.fileOf(t, t.x(10));
+        int req = (int) t.x(11);
+        long arg = t.x(12);
+        if (f < 0) return -EBADF;
+        if (files.type(f) != FT_TTY) return -ENOTTY;
+        switch (req) {
+            case TCGETS -> {
+                byte[] tio = new byte[36];
+                put(tio, 0, 0x500, 4);      // c_iflag: ICRNL | IXON
+                put(tio, 4, 0x5, 4);        // c_oflag: OPOST | ONLCR
+                put(tio, 8, 0xBF, 4);       // c_cflag: B38400 | CS8 | CREAD
+                put(tio, 12, 0x8A3B, 4);    // c_lflag: ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN
+                byte[] cc = {3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0, 0, 0};
+                System.arraycopy(cc, 0, tio, 17, cc.length);
+                return k.user.copyOut(t.rootPa(), arg, tio, 0, tio.length) ? 0 : -EFAULT;
+            }
+            case TCSETS, TCSETSW, TCSETSF -> {
+                return 0;
+            }
+            case TIOCGWINSZ -> {
+                byte[] ws = new byte[8];
+                put(ws, 0, 24, 2);
+                put(ws, 2, 80, 2);
+                return k.user.copyOut(t.rootPa(), arg, ws, 0, ws.length) ? 0 : -EFAULT;
+            }
+            default -> {
+                return -ENOTTY;
+            }
+        }
+    }
+
+    long readlinkat(Task t) {
+        long buf = t.x(12), size = t.x(13);
+        String path = k.user.string(t.rootPa(), t.x(11), 4096);
+        if (path == null) return -EFAULT;
+        if (size <= 0) return -EINVAL;
+        if (!path.equals("/proc/self/exe")) return fs.lookup(path) > 0 ? -EINVAL : -ENOENT;
+        byte[] name = t.name().getBytes(StandardCharsets.UTF_8);
+        int n = (int) Math.min(name.length, size);
+        return k.user.copyOut(t.rootPa(), buf, name, 0, n) ? n : -EFAULT;
+    }
+}

@@ -1,0 +1,193 @@
+package otherworld.kernel.resurrect;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static otherworld.kernel.layout.Layouts.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import otherworld.emulator.Machine;
+import otherworld.emulator.PhysicalMemory;
+import otherworld.kernel.KernelHooks;
+import otherworld.kernel.KernelPanic;
+import otherworld.kernel.Scenario;
+import otherworld.kernel.Guests;
+import otherworld.kernel.verified.Sv39;
+
+/**
+ * Every field the validator checks, corrupted one at a time in the dead kernel's memory at the crash: the process it
+ * belongs to (kvstore, pid 2) must be refused with a problem that names what is wrong, and the other process
+ * (checksum, pid 1) must come back and finish exactly as in a run without a crash. A validator that stops checking
+ * any one of these fields fails its case here.
+ */
+class ValidatorCorruptionTest {
+    static final long CRASH_AT_CALL = 320;
+
+    static Scenario two() {
+        return new Scenario().add(Guests.program("checksum", "400")).add(Guests.program("kvstore"));
+    }
+
+    static final Scenario.Result REFERENCE = two().run();
+
+    /** The dead kernel as the corrupter finds it: RAM, the header, the two task records. */
+    record Dead(PhysicalMemory ram, long header, long healthy, long victim) {
+        long fileOf(int fd) { return ram.read64(header + KH_FILES) + (long) ram.read32(victim + T_FD + 4L * fd) * FILE.size(); }
+        long root() { return Sv39.satpRootPa(ram.read64(victim + T_SATP)); }
+        /** Physical address of the first valid PTE of the table at pa, at or after index from. */
+        long firstValid(long table, int from) {
+            for (int i = from; i < 512; i++) if (Sv39.isValid(ram.read64(table + 8L * i))) return table + 8L * i;
+            throw new IllegalStateException("no valid pte");
+        }
+        long level1Pte() { return firstValid(Sv39.paOf(Sv39.ptePpn(ram.read64(firstValid(root(), 0)))), 0); }
+        long leafPte() { return firstValid(Sv39.paOf(Sv39.ptePpn(ram.read64(level1Pte()))), 0); }
+        long healthyLeafPa() {
+            long r = Sv39.satpRootPa(ram.read64(healthy + T_SATP));
+            long l1 = Sv39.paOf(Sv39.ptePpn(ram.read64(firstValid(r, 0))));
+            long l0 = Sv39.paOf(Sv39.ptePpn(ram.read64(firstValid(l1, 0))));
+            return Sv39.paOf(Sv39.ptePpn(ram.read64(firstValid(l0, 0))));
+        }
+        void setPpn(long ptePa, long pa) {
+            long pte = ram.read64(ptePa);
+            ram.write64(ptePa, Sv39.makePte(Sv39.ppnOf(pa), Sv39.pteFlags(pte)));
+        }
+    }
+
+    interface Corrupter {
+        void apply(Dead d);
+    }
+
+    record Case(String name, Corrupter corrupt, String problem) {
+        @Override public String toString() { return name; }
+    }
+
+    static Stream<Case> cases() {
+        List<Case> c = new ArrayList<>();
+        c.add(new Case("task magic", d -> d.ram.write32(d.victim, 0x12345678), "bad magic or version"));
+        c.add(new Case("task version", d -> d.ram.write32(d.victim + 4, 99), "bad magic or version"));
+        c.add(new Case("task state", d -> d.ram.write32(d.victim + T_STATE, 7), "state 7 unknown"));
+        c.add(new Case("pid zero", d -> d.ram.write32(d.victim + T_PID, 0), "pid 0 invalid"));
+        c.add(new Case("pid duplicate", d -> d.ram.write32(d.victim + T_PID, d.ram.read32(d.healthy + T_PID)),
+                "appears twice"));
+        c.add(new Case("tty out of range", d -> d.ram.write32(d.victim + T_TTY, 99), "tty 99 invalid"));
+        c.add(new Case("name not terminated", d -> d.ram.fill(d.victim + T_NAME, NAME_LEN, (byte) 'A'),
+                "name not terminated"));
+        c.add(new Case("satp mode", d -> d.ram.write64(d.victim + T_SATP, d.ram.read64(d.victim + T_SATP) & ~(0xFL << 60)),
+                "satp"));
+        c.add(new Case("satp root in the kernel region", d -> d.ram.write64(d.victim + T_SATP, Sv39.satp(d.header)),
+                "satp"));
+        c.add(new Case("pc in the kernel half", d -> d.ram.write64(d.victim + T_PC, 0xFFFF_FFC0_0000_0000L),
+                "outside user space"));
+        c.add(new Case("vma count", d -> d.ram.write32(d.victim + T_NVMA, MAX_VMAS + 1), "vma count"));
+        c.add(new Case("vma unaligned", d -> d.ram.write64(d.victim + T_VMAS, d.ram.read64(d.victim + T_VMAS) + 1),
+                "vma 0"));
+        c.add(new Case("vma inverted", d -> d.ram.write64(d.victim + T_VMAS + 8, 0), "vma 0"));
+        c.add(new Case("page outside every vma", d -> {
+            int n = d.ram.read32(d.victim + T_NVMA);
+            for (int i = 0; i < n; i++) d.ram.write64(d.victim + T_VMAS + 24L * i + 8, d.ram.read64(d.victim + T_VMAS + 24L * i));
+        }, "outside every vma"));
+        c.add(new Case("brk below its base", d -> d.ram.write64(d.victim + T_BRK, d.ram.read64(d.victim + T_BRK_BASE) - 4096),
+                "brk below its base"));
+        c.add(new Case("fd outside the file table", d -> d.ram.write32(d.victim + T_FD, MAX_FILES + 5),
+                "outside the table"));
+        c.add(new Case("open file magic", d -> d.ram.write32(d.fileOf(3), 0), "open file"));
+        c.add(new Case("open file refs", d -> d.ram.write32(d.fileOf(3) + F_REFS, 0), "open file"));
+        c.add(new Case("open file type", d -> d.ram.write32(d.fileOf(3) + F_TYPE, 9), "open file"));
+        c.add(new Case("open file offset", d -> d.ram.write64(d.fileOf(3) + F_OFFSET, -1), "open file"));
+        c.add(new Case("open file inode", d -> d.ram.write32(d.fileOf(3) + F_INO, 0), "open file"));
+        c.add(new Case("open file tty", d -> d.ram.write32(d.fileOf(0) + F_TTY, 99), "open file"));
+        c.add(new Case("leaf in a kernel region", d -> d.setPpn(d.leafPte(), d.header), "not a user frame"));
+        c.add(new Case("leaf outside RAM", d -> d.setPpn(d.leafPte(), d.ram.end() + 4096), "not a user frame"));
+        c.add(new Case("leaf without U", d -> d.ram.write64(d.leafPte(), d.ram.read64(d.leafPte()) & ~(long) Sv39.PTE_U),
+                "not a user leaf"));
+        c.add(new Case("frame mapped by both", d -> d.setPpn(d.leafPte(), d.healthyLeafPa()), "also mapped"));
+        c.add(new Case("superpage", d -> d.ram.write64(d.level1Pte(), d.ram.read64(d.level1Pte()) | Sv39.PTE_R),
+                "superpage"));
+        c.add(new Case("page-table cycle", d -> d.setPpn(d.level1Pte(), d.root()), "reached twice"));
+        c.add(new Case("mapping above the user half", d -> d.ram.write64(d.root() + 8L * 300, d.ram.read64(d.firstValid(d.root(), 0))),
+                "above the user half"));
+        return c.stream();
+    }
+
+    /** Corruption of what every process depends on: nothing is resurrected, the machine halts and says why. */
+    static Stream<Case> machineCases() {
+        List<Case> c = new ArrayList<>();
+        c.add(new Case("root magic", d -> d.ram.write32(ROOT_PA, 0), "root descriptor is corrupt"));
+        c.add(new Case("root points outside RAM", d -> d.ram.write64(ROOT_PA + ROOT_HEADER, 0x1000), "header is corrupt"));
+        c.add(new Case("header magic", d -> d.ram.write32(d.header, 0), "header is corrupt"));
+        c.add(new Case("header version", d -> d.ram.write32(d.header + 4, 7), "header is corrupt"));
+        c.add(new Case("region outside RAM", d -> d.ram.write64(d.header + KH_REGION_SIZE, 1L << 40), "out of bounds"));
+        c.add(new Case("no crash region", d -> d.ram.write64(d.header + KH_CRASH_SIZE, 0), "reserved no crash region"));
+        c.add(new Case("crash region overlaps the kernel", d -> d.ram.write64(d.header + KH_CRASH_BASE,
+                d.ram.read64(d.header + KH_REGION_BASE)), "crash region"));
+        c.add(new Case("frame count", d -> d.ram.write64(d.header + KH_NFRAMES, 3), "frame count"));
+        c.add(new Case("task table outside the region", d -> d.ram.write64(d.header + KH_TASKS, 0x8000_2000L),
+                "tables out of bounds"));
+        c.add(new Case("tty count", d -> d.ram.write32(d.header + KH_NTTYS, 99), "tables out of bounds"));
+        c.add(new Case("page-table pool", d -> d.ram.write64(d.header + KH_PT_POOL, d.ram.read64(d.header + KH_REGION_BASE)),
+                "page-table pool"));
+        return c.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("machineCases")
+    void corruptedKernelHeaderHaltsTheMachineWithAReason(Case c) {
+        Scenario.Result r = two().probe(m -> new Corrupting(m, c.corrupt())).run();
+        assertTrue(r.halted(), "nothing sound to resurrect: the machine halts");
+        assertTrue(r.reports().isEmpty());
+        assertTrue(r.log().stream().anyMatch(l -> l.contains("crash kernel failed") && l.contains(c.problem())),
+                "the log says why (" + c.problem() + "): " + r.log().subList(Math.max(0, r.log().size() - 6), r.log().size()));
+    }
+
+    /** Crashes the kernel at the start of system call CRASH_AT_CALL after corrupting the dead kernel's memory. */
+    static final class Corrupting implements KernelHooks {
+        final Machine m;
+        final Corrupter corrupt;
+        long calls;
+
+        Corrupting(Machine m, Corrupter corrupt) {
+            this.m = m;
+            this.corrupt = corrupt;
+        }
+
+        @Override public void syscallStarted(int nr) {
+            if (++calls != CRASH_AT_CALL) return;
+            PhysicalMemory ram = m.memory;
+            long h = ram.read64(ROOT_PA + ROOT_HEADER);
+            long tasks = ram.read64(h + KH_TASKS);
+            long healthy = -1, victim = -1;
+            for (int i = 0; i < MAX_TASKS; i++) {
+                long t = tasks + (long) i * TASK.size();
+                if (ram.read32(t + T_STATE) == TASK_RUNNABLE && ram.read32(t + T_PID) == 1) healthy = t;
+                if (ram.read32(t + T_STATE) == TASK_RUNNABLE && ram.read32(t + T_PID) == 2) victim = t;
+            }
+            assertTrue(healthy >= 0 && victim >= 0, "both processes are running at the crash");
+            corrupt.apply(new Dead(ram, h, healthy, victim));
+            throw new KernelPanic("corrupted the dead kernel and crashed");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void corruptedFieldRefusesItsProcessOnly(Case c) {
+        Scenario.Result r = two().probe(m -> new Corrupting(m, c.corrupt())).run();
+        assertEquals(1, r.reports().size(), r.log().toString());
+        ResurrectionReport rep = r.reports().get(0);
+        // The corrupt record may no longer say its own pid or name: it is the one process not resurrected.
+        List<ResurrectionReport.Process> refused = rep.processes.stream().filter(p -> !p.resurrected()).toList();
+        assertEquals(1, refused.size(), "exactly the corrupt process is refused: " + rep.lines());
+        ResurrectionReport.Process victim = refused.get(0);
+        assertTrue(victim.problems().toString().contains(c.problem()),
+                "problem should name '" + c.problem() + "': " + victim.problems());
+        assertTrue(rep.processes.stream().anyMatch(p -> p.resurrected() && p.pid() == 1 && p.name().equals("/bin/checksum")),
+                rep.lines().toString());
+        assertTrue(r.allExited(), "the healthy process ran to its end");
+        assertEquals(REFERENCE.outputs().get(0), r.outputs().get(0), "the healthy process is unaffected");
+        assertArrayEquals(REFERENCE.file("records.dat"), r.file("records.dat"), "the healthy process's file");
+        assertEquals(REFERENCE.exitStatus().get(0), r.exitStatus().get(0));
+        assertEquals(List.of(), r.audit(), "the refused process's frames and files are not leaked");
+    }
+}
