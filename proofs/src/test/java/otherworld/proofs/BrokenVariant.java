@@ -88,4 +88,61 @@ record BrokenVariant(String name, String what, String contract, String file, Lis
         Path p = pkg.resolve(file);
         Files.writeString(p, apply(Files.readString(p, StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
     }
+
+    /**
+     * The variants in as few staged copies as possible, no two in one copy breaking the same contract. Each proof
+     * is modular (a call is replaced by the callee's contract, never its body), so a variant in one method cannot
+     * help or hinder the proof of another's contract: the copy need only keep each broken contract's own method
+     * as its variant made it. Loading a copy into KeY takes a minute on a loaded machine; this loads a few, not
+     * one per variant. The replacements of a copy are applied in turn, each find still exactly once.
+     */
+    static List<List<BrokenVariant>> batches(List<BrokenVariant> variants) {
+        List<List<BrokenVariant>> out = new ArrayList<>();
+        for (BrokenVariant v : variants) {
+            List<BrokenVariant> home = null;
+            for (List<BrokenVariant> b : out) {
+                boolean clash = false;
+                for (BrokenVariant w : b) {
+                    clash |= w.contract().equals(v.contract());
+                }
+                if (!clash) {
+                    home = b;
+                    break;
+                }
+            }
+            if (home == null) {
+                home = new ArrayList<>();
+                out.add(home);
+            }
+            home.add(v);
+        }
+        return out;
+    }
+
+    /**
+     * Where the body of the contract's method lies in source: from its declaration to the next contract or
+     * declaration; {-1, -1} if there is no such method.
+     */
+    int[] methodSpan(String source) {
+        String method = contract.substring(contract.indexOf("::") + 2);
+        int at = -1;
+        for (int from = 0; (from = source.indexOf(" " + method + "(", from)) >= 0; from++) {
+            int lineStart = source.lastIndexOf('\n', from) + 1;
+            if (source.startsWith("    public ", lineStart)) {
+                at = from;
+                break;
+            }
+        }
+        if (at < 0) {
+            return new int[] {-1, -1};
+        }
+        int end = source.length();
+        for (String next : new String[] {"\n    /*@", "\n    public ", "\n    /**"}) {
+            int n = source.indexOf(next, at);
+            if (n >= 0 && n < end) {
+                end = n;
+            }
+        }
+        return new int[] {at, end};
+    }
 }

@@ -27,13 +27,18 @@ public final class DirentWalk {
      * The rec_len of the entry at {@code off} of the block {@code blk[0 .. blockSize)}
      * if the entry is sound: its 8-byte header lies in the block, and its rec_len
      * is at least 12, a multiple of 4, holds the header and the name, and ends
-     * inside the block. Otherwise -1.
+     * inside the block. Otherwise -1. Exact both ways: a sound entry is never
+     * rejected (a directory ext2 wrote must stay readable).
      */
     /*@ public normal_behavior
       @   requires blk != null && 0 <= off && off < blockSize && blockSize <= blk.length;
       @   ensures \result == -1 || (MIN_REC_LEN <= \result && \result <= blockSize - off && \result % 4 == 0
       @        && \result == (blk[off + REC_LEN] >= 0 ? blk[off + REC_LEN] : blk[off + REC_LEN] + 256) + 256 * (blk[off + REC_LEN + 1] >= 0 ? blk[off + REC_LEN + 1] : blk[off + REC_LEN + 1] + 256)
       @        && NAME + (blk[off + NAME_LEN] >= 0 ? blk[off + NAME_LEN] : blk[off + NAME_LEN] + 256) <= \result);
+      @   ensures (off <= blockSize - MIN_REC_LEN && MIN_REC_LEN <= (blk[off + REC_LEN] >= 0 ? blk[off + REC_LEN] : blk[off + REC_LEN] + 256) + 256 * (blk[off + REC_LEN + 1] >= 0 ? blk[off + REC_LEN + 1] : blk[off + REC_LEN + 1] + 256)
+      @        && ((blk[off + REC_LEN] >= 0 ? blk[off + REC_LEN] : blk[off + REC_LEN] + 256) + 256 * (blk[off + REC_LEN + 1] >= 0 ? blk[off + REC_LEN + 1] : blk[off + REC_LEN + 1] + 256)) % 4 == 0
+      @        && (blk[off + REC_LEN] >= 0 ? blk[off + REC_LEN] : blk[off + REC_LEN] + 256) + 256 * (blk[off + REC_LEN + 1] >= 0 ? blk[off + REC_LEN + 1] : blk[off + REC_LEN + 1] + 256) <= blockSize - off
+      @        && NAME + (blk[off + NAME_LEN] >= 0 ? blk[off + NAME_LEN] : blk[off + NAME_LEN] + 256) <= (blk[off + REC_LEN] >= 0 ? blk[off + REC_LEN] : blk[off + REC_LEN] + 256) + 256 * (blk[off + REC_LEN + 1] >= 0 ? blk[off + REC_LEN + 1] : blk[off + REC_LEN + 1] + 256)) ==> \result != -1;
       @   assignable \nothing;
       @*/
     public static int entry(byte[] blk, int off, int blockSize) {
