@@ -148,10 +148,10 @@ class KeyProofTest {
     }
 
     /** What one proof attempt came to. */
-    record Outcome(String name, boolean closed, int steps, int budget, int nodes, int open, long ms) {
+    record Outcome(String name, boolean closed, int steps, int budget, int nodes, int open, long ms, long cpuMs) {
         String line(String tag) {
-            return String.format("%-7s %-62s steps=%7d of %7d nodes=%6d open=%3d %8d ms",
-                    tag, name, steps, budget, nodes, open, ms);
+            return String.format("%-7s %-62s steps=%7d of %7d nodes=%6d open=%3d %8d ms %8d cpu-ms",
+                    tag, name, steps, budget, nodes, open, ms, cpuMs);
         }
     }
 
@@ -169,6 +169,7 @@ class KeyProofTest {
     /** Runs c's proof obligation through auto mode within the step budget. */
     static Outcome prove(KeYEnvironment<?> env, Contract c, String dumpTag, int maxSteps) throws Exception {
         long t0 = System.currentTimeMillis();
+        long cpu0 = processCpuMs();
         ProofOblInput po = c.createProofObl(env.getInitConfig(), c);
         Proof proof = env.createProof(po);
         try {
@@ -197,7 +198,8 @@ class KeyProofTest {
             env.getUi().getProofControl().startAndWaitForAutoMode(proof);
             boolean ok = proof.closed();
             Outcome out = new Outcome(shortName(c), ok, proof.getStatistics().totalRuleApps, maxSteps,
-                    proof.countNodes(), proof.openGoals().size(), System.currentTimeMillis() - t0);
+                    proof.countNodes(), proof.openGoals().size(), System.currentTimeMillis() - t0,
+                    processCpuMs() - cpu0);
             if (!ok && Boolean.getBoolean("key.debug")) {
                 List<String> goals = new ArrayList<>();
                 for (Goal g : proof.openGoals()) {
@@ -211,6 +213,18 @@ class KeyProofTest {
         } finally {
             proof.dispose();
         }
+    }
+
+    /**
+     * CPU time of this JVM, ms (all its threads: KeY's, the JIT's, the collector's): on a shared machine, closer to
+     * what a proof costs on an idle one than the wall-clock time is.
+     */
+    static long processCpuMs() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime() / 1_000_000L;
+        }
+        return -1;
     }
 
     static KeYEnvironment<?> load(Path src) throws Exception {
