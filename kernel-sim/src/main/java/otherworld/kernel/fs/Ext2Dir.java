@@ -61,41 +61,44 @@ final class Ext2Dir {
 
     private static int u32(byte[] b, int off) { return u16(b, off) | u16(b, off + 2) << 16; }
 
-    /** Room for the entry offsets of one block: at most BS / MIN_REC_LEN entries, and the end. */
-    private static int[] offsets() { return new int[Ext2.BS / MIN_REC_LEN + 1]; }
-
     /**
-     * The entries of directory block blk, through the proved walk ({@link DirentWalk}): their number n, entry k
-     * lying at offs[k] .. offs[k+1]. A chain that does not tile the block is corrupt.
+     * The entries of one directory block as the proved walk ({@link DirentWalk}) found them: entry k lies at
+     * off[k] .. off[k+1] and its name of nameLen[k] bytes lies inside it.
      */
-    private static int entries(byte[] blk, int[] offs, int dir, long lbn) {
-        int n = DirentWalk.walk(blk, Ext2.BS, offs);
-        if (n > 0) return n;
-        int off = -1 - n;
-        if (off > Ext2.BS - MIN_REC_LEN) {
-            throw new Ext2Exception("directory " + dir + " block " + lbn + " offset " + off + ": entry past the block end");
-        }
-        throw new Ext2Exception("directory " + dir + " block " + lbn + " offset " + off + ": bad rec_len "
-                + u16(blk, off + D_REC_LEN) + " (name_len " + (blk[off + D_NAME_LEN] & 0xFF) + ")");
-    }
+    private static final class Entries {
+        final int[] off = new int[Ext2.BS / MIN_REC_LEN + 1];
+        final int[] nameLen = new int[Ext2.BS / MIN_REC_LEN];
 
-    private static boolean named(byte[] blk, int off, byte[] name) {
-        int nameLen = blk[off + D_NAME_LEN] & 0xFF;
-        return nameLen == name.length
-                && Arrays.equals(blk, off + D_NAME, off + D_NAME + nameLen, name, 0, nameLen);
+        /** Walks blk, block lbn of directory dir: the number of entries. A chain that does not tile it is corrupt. */
+        int walk(byte[] blk, int dir, long lbn) {
+            int n = DirentWalk.walk(blk, Ext2.BS, off, nameLen);
+            if (n > 0) return n;
+            int at = -1 - n;
+            if (at > Ext2.BS - MIN_REC_LEN) {
+                throw new Ext2Exception("directory " + dir + " block " + lbn + " offset " + at
+                        + ": entry past the block end");
+            }
+            throw new Ext2Exception("directory " + dir + " block " + lbn + " offset " + at + ": bad rec_len "
+                    + u16(blk, at + D_REC_LEN) + " (name_len " + (blk[at + D_NAME_LEN] & 0xFF) + ")");
+        }
+
+        boolean named(byte[] blk, int k, byte[] name) {
+            return nameLen[k] == name.length
+                    && Arrays.equals(blk, off[k] + D_NAME, off[k] + D_NAME + nameLen[k], name, 0, nameLen[k]);
+        }
     }
 
     /** Inode number of name in directory dir, or 0. */
     static int find(Ext2 fs, int dir, byte[] name) {
         byte[] blk = new byte[Ext2.BS];
-        int[] offs = offsets();
+        Entries e = new Entries();
         long n = blocks(fs, dir);
         for (long lbn = 0; lbn < n; lbn++) {
             fs.readBlock(block(fs, dir, lbn), blk);
-            for (int k = 0, m = entries(blk, offs, dir, lbn); k < m; k++) {
-                int off = offs[k];
+            for (int k = 0, m = e.walk(blk, dir, lbn); k < m; k++) {
+                int off = e.off[k];
                 int ino = u32(blk, off + D_INODE);
-                if (ino != 0 && named(blk, off, name)) return ino;
+                if (ino != 0 && e.named(blk, k, name)) return ino;
             }
         }
         return 0;
@@ -104,15 +107,15 @@ final class Ext2Dir {
     /** The first used entry at or after directory position pos, or null at the end. */
     static DirEntry next(Ext2 fs, int dir, long pos) {
         byte[] blk = new byte[Ext2.BS];
-        int[] offs = offsets();
+        Entries e = new Entries();
         long n = blocks(fs, dir);
         for (long lbn = Math.max(0, pos) / Ext2.BS; lbn < n; lbn++) {
             fs.readBlock(block(fs, dir, lbn), blk);
-            for (int k = 0, m = entries(blk, offs, dir, lbn); k < m; k++) {
-                int off = offs[k], rec = offs[k + 1] - off;
+            for (int k = 0, m = e.walk(blk, dir, lbn); k < m; k++) {
+                int off = e.off[k], rec = e.off[k + 1] - off;
                 int ino = u32(blk, off + D_INODE);
                 if (ino != 0 && lbn * Ext2.BS + off >= pos) {
-                    String name = new String(blk, off + D_NAME, blk[off + D_NAME_LEN] & 0xFF, StandardCharsets.UTF_8);
+                    String name = new String(blk, off + D_NAME, e.nameLen[k], StandardCharsets.UTF_8);
                     return new DirEntry(ino, blk[off + D_FILE_TYPE] & 0xFF, name, lbn * Ext2.BS + off + rec);
                 }
             }
@@ -156,15 +159,15 @@ final class Ext2Dir {
         int need = recLen(name.length);
         int type = fileType(fs, mode);
         byte[] blk = new byte[Ext2.BS];
-        int[] offs = offsets();
+        Entries e = new Entries();
         long n = blocks(fs, dir);
         for (long lbn = 0; lbn < n; lbn++) {
             long pb = block(fs, dir, lbn);
             fs.readBlock(pb, blk);
-            for (int k = 0, m = entries(blk, offs, dir, lbn); k < m; k++) {
-                int off = offs[k], rec = offs[k + 1] - off;
+            for (int k = 0, m = e.walk(blk, dir, lbn); k < m; k++) {
+                int off = e.off[k], rec = e.off[k + 1] - off;
                 boolean used = u32(blk, off + D_INODE) != 0;
-                int keep = used ? recLen(blk[off + D_NAME_LEN] & 0xFF) : 0;
+                int keep = used ? recLen(e.nameLen[k]) : 0;
                 if (rec - keep < need) continue;
                 if (used) {
                     put(fs, pb, off + keep, ino, rec - keep, name, type);
@@ -190,15 +193,15 @@ final class Ext2Dir {
      */
     static int remove(Ext2 fs, int dir, byte[] name) {
         byte[] blk = new byte[Ext2.BS];
-        int[] offs = offsets();
+        Entries e = new Entries();
         long n = blocks(fs, dir);
         for (long lbn = 0; lbn < n; lbn++) {
             long pb = block(fs, dir, lbn);
             fs.readBlock(pb, blk);
-            for (int k = 0, m = entries(blk, offs, dir, lbn); k < m; k++) {
-                int off = offs[k], rec = offs[k + 1] - off, prev = k == 0 ? -1 : offs[k - 1];
+            for (int k = 0, m = e.walk(blk, dir, lbn); k < m; k++) {
+                int off = e.off[k], rec = e.off[k + 1] - off, prev = k == 0 ? -1 : e.off[k - 1];
                 int ino = u32(blk, off + D_INODE);
-                if (ino == 0 || !named(blk, off, name)) continue;
+                if (ino == 0 || !e.named(blk, k, name)) continue;
                 if (prev >= 0) fs.w16(pb * Ext2.BS + prev + D_REC_LEN, off - prev + rec);
                 else fs.w32(pb * Ext2.BS + off + D_INODE, 0);
                 changed(fs, dir);
