@@ -19,7 +19,10 @@ import otherworld.kernel.mem.TracedMem;
 import otherworld.kernel.mm.FrameAllocator;
 import otherworld.kernel.mm.PageTable;
 import otherworld.kernel.mm.UserMemory;
+import otherworld.kernel.mm.CopyOnWrite;
 import otherworld.kernel.proc.Exec;
+import otherworld.kernel.proc.Procs;
+import otherworld.kernel.proc.Signals;
 import otherworld.kernel.proc.Task;
 import otherworld.kernel.sys.Syscalls;
 import otherworld.kernel.tty.Tty;
@@ -50,6 +53,8 @@ public final class Kernel {
     public final BlockCache cache;
     public final Ext2 fs;
     public final UserMemory user;
+    public final Procs procs;
+    public final Signals signals;
     private final long tasksPa;
     private final long ttysPa;
     private final Syscalls syscalls;
@@ -65,13 +70,21 @@ public final class Kernel {
         if (ram.read32(header) != KHDR.magic) throw new KernelPanic("no kernel header");
         this.traced = hooks.tracesWrites();
         this.mem = traced ? new TracedMem(ram, hooks::kernelWrite) : direct;
-        this.frames = new FrameAllocator(mem, ram.read64(header + KH_BITMAP), ram.base(), (int) ram.read64(header + KH_NFRAMES));
+        this.frames = new FrameAllocator(mem, ram.read64(header + KH_BITMAP), ram.read64(header + KH_FRAME_REFS), ram.base(),
+                (int) ram.read64(header + KH_NFRAMES));
         this.files = new FileTable(mem, ram.read64(header + KH_FILES));
         this.tasksPa = ram.read64(header + KH_TASKS);
         this.ttysPa = ram.read64(header + KH_TTYS);
         this.cache = BlockCache.attach(mem, machine.disk, ram.read64(header + KH_CACHE));
         this.fs = Ext2.mount(cache, this::seconds);
         this.user = new UserMemory(mem, mem);
+        this.procs = new Procs(mem, ram.read64(header + KH_PROCS), tasksPa);
+        this.signals = new Signals(mem, ram.read64(header + KH_SIGNALS));
+        user.onWriteFault((root, va) -> {
+            boolean copied = CopyOnWrite.resolve(mem, frames, new PageTable(mem, frames, root), va);
+            if (copied) machine.hart.flushTlb();
+            return copied;
+        });
         this.syscalls = new Syscalls(this);
     }
 
@@ -133,6 +146,14 @@ public final class Kernel {
         d.w64(h + KH_RANDOM, random);
         d.w64(h + KH_CURRENT, MAX_TASKS - 1);
         d.w64(h + KH_LAST_FLUSH, machine.clock());
+        d.w64(h + KH_PROCS, r.procs());
+        d.w64(h + KH_SIGNALS, r.signals());
+        d.w64(h + KH_PIPES, r.pipes());
+        d.w64(h + KH_FRAME_REFS, r.frameRefs());
+        d.zero(r.frameRefs(), 2 * nframes);
+        Procs.format(d, r.procs());
+        Signals.format(d, r.signals());
+        for (int i = 0; i < MAX_PIPES; i++) PIPE.init(d, r.pipes() + (long) i * PIPE.size());
         d.zero(r.bitmap(), (int) FrameAllocator.bitmapBytes(nframes));
         for (int i = 0; i < MAX_TASKS; i++) TASK.init(d, r.tasks() + (long) i * TASK.size());
         FileTable.format(d, r.files());
@@ -151,6 +172,13 @@ public final class Kernel {
     long seconds() { return 1_700_000_000L + machine.clock() / 100_000_000L; }
 
     public void log(String line) { hooks.log("[" + machine.clock() + "] " + line); }
+
+    private final java.util.Set<Integer> loggedOnce = new java.util.HashSet<>();
+
+    /** A use of call nr the kernel does not support, logged the first time only (a log, not kernel state). */
+    public void logOnce(int nr, String line) {
+        if (loggedOnce.add(nr)) log(line);
+    }
 
     /** Physical address the write trace gives a byte sent to a device (a console's transmit register). */
     public static final long DEVICE = -1;
@@ -199,6 +227,8 @@ public final class Kernel {
         t.setFd(2, f);
         t.setPc(img.entry());
         t.setX(2, img.sp());
+        procs.create(slot, 0, pid, pid, Signals.SIGCHLD, 0, -1);
+        signals.reset(slot);
         t.setState(TASK_RUNNABLE);
         log("spawn pid " + pid + " " + path + " on tty" + tty);
         return pid;
@@ -230,6 +260,10 @@ public final class Kernel {
                 sliceEnd = machine.clock() + config.quantum();
             }
             Task t = task(current);
+            if (!syscalls.deliverSignals(t)) { // stopped or ended by a signal
+                stay = false;
+                continue;
+            }
             Task.loadRegisters(direct, t.pa, hart); // a new satp makes the hart flush its TLB
             int pid = t.pid();
             hooks.dispatch(hart, pid);
@@ -242,9 +276,19 @@ public final class Kernel {
                     stay = true;
                 }
                 case TIMER -> stay = machine.clock() < sliceEnd;
+                case STORE_PAGE_FAULT -> {
+                    // copy-on-write: the store is made again once the page is the process's own
+                    if (CopyOnWrite.resolve(mem, frames, pageTable(t), hart.trapValue)) {
+                        hart.flushTlb();
+                        stay = true;
+                    } else {
+                        kill(t, cause, hart.trapValue);
+                        stay = true;
+                    }
+                }
                 default -> {
                     kill(t, cause, hart.trapValue);
-                    stay = false;
+                    stay = true; // its signal is delivered on its way back
                 }
             }
             if (config.flushInterval() > 0 && machine.clock() - ram.read64(header + KH_LAST_FLUSH) >= config.flushInterval()) {
@@ -266,8 +310,15 @@ public final class Kernel {
         int current = (int) ram.read64(header + KH_CURRENT);
         if (current < 0 || current >= MAX_TASKS) return null;
         Task t = task(current);
+        if (t.state() == TASK_ZOMBIE) { // it exited last: its exit's tail (re-parenting, telling its parent) again
+            syscalls.exitTail(t);
+            return "exit had committed: its tail was made again";
+        }
         if (t.state() != TASK_RUNNABLE) return null;
-        String done = t.callCommitted() ? syscalls.redoTail(t) : t.callInFlight() ? syscalls.reconcile(t) : null;
+        if (t.cause() == CAUSE_SIGNAL) return syscalls.redoDelivery(t);
+        if (t.cause() == CAUSE_SIGRETURN) return syscalls.redoSigreturn(t);
+        String done = procs.execState(current) == Procs.EXEC_PENDING && t.callCommitted() ? syscalls.redoExec(t)
+                : t.callCommitted() ? syscalls.redoTail(t) : t.callInFlight() ? syscalls.reconcile(t) : null;
         cache.writeBack(); // what was mended is on disk before anything runs
         return done;
     }
@@ -296,7 +347,7 @@ public final class Kernel {
     }
 
     private boolean anyBlocked() {
-        for (int i = 0; i < MAX_TASKS; i++) if (task(i).state() == TASK_BLOCKED) return true;
+        for (int i = 0; i < MAX_TASKS; i++) if (task(i).state() == TASK_BLOCKED || task(i).state() == TASK_STOPPED) return true;
         return false;
     }
 
@@ -315,9 +366,9 @@ public final class Kernel {
             case INSTRUCTION_ACCESS_FAULT, LOAD_ACCESS_FAULT, STORE_ACCESS_FAULT -> 7;
             default -> 11;
         };
-        log(String.format("pid %d (%s): %s at pc 0x%x, value 0x%x: killed by signal %d",
+        log(String.format("pid %d (%s): %s at pc 0x%x, value 0x%x: signal %d",
                 t.pid(), t.name(), cause, t.pc(), tval, sig));
-        syscalls.exit(t, sig);
+        syscalls.fault(t, sig, tval);
     }
 
     /** Write every dirty cached block to disk. */

@@ -66,12 +66,27 @@ public final class PageTable {
         return true;
     }
 
-    /** Change a mapped page's R/W/X. */
+    /**
+     * Change a mapped page's R/W/X. A frame other address spaces share (copy-on-write) is not made writable: it is
+     * marked {@link CopyOnWrite#PTE_COW} instead, and its first write copies it.
+     */
     public void protect(long va, int rwx) {
         long a = pteAddress(va, false);
         long pte = mem.r64(a);
         int keep = Sv39.pteFlags(pte) & ~(Sv39.PTE_R | Sv39.PTE_W | Sv39.PTE_X);
-        mem.w64(a, Sv39.makePte(Sv39.ptePpn(pte), keep | rwx));
+        if ((rwx & Sv39.PTE_W) != 0 && frames.sharers(Sv39.paOf(Sv39.ptePpn(pte))) > 0) {
+            mem.w64(a, Sv39.makePte(Sv39.ptePpn(pte), keep | (rwx & ~Sv39.PTE_W) | CopyOnWrite.PTE_COW));
+        } else {
+            mem.w64(a, Sv39.makePte(Sv39.ptePpn(pte), keep | rwx));
+        }
+    }
+
+    /** Map va to pa with the flags of a whole PTE (R/W/X and the copy-on-write mark); U, V, A, D are added. */
+    public boolean mapWith(long va, long pa, int flags) {
+        long a = pteAddress(va, true);
+        if (a < 0) return false;
+        mem.w64(a, Sv39.makePte(Sv39.ppnOf(pa), flags | Sv39.PTE_U | Sv39.PTE_V | Sv39.PTE_A | Sv39.PTE_D));
+        return true;
     }
 
     /** Unmap the page at va; returns the frame it mapped, or -1. */

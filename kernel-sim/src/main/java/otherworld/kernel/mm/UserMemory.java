@@ -12,6 +12,12 @@ import otherworld.kernel.verified.Sv39;
 public final class UserMemory {
     private final KMem kernel;
     private final KMem user;
+    private WriteFault writeFault;
+
+    /** What to do when the kernel writes a user page marked copy-on-write: copy it, as the hart's fault would. */
+    public interface WriteFault {
+        boolean resolve(long rootPa, long va);
+    }
 
     /** {@code kernel} reads page tables; {@code user} reads and writes user frames. */
     public UserMemory(KMem kernel, KMem user) {
@@ -19,8 +25,20 @@ public final class UserMemory {
         this.user = user;
     }
 
-    /** Physical address for va in the address space rooted at rootPa with the needed permission, or -1. */
+    public void onWriteFault(WriteFault f) { this.writeFault = f; }
+
+    /**
+     * Physical address for va in the address space rooted at rootPa with the needed permission, or -1. A write to a
+     * copy-on-write page copies it first (as the process's own store would).
+     */
     public long translate(long rootPa, long va, int need) {
+        long pa = lookup(rootPa, va, need);
+        if (pa == -2 && writeFault != null && writeFault.resolve(rootPa, va)) pa = lookup(rootPa, va, need);
+        return pa < 0 ? -1 : pa;
+    }
+
+    /** translate without copying: -2 when the page is copy-on-write and W was asked. */
+    private long lookup(long rootPa, long va, int need) {
         if (va < 0 || va >= Sv39.USER_VA_LIMIT) return -1;
         long table = rootPa;
         for (int level = 2; level >= 0; level--) {
@@ -28,7 +46,9 @@ public final class UserMemory {
             if (!Sv39.isValid(pte)) return -1;
             if (Sv39.isLeaf(pte)) {
                 if (level != 0) return -1;
-                if ((Sv39.pteFlags(pte) & (need | Sv39.PTE_U)) != (need | Sv39.PTE_U)) return -1;
+                if ((Sv39.pteFlags(pte) & (need | Sv39.PTE_U)) != (need | Sv39.PTE_U)) {
+                    return (need & Sv39.PTE_W) != 0 && (pte & CopyOnWrite.PTE_COW) != 0 ? -2 : -1;
+                }
                 return Sv39.paOf(Sv39.ptePpn(pte)) + Sv39.pageOffset(va);
             }
             table = Sv39.paOf(Sv39.ptePpn(pte));

@@ -6,6 +6,9 @@ import java.util.List;
 
 import otherworld.emulator.PhysicalMemory;
 import otherworld.kernel.mem.KMem;
+import otherworld.kernel.mm.CopyOnWrite;
+import otherworld.kernel.mm.PageTable;
+import otherworld.kernel.proc.Channels;
 import otherworld.kernel.verified.Bounds;
 import otherworld.kernel.verified.PageWalk;
 import otherworld.kernel.verified.PhysWords;
@@ -22,6 +25,13 @@ final class Validator {
     private final PhysicalMemory ram;
     private final long regionBase, regionSize, crashBase, crashSize, ptPool;
     private final int nttys;
+    private long pipes;
+
+    /** Where the dead kernel's pipe table is (for the pipes the fds name). */
+    Validator pipes(long pipesPa) {
+        this.pipes = pipesPa;
+        return this;
+    }
 
     Validator(KMem v, PhysicalMemory ram, long regionBase, long regionSize, long crashBase, long crashSize, long ptPool,
               int nttys) {
@@ -69,14 +79,15 @@ final class Validator {
         while (n < NAME_LEN && nb[n] != 0) n++;
         img.name = n < NAME_LEN ? new String(nb, 0, n, java.nio.charset.StandardCharsets.UTF_8) : "?";
         if (n == NAME_LEN) p.add("name not terminated");
-        if (img.state != TASK_RUNNABLE && img.state != TASK_ZOMBIE && img.state != TASK_BLOCKED) {
+        if (img.state != TASK_RUNNABLE && img.state != TASK_ZOMBIE && img.state != TASK_BLOCKED && img.state != TASK_STOPPED) {
             p.add("state " + img.state + " unknown");
         }
         if (img.pid <= 0) p.add("pid " + img.pid + " invalid");
         if (img.tty < 0 || img.tty >= nttys) p.add("tty " + img.tty + " invalid");
         if (img.state == TASK_ZOMBIE) return img;
-        if (img.state == TASK_BLOCKED && !(v.r64(t + T_CAUSE) == CAUSE_ECALL && v.r64(t + T_PC) == v.r64(t + T_EPC))) {
-            p.add("blocked outside a system call");
+        if (img.state == TASK_BLOCKED && !(v.r64(t + T_CAUSE) == CAUSE_ECALL && v.r64(t + T_PC) == v.r64(t + T_EPC))
+                && Channels.kind(v.r64(t + T_WAIT)) != Channels.VFORK) {
+            p.add("blocked outside a system call"); // only a vfork parent waits after its call
         }
 
         long satp = v.r64(t + T_SATP);
@@ -124,11 +135,19 @@ final class Validator {
             long fe = filesPa + (long) f * FILE.size();
             int type = v.r32(fe + F_TYPE);
             if (!Bounds.magicOk(v.r32(fe), FILE.magic, v.r32(fe + 4), FILE.version, FILE.version) || v.r32(fe + F_REFS) <= 0
-                    || (type != FT_REG && type != FT_TTY) || v.r64(fe + F_OFFSET) < 0
+                    || (type != FT_REG && type != FT_TTY && type != FT_PIPE) || v.r64(fe + F_OFFSET) < 0
+
                     || (type == FT_REG && v.r32(fe + F_INO) <= 0)
                     || (type == FT_TTY && (v.r32(fe + F_TTY) < 0 || v.r32(fe + F_TTY) >= nttys))) {
                 p.add("fd " + fd + ": open file " + f + " is corrupt");
                 continue;
+            }
+            if (type == FT_PIPE) {
+                String bad = PipeImage.check(v, pipes, v.r32(fe + F_INO));
+                if (bad != null) {
+                    p.add("fd " + fd + ": " + bad);
+                    continue;
+                }
             }
             img.fds[fd] = f;
         }
@@ -157,7 +176,11 @@ final class Validator {
                 img.problems.add(problem(n, where[0], where[1]));
                 return true;
             }
-            for (int k = 0; k < n; k++) img.leaves.add(new long[] {leaves[3 * k], leaves[3 * k + 1], leaves[3 * k + 2]});
+            PageTable dead = new PageTable(v, null, root);
+            for (int k = 0; k < n; k++) {
+                long cow = dead.lookup(leaves[3 * k]) & CopyOnWrite.PTE_COW; // the walk gives bits 7..0 only
+                img.leaves.add(new long[] {leaves[3 * k], leaves[3 * k + 1], leaves[3 * k + 2] | cow});
+            }
             return true;
         }
     }

@@ -44,11 +44,21 @@ class ValidatorCorruptionTest {
         }
         long level1Pte() { return firstValid(Sv39.paOf(Sv39.ptePpn(ram.read64(firstValid(root(), 0)))), 0); }
         long leafPte() { return firstValid(Sv39.paOf(Sv39.ptePpn(ram.read64(level1Pte()))), 0); }
-        long healthyLeafPa() {
+        /** A frame the healthy process can write (sharing one is corruption; read-only sharing is copy-on-write). */
+        long healthyWritablePa() {
             long r = Sv39.satpRootPa(ram.read64(healthy + T_SATP));
             long l1 = Sv39.paOf(Sv39.ptePpn(ram.read64(firstValid(r, 0))));
             long l0 = Sv39.paOf(Sv39.ptePpn(ram.read64(firstValid(l1, 0))));
-            return Sv39.paOf(Sv39.ptePpn(ram.read64(firstValid(l0, 0))));
+            for (int i = 0; i < 512; i++) {
+                long pte = ram.read64(l0 + 8L * i);
+                if (Sv39.isValid(pte) && (pte & Sv39.PTE_W) != 0) return Sv39.paOf(Sv39.ptePpn(pte));
+            }
+            throw new IllegalStateException("no writable page");
+        }
+        /** The victim's process record. */
+        long proc() {
+            long tasks = ram.read64(header + KH_TASKS);
+            return ram.read64(header + KH_PROCS) + (victim - tasks) / TASK.size() * PROC.size();
         }
         void setPpn(long ptePa, long pa) {
             long pte = ram.read64(ptePa);
@@ -103,7 +113,15 @@ class ValidatorCorruptionTest {
         c.add(new Case("leaf outside RAM", d -> d.setPpn(d.leafPte(), d.ram.end() + 4096), "not a user frame"));
         c.add(new Case("leaf without U", d -> d.ram.write64(d.leafPte(), d.ram.read64(d.leafPte()) & ~(long) Sv39.PTE_U),
                 "not a user leaf"));
-        c.add(new Case("frame mapped by both", d -> d.setPpn(d.leafPte(), d.healthyLeafPa()), "also mapped"));
+        c.add(new Case("frame mapped by both, writable", d -> d.setPpn(d.leafPte(), d.healthyWritablePa()), "also mapped"));
+        c.add(new Case("process record magic", d -> d.ram.write32(d.proc(), 0), "process record"));
+        c.add(new Case("parent does not exist", d -> d.ram.write32(d.proc() + P_PPID, 777), "parent pid 777 does not exist"));
+        c.add(new Case("cycle in the process tree", d -> d.ram.write32(d.proc() + P_PPID, 2), "cycle in the process tree"));
+        c.add(new Case("process group", d -> d.ram.write32(d.proc() + P_PGID, -3), "process group"));
+        c.add(new Case("vfork lender that is not its parent", d -> d.ram.write32(d.proc() + P_VM_PARENT, 1),
+                "vfork child"));
+        c.add(new Case("signal record magic", d -> d.ram.write32(d.ram.read64(d.header + KH_SIGNALS)
+                + (d.proc() - d.ram.read64(d.header + KH_PROCS)) / PROC.size() * SIGS.size(), 0), "signal record"));
         c.add(new Case("superpage", d -> d.ram.write64(d.level1Pte(), d.ram.read64(d.level1Pte()) | Sv39.PTE_R),
                 "superpage"));
         c.add(new Case("page-table cycle", d -> d.setPpn(d.level1Pte(), d.root()), "reached twice"));
