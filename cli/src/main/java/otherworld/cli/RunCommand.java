@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import otherworld.emulator.Hart;
+import otherworld.emulator.Machine;
 import otherworld.kernel.KernelConfig;
+import otherworld.kernel.KernelHooks;
 import otherworld.kernel.Scenario;
 import otherworld.kernel.fault.FaultPlan;
 import picocli.CommandLine.Command;
@@ -42,6 +45,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--quiet", description = "no kernel log")
     boolean quiet;
+
+    @Option(names = "--interpret", description = "interpret every instruction, no translation to JVM bytecode (the reference: same results, slower)")
+    boolean interpret;
 
     @Option(names = "--max-instructions", defaultValue = "20000000000", description = "stop after this many instructions")
     long maxInstructions;
@@ -91,17 +97,34 @@ final class RunCommand implements Callable<Integer> {
         }
         if (crashAt > 0) s.faults(FaultPlan.atSyscall(crashAt, crashStep));
         if (!quiet) s.log(l -> System.err.println("[kernel] " + l));
+        String wasInterpret = System.getProperty(Hart.INTERPRET_PROPERTY);
+        if (interpret) System.setProperty(Hart.INTERPRET_PROPERTY, "true");
+        Machine[] machine = new Machine[1];
+        s.probe(m -> {
+            machine[0] = m;
+            return new KernelHooks() { };
+        });
         Scenario.Result r;
         try {
             r = s.run();
         } catch (IllegalArgumentException e) {
             System.err.println("ow run: " + e.getMessage());
             return 2;
+        } finally {
+            if (wasInterpret == null) System.clearProperty(Hart.INTERPRET_PROPERTY);
+            else System.setProperty(Hart.INTERPRET_PROPERTY, wasInterpret);
         }
         if (disk != null) Files.write(disk, r.disk());
         System.out.print(r.outputs().get(0));
         System.out.flush();
-        if (!quiet) System.err.printf("[kernel] %d instructions, %d system calls%n", r.instructions(), r.syscalls());
+        if (!quiet) {
+            System.err.printf("[kernel] %d instructions, %d system calls%n", r.instructions(), r.syscalls());
+            Hart h = machine[0].hart;
+            if (h.translates()) {
+                System.err.printf("[emulator] %.1f%% of instructions ran translated; %s%n",
+                        100.0 * h.translatedInstructions() / Math.max(1, r.instructions()), h.translationStatistics());
+            }
+        }
         if (r.halted()) return 3;
         return r.allExited() ? 0 : 4;
     }
