@@ -11,6 +11,10 @@ import java.util.Map;
 import otherworld.emulator.PhysicalMemory;
 import otherworld.kernel.fs.BlockCache;
 import otherworld.kernel.mem.ReadOnlyMem;
+import otherworld.kernel.mm.FilePages;
+import otherworld.kernel.mm.PageTable;
+import otherworld.kernel.mm.Vma;
+import otherworld.kernel.mm.Vmas;
 import otherworld.kernel.verified.Sv39;
 
 /**
@@ -41,6 +45,24 @@ public final class KernelAudit {
         expect(ram, kernel, regionBase, ram.read64(h + KH_PT_POOL) - regionBase);
         expect(ram, kernel, ram.read64(h + KH_CRASH_BASE), ram.read64(h + KH_CRASH_SIZE));
         BitSet owned = new BitSet(nframes);
+        // shared file pages: their frames are the table's, mapped (PTE_SHARED) by any number of tasks
+        long fpages = ram.read64(h + KH_FPAGES);
+        BitSet filePages = new BitSet(nframes);
+        int hwm = ram.read32(fpages + FP_HWM);
+        for (int e = 0; e < Math.min(hwm, MAX_FPAGES); e++) {
+            long a = FilePages.entry(fpages, e);
+            if (ram.read32(a + FE_STATE) == FPAGE_FREE) continue;
+            long frame = ram.read64(a + FE_FRAME);
+            if (!ram.contains(frame, Sv39.PAGE_SIZE)) {
+                p.add(String.format("file page %d: frame 0x%x outside RAM", e, frame));
+                continue;
+            }
+            if (claim(ram, owned, frame, 0, "file page", p)) filePages.set((int) ((frame - ram.base()) / Sv39.PAGE_SIZE));
+        }
+        for (int e = hwm; e < MAX_FPAGES && e >= 0; e++) {
+            if (ram.read32(FilePages.entry(fpages, e) + FE_STATE) != FPAGE_FREE) p.add("file page " + e + " in use above hwm");
+        }
+        long vmas = ram.read64(h + KH_VMAS);
         long tasks = ram.read64(h + KH_TASKS);
         long files = ram.read64(h + KH_FILES);
         Map<Integer, Integer> fdRefs = new HashMap<>();
@@ -55,8 +77,14 @@ public final class KernelAudit {
                 if (state == TASK_ZOMBIE) p.add("pid " + pid + " has exited but holds fd " + fd);
                 else fdRefs.merge(f, 1, Integer::sum);
             }
-            if (state == TASK_ZOMBIE) continue;
-            claimTables(ram, kernel, owned, Sv39.satpRootPa(ram.read64(t + T_SATP)), 2, pid, p);
+            Vmas table = new Vmas(new ReadOnlyMem(ram), vmas, i);
+            if (state == TASK_ZOMBIE) {
+                if (table.count(0) != 0 || table.count(1) != 0) p.add("pid " + pid + " has exited but holds VMAs");
+                continue;
+            }
+            List<Vma> l = table.list();
+            for (String c : Vmas.check(l)) p.add("pid " + pid + ": " + c);
+            claimTables(ram, kernel, owned, filePages, l, Sv39.satpRootPa(ram.read64(t + T_SATP)), 2, 0, pid, p);
         }
         for (int f = 0; f < MAX_FILES; f++) {
             int refs = ram.read32(files + (long) f * FILE.size() + F_REFS);
@@ -83,19 +111,27 @@ public final class KernelAudit {
      * Claim the table at pa and, below it, every table and leaf frame; a frame claimed twice is reported, and so is
      * a page (not a table: a crash kernel builds tables in its region's pool) inside a kernel region.
      */
-    private static void claimTables(PhysicalMemory ram, BitSet kernel, BitSet owned, long table, int level, int pid,
-                                    List<String> p) {
+    private static void claimTables(PhysicalMemory ram, BitSet kernel, BitSet owned, BitSet filePages, List<Vma> vmas,
+                                    long table, int level, long vaBase, int pid, List<String> p) {
         if (!claim(ram, owned, table, pid, "page table", p)) return;
         for (int i = 0; i < 512; i++) {
             long pte = ram.read64(table + 8L * i);
             if (!Sv39.isValid(pte)) continue;
             long pa = Sv39.paOf(Sv39.ptePpn(pte));
+            long va = vaBase | ((long) i << (12 + 9 * level));
             if (level == 0 || Sv39.isLeaf(pte)) {
-                if (claim(ram, owned, pa, pid, "page", p) && kernel.get((int) ((pa - ram.base()) / Sv39.PAGE_SIZE))) {
+                boolean inside = false;
+                for (Vma v : vmas) inside |= v.contains(va) && (v.flags() & VM_GUARD) == 0;
+                if (!inside) p.add(String.format("pid %d: page 0x%x mapped outside every vma", pid, va));
+                if ((pte & PageTable.PTE_SHARED) != 0) {
+                    if (!ram.contains(pa, Sv39.PAGE_SIZE) || !filePages.get((int) ((pa - ram.base()) / Sv39.PAGE_SIZE))) {
+                        p.add(String.format("pid %d: shared page 0x%x maps frame 0x%x, no file page", pid, va, pa));
+                    }
+                } else if (claim(ram, owned, pa, pid, "page", p) && kernel.get((int) ((pa - ram.base()) / Sv39.PAGE_SIZE))) {
                     p.add(String.format("pid %d: page 0x%x lies in a kernel region", pid, pa));
                 }
             } else {
-                claimTables(ram, kernel, owned, pa, level - 1, pid, p);
+                claimTables(ram, kernel, owned, filePages, vmas, pa, level - 1, va, pid, p);
             }
         }
     }

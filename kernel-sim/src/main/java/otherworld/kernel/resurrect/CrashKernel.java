@@ -81,7 +81,8 @@ public final class CrashKernel {
 
     /** The dead kernel, as its header describes it (validated). */
     private record Dead(long header, long regionBase, long regionSize, long ptPool, long crashBase, long crashSize,
-                        int nframes, long tasks, long files, long ttys, long cache, int nttys) { }
+                        int nframes, long tasks, long files, long ttys, long cache, int nttys, long vmas, long fpages,
+                        long sleeps) { }
 
     public ResurrectionReport resurrect() {
         KMem v = new ReadOnlyMem(ram);
@@ -102,8 +103,8 @@ public final class CrashKernel {
         // ---- 1. validate ----------------------------------------------------------------------------------
         List<String> cacheProblems = BlockCache.validate(v, d.cache);
         report.machineProblems.addAll(cacheProblems);
-        List<Image> images = validateTasks(v, d);
         int current = (int) v.r64(d.header + KH_CURRENT);
+        List<Image> images = validateTasks(v, d, current);
         for (Image img : images) decideCall(v, d, img, current);
         hooks.point("resurrect.decided");
 
@@ -114,6 +115,7 @@ public final class CrashKernel {
         } else {
             report.machineProblems.add("page cache not flushed: its structures are corrupt");
         }
+        report.dirtyBlocksFlushed += filePages.flush(v, machine.disk); // after the cache's blocks: they are newer
         machine.disk.flush();
         hooks.point("resurrect.flushed");
         for (Image img : images) if (img.completeWrite != null) completeConsoleWrite(v, d, img);
@@ -160,6 +162,14 @@ public final class CrashKernel {
         long files = v.r64(h + KH_FILES);
         long ttys = v.r64(h + KH_TTYS);
         int nttys = v.r32(h + KH_NTTYS);
+        long vmas = v.r64(h + KH_VMAS);
+        long fpages = v.r64(h + KH_FPAGES);
+        long sleeps = v.r64(h + KH_SLEEPS);
+        if (!Bounds.inRegion(vmas, (long) MAX_TASKS * VMAT.size(), regionBase, structures)
+                || !Bounds.inRegion(fpages, FPAGES.size(), regionBase, structures)
+                || !Bounds.inRegion(sleeps, (long) MAX_TASKS * SLEEP.size(), regionBase, structures)) {
+            throw new KernelPanic("dead kernel header: memory tables out of bounds");
+        }
         if (!Bounds.inRegion(tasks, (long) MAX_TASKS * TASK.size(), regionBase, structures)
                 || !Bounds.inRegion(files, (long) MAX_FILES * FILE.size(), regionBase, structures)
                 || !Bounds.inRegion(ttys, (long) MAX_TTYS * TTY.size(), regionBase, structures)
@@ -167,11 +177,16 @@ public final class CrashKernel {
             throw new KernelPanic("dead kernel header: tables out of bounds");
         }
         return new Dead(h, regionBase, regionSize, ptPool, crashBase, crashSize, nframes, tasks, files, ttys,
-                v.r64(h + KH_CACHE), nttys);
+                v.r64(h + KH_CACHE), nttys, vmas, fpages, sleeps);
     }
 
-    private List<Image> validateTasks(KMem v, Dead d) {
+    /** The dead kernel's shared file pages (validated with the tasks). */
+    private FilePageImage filePages;
+
+    private List<Image> validateTasks(KMem v, Dead d, int current) {
         Validator check = new Validator(v, ram, d.regionBase, d.regionSize, d.crashBase, d.crashSize, d.ptPool, d.nttys);
+        filePages = FilePageImage.validate(v, d.fpages, machine.disk.sizeBytes() / Sv39.PAGE_SIZE, check.limits(),
+                ram.base(), ram.size());
         List<Image> images = new ArrayList<>();
         Map<Long, Integer> owner = new HashMap<>();
         Set<Integer> pids = new HashSet<>();
@@ -180,13 +195,52 @@ public final class CrashKernel {
             if (v.r32(t + T_STATE) == TASK_FREE && v.r32(t) == TASK.magic) continue;
             Image img = check.task(t, i, d.files);
             if (!pids.add(img.pid)) img.problems.add("pid " + img.pid + " appears twice");
+            if (img.problems.isEmpty() && img.state != TASK_ZOMBIE) {
+                img.problems.addAll(VmaImage.validate(v, d.vmas, i, img.leaves, stagedList(v, t, i == current),
+                        new ArrayList<>()));
+                if (i == current) dropMovedAliases(v, t, img);
+            }
             for (long[] leaf : img.leaves) {
                 Integer other = owner.putIfAbsent(leaf[1], i);
-                if (other != null) img.problems.add(String.format("frame 0x%x also mapped by task slot %d", leaf[1], other));
+                if (other != null && !filePages.isFilePage(leaf[1])) {
+                    img.problems.add(String.format("frame 0x%x also mapped by task slot %d", leaf[1], other));
+                }
             }
             images.add(img);
         }
         return images;
+    }
+
+    /**
+     * The VMA list a committed call of the current task puts in force in its tail (its sysword names it), or -1: that
+     * list must be valid too.
+     */
+    private static int stagedList(KMem v, long t, boolean current) {
+        long nr = v.r64(t + T_X + 8L * 17);
+        if (!current || v.r64(t + T_CAUSE) != CAUSE_ECALL || v.r64(t + T_PC) == v.r64(t + T_EPC)) return -1;
+        if (nr != Sysno.BRK && nr != Sysno.MMAP && nr != Sysno.MUNMAP && nr != Sysno.MPROTECT && nr != Sysno.MREMAP) {
+            return -1;
+        }
+        long w = v.r64(t + T_SYSWORD);
+        return w == 0 ? -1 : (int) (w & 3) - 1;
+    }
+
+    /**
+     * An mremap that moves pages, committed, its tail interrupted between writing a page's new PTE and clearing its old
+     * one: the frame is mapped at both addresses. The tail, made again, would clear the old one; the new kernel is built
+     * without it (the same result), so that every frame is mapped once.
+     */
+    private static void dropMovedAliases(KMem v, long t, Image img) {
+        if (v.r64(t + T_CAUSE) != CAUSE_ECALL || v.r64(t + T_PC) == v.r64(t + T_EPC)
+                || v.r64(t + T_X + 8L * 17) != Sysno.MREMAP || (v.r64(t + T_SYSWORD) & 0x100) == 0) {
+            return;
+        }
+        long old = v.r64(t + T_ORIG_A0), to = v.r64(t + T_X + 8L * 10);
+        long len = Math.min(v.r64(t + T_X + 8L * 11), v.r64(t + T_X + 8L * 12));
+        Map<Long, Long> atNew = new HashMap<>();
+        for (long[] leaf : img.leaves) if (leaf[0] >= to && leaf[0] - to < len) atNew.put(leaf[0] - to, leaf[1]);
+        img.leaves.removeIf(leaf -> leaf[0] >= old && leaf[0] - old < len
+                && Long.valueOf(leaf[1]).equals(atNew.get(leaf[0] - old)));
     }
 
     /**
@@ -262,6 +316,7 @@ public final class CrashKernel {
         }
         frames.restrict(r.ptPool(), r.end());
         int[] refs = new int[MAX_FILES];
+        Set<Long> keptFilePages = new HashSet<>();
         for (Image img : images) {
             long t = d.tasks + (long) img.slot * TASK.size();
             long nt = r.tasks() + (long) img.slot * TASK.size();
@@ -273,6 +328,8 @@ public final class CrashKernel {
             byte[] rec = new byte[TASK.size()];
             v.read(t, rec, 0, rec.length);
             own.write(nt, rec, 0, rec.length);
+            VmaImage.rebuild(v, own, d.vmas, r.vmas(), img.slot, img.state == TASK_ZOMBIE);
+            SleepImage.rebuild(v, own, d.sleeps, r.sleeps(), img.slot, img.state == TASK_ZOMBIE);
             List<String> fileNames = new ArrayList<>();
             for (int fd = 0; fd < NOFILE; fd++) {
                 int f = img.state != TASK_ZOMBIE ? img.fds[fd] : -1; // a zombie holds nothing
@@ -288,7 +345,10 @@ public final class CrashKernel {
                 PageTable pt = PageTable.create(own, frames);
                 if (pt == null) throw new KernelPanic("crash region too small for page tables");
                 for (long[] leaf : img.leaves) {
-                    if (!pt.map(leaf[0], leaf[1], (int) leaf[2] & (Sv39.PTE_R | Sv39.PTE_W | Sv39.PTE_X))) {
+                    int rwx = (int) leaf[2] & (Sv39.PTE_R | Sv39.PTE_W | Sv39.PTE_X);
+                    boolean shared = filePages.isFilePage(leaf[1]);
+                    if (shared) keptFilePages.add(leaf[1]);
+                    if (!(shared ? pt.mapShared(leaf[0], leaf[1], rwx) : pt.map(leaf[0], leaf[1], rwx))) {
                         throw new KernelPanic("crash region too small for page tables");
                     }
                 }
@@ -305,6 +365,8 @@ public final class CrashKernel {
                     img.leaves.size(), fileNames, img.inflight, List.of()));
         }
         buildFiles(v, d, r, own, refs);
+        filePages.rebuild(own, r.fpages(), keptFilePages);
+        report.machineProblems.addAll(filePages.problems);
         buildTtys(v, d, r, own);
         frames.unrestrict(); // the pool frames the tables did not take are free memory for the new kernel
         long nextCrash = frames.findFreeRun((int) (d.crashSize / Sv39.PAGE_SIZE));

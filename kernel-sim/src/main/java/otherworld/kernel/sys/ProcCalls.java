@@ -45,6 +45,7 @@ final class ProcCalls {
      * resurrects no fd and no frame of one. Returns 0 (nothing reads it: the process will not run again).
      */
     static long exit(Kernel k, Syscalls s, Task t, int waitStatus) {
+        k.mm.syncShared(t); // its shared pages' dirty bits, where a crash kernel finds them (a zombie's tables are not read)
         t.mem.w32(t.pa + T_EXIT, waitStatus);
         t.setState(TASK_ZOMBIE);
         for (int fd = 0; fd < NOFILE; fd++) {
@@ -56,8 +57,8 @@ final class ProcCalls {
                 t.setFd(fd, -1);
             }
         }
-        k.pageTable(t).destroy();
-        k.machine.hart.flushTlb();
+        k.mm.release(t);
+        k.sleeps.disarm(t);
         k.log("pid " + t.pid() + " (" + t.name() + ") exited, status " + (waitStatus >> 8)
                 + ((waitStatus & 0x7F) != 0 ? ", signal " + (waitStatus & 0x7F) : ""));
         return 0;
