@@ -16,15 +16,18 @@ import otherworld.kernel.fs.Ext2;
 import otherworld.kernel.mem.DirectMem;
 import otherworld.kernel.mem.KMem;
 import otherworld.kernel.mem.TracedMem;
+import otherworld.kernel.mm.AddressSpaces;
+import otherworld.kernel.mm.FilePages;
 import otherworld.kernel.mm.FrameAllocator;
 import otherworld.kernel.mm.PageTable;
 import otherworld.kernel.mm.UserMemory;
-import otherworld.kernel.mm.CopyOnWrite;
+import otherworld.kernel.mm.Vmas;
 import otherworld.kernel.proc.Exec;
 import otherworld.kernel.proc.Procs;
 import otherworld.kernel.proc.Signals;
 import otherworld.kernel.proc.Task;
 import otherworld.kernel.sys.Syscalls;
+import otherworld.kernel.time.Sleeps;
 import otherworld.kernel.tty.Tty;
 import otherworld.kernel.verified.Sv39;
 
@@ -55,6 +58,10 @@ public final class Kernel {
     public final UserMemory user;
     public final Procs procs;
     public final Signals signals;
+    /** Address spaces: VMA tables, demand paging, shared file pages. */
+    public final AddressSpaces mm;
+    /** Deadlines of sleeping tasks. */
+    public final Sleeps sleeps;
     private final long tasksPa;
     private final long ttysPa;
     private final Syscalls syscalls;
@@ -80,11 +87,10 @@ public final class Kernel {
         this.user = new UserMemory(mem, mem);
         this.procs = new Procs(mem, ram.read64(header + KH_PROCS), tasksPa);
         this.signals = new Signals(mem, ram.read64(header + KH_SIGNALS));
-        user.onWriteFault((root, va) -> {
-            boolean copied = CopyOnWrite.resolve(mem, frames, new PageTable(mem, frames, root), va);
-            if (copied) machine.hart.flushTlb();
-            return copied;
-        });
+        this.mm = new AddressSpaces(this, ram.read64(header + KH_VMAS), ram.read64(header + KH_FPAGES));
+        this.sleeps = new Sleeps(mem, ram.read64(header + KH_SLEEPS));
+        cache.overlay(mm);
+        user.pager(mm::faultIn);
         this.syscalls = new Syscalls(this);
     }
 
@@ -154,9 +160,15 @@ public final class Kernel {
         Procs.format(d, r.procs());
         Signals.format(d, r.signals());
         for (int i = 0; i < MAX_PIPES; i++) PIPE.init(d, r.pipes() + (long) i * PIPE.size());
+        d.w64(h + KH_VMAS, r.vmas());
+        d.w64(h + KH_FPAGES, r.fpages());
+        d.w64(h + KH_SLEEPS, r.sleeps());
         d.zero(r.bitmap(), (int) FrameAllocator.bitmapBytes(nframes));
         for (int i = 0; i < MAX_TASKS; i++) TASK.init(d, r.tasks() + (long) i * TASK.size());
         FileTable.format(d, r.files());
+        Vmas.format(d, r.vmas());
+        FilePages.format(d, r.fpages());
+        Sleeps.format(d, r.sleeps());
         Tty.format(d, r.ttys(), machine, Math.min(machine.consoleCount(), MAX_TTYS));
         BlockCache.format(d, machine.disk, r.cache(), config.cacheSlots());
     }
@@ -164,6 +176,12 @@ public final class Kernel {
     // ---- accessors -----------------------------------------------------------------------------------------
 
     public Task task(int i) { return new Task(mem, tasksPa, i); }
+
+    /** The task dispatched last (KH_CURRENT), or null. */
+    public Task currentTask() {
+        long i = ram.read64(header + KH_CURRENT);
+        return i >= 0 && i < MAX_TASKS ? task((int) i) : null;
+    }
 
     public long ttyRecord(int i) { return Tty.record(ttysPa, i); }
 
@@ -213,10 +231,8 @@ public final class Kernel {
         mem.w64(t.pa + T_CAUSE, -1); // as if preempted at its first instruction
         byte[] name = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         mem.write(t.pa + T_NAME, name, 0, Math.min(name.length, NAME_LEN - 1));
-        int n = 0;
-        for (long[] v : img.vmas()) t.setVma(n++, v[0], v[1], v[2]);
-        t.setVma(n++, img.brk(), img.brk(), Sv39.PTE_R | Sv39.PTE_W); // the heap, grown by brk
-        mem.w32(t.pa + T_NVMA, n);
+        mm.install(t, img.vmas());
+        sleeps.disarm(t);
         for (int fd = 0; fd < NOFILE; fd++) t.setFd(fd, -1);
         int f = files.alloc(FT_TTY, 2, 0, tty);
         if (f < 0) throw new Exec.ExecException("file table full");
@@ -254,8 +270,16 @@ public final class Kernel {
         boolean stay = true;
         while (machine.clock() < stop) {
             if (!stay || current < 0 || current >= MAX_TASKS || task(current).state() != TASK_RUNNABLE) {
+                wakeWaiting();
                 current = next(current);
-                if (current < 0) return anyBlocked() ? Outcome.ALL_BLOCKED : Outcome.ALL_EXITED;
+                while (current < 0 && idleToDeadline(stop)) {
+                    wakeWaiting();
+                    current = next(current);
+                }
+                if (current < 0) {
+                    if (machine.clock() >= stop) return Outcome.BUDGET_USED;
+                    return anyBlocked() ? Outcome.ALL_BLOCKED : Outcome.ALL_EXITED;
+                }
                 mem.w64(header + KH_CURRENT, current);
                 sliceEnd = machine.clock() + config.quantum();
             }
@@ -274,16 +298,21 @@ public final class Kernel {
                 case ECALL_FROM_U -> {
                     syscalls.handle(t);
                     stay = true;
+                    if (yielding) { // sched_yield: the task runs to its next trap (the rule above), then the next one
+                        yielding = false;
+                        sliceEnd = machine.clock();
+                    }
                 }
                 case TIMER -> stay = machine.clock() < sliceEnd;
-                case STORE_PAGE_FAULT -> {
-                    // copy-on-write: the store is made again once the page is the process's own
-                    if (CopyOnWrite.resolve(mem, frames, pageTable(t), hart.trapValue)) {
-                        hart.flushTlb();
-                        stay = true;
+                case LOAD_PAGE_FAULT, STORE_PAGE_FAULT, INSTRUCTION_PAGE_FAULT -> {
+                    int access = cause == TrapCause.STORE_PAGE_FAULT ? AddressSpaces.STORE
+                            : cause == TrapCause.LOAD_PAGE_FAULT ? AddressSpaces.LOAD : AddressSpaces.FETCH;
+                    int sig = mm.fault(t, hart.trapValue, access);
+                    if (sig == 0) {
+                        stay = machine.clock() < sliceEnd;
                     } else {
-                        kill(t, cause, hart.trapValue);
-                        stay = true;
+                        kill(t, cause, hart.trapValue, sig);
+                        stay = true; // its signal is delivered on its way back
                     }
                 }
                 default -> {
@@ -346,6 +375,41 @@ public final class Kernel {
         return n;
     }
 
+    /** Set by sched_yield: the caller's time slice ends at its next trap. Scheduling only: nothing to resurrect. */
+    private boolean yielding;
+
+    public void yieldCpu() { yielding = true; }
+
+    /** Tasks blocked on a deadline that has passed, or in a poll whose files are ready, become runnable. */
+    private void wakeWaiting() {
+        long now = machine.clock();
+        for (int i = 0; i < MAX_TASKS; i++) {
+            Task t = task(i);
+            if (t.state() != TASK_BLOCKED) continue;
+            long chan = mem.r64(t.pa + T_WAIT);
+            if (chan != Sleeps.CHAN_SLEEP && chan != Sleeps.CHAN_POLL) continue;
+            if ((sleeps.armed(t) && now >= sleeps.deadline(t)) || (chan == Sleeps.CHAN_POLL && syscalls.ready(t))) {
+                t.setState(TASK_RUNNABLE);
+            }
+        }
+    }
+
+    /**
+     * Nothing can run: time moves on to the earliest deadline of a sleeping task (no instruction runs meanwhile, as a
+     * hart waiting for an interrupt), at most to stop. True if a deadline was reached.
+     */
+    private boolean idleToDeadline(long stop) {
+        long earliest = Long.MAX_VALUE;
+        for (int i = 0; i < MAX_TASKS; i++) {
+            Task t = task(i);
+            if (t.state() == TASK_BLOCKED && sleeps.armed(t)) earliest = Math.min(earliest, sleeps.deadline(t));
+        }
+        if (earliest == Long.MAX_VALUE) return false;
+        long to = Math.min(earliest, stop);
+        if (to > machine.clock()) machine.hart.instret = to;
+        return earliest <= stop;
+    }
+
     private boolean anyBlocked() {
         for (int i = 0; i < MAX_TASKS; i++) if (task(i).state() == TASK_BLOCKED || task(i).state() == TASK_STOPPED) return true;
         return false;
@@ -366,6 +430,10 @@ public final class Kernel {
             case INSTRUCTION_ACCESS_FAULT, LOAD_ACCESS_FAULT, STORE_ACCESS_FAULT -> 7;
             default -> 11;
         };
+        kill(t, cause, tval, sig);
+    }
+
+    private void kill(Task t, TrapCause cause, long tval, int sig) {
         log(String.format("pid %d (%s): %s at pc 0x%x, value 0x%x: signal %d",
                 t.pid(), t.name(), cause, t.pc(), tval, sig));
         syscalls.fault(t, sig, tval);

@@ -26,7 +26,10 @@ public final class Layouts {
     public static final int MAX_TASKS = 64;
     public static final int MAX_FILES = 64;
     public static final int NOFILE = 16;
-    public static final int MAX_VMAS = 8;
+    /** VMAs a task may have (Linux allows 65530; real programs use tens). */
+    public static final int MAX_VMAS = 128;
+    /** File pages mapped shared, machine-wide (16 MiB of shared file mappings). */
+    public static final int MAX_FPAGES = 4096;
     public static final int MAX_TTYS = 8;
     public static final int TTY_BUF = 4096;
     public static final int NAME_LEN = 64;
@@ -70,6 +73,9 @@ public final class Layouts {
     public static final int KH_PIPES = KHDR.field("pipes_pa", 8, "pipe table (MAX_PIPES records)");
     public static final int KH_FRAME_REFS = KHDR.field("frame_refs_pa", 8,
             "u16 per frame of RAM: mappings of a user frame beyond the first (copy-on-write sharing); derived after a crash");
+    public static final int KH_VMAS = KHDR.field("vmas_pa", 8, "VMA tables (MAX_TASKS records, one per task slot)");
+    public static final int KH_FPAGES = KHDR.field("fpages_pa", 8, "shared file pages (one FPAGES table)");
+    public static final int KH_SLEEPS = KHDR.field("sleeps_pa", 8, "sleep deadlines (MAX_TASKS records, one per task slot)");
 
     /**
      * A task: one process with one thread. The trap frame is written at every trap, in every mode, as Linux's
@@ -78,7 +84,7 @@ public final class Layouts {
      * again from orig_a0 and the other registers; after it, its tail (writes after the commit) can be redone from
      * the same registers, a0 and sysword.
      */
-    public static final Struct TASK = new Struct("task", Struct.magic("TASK"), 2);
+    public static final Struct TASK = new Struct("task", Struct.magic("TASK"), 3);
     public static final int T_STATE = TASK.field("state", 4, "0 free, 1 runnable, 2 zombie, 3 blocked, 4 stopped");
     public static final int T_WAIT = TASK.field("wait_channel", 8, "what a blocked task waits for (Kernel.block)");
     public static final int T_PID = TASK.field("pid", 4, "");
@@ -89,9 +95,7 @@ public final class Layouts {
     public static final int T_BRK = TASK.field("brk", 8, "current program break");
     public static final int T_TID_ADDR = TASK.field("tid_address", 8, "set_tid_address");
     public static final int T_ROBUST = TASK.field("robust_list", 8, "set_robust_list head");
-    public static final int T_NVMA = TASK.field("nvma", 4, "number of VMAs in use");
     public static final int T_NAME = TASK.field("name", NAME_LEN, "executable path, NUL-terminated");
-    public static final int T_VMAS = TASK.field("vmas", MAX_VMAS * 24, "VMAs: {start u64, end u64, prot u64}");
     public static final int T_FD = TASK.field("fd", NOFILE * 4, "fd table: open-file index, -1 closed");
     public static final int T_SYSWORD = TASK.field("sysword", 8,
             "the one word some system calls need besides their registers to redo their tail (spec: in-flight rule)");
@@ -125,7 +129,7 @@ public final class Layouts {
      * A process (one per task slot, the same index): its place in the tree, its group and session, its fds'
      * close-on-exec flags, and the new image of an execve between its commit and the end of its tail.
      */
-    public static final Struct PROC = new Struct("proc", Struct.magic("PROC"), 1);
+    public static final Struct PROC = new Struct("proc", Struct.magic("PROC"), 2);
     public static final int P_PPID = PROC.field("ppid", 4, "parent's pid; 0: started by the host (never reaped)");
     public static final int P_PGID = PROC.field("pgid", 4, "process group");
     public static final int P_SID = PROC.field("sid", 4, "session");
@@ -140,8 +144,8 @@ public final class Layouts {
     public static final int P_EXEC_ENTRY = PROC.field("exec_entry", 8, "execve: the new image's entry point");
     public static final int P_EXEC_SP = PROC.field("exec_sp", 8, "execve: the new stack pointer");
     public static final int P_EXEC_BRK = PROC.field("exec_brk", 8, "execve: the new program break");
-    public static final int P_EXEC_NVMA = PROC.field("exec_nvma", 4, "execve: VMAs of the new image");
-    public static final int P_EXEC_VMAS = PROC.field("exec_vmas", MAX_VMAS * 24, "execve: {start, end, prot}");
+    public static final int P_EXEC_VLIST = PROC.field("exec_vlist", 4,
+            "execve: the list of its VMA table (VMAT) where the new image's VMAs are staged, put in force by its tail");
     public static final int P_EXEC_NAME = PROC.field("exec_name", NAME_LEN, "execve: the new image's path");
 
     /**
@@ -196,6 +200,63 @@ public final class Layouts {
     public static final int TTY_EOF = TTY.field("eof", 4, "device reported end of input");
     public static final int TTY_DATA = TTY.field("buf", TTY_BUF, "ring buffer, index = counter % size");
 
+    /**
+     * A task's VMAs: its address space as a list of mappings, sorted by address, not overlapping. Two lists, of
+     * which {@code active} is in force: a call that changes the mappings writes the new list into the other one
+     * (invisible), and one write of {@code active}, in its tail, makes it the task's (spec 5.1: the VMA calls).
+     * Every page mapped in the task's page table lies inside a VMA of the active list, at every write.
+     */
+    public static final Struct VMAT = new Struct("vma_table", Struct.magic("VMAT"), 1);
+    public static final int VT_ACTIVE = VMAT.field("active", 4, "the list in force: 0 or 1");
+    public static final int VT_COUNT = VMAT.field("count", 8, "VMAs in list 0 (u32), then in list 1 (u32)");
+    /** One VMA: a range of pages and what backs them. */
+    public static final Struct VMA = Struct.entry("vma");
+    public static final int V_START = VMA.field("start", 8, "first byte, page aligned");
+    public static final int V_END = VMA.field("end", 8, "byte after the last, page aligned, > start");
+    public static final int V_PGOFF = VMA.field("offset", 8, "file offset of start (file mappings), page aligned");
+    public static final int V_PROT = VMA.field("prot", 4, "PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4");
+    public static final int V_FLAGS = VMA.field("flags", 4, "VM_SHARED 1, VM_FILE 2, VM_HEAP 4, VM_STACK 8, VM_GUARD 16");
+    public static final int V_INO = VMA.field("ino", 4, "ext2 inode of a file mapping, else 0");
+    public static final int VT_LISTS = VMAT.field("lists", 2 * MAX_VMAS * VMA.size(),
+            "list 0 then list 1, MAX_VMAS entries each");
+
+    public static final int VM_SHARED = 1;
+    public static final int VM_FILE = 2;
+    public static final int VM_HEAP = 4;
+    public static final int VM_STACK = 8;
+    public static final int VM_GUARD = 16;
+    public static final int VM_ALL = VM_SHARED | VM_FILE | VM_HEAP | VM_STACK | VM_GUARD;
+
+    /**
+     * File pages mapped shared: for each, the frame that holds the block's data while any process maps it (spec 5.1,
+     * shared file mappings). The page cache reads and writes such a block in this frame, not in a slot of its own
+     * (BlockCache.Overlay), so read(2), write(2) and every mapping of the page see the same bytes. A page is dirty
+     * when its DIRTY flag or the D bit of any PTE that maps it is set; a crash kernel writes dirty pages to disk.
+     */
+    public static final Struct FPAGES = new Struct("file_pages", Struct.magic("FPGS"), 1);
+    public static final int FP_HWM = FPAGES.field("hwm", 4, "entries below this may be in use (a scan stops there)");
+    public static final Struct FPAGE = Struct.entry("file_page");
+    public static final int FE_STATE = FPAGE.field("state", 4, "0 free, 1 in use, 3 in use and dirty");
+    public static final int FE_INO = FPAGE.field("ino", 4, "ext2 inode");
+    public static final int FE_INDEX = FPAGE.field("index", 8, "page index in the file (offset / 4096)");
+    public static final int FE_BLOCK = FPAGE.field("block", 8, "disk block holding that page");
+    public static final int FE_FRAME = FPAGE.field("frame", 8, "physical frame holding the page's data");
+    public static final int FP_ENTRIES = FPAGES.field("entries", MAX_FPAGES * FPAGE.size(), "MAX_FPAGES entries");
+
+    public static final int FPAGE_FREE = 0;
+    public static final int FPAGE_USED = 1;
+    public static final int FPAGE_DIRTY = 2;
+
+    /**
+     * A sleeping task's deadline (nanosleep, clock_nanosleep, ppoll and pselect6 timeouts): armed by the call, kept
+     * while it blocks and is made again, disarmed in its tail. One record per task slot.
+     */
+    public static final Struct SLEEP = new Struct("sleep", Struct.magic("SLEP"), 1);
+    public static final int SL_ARMED = SLEEP.field("armed", 4, "1 while a call of this task waits for the deadline");
+    public static final int SL_NR = SLEEP.field("nr", 4, "the system call that armed it");
+    public static final int SL_EPC = SLEEP.field("epc", 8, "pc of that call's ecall");
+    public static final int SL_DEADLINE = SLEEP.field("deadline", 8, "clock (instructions) at which it wakes");
+
     /** The crash kernel's progress record, in its own page of the crash region's structures (Region.rrec). */
     public static final Struct RREC = new Struct("resurrection_record", Struct.magic("RREC"), 1);
     public static final int R_DEAD_HEADER = RREC.field("dead_header_pa", 8, "header of the kernel being resurrected");
@@ -203,6 +264,6 @@ public final class Layouts {
     public static final int R_PHASE = RREC.field("phase", 4, "1 validating, 2 flushing, 3 building, 4 committed");
 
     public static List<Struct> all() {
-        return List.of(ROOT, KHDR, TASK, PROC, SIGS, FILE, PIPE, TTY, RREC);
+        return List.of(ROOT, KHDR, TASK, PROC, SIGS, FILE, PIPE, TTY, VMAT, VMA, FPAGES, FPAGE, SLEEP, RREC);
     }
 }

@@ -2,8 +2,6 @@ package otherworld.kernel.proc;
 
 import static otherworld.kernel.layout.Layouts.*;
 
-import java.util.List;
-
 import otherworld.kernel.mem.KMem;
 
 /**
@@ -96,39 +94,28 @@ public final class Procs {
     public static final int EXEC_PENDING = 1;
 
     /** Record the new image of an execve (before its commit: nothing reads it until exec_state says so). */
-    public void recordExec(int slot, Exec.Image img, List<long[]> vmas, byte[] name) {
+    public void recordExec(int slot, Exec.Image img, int vmaList, byte[] name) {
         long r = record(slot);
         mem.w64(r + P_EXEC_SATP, img.pageTable().satp());
         mem.w64(r + P_EXEC_ENTRY, img.entry());
         mem.w64(r + P_EXEC_SP, img.sp());
         mem.w64(r + P_EXEC_BRK, img.brk());
-        mem.w32(r + P_EXEC_NVMA, vmas.size());
-        byte[] v = new byte[MAX_VMAS * 24];
-        for (int i = 0; i < vmas.size(); i++) {
-            for (int j = 0; j < 3; j++) {
-                long x = vmas.get(i)[j];
-                for (int b = 0; b < 8; b++) v[24 * i + 8 * j + b] = (byte) (x >>> (8 * b));
-            }
-        }
-        mem.write(r + P_EXEC_VMAS, v, 0, v.length);
+        mem.w32(r + P_EXEC_VLIST, vmaList);
         byte[] n = new byte[NAME_LEN];
         System.arraycopy(name, 0, n, 0, Math.min(name.length, NAME_LEN - 1));
         mem.write(r + P_EXEC_NAME, n, 0, n.length);
     }
 
     /**
-     * An execve's new image into the task record: name, VMAs, break, address space, and the registers a new program
+     * An execve's new image into the task record: name, break, address space, and the registers a new program
      * starts with (all zero but sp, at its entry point). Absolute writes from the process record: made again, the
-     * same. The crash kernel applies it to its copy of a task whose execve had committed (on memory it owns).
+     * same. The crash kernel applies it to its copy of a task whose execve had committed (on memory it owns). The new
+     * image's VMAs wait in the list {@code exec_vlist} of the task's VMA table; the tail puts that list in force.
      */
     public static void applyExec(KMem mem, long taskPa, long procPa) {
         byte[] name = new byte[NAME_LEN];
         mem.read(procPa + P_EXEC_NAME, name, 0, NAME_LEN);
         mem.write(taskPa + T_NAME, name, 0, NAME_LEN);
-        byte[] v = new byte[MAX_VMAS * 24];
-        mem.read(procPa + P_EXEC_VMAS, v, 0, v.length);
-        mem.write(taskPa + T_VMAS, v, 0, v.length);
-        mem.w32(taskPa + T_NVMA, mem.r32(procPa + P_EXEC_NVMA));
         mem.w64(taskPa + T_BRK_BASE, mem.r64(procPa + P_EXEC_BRK));
         mem.w64(taskPa + T_BRK, mem.r64(procPa + P_EXEC_BRK));
         mem.w64(taskPa + T_SATP, mem.r64(procPa + P_EXEC_SATP));

@@ -93,7 +93,7 @@ public final class CrashKernel {
     /** The dead kernel, as its header describes it (validated). */
     private record Dead(long header, long regionBase, long regionSize, long ptPool, long crashBase, long crashSize,
                         int nframes, long tasks, long files, long ttys, long cache, int nttys, long procs, long sigs,
-                        long pipes) { }
+                        long pipes, long vmas, long fpages, long sleeps) { }
 
     public ResurrectionReport resurrect() {
         KMem v = new ReadOnlyMem(ram);
@@ -126,6 +126,7 @@ public final class CrashKernel {
         } else {
             report.machineProblems.add("page cache not flushed: its structures are corrupt");
         }
+        report.dirtyBlocksFlushed += filePages.flush(v, machine.disk); // after the cache's blocks: they are newer
         machine.disk.flush();
         hooks.point("resurrect.flushed");
         for (Image img : images) if (img.completeWrite != null) completeConsoleWrite(v, d, img);
@@ -175,6 +176,14 @@ public final class CrashKernel {
         long procs = v.r64(h + KH_PROCS);
         long sigs = v.r64(h + KH_SIGNALS);
         long pipes = v.r64(h + KH_PIPES);
+        long vmas = v.r64(h + KH_VMAS);
+        long fpages = v.r64(h + KH_FPAGES);
+        long sleeps = v.r64(h + KH_SLEEPS);
+        if (!Bounds.inRegion(vmas, (long) MAX_TASKS * VMAT.size(), regionBase, structures)
+                || !Bounds.inRegion(fpages, FPAGES.size(), regionBase, structures)
+                || !Bounds.inRegion(sleeps, (long) MAX_TASKS * SLEEP.size(), regionBase, structures)) {
+            throw new KernelPanic("dead kernel header: memory tables out of bounds");
+        }
         if (!Bounds.inRegion(tasks, (long) MAX_TASKS * TASK.size(), regionBase, structures)
                 || !Bounds.inRegion(procs, (long) MAX_TASKS * PROC.size(), regionBase, structures)
                 || !Bounds.inRegion(sigs, (long) MAX_TASKS * SIGS.size(), regionBase, structures)
@@ -185,16 +194,23 @@ public final class CrashKernel {
             throw new KernelPanic("dead kernel header: tables out of bounds");
         }
         return new Dead(h, regionBase, regionSize, ptPool, crashBase, crashSize, nframes, tasks, files, ttys,
-                v.r64(h + KH_CACHE), nttys, procs, sigs, pipes);
+                v.r64(h + KH_CACHE), nttys, procs, sigs, pipes, vmas, fpages, sleeps);
     }
+
+    /** The dead kernel's shared file pages (validated with the tasks). */
+    private FilePageImage filePages;
 
     /**
      * Every task record, validated: its own fields and page tables ({@link Validator}), its process and signal
-     * records, the tree ({@link ProcessTree}), and frames shared between address spaces — legal only when no mapping
-     * of the frame can write it (copy-on-write or read-only); otherwise the later task is refused. A task whose
-     * execve had committed (it ran last; its record says PENDING) is validated with the new image applied.
+     * records, its VMA table ({@link VmaImage}), the tree ({@link ProcessTree}), and frames shared between address
+     * spaces — legal only when no mapping of the frame can write it (copy-on-write or read-only) or it is a shared
+     * file page; otherwise the later task is refused. A task whose execve had committed (it ran last; its record says
+     * PENDING) is validated with the new image applied, its staged VMA list as the one in force.
      */
     private List<Image> validateTasks(KMem v, Dead d, int current) {
+        filePages = FilePageImage.validate(v, d.fpages, machine.disk.sizeBytes() / Sv39.PAGE_SIZE,
+                new Validator(v, ram, d.regionBase, d.regionSize, d.crashBase, d.crashSize, d.ptPool, d.nttys).limits(),
+                ram.base(), ram.size());
         List<Image> images = new ArrayList<>();
         Map<Long, long[]> owner = new HashMap<>(); // frame -> {slot, writable}
         Set<Integer> pids = new HashSet<>();
@@ -221,10 +237,19 @@ public final class CrashKernel {
             if (img.pid <= 0) img.pid = v.r32(t + T_PID); // a record refused early still names its pid for the tree
             ProcessTree.validateRecords(v, d.procs, d.sigs, img);
             if (!pids.add(img.pid)) img.problems.add("pid " + img.pid + " appears twice");
+            List<otherworld.kernel.mm.Vma> vmaList = new ArrayList<>();
+            if (img.problems.isEmpty() && img.state != TASK_ZOMBIE) {
+                int inForce = exec ? v.r32(proc + P_EXEC_VLIST) : -1;
+                if (exec && inForce != 0 && inForce != 1) img.problems.add("execve's staged VMA list " + inForce + " invalid");
+                else img.problems.addAll(VmaImage.validate(v, d.vmas, i, img.leaves, stagedList(v, t, i == current), inForce,
+                        vmaList));
+                if (i == current) dropMovedAliases(v, t, img);
+            }
             boolean borrows = img.vmLender >= 0 && !exec;
             for (long[] leaf : img.leaves) {
                 if (borrows) break; // the lender's pages, counted once, with the lender
-                boolean writable = (leaf[2] & Sv39.PTE_W) != 0;
+                if (filePages.isFilePage(leaf[1])) continue; // a shared file page: the file-page table's frame
+                boolean writable = CopyOnWrite.writable(leaf[2]) && !otherworld.kernel.mm.Vmas.sharedAnon(vmaList, leaf[0]);
                 long[] other = owner.putIfAbsent(leaf[1], new long[] {i, writable ? 1 : 0});
                 if (other != null && (writable || other[1] != 0)) {
                     img.problems.add(String.format("frame 0x%x also mapped by task slot %d, and writable", leaf[1], other[0]));
@@ -234,6 +259,38 @@ public final class CrashKernel {
         }
         ProcessTree.validateTree(v, d.tasks, images);
         return images;
+    }
+
+    /**
+     * The VMA list a committed call of the current task puts in force in its tail (its sysword names it), or -1: that
+     * list must be valid too.
+     */
+    private static int stagedList(KMem v, long t, boolean current) {
+        long nr = v.r64(t + T_X + 8L * 17);
+        if (!current || v.r64(t + T_CAUSE) != CAUSE_ECALL || v.r64(t + T_PC) == v.r64(t + T_EPC)) return -1;
+        if (nr != Sysno.BRK && nr != Sysno.MMAP && nr != Sysno.MUNMAP && nr != Sysno.MPROTECT && nr != Sysno.MREMAP) {
+            return -1;
+        }
+        long w = v.r64(t + T_SYSWORD);
+        return w == 0 ? -1 : (int) (w & 3) - 1;
+    }
+
+    /**
+     * An mremap that moves pages, committed, its tail interrupted between writing a page's new PTE and clearing its old
+     * one: the frame is mapped at both addresses. The tail, made again, would clear the old one; the new kernel is built
+     * without it (the same result), so that every frame is mapped once.
+     */
+    private static void dropMovedAliases(KMem v, long t, Image img) {
+        if (v.r64(t + T_CAUSE) != CAUSE_ECALL || v.r64(t + T_PC) == v.r64(t + T_EPC)
+                || v.r64(t + T_X + 8L * 17) != Sysno.MREMAP || (v.r64(t + T_SYSWORD) & 0x100) == 0) {
+            return;
+        }
+        long old = v.r64(t + T_ORIG_A0), to = v.r64(t + T_X + 8L * 10);
+        long len = Math.min(v.r64(t + T_X + 8L * 11), v.r64(t + T_X + 8L * 12));
+        Map<Long, Long> atNew = new HashMap<>();
+        for (long[] leaf : img.leaves) if (leaf[0] >= to && leaf[0] - to < len) atNew.put(leaf[0] - to, leaf[1]);
+        img.leaves.removeIf(leaf -> leaf[0] >= old && leaf[0] - old < len
+                && Long.valueOf(leaf[1]).equals(atNew.get(leaf[0] - old)));
     }
 
     /**
@@ -323,7 +380,7 @@ public final class CrashKernel {
             if (!img.problems.isEmpty() || img.vmLender >= 0 && !img.execApplied) continue;
             for (long[] leaf : img.leaves) {
                 frames.markUsed(leaf[1], Sv39.PAGE_SIZE);
-                mappings.merge(leaf[1], 1, Integer::sum);
+                if (!filePages.isFilePage(leaf[1])) mappings.merge(leaf[1], 1, Integer::sum); // file pages: uncounted
             }
         }
         for (Map.Entry<Long, Integer> e : mappings.entrySet()) {
@@ -332,6 +389,7 @@ public final class CrashKernel {
         frames.restrict(r.ptPool(), r.end());
         int[] refs = new int[MAX_FILES];
         Map<Integer, Long> newSatp = new HashMap<>();
+        Set<Long> keptFilePages = new HashSet<>();
         // lenders before borrowers: a vfork child gets the address space built for its parent
         List<Image> order = new ArrayList<>();
         for (Image img : images) if (img.vmLender < 0 || img.execApplied) order.add(img);
@@ -345,6 +403,11 @@ public final class CrashKernel {
                 continue;
             }
             own.write(nt, img.record, 0, img.record.length);
+            VmaImage.rebuild(v, own, d.vmas, r.vmas(), img.slot, img.state == TASK_ZOMBIE);
+            if (img.execApplied) { // the new image's list in force, as the tail made again would put it
+                own.w32(r.vmas() + (long) img.slot * VMAT.size() + VT_ACTIVE, v.r32(d.procs + (long) img.slot * PROC.size() + P_EXEC_VLIST));
+            }
+            SleepImage.rebuild(v, own, d.sleeps, r.sleeps(), img.slot, img.state == TASK_ZOMBIE);
             List<String> fileNames = new ArrayList<>();
             for (int fd = 0; fd < NOFILE; fd++) {
                 int f = img.state != TASK_ZOMBIE ? img.fds[fd] : -1; // a zombie holds nothing
@@ -366,7 +429,11 @@ public final class CrashKernel {
                     PageTable pt = PageTable.create(own, frames);
                     if (pt == null) throw new KernelPanic("crash region too small for page tables");
                     for (long[] leaf : img.leaves) {
-                        if (!pt.mapWith(leaf[0], leaf[1], (int) leaf[2] & (Sv39.PTE_R | Sv39.PTE_W | Sv39.PTE_X | CopyOnWrite.PTE_COW))) {
+                        boolean shared = filePages.isFilePage(leaf[1]);
+                        if (shared) keptFilePages.add(leaf[1]);
+                        int rwx = (int) leaf[2] & (Sv39.PTE_R | Sv39.PTE_W | Sv39.PTE_X);
+                        if (!(shared ? pt.mapShared(leaf[0], leaf[1], rwx)
+                                : pt.mapWith(leaf[0], leaf[1], rwx | ((int) leaf[2] & CopyOnWrite.PTE_COW)))) {
                             throw new KernelPanic("crash region too small for page tables");
                         }
                     }
@@ -402,6 +469,8 @@ public final class CrashKernel {
                 PipeImage.rebuild(v, d.pipes, own, r.pipes(), v.r32(fe + F_INO), alive);
             }
         }
+        filePages.rebuild(own, r.fpages(), keptFilePages);
+        report.machineProblems.addAll(filePages.problems);
         buildTtys(v, d, r, own);
         frames.unrestrict(); // the pool frames the tables did not take are free memory for the new kernel
         long nextCrash = frames.findFreeRun((int) (d.crashSize / Sv39.PAGE_SIZE));

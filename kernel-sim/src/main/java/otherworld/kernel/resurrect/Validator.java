@@ -17,7 +17,7 @@ import otherworld.kernel.verified.Sv39;
 /**
  * Read-only checks of one dead task: magic and version, fields in range, its page tables walked by the proved
  * {@link PageWalk} (each table inside RAM, outside every kernel region, used once — so a cycle or a shared table is
- * caught), every user frame in RAM and outside kernel regions, its VMAs, trap frame and fd table. Problems are
+ * caught), every user frame in RAM and outside kernel regions, its trap frame and fd table (its VMAs: {@link VmaImage}). Problems are
  * collected, not thrown.
  */
 final class Validator {
@@ -50,7 +50,7 @@ final class Validator {
      * pool) and the crash region are never a process's. The pool is ordinary memory once a kernel runs: the crash
      * kernel that built it put page tables there, and what they did not use is free for anything.
      */
-    private long[] limits() {
+    long[] limits() {
         long[] lim = new long[PageWalk.LIMITS];
         lim[PageWalk.USER_LOW] = FIRST_REGION_PA;
         lim[PageWalk.REGION_BASE] = regionBase;
@@ -102,27 +102,7 @@ final class Validator {
         if (v.r64(t + T_CAUSE) == CAUSE_ECALL && !Sv39.isUserRange(epc, 4)) {
             p.add(String.format("trap frame: ecall at 0x%x, outside user space", epc));
         }
-        int nvma = v.r32(t + T_NVMA);
-        if (nvma < 0 || nvma > MAX_VMAS) {
-            p.add("vma count " + nvma + " invalid");
-        } else {
-            for (int i = 0; i < nvma; i++) {
-                long s = v.r64(t + T_VMAS + 24L * i), e = v.r64(t + T_VMAS + 24L * i + 8);
-                if (s > e || !Bounds.isAligned(s, Sv39.PAGE_SIZE) || !Sv39.isUserRange(s, e - s)) {
-                    p.add(String.format("vma %d [0x%x, 0x%x) invalid", i, s, e));
-                }
-            }
-            for (long[] leaf : img.leaves) {
-                boolean inside = false;
-                for (int i = 0; i < nvma && !inside; i++) {
-                    inside = leaf[0] >= v.r64(t + T_VMAS + 24L * i) && leaf[0] < v.r64(t + T_VMAS + 24L * i + 8);
-                }
-                if (!inside) {
-                    p.add(String.format("page 0x%x mapped outside every vma", leaf[0]));
-                    break;
-                }
-            }
-        }
+        // its VMAs: VmaImage, with the tables of every task (CrashKernel.validateTasks)
         if (v.r64(t + T_BRK) < v.r64(t + T_BRK_BASE)) p.add("brk below its base");
         for (int fd = 0; fd < NOFILE; fd++) {
             int f = v.r32(t + T_FD + 4L * fd);

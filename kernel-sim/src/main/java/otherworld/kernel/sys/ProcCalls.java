@@ -9,6 +9,7 @@ import java.util.List;
 
 import otherworld.kernel.Kernel;
 import otherworld.kernel.fs.Stat;
+import otherworld.kernel.mm.AddressSpaces;
 import otherworld.kernel.mm.CopyOnWrite;
 import otherworld.kernel.mm.PageTable;
 import otherworld.kernel.proc.Channels;
@@ -80,6 +81,7 @@ final class ProcCalls {
      * task that ran last. Returns 0 (nothing reads it: the process will not run again).
      */
     static long exit(Kernel k, Syscalls s, Task t, int waitStatus) {
+        k.mm.syncShared(t); // its shared pages' dirty bits, where a crash kernel finds them (a zombie's tables are not read)
         t.mem.w32(t.pa + T_EXIT, waitStatus);
         t.setState(TASK_ZOMBIE);
         exitTail(k, s, t);
@@ -117,11 +119,15 @@ final class ProcCalls {
         if (lender >= 0) {
             procs.setVmParent(t.index, -1);
             k.wakeup(Channels.of(Channels.VFORK, t.pid()));
+            k.mm.vmas(t).clear(); // its copy of the lender's list
         } else if (t.satp() != 0) {
-            k.pageTable(t).destroy();
+            k.mm.release(t); // shared file pages no one else maps written back, frames and tables freed, VMAs emptied
+        } else {
+            k.mm.vmas(t).clear();
         }
         if (t.satp() != 0) t.mem.w64(t.pa + T_SATP, 0);
         k.machine.hart.flushTlb();
+        k.sleeps.disarm(t);
         int reaper = reaper(k, t.pid());
         for (int i = 0; i < MAX_TASKS; i++) {
             if (i != t.index && procs.state(i) != TASK_FREE && procs.ppid(i) == t.pid()) procs.setPpid(i, reaper);
@@ -174,7 +180,10 @@ final class ProcCalls {
         if (slot < 0) return -EAGAIN;
         long satp = t.satp();
         if (!vm) {
-            PageTable child = CopyOnWrite.fork(k.mem, k.frames, k.pageTable(t));
+            if (!k.mm.presentShared(t)) return -ENOMEM;
+            java.util.List<otherworld.kernel.mm.Vma> l = k.mm.vmas(t).list();
+            PageTable child = CopyOnWrite.fork(k.mem, k.frames, k.pageTable(t),
+                    va -> otherworld.kernel.mm.Vmas.sharedAnon(l, va));
             k.machine.hart.flushTlb();
             if (child == null) return -ENOMEM;
             satp = child.satp();
@@ -198,13 +207,17 @@ final class ProcCalls {
         if ((flags & CLONE_SETTLS) != 0) c.setX(4, tls);
         procs.create(slot, t.pid(), procs.pgid(t.index), procs.sid(t.index), (int) (flags & 0xFF),
                 procs.cloexec(t.index), vm ? t.index : -1);
+        k.mm.vmas(c).reset(k.mm.vmas(t).list()); // the same mappings (a vfork child's: a copy of its lender's)
+        k.sleeps.disarm(c);
         k.signals.fork(t.index, slot);
         for (int fd = 0; fd < NOFILE; fd++) {
             int f = c.fd(fd);
             if (f >= 0 && f < MAX_FILES && k.files.refs(f) > 0) k.files.ref(f);
         }
         byte[] id = {(byte) pid, (byte) (pid >> 8), (byte) (pid >> 16), (byte) (pid >> 24)};
-        if ((flags & CLONE_CHILD_SETTID) != 0) k.user.copyOut(c.rootPa(), ctid, id, 0, 4);
+        if ((flags & CLONE_CHILD_SETTID) != 0) { // the child is not live yet: its copy-on-write page copied here
+            if (k.mm.fault(c, ctid, otherworld.kernel.mm.AddressSpaces.STORE) == 0) k.user.copyOut(c.rootPa(), ctid, id, 0, 4);
+        }
         if ((flags & CLONE_PARENT_SETTID) != 0) k.user.copyOut(t.rootPa(), ptid, id, 0, 4);
         t.setSysword(pid);
         c.setState(TASK_RUNNABLE); // the fork is made
@@ -264,9 +277,8 @@ final class ProcCalls {
             k.log("pid " + t.pid() + ": execve " + path + ": " + e.getMessage());
             return -e.errno;
         }
-        List<long[]> vmas = new ArrayList<>(im.vmas());
-        vmas.add(new long[] {im.brk(), im.brk(), otherworld.kernel.verified.Sv39.PTE_R | otherworld.kernel.verified.Sv39.PTE_W});
-        procs.recordExec(t.index, im, vmas, path.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        int staged = k.mm.vmas(t).stage(AddressSpaces.imageVmas(im.vmas())); // the list not in force: nothing reads it
+        procs.recordExec(t.index, im, staged, path.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         t.setSysword(state);
         procs.setExecState(t.index, Procs.EXEC_PENDING);
         return 0;
@@ -350,7 +362,12 @@ final class ProcCalls {
         long oldSatp = t.satp();
         long newSatp = k.mem.r64(rec + P_EXEC_SATP);
         long random = t.sysword();
+        boolean own = procs.vmParent(slot) < 0;
+        // the old space's shared file pages: their D bits to their entries while its list is in force
+        if (own && oldSatp != newSatp) k.mm.syncShared(t);
+        List<otherworld.kernel.mm.Vma> old = k.mm.vmas(t).list();
         Procs.applyExec(k.mem, t.pa, rec);
+        k.mm.vmas(t).activate(k.mem.r32(rec + P_EXEC_VLIST));
         for (int fd = 0; fd < NOFILE; fd++) {
             if (!procs.cloexec(slot, fd)) continue;
             int f = s.fileOf(t, fd);
@@ -366,7 +383,7 @@ final class ProcCalls {
             procs.setVmParent(slot, -1);
             k.wakeup(Channels.of(Channels.VFORK, t.pid()));
         } else if (oldSatp != newSatp) {
-            new PageTable(k.mem, k.frames, (oldSatp & ((1L << 44) - 1)) << 12).destroy();
+            k.mm.releaseOld(t, old, new PageTable(k.mem, k.frames, (oldSatp & ((1L << 44) - 1)) << 12));
         }
         k.machine.hart.flushTlb();
         procs.setExecState(slot, 0);

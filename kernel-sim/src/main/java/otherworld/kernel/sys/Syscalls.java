@@ -71,6 +71,9 @@ public final class Syscalls {
         new FileCalls(k).register(this);
         new ProcCalls(k).register(this);
         new MemCalls(k).register(this);
+        new TimeCalls(k).register(this);
+        polls = new PollCalls(k, this);
+        polls.register(this);
         new PipeCalls(k).register(this);
         new FdCalls(k).register(this);
         signals = new SignalCalls(k);
@@ -96,6 +99,14 @@ public final class Syscalls {
         signals.restore(t);
         return "rt_sigreturn had committed: the registers were restored again";
     }
+
+    private final PollCalls polls;
+
+    /** How ppoll and pselect6 ask files of this type (an FT_ constant) whether they are ready. */
+    public void readiness(int fileType, Readiness r) { polls.readiness(fileType, r); }
+
+    /** Whether blocked task t, waiting in a poll, would now find a file ready (reads only). */
+    public boolean ready(Task t) { return polls.ready(t); }
 
     void define(int nr, Call call) { define(nr, call, null, null); }
 

@@ -89,6 +89,31 @@ class ProcessTest {
     }
 
     /**
+     * fork with the memory calls (forkmap): private and heap pages copy-on-write three ways, mprotect of a shared page,
+     * a shared file mapping and a shared anonymous one written by the child — crashed at every write of the calls
+     * that make and change those mappings, and at calls spread over the run; each run ends as without a crash, with
+     * frame sharing counts, VMA tables and file pages audited.
+     */
+    @Test
+    void forkAndTheMemoryCallsSurviveCrashesAtEveryWrite() {
+        Scenario.Result ref = new Scenario().add(Guests.program("forkmap")).run();
+        assertEquals(golden("forkmap"), ref.outputs().get(0));
+        assertEquals(List.of(), ref.audit());
+        CrashCampaign c = CrashCampaign.run(() -> new Scenario().add(Guests.program("forkmap")), 6,
+                Set.of("clone", "mmap", "mprotect", "munmap", "brk", "wait4", "exit_group"));
+        System.out.println("forkmap: " + c.runs + " crashes at write points, " + c.failures.size() + " failures");
+        assertTrue(c.failures.isEmpty(), c.summary());
+        assertTrue(c.runs > 40, "crashes: " + c.runs);
+        List<String> failures = new ArrayList<>();
+        for (long k = 2; k <= ref.syscalls(); k += 3) {
+            Scenario.Result r = new Scenario().add(Guests.program("forkmap")).faults(FaultPlan.atSyscall(k, (int) (k % 5))).run();
+            if (!r.allExited() || !r.outputs().equals(ref.outputs())) failures.add("crash at call " + k + ": " + r.outputs());
+            for (String a : r.audit()) failures.add("crash at call " + k + ": " + a);
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    /**
      * Crashes spread over forktest's run: zombies, a parent blocked in wait4, a vfork parent, copy-on-write pages,
      * groups and sessions are resurrected, and the run ends as without a crash.
      */
