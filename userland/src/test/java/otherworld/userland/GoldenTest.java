@@ -35,7 +35,7 @@ class GoldenTest {
     }
 
     static Path qemu() {
-        Optional<Path> qemu = Qemu.find();
+        Optional<Path> qemu = Runner.qemu();
         Assumptions.assumeTrue(qemu.isPresent(),
                 "qemu-riscv64 not installed: golden comparison skipped (Debian package qemu-user)");
         return qemu.get();
@@ -43,9 +43,9 @@ class GoldenTest {
 
     @BeforeAll
     static void installWrappers() throws Exception {
-        Optional<Path> qemu = Qemu.find();
+        Optional<Path> qemu = Runner.qemu();
         if (qemu.isPresent()) {
-            wrappers = Qemu.installWrappers(qemu.get(), shared);
+            wrappers = Runner.installWrappers(qemu.get(), shared);
         }
     }
 
@@ -58,7 +58,7 @@ class GoldenTest {
         command.add(qemu.toString());
         command.add(wrappers.getParent().resolve("riscv").resolve(p.program()).toString());
         command.addAll(p.args());
-        assertGolden(p, Qemu.run(command, tmp, p.stdin(), null));
+        assertGolden(p, Runner.run(command, tmp, p.stdin(), null));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -66,10 +66,10 @@ class GoldenTest {
     void caseMatchesGoldenOutputUnderQemu(String name, @TempDir Path tmp) throws Exception {
         Path qemu = qemu();
         Program c = Programs.goldenCase(name);
-        assertGolden(c, Qemu.runCase(qemu, wrappers, c, tmp));
+        assertGolden(c, Runner.runCase(qemu, wrappers, c, tmp));
     }
 
-    static void assertGolden(Program p, Qemu.Result r) {
+    static void assertGolden(Program p, Runner.Result r) {
         assertEquals(new String(p.expectedStdout(), StandardCharsets.UTF_8), r.stdout,
                 p.name() + ": stdout differs; stderr: " + r.stderr);
         assertEquals(p.expectedExitStatus(), r.status, p.name() + ": exit status; stderr: " + r.stderr);

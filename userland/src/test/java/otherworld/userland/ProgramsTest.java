@@ -71,13 +71,14 @@ class ProgramsTest {
     @Test
     void listsTheShellAndItsTools() {
         List<String> tools = Programs.tools();
+        assertEquals("sh", tools.get(0));
         assertTrue(tools.containsAll(List.of("cat", "echo", "wc", "sort", "grep", "head", "seq", "tee", "true",
                 "false", "sleep")), tools.toString());
         for (String t : tools) {
             assertFalse(Programs.names().contains(t), t + " is in both programs.txt and tools.txt");
         }
         assertEquals(Programs.names().size() + tools.size(), Programs.binaryNames().size());
-        assertTrue(Programs.binary("cat").length > 0);
+        assertTrue(Programs.binary("sh").length > 0);
         assertThrows(IllegalArgumentException.class, () -> Programs.binary("no-such-program"));
     }
 
@@ -99,6 +100,9 @@ class ProgramsTest {
             assertFalse(Programs.names().contains(c.name()), c.name() + ": golden files would clash with programs.txt");
             assertEquals(c.program(), c.argv().get(0));
         }
+        Program demo = Programs.goldenCase("demo-pipeline");
+        assertEquals("sh", demo.program());
+        assertEquals("demo-pipeline.sh", demo.stdinName());
         assertThrows(IllegalArgumentException.class, () -> Programs.goldenCase("no-such-case"));
     }
 

@@ -13,19 +13,20 @@ import java.util.concurrent.TimeUnit;
 import otherworld.userland.Programs.Program;
 
 /**
- * Runs guest binaries under qemu-riscv64 the way {@code make golden} does: in an
+ * Runs processes for the tests: guest binaries under qemu-riscv64 the way
+ * {@code make golden} does, and host tools for comparison.  Guests run in an
  * empty working directory, stdin from the program's input file, stdout through a
  * pipe.  Cases (cases.txt) run with an environment of PATH only, naming a directory
  * of wrappers that start each binary under qemu-riscv64 with argv[0] its name, as
  * binfmt_misc would, so that the shell's execve of "cat" runs our RISC-V cat.
  */
-final class Qemu {
+final class Runner {
     static final long TIMEOUT_SECONDS = 300;
 
-    private Qemu() {
+    private Runner() {
     }
 
-    static Optional<Path> find() {
+    static Optional<Path> qemu() {
         return HostTools.onPath("qemu-riscv64");
     }
 
