@@ -47,3 +47,5 @@ x=outer; (x=inner); echo "after subshell x=$x"
 if (exit 1); then echo never; else echo "subshell as condition"; fi
 n=0; while true; do n=$((n + 1)); if [ $n -ge 4 ]; then break; fi; done; echo "n=$n"
 for i in 1 2 3; do :; done; echo "last i=$i"
+set -- p q r
+for a; do shift; echo "for over the parameters: $a, $# left"; done

@@ -11,6 +11,7 @@ f=path/to/archive.tar.gz
 echo ${f#*/} ${f##*/} ${f%.*} ${f%%.*} ${#f}
 echo ${f#nomatch} ${f%"tar.gz"}
 echo "${nothing:-$name and more}"
+echo "${nothing:-"quoted  inside"}" "${nothing:-'single quotes stay'}" ${nothing:-"unquoted  word"}
 (echo ${nothing:?custom message}) 2>&1; echo "status $?"
 (echo ${nothing?}) 2>&1
 set -- one "two words" three

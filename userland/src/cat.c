@@ -18,23 +18,6 @@ static int blank_run; /* newlines seen in a row at line start (squeeze) */
 
 static char buf[65536];
 
-static int copy_raw(int fd, const char *name)
-{
-    for (;;) {
-        ssize_t r = read_some(fd, buf, sizeof buf);
-        if (r == 0)
-            return 0;
-        if (r < 0) {
-            complain_file(name);
-            return 1;
-        }
-        if (write_all(1, buf, (size_t)r) < 0) {
-            complain("write error: %s", strerror(errno));
-            exit(1);
-        }
-    }
-}
-
 static void put_visible(unsigned char c)
 {
     if (c == '\t') {
@@ -57,7 +40,38 @@ static void put_visible(unsigned char c)
         putchar(c);
 }
 
-static int copy_formatted(int fd, const char *name)
+/* Writes one block with the formatting options, keeping the line state. */
+static void format(const char *p, ssize_t n)
+{
+    for (ssize_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (at_line_start) {
+            if (c == '\n') {
+                blank_run++;
+                if (squeeze && blank_run > 1)
+                    continue;
+                if (number && !number_nonblank)
+                    printf("%6ld\t", ++line_no);
+            } else {
+                blank_run = 0;
+                if (number || number_nonblank)
+                    printf("%6ld\t", ++line_no);
+            }
+            at_line_start = 0;
+        }
+        if (c == '\n') {
+            if (show_ends)
+                putchar('$');
+            putchar('\n');
+            at_line_start = 1;
+        } else {
+            put_visible(c);
+        }
+    }
+}
+
+/* Copies fd to standard output: as it is, or formatted; 1 after a read error. */
+static int copy(int fd, const char *name, int formatted)
 {
     for (;;) {
         ssize_t r = read_some(fd, buf, sizeof buf);
@@ -67,30 +81,11 @@ static int copy_formatted(int fd, const char *name)
             complain_file(name);
             return 1;
         }
-        for (ssize_t i = 0; i < r; i++) {
-            unsigned char c = (unsigned char)buf[i];
-            if (at_line_start) {
-                if (c == '\n') {
-                    blank_run++;
-                    if (squeeze && blank_run > 1)
-                        continue;
-                    if (number && !number_nonblank)
-                        printf("%6ld\t", ++line_no);
-                } else {
-                    blank_run = 0;
-                    if (number || number_nonblank)
-                        printf("%6ld\t", ++line_no);
-                }
-                at_line_start = 0;
-            }
-            if (c == '\n') {
-                if (show_ends)
-                    putchar('$');
-                putchar('\n');
-                at_line_start = 1;
-            } else {
-                put_visible(c);
-            }
+        if (formatted) {
+            format(buf, r);
+        } else if (write_all(1, buf, (size_t)r) < 0) {
+            complain("write error: %s", strerror(errno));
+            exit(1);
         }
     }
 }
@@ -124,7 +119,7 @@ int main(int argc, char **argv)
             status = 1;
             continue;
         }
-        if (formatted ? copy_formatted(fd, *files) : copy_raw(fd, *files))
+        if (copy(fd, *files, formatted))
             status = 1;
         close_input(fd);
     }

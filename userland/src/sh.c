@@ -1039,7 +1039,7 @@ static struct node *parse_simple(struct parser *p)
     if (words.n == 0 && assigns.n == 0 && n->redirs == NULL)
         unexpected(p);
     if (words.n == 1 && peek(p)->type == T_LPAREN)
-        syntax_error(p, "function definitions are not supported");
+        syntax_error(p, "syntax error: unexpected '(' (function definitions are not supported)");
     n->words = words.v;
     n->nwords = words.n;
     n->assigns = assigns.v;
@@ -1443,7 +1443,10 @@ static const char *skip_dollar(const char *s) /* s at the $ */
 
 /* ---- the expansions */
 
-enum { Q_NONE, Q_DOUBLE, Q_HEREDOC };
+/* Where text is expanded: unquoted; inside "..."; a here-document body (like "..."
+ * but a double quote is an ordinary character); the word of a ${N-word} inside
+ * "..." (like "..." but a "..." inside it is a quoted part, its quotes removed). */
+enum { Q_NONE, Q_DOUBLE, Q_HEREDOC, Q_DBRACE };
 
 static void expand_range(const char *s, const char *end, struct fields *f, int q);
 
@@ -1886,10 +1889,11 @@ static void braced(const char *s, const char *end, struct fields *f, int q)
     int twice = (op == '%' || op == '#') && s < end && *s == op;
     s += twice;
     int unset = value == NULL || (colon && *value == '\0');
+    int wq = q == Q_DOUBLE ? Q_DBRACE : q; /* how the word after the operator expands */
     switch (op) {
     case '-':
         if (unset)
-            expand_range(s, end, f, q);
+            expand_range(s, end, f, wq);
         else
             add_value(f, value, quoted);
         return;
@@ -1899,7 +1903,7 @@ static void braced(const char *s, const char *end, struct fields *f, int q)
                 expand_fail("%s: cannot assign in this way", name);
                 return;
             }
-            char *v = expand_string(s, end, q, 0);
+            char *v = expand_string(s, end, wq, 0);
             set_var(name, v, -1);
             value = v;
         }
@@ -1907,7 +1911,7 @@ static void braced(const char *s, const char *end, struct fields *f, int q)
         return;
     case '?':
         if (unset) {
-            char *msg = s < end ? expand_string(s, end, q, 0) : (char *)"parameter null or not set";
+            char *msg = s < end ? expand_string(s, end, wq, 0) : (char *)"parameter null or not set";
             error_msg("%s: %s", name, msg);
             expand_failed = 1;
             if (!interactive)
@@ -1918,14 +1922,14 @@ static void braced(const char *s, const char *end, struct fields *f, int q)
         return;
     case '+':
         if (!unset)
-            expand_range(s, end, f, q);
+            expand_range(s, end, f, wq);
         else if (quoted)
             f->started = 1;
         return;
     case '%':
     case '#':
         if (!colon) {
-            char *pattern = expand_string(s, end, q == Q_NONE ? Q_NONE : Q_DOUBLE, 1);
+            char *pattern = expand_string(s, end, wq, 1);
             add_value(f, trim(value ? value : "", pattern, op == '%', twice), quoted);
             return;
         }
@@ -2021,7 +2025,7 @@ static void expand_range(const char *s, const char *end, struct fields *f, int q
                 add_char(f, *s, 1);
             f->started = 1;
             s = close;
-        } else if (q == Q_NONE && c == '"') {
+        } else if ((q == Q_NONE || q == Q_DBRACE) && c == '"') {
             const char *close = skip_double(s + 1);
             size_t n = (size_t)(close - 1 - (s + 1));
             /* "$@" without positional parameters is no field at all; any other "..." is one. */
@@ -2031,7 +2035,7 @@ static void expand_range(const char *s, const char *end, struct fields *f, int q
             s = close;
         } else if (c == '\\' && s + 1 < end) {
             char n = s[1];
-            if (q == Q_NONE || n == '$' || n == '`' || n == '\\' || n == '\n' || (q == Q_DOUBLE && n == '"')) {
+            if (q == Q_NONE || n == '$' || n == '`' || n == '\\' || n == '\n' || (q != Q_HEREDOC && n == '"')) {
                 if (n != '\n')
                     add_char(f, n, 1);
                 s += 2;
@@ -3092,6 +3096,17 @@ static int exec_pipeline(struct node *n)
     return status;
 }
 
+/* After a loop body: whether break or continue leave this loop.  "continue" (1)
+ * goes on with it; "continue N" leaves it, and the next loop out goes on. */
+static int leave_loop(void)
+{
+    if (break_count) {
+        break_count--;
+        return 1;
+    }
+    return continue_count && --continue_count;
+}
+
 static int exec_loop(struct node *n)
 {
     int status = 0;
@@ -3101,20 +3116,12 @@ static int exec_loop(struct node *n)
         tested++;
         int c = exec_node(n->a, 0);
         tested--;
-        if (break_count || continue_count) {
-            release(m);
-        } else if ((c == 0) != (n->type == N_WHILE)) {
-            release(m);
-            break;
-        } else {
+        int jumped = break_count || continue_count;
+        int run = !jumped && (c == 0) == (n->type == N_WHILE);
+        if (run)
             status = exec_node(n->b, 0);
-            release(m);
-        }
-        if (break_count) {
-            break_count--;
-            break;
-        }
-        if (continue_count && --continue_count)
+        release(m);
+        if ((!run && !jumped) || leave_loop())
             break;
     }
     loop_depth--;
@@ -3123,7 +3130,7 @@ static int exec_loop(struct node *n)
 
 static int exec_for(struct node *n)
 {
-    struct strv words;
+    struct strv words = { 0 };
     if (n->words) {
         lineno = n->lineno;
         expand_failed = 0;
@@ -3131,8 +3138,8 @@ static int exec_for(struct node *n)
         if (expand_failed)
             return 1;
     } else {
-        words.v = posv;
-        words.n = posc;
+        for (int i = 0; i < posc; i++) /* a copy: the body may shift or set them */
+            sv_add(&words, astrdup(posv[i]));
     }
     int status = 0;
     loop_depth++;
@@ -3141,11 +3148,7 @@ static int exec_for(struct node *n)
         set_var(n->name, words.v[i], -1);
         status = exec_node(n->b, 0);
         release(m);
-        if (break_count) {
-            break_count--;
-            break;
-        }
-        if (continue_count && --continue_count)
+        if (leave_loop())
             break;
     }
     loop_depth--;

@@ -42,11 +42,9 @@ public final class Programs {
     /** The shell and its tools, in the order of {@code tools.txt}. */
     public static List<String> tools() {
         List<String> names = new ArrayList<>();
-        for (String line : new String(load(TOOLS), StandardCharsets.UTF_8).split("\n", -1)) {
-            String t = line.trim();
-            if (!t.isEmpty() && !t.startsWith("#")) {
-                names.add(t.split("\\s+")[0]);
-            }
+        for (String[] f : records(new String(load(TOOLS), StandardCharsets.UTF_8), "tools.txt", 1,
+                "name description")) {
+            names.add(f[0]);
         }
         return List.copyOf(names);
     }
@@ -76,21 +74,12 @@ public final class Programs {
     }
 
     public static List<String> caseNames() {
-        List<String> names = new ArrayList<>();
-        for (Program c : cases()) {
-            names.add(c.name());
-        }
-        return names;
+        return namesOf(cases());
     }
 
     /** The case called {@code name}; IllegalArgumentException if there is none. */
     public static Program goldenCase(String name) {
-        for (Program c : cases()) {
-            if (c.name().equals(name)) {
-                return c;
-            }
-        }
-        throw new IllegalArgumentException("no golden case '" + name + "' in " + CASES);
+        return find(cases(), name, "golden case", CASES);
     }
 
     /**
@@ -100,25 +89,8 @@ public final class Programs {
      */
     public static List<Program> parseCases(String text) {
         List<Program> cases = new ArrayList<>();
-        int lineNo = 0;
-        for (String line : text.split("\n", -1)) {
-            lineNo++;
-            String t = line.trim();
-            if (t.isEmpty() || t.startsWith("#")) {
-                continue;
-            }
-            String[] f = t.split("\\s+");
-            if (f.length < 3) {
-                throw new IllegalArgumentException("cases.txt line " + lineNo
-                        + ": expected 'name program stdin [arg ...]', got '" + t + "'");
-            }
-            for (Program c : cases) {
-                if (c.name().equals(f[0])) {
-                    throw new IllegalArgumentException("cases.txt line " + lineNo + ": duplicate " + f[0]);
-                }
-            }
-            String stdin = f[2].equals("-") ? null : f[2];
-            cases.add(new Program(f[0], f[1], Arrays.asList(f).subList(3, f.length), stdin));
+        for (String[] f : records(text, "cases.txt", 3, "name program stdin [arg ...]")) {
+            cases.add(new Program(f[0], f[1], Arrays.asList(f).subList(3, f.length), stdinName(f[2])));
         }
         return List.copyOf(cases);
     }
@@ -129,21 +101,12 @@ public final class Programs {
     }
 
     public static List<String> names() {
-        List<String> names = new ArrayList<>();
-        for (Program p : all()) {
-            names.add(p.name());
-        }
-        return names;
+        return namesOf(all());
     }
 
     /** The program called {@code name}; IllegalArgumentException if there is none. */
     public static Program get(String name) {
-        for (Program p : all()) {
-            if (p.name().equals(name)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("no guest program '" + name + "' in " + LIST);
+        return find(all(), name, "guest program", LIST);
     }
 
     /**
@@ -153,6 +116,20 @@ public final class Programs {
      */
     public static List<Program> parse(String text) {
         List<Program> programs = new ArrayList<>();
+        for (String[] f : records(text, "programs.txt", 2, "name stdin [arg ...]")) {
+            programs.add(new Program(f[0], Arrays.asList(f).subList(2, f.length), stdinName(f[1])));
+        }
+        return List.copyOf(programs);
+    }
+
+    /**
+     * The fields of every line of a list file that is neither blank nor a comment
+     * ({@code #}); IllegalArgumentException for a line with fewer than minFields
+     * fields or a first field seen before.
+     */
+    private static List<String[]> records(String text, String file, int minFields, String shape) {
+        List<String[]> records = new ArrayList<>();
+        List<String> firsts = new ArrayList<>();
         int lineNo = 0;
         for (String line : text.split("\n", -1)) {
             lineNo++;
@@ -161,19 +138,38 @@ public final class Programs {
                 continue;
             }
             String[] f = t.split("\\s+");
-            if (f.length < 2) {
-                throw new IllegalArgumentException("programs.txt line " + lineNo
-                        + ": expected 'name stdin [arg ...]', got '" + t + "'");
+            if (f.length < minFields) {
+                throw new IllegalArgumentException(file + " line " + lineNo + ": expected '" + shape + "', got '" + t + "'");
             }
-            for (Program p : programs) {
-                if (p.name().equals(f[0])) {
-                    throw new IllegalArgumentException("programs.txt line " + lineNo + ": duplicate " + f[0]);
-                }
+            if (firsts.contains(f[0])) {
+                throw new IllegalArgumentException(file + " line " + lineNo + ": duplicate " + f[0]);
             }
-            String stdin = f[1].equals("-") ? null : f[1];
-            programs.add(new Program(f[0], Arrays.asList(f).subList(2, f.length), stdin));
+            firsts.add(f[0]);
+            records.add(f);
         }
-        return List.copyOf(programs);
+        return records;
+    }
+
+    /** The stdin field: a file under input/, or "-" (null) for none. */
+    private static String stdinName(String field) {
+        return field.equals("-") ? null : field;
+    }
+
+    private static List<String> namesOf(List<Program> programs) {
+        List<String> names = new ArrayList<>();
+        for (Program p : programs) {
+            names.add(p.name());
+        }
+        return names;
+    }
+
+    private static Program find(List<Program> programs, String name, String what, String file) {
+        for (Program p : programs) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("no " + what + " '" + name + "' in " + file);
     }
 
     /** Loads a classpath resource completely; UncheckedIOException if it is missing. */
