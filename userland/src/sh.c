@@ -1066,14 +1066,21 @@ static struct node *parse_if(struct parser *p)
     return n;
 }
 
+/* do LIST done: the body of while, until and for. */
+static struct node *parse_do_group(struct parser *p)
+{
+    expect_keyword(p, "do");
+    struct node *body = parse_body(p);
+    expect_keyword(p, "done");
+    return body;
+}
+
 static struct node *parse_loop(struct parser *p, enum node_type type)
 {
     struct node *n = new_node(p, type);
     advance(p);
     n->a = parse_body(p);
-    expect_keyword(p, "do");
-    n->b = parse_body(p);
-    expect_keyword(p, "done");
+    n->b = parse_do_group(p);
     return n;
 }
 
@@ -1103,9 +1110,7 @@ static struct node *parse_for(struct parser *p)
         advance(p);
     }
     skip_newlines(p);
-    expect_keyword(p, "do");
-    n->b = parse_body(p);
-    expect_keyword(p, "done");
+    n->b = parse_do_group(p);
     return n;
 }
 
@@ -1529,22 +1534,28 @@ static void arith_space(struct arith *a)
         a->s++;
 }
 
+/* The operator at the cursor, longest first ("<<=" before "<<" before "<"). */
+static const char *arith_token(struct arith *a)
+{
+    static const char *const ops[] = {
+        "<<=", ">>=", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=", "-=", "*=", "/=",
+        "%=", "&=", "^=", "|=", "<", ">", "+", "-", "*", "/", "%", "&", "^", "|", "!", "~",
+        "?", ":", "=", "(", ")",
+    };
+    arith_space(a);
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        if (strncmp(a->s, ops[i], strlen(ops[i])) == 0)
+            return ops[i];
+    return NULL;
+}
+
+/* Takes the operator op if it is the one at the cursor. */
 static int arith_op(struct arith *a, const char *op)
 {
-    arith_space(a);
-    size_t n = strlen(op);
-    if (strncmp(a->s, op, n) != 0)
+    const char *t = arith_token(a);
+    if (t == NULL || strcmp(t, op) != 0)
         return 0;
-    /* Do not take "<" from "<<" or "<=", "&" from "&&", "=" from "==", ... */
-    char next = a->s[n];
-    if (n == 1 && (next == op[0] || next == '=') && strchr("<>&|=!", op[0]) && !(op[0] == '!' && next == '!'))
-        return 0;
-    if (n == 1 && (op[0] == '*' || op[0] == '/' || op[0] == '%' || op[0] == '+' || op[0] == '-' || op[0] == '^')
-            && next == '=')
-        return 0;
-    if (n == 2 && (strcmp(op, "<<") == 0 || strcmp(op, ">>") == 0) && next == '=')
-        return 0;
-    a->s += n;
+    a->s += strlen(op);
     return 1;
 }
 
