@@ -157,6 +157,7 @@ final class PipeCalls {
             if (!k.user.copyIn(t.rootPa(), buf, b, 0, n)) return -EFAULT;
             p.put(p.nwrite(), b, 0, n);
             t.setSysword(p.nwrite() + 1);
+            k.hooks.point("pipe.write"); // the bytes past nwrite, not yet shown: a crash here makes the write again
             return n;
         }
         if (owner == 0) { // the first chunk: this call owns the write side until its commit
