@@ -16,12 +16,18 @@ import otherworld.kernel.fs.Ext2;
 import otherworld.kernel.mem.DirectMem;
 import otherworld.kernel.mem.KMem;
 import otherworld.kernel.mem.TracedMem;
+import otherworld.kernel.mm.AddressSpaces;
+import otherworld.kernel.mm.FilePages;
 import otherworld.kernel.mm.FrameAllocator;
 import otherworld.kernel.mm.PageTable;
 import otherworld.kernel.mm.UserMemory;
+import otherworld.kernel.mm.Vmas;
 import otherworld.kernel.proc.Exec;
+import otherworld.kernel.proc.Procs;
+import otherworld.kernel.proc.Signals;
 import otherworld.kernel.proc.Task;
 import otherworld.kernel.sys.Syscalls;
+import otherworld.kernel.time.Sleeps;
 import otherworld.kernel.tty.Tty;
 import otherworld.kernel.verified.Sv39;
 
@@ -50,6 +56,12 @@ public final class Kernel {
     public final BlockCache cache;
     public final Ext2 fs;
     public final UserMemory user;
+    public final Procs procs;
+    public final Signals signals;
+    /** Address spaces: VMA tables, demand paging, shared file pages. */
+    public final AddressSpaces mm;
+    /** Deadlines of sleeping tasks. */
+    public final Sleeps sleeps;
     private final long tasksPa;
     private final long ttysPa;
     private final Syscalls syscalls;
@@ -65,13 +77,20 @@ public final class Kernel {
         if (ram.read32(header) != KHDR.magic) throw new KernelPanic("no kernel header");
         this.traced = hooks.tracesWrites();
         this.mem = traced ? new TracedMem(ram, hooks::kernelWrite) : direct;
-        this.frames = new FrameAllocator(mem, ram.read64(header + KH_BITMAP), ram.base(), (int) ram.read64(header + KH_NFRAMES));
+        this.frames = new FrameAllocator(mem, ram.read64(header + KH_BITMAP), ram.read64(header + KH_FRAME_REFS), ram.base(),
+                (int) ram.read64(header + KH_NFRAMES));
         this.files = new FileTable(mem, ram.read64(header + KH_FILES));
         this.tasksPa = ram.read64(header + KH_TASKS);
         this.ttysPa = ram.read64(header + KH_TTYS);
         this.cache = BlockCache.attach(mem, machine.disk, ram.read64(header + KH_CACHE));
         this.fs = Ext2.mount(cache, this::seconds);
         this.user = new UserMemory(mem, mem);
+        this.procs = new Procs(mem, ram.read64(header + KH_PROCS), tasksPa);
+        this.signals = new Signals(mem, ram.read64(header + KH_SIGNALS));
+        this.mm = new AddressSpaces(this, ram.read64(header + KH_VMAS), ram.read64(header + KH_FPAGES));
+        this.sleeps = new Sleeps(mem, ram.read64(header + KH_SLEEPS));
+        cache.overlay(mm);
+        user.pager(mm::faultIn);
         this.syscalls = new Syscalls(this);
     }
 
@@ -133,9 +152,23 @@ public final class Kernel {
         d.w64(h + KH_RANDOM, random);
         d.w64(h + KH_CURRENT, MAX_TASKS - 1);
         d.w64(h + KH_LAST_FLUSH, machine.clock());
+        d.w64(h + KH_PROCS, r.procs());
+        d.w64(h + KH_SIGNALS, r.signals());
+        d.w64(h + KH_PIPES, r.pipes());
+        d.w64(h + KH_FRAME_REFS, r.frameRefs());
+        d.zero(r.frameRefs(), 2 * nframes);
+        Procs.format(d, r.procs());
+        Signals.format(d, r.signals());
+        for (int i = 0; i < MAX_PIPES; i++) PIPE.init(d, r.pipes() + (long) i * PIPE.size());
+        d.w64(h + KH_VMAS, r.vmas());
+        d.w64(h + KH_FPAGES, r.fpages());
+        d.w64(h + KH_SLEEPS, r.sleeps());
         d.zero(r.bitmap(), (int) FrameAllocator.bitmapBytes(nframes));
         for (int i = 0; i < MAX_TASKS; i++) TASK.init(d, r.tasks() + (long) i * TASK.size());
         FileTable.format(d, r.files());
+        Vmas.format(d, r.vmas());
+        FilePages.format(d, r.fpages());
+        Sleeps.format(d, r.sleeps());
         Tty.format(d, r.ttys(), machine, Math.min(machine.consoleCount(), MAX_TTYS));
         BlockCache.format(d, machine.disk, r.cache(), config.cacheSlots());
     }
@@ -144,6 +177,12 @@ public final class Kernel {
 
     public Task task(int i) { return new Task(mem, tasksPa, i); }
 
+    /** The task dispatched last (KH_CURRENT), or null. */
+    public Task currentTask() {
+        long i = ram.read64(header + KH_CURRENT);
+        return i >= 0 && i < MAX_TASKS ? task((int) i) : null;
+    }
+
     public long ttyRecord(int i) { return Tty.record(ttysPa, i); }
 
     public int ttyCount() { return ram.read32(header + KH_NTTYS); }
@@ -151,6 +190,13 @@ public final class Kernel {
     long seconds() { return 1_700_000_000L + machine.clock() / 100_000_000L; }
 
     public void log(String line) { hooks.log("[" + machine.clock() + "] " + line); }
+
+    private final java.util.Set<Integer> loggedOnce = new java.util.HashSet<>();
+
+    /** A use of call nr the kernel does not support, logged the first time only (a log, not kernel state). */
+    public void logOnce(int nr, String line) {
+        if (loggedOnce.add(nr)) log(line);
+    }
 
     /** Physical address the write trace gives a byte sent to a device (a console's transmit register). */
     public static final long DEVICE = -1;
@@ -185,10 +231,8 @@ public final class Kernel {
         mem.w64(t.pa + T_CAUSE, -1); // as if preempted at its first instruction
         byte[] name = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         mem.write(t.pa + T_NAME, name, 0, Math.min(name.length, NAME_LEN - 1));
-        int n = 0;
-        for (long[] v : img.vmas()) t.setVma(n++, v[0], v[1], v[2]);
-        t.setVma(n++, img.brk(), img.brk(), Sv39.PTE_R | Sv39.PTE_W); // the heap, grown by brk
-        mem.w32(t.pa + T_NVMA, n);
+        mm.install(t, img.vmas());
+        sleeps.disarm(t);
         for (int fd = 0; fd < NOFILE; fd++) t.setFd(fd, -1);
         int f = files.alloc(FT_TTY, 2, 0, tty);
         if (f < 0) throw new Exec.ExecException("file table full");
@@ -199,6 +243,8 @@ public final class Kernel {
         t.setFd(2, f);
         t.setPc(img.entry());
         t.setX(2, img.sp());
+        procs.create(slot, 0, pid, pid, Signals.SIGCHLD, 0, -1);
+        signals.reset(slot);
         t.setState(TASK_RUNNABLE);
         log("spawn pid " + pid + " " + path + " on tty" + tty);
         return pid;
@@ -224,12 +270,24 @@ public final class Kernel {
         boolean stay = true;
         while (machine.clock() < stop) {
             if (!stay || current < 0 || current >= MAX_TASKS || task(current).state() != TASK_RUNNABLE) {
+                wakeWaiting();
                 current = next(current);
-                if (current < 0) return anyBlocked() ? Outcome.ALL_BLOCKED : Outcome.ALL_EXITED;
+                while (current < 0 && idleToDeadline(stop)) {
+                    wakeWaiting();
+                    current = next(current);
+                }
+                if (current < 0) {
+                    if (machine.clock() >= stop) return Outcome.BUDGET_USED;
+                    return anyBlocked() ? Outcome.ALL_BLOCKED : Outcome.ALL_EXITED;
+                }
                 mem.w64(header + KH_CURRENT, current);
                 sliceEnd = machine.clock() + config.quantum();
             }
             Task t = task(current);
+            if (!syscalls.deliverSignals(t)) { // stopped or ended by a signal
+                stay = false;
+                continue;
+            }
             Task.loadRegisters(direct, t.pa, hart); // a new satp makes the hart flush its TLB
             int pid = t.pid();
             hooks.dispatch(hart, pid);
@@ -240,11 +298,26 @@ public final class Kernel {
                 case ECALL_FROM_U -> {
                     syscalls.handle(t);
                     stay = true;
+                    if (yielding) { // sched_yield: the task runs to its next trap (the rule above), then the next one
+                        yielding = false;
+                        sliceEnd = machine.clock();
+                    }
                 }
                 case TIMER -> stay = machine.clock() < sliceEnd;
+                case LOAD_PAGE_FAULT, STORE_PAGE_FAULT, INSTRUCTION_PAGE_FAULT -> {
+                    int access = cause == TrapCause.STORE_PAGE_FAULT ? AddressSpaces.STORE
+                            : cause == TrapCause.LOAD_PAGE_FAULT ? AddressSpaces.LOAD : AddressSpaces.FETCH;
+                    int sig = mm.fault(t, hart.trapValue, access);
+                    if (sig == 0) {
+                        stay = machine.clock() < sliceEnd;
+                    } else {
+                        kill(t, cause, hart.trapValue, sig);
+                        stay = true; // its signal is delivered on its way back
+                    }
+                }
                 default -> {
                     kill(t, cause, hart.trapValue);
-                    stay = false;
+                    stay = true; // its signal is delivered on its way back
                 }
             }
             if (config.flushInterval() > 0 && machine.clock() - ram.read64(header + KH_LAST_FLUSH) >= config.flushInterval()) {
@@ -266,8 +339,15 @@ public final class Kernel {
         int current = (int) ram.read64(header + KH_CURRENT);
         if (current < 0 || current >= MAX_TASKS) return null;
         Task t = task(current);
+        if (t.state() == TASK_ZOMBIE) { // it exited last: its exit's tail (re-parenting, telling its parent) again
+            syscalls.exitTail(t);
+            return "exit had committed: its tail was made again";
+        }
         if (t.state() != TASK_RUNNABLE) return null;
-        String done = t.callCommitted() ? syscalls.redoTail(t) : t.callInFlight() ? syscalls.reconcile(t) : null;
+        if (t.cause() == CAUSE_SIGNAL) return syscalls.redoDelivery(t);
+        if (t.cause() == CAUSE_SIGRETURN) return syscalls.redoSigreturn(t);
+        String done = procs.execState(current) == Procs.EXEC_PENDING && t.callCommitted() ? syscalls.redoExec(t)
+                : t.callCommitted() ? syscalls.redoTail(t) : t.callInFlight() ? syscalls.reconcile(t) : null;
         cache.writeBack(); // what was mended is on disk before anything runs
         return done;
     }
@@ -295,8 +375,43 @@ public final class Kernel {
         return n;
     }
 
+    /** Set by sched_yield: the caller's time slice ends at its next trap. Scheduling only: nothing to resurrect. */
+    private boolean yielding;
+
+    public void yieldCpu() { yielding = true; }
+
+    /** Tasks blocked on a deadline that has passed, or in a poll whose files are ready, become runnable. */
+    private void wakeWaiting() {
+        long now = machine.clock();
+        for (int i = 0; i < MAX_TASKS; i++) {
+            Task t = task(i);
+            if (t.state() != TASK_BLOCKED) continue;
+            long chan = mem.r64(t.pa + T_WAIT);
+            if (chan != Sleeps.CHAN_SLEEP && chan != Sleeps.CHAN_POLL) continue;
+            if ((sleeps.armed(t) && now >= sleeps.deadline(t)) || (chan == Sleeps.CHAN_POLL && syscalls.ready(t))) {
+                t.setState(TASK_RUNNABLE);
+            }
+        }
+    }
+
+    /**
+     * Nothing can run: time moves on to the earliest deadline of a sleeping task (no instruction runs meanwhile, as a
+     * hart waiting for an interrupt), at most to stop. True if a deadline was reached.
+     */
+    private boolean idleToDeadline(long stop) {
+        long earliest = Long.MAX_VALUE;
+        for (int i = 0; i < MAX_TASKS; i++) {
+            Task t = task(i);
+            if (t.state() == TASK_BLOCKED && sleeps.armed(t)) earliest = Math.min(earliest, sleeps.deadline(t));
+        }
+        if (earliest == Long.MAX_VALUE) return false;
+        long to = Math.min(earliest, stop);
+        if (to > machine.clock()) machine.hart.instret = to;
+        return earliest <= stop;
+    }
+
     private boolean anyBlocked() {
-        for (int i = 0; i < MAX_TASKS; i++) if (task(i).state() == TASK_BLOCKED) return true;
+        for (int i = 0; i < MAX_TASKS; i++) if (task(i).state() == TASK_BLOCKED || task(i).state() == TASK_STOPPED) return true;
         return false;
     }
 
@@ -315,9 +430,13 @@ public final class Kernel {
             case INSTRUCTION_ACCESS_FAULT, LOAD_ACCESS_FAULT, STORE_ACCESS_FAULT -> 7;
             default -> 11;
         };
-        log(String.format("pid %d (%s): %s at pc 0x%x, value 0x%x: killed by signal %d",
+        kill(t, cause, tval, sig);
+    }
+
+    private void kill(Task t, TrapCause cause, long tval, int sig) {
+        log(String.format("pid %d (%s): %s at pc 0x%x, value 0x%x: signal %d",
                 t.pid(), t.name(), cause, t.pc(), tval, sig));
-        syscalls.exit(t, sig);
+        syscalls.fault(t, sig, tval);
     }
 
     /** Write every dirty cached block to disk. */

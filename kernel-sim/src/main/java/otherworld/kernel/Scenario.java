@@ -46,6 +46,7 @@ public final class Scenario {
     private int ramBytes = 64 << 20;
     private long maxInstructions = 20_000_000_000L;
     private byte[] diskImage;
+    private final java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
 
     public Scenario add(Program p) {
         programs.add(p);
@@ -89,6 +90,12 @@ public final class Scenario {
         return this;
     }
 
+    /** A file (mode 0755) put on the disk before boot: an executable for execve, or a script. */
+    public Scenario file(String path, byte[] content) {
+        files.put(path, content);
+        return this;
+    }
+
     public Scenario ram(int bytes) {
         this.ramBytes = bytes;
         return this;
@@ -97,7 +104,8 @@ public final class Scenario {
     public Result run() {
         List<Console> consoles = new ArrayList<>();
         for (int i = 0; i < programs.size(); i++) consoles.add(new Console("tty" + i, programs.get(i).stdin()));
-        MemoryDisk disk = diskImage == null ? Disks.blankExt2() : new MemoryDisk(diskImage);
+        byte[] image = diskImage == null ? Disks.blankExt2Image() : diskImage.clone();
+        MemoryDisk disk = new MemoryDisk(files.isEmpty() ? image : withFiles(image, files));
         Machine m = new Machine(ramBytes, consoles, disk);
         List<String> lines = new ArrayList<>();
         Observer seen = new Observer(probe.apply(m), m);
@@ -169,6 +177,32 @@ public final class Scenario {
             }
             next.trapped(hart, pid, cause);
         }
+    }
+
+    /**
+     * A copy of an ext2 image with files added (mode 0755, parent directories made as needed), written host-side
+     * through the kernel's own driver on scratch memory.
+     */
+    public static byte[] withFiles(byte[] image, java.util.Map<String, byte[]> files) {
+        PhysicalMemory scratch = new PhysicalMemory(8 << 20);
+        MemoryDisk d = new MemoryDisk(image.clone());
+        BlockCache cache = BlockCache.format(new DirectMem(scratch), d, scratch.base(), 1024);
+        Ext2 fs = Ext2.mount(cache, () -> 0);
+        for (java.util.Map.Entry<String, byte[]> f : files.entrySet()) {
+            String path = f.getKey();
+            for (int i = path.indexOf('/', 1); i > 0; i = path.indexOf('/', i + 1)) {
+                if (fs.lookup(path.substring(0, i)) < 0 && fs.mkdir(path.substring(0, i), 0755) < 0) {
+                    throw new IllegalArgumentException("cannot make the directory of " + path);
+                }
+            }
+            int ino = fs.create(path, 0755);
+            byte[] b = f.getValue();
+            if (ino < 0 || fs.write(ino, 0, b, 0, b.length) != b.length) {
+                throw new IllegalArgumentException("cannot put " + path + " on the disk (" + ino + ")");
+            }
+        }
+        fs.sync();
+        return d.image();
     }
 
     /** The names in the root directory of an ext2 image (host-side, on a copy). */

@@ -494,6 +494,33 @@ public final class Ext2 {
         return Ext2Dir.next(this, dir, pos);
     }
 
+    /**
+     * The disk block holding block lbn of a regular file (its bytes lbn * 4096 onwards), 0 for a hole, or -errno.
+     * For the memory manager's shared file pages, which are read and written in a frame of their own.
+     */
+    public long blockOf(int ino, long lbn) {
+        long[] b = new long[1];
+        int r = guard(() -> {
+            int ck = checkRegular(ino);
+            if (ck < 0) return ck;
+            b[0] = lbn < 0 ? 0 : Ext2Inode.bmap(this, ino, lbn, false);
+            return 0;
+        });
+        return r < 0 ? r : b[0];
+    }
+
+    /** The size of a regular file, or -errno. */
+    public long sizeOf(int ino) {
+        long[] b = new long[1];
+        int r = guard(() -> {
+            int ck = checkRegular(ino);
+            if (ck < 0) return ck;
+            b[0] = Ext2Inode.size(this, ino);
+            return 0;
+        });
+        return r < 0 ? r : b[0];
+    }
+
     /** A repair of the inodes an interrupted call touched (used once, by a resurrected kernel). */
     public Ext2Repair repair() { return new Ext2Repair(this); }
 

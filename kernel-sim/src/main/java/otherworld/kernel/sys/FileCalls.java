@@ -31,6 +31,7 @@ final class FileCalls {
     static final int O_TRUNC = 0x200;
     static final int O_APPEND = 0x400;
     static final int O_DIRECTORY = 0x10000;
+    static final int O_CLOEXEC = 0x80000;
     static final int TCGETS = 0x5401;
     static final int TCSETS = 0x5402;
     static final int TCSETSW = 0x5403;
@@ -221,7 +222,10 @@ final class FileCalls {
 
     void openatTail(Task t) {
         long fd = t.x(10);
-        if (fd >= 0 && fd < NOFILE) files.install((int) t.sysword(), t.pa, (int) fd);
+        if (fd >= 0 && fd < NOFILE) {
+            files.install((int) t.sysword(), t.pa, (int) fd);
+            k.procs.setCloexec(t.index, (int) fd, (t.x(12) & O_CLOEXEC) != 0);
+        }
     }
 
     void openatRepair(Task t, Ext2Repair r, boolean committed) {
@@ -327,6 +331,8 @@ final class FileCalls {
             if (f < 0) return -EBADF;
             if (files.type(f) == FT_TTY) {
                 fillTtyStat(st, files.tty(f));
+            } else if (files.type(f) == FT_PIPE) {
+                fillPipeStat(st, files.ino(f));
             } else {
                 Stat s = fs.stat(files.ino(f));
                 if (s == null) return -EIO;
@@ -370,6 +376,14 @@ final class FileCalls {
         put(b, 20, 1, 4);
         put(b, 32, (4L << 8) | (64 + tty), 8); // ttyS<n>: major 4, minor 64+n
         put(b, 56, 1024, 4);
+    }
+
+    static void fillPipeStat(byte[] b, int pipe) {
+        put(b, 0, 0xc, 8);             // pipefs
+        put(b, 8, 1000 + pipe, 8);
+        put(b, 16, 0x1000 | 0600, 4);  // S_IFIFO
+        put(b, 20, 1, 4);
+        put(b, 56, 4096, 4);
     }
 
     long ioctl(Task t) {
