@@ -19,6 +19,7 @@ public final class Ow implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Ow());
         Extensions.register(cl);
+        cl.getSubcommands().get("run").setStopAtPositional(true); // after PROGRAM, everything is the guest's
         return cl;
     }
 

@@ -53,6 +53,9 @@ public final class FaultPlan {
     private String callName = "";
 
     private boolean counting;
+    /** With {@link #everySyscall}: a crash in every n-th system call, at this step. */
+    private long every;
+    private int everyStep;
 
     /** No fault; costs nothing at the crash points. */
     public static FaultPlan none() { return new FaultPlan(); }
@@ -65,6 +68,16 @@ public final class FaultPlan {
     }
 
     public static FaultPlan atSyscall(long n, int step) { return new FaultPlan().andAtSyscall(n, step); }
+
+    /** A crash in every n-th system call (n, 2n, 3n, ...), at its step-th crash point (as {@link #atSyscall}). */
+    public static FaultPlan everySyscall(long n, int step) {
+        if (n < 1 || step < 0) throw new IllegalArgumentException("crash every n >= 1 system calls, at step >= 0");
+        FaultPlan p = new FaultPlan();
+        p.every = n;
+        p.everyStep = step;
+        p.counting = true; // the calls are counted even before the first trigger exists
+        return p;
+    }
 
     public static FaultPlan atPoint(String name, long n) { return new FaultPlan().andAtPoint(name, n); }
 
@@ -135,6 +148,7 @@ public final class FaultPlan {
     public void syscallStarted(int nr) {
         if (triggers.isEmpty() && !counting) return;
         syscalls++;
+        if (every > 0 && syscalls % every == 0) triggers.add(new Trigger(syscalls, everyStep, null, 0, -1));
         pointsInCall = 0;
         writesInCall = 0;
         callName = Sysno.name(nr);

@@ -46,6 +46,12 @@ public final class Exec {
 
     public static Image load(KMem mem, FrameAllocator frames, UserMemory user, byte[] elf, String path,
                              List<String> argv, byte[] random16) throws ExecException {
+        return load(mem, frames, user, elf, path, argv, List.of(), random16);
+    }
+
+    /** Load elf with argv and the environment envp ("NAME=value" strings). */
+    public static Image load(KMem mem, FrameAllocator frames, UserMemory user, byte[] elf, String path,
+                             List<String> argv, List<String> envp, byte[] random16) throws ExecException {
         int bad = ElfCheck.checkHeader(elf, elf.length);
         if (bad != 0) throw new ExecException(path + ": not a valid executable: " + ElfCheck.reason(bad));
         long phoff = LittleEndian.u64(elf, 32);
@@ -101,7 +107,7 @@ public final class Exec {
                 mem.zero(pa, (int) Sv39.PAGE_SIZE);
             }
             vmas.add(new long[] {stackLo, STACK_TOP, Sv39.PTE_R | Sv39.PTE_W});
-            long sp = buildStack(user, pt.rootPa(), path, argv, random16, phdrVa, phnum, entry);
+            long sp = buildStack(user, pt.rootPa(), path, argv, envp, random16, phdrVa, phnum, entry);
             return new Image(pt, entry, sp, end, vmas);
         } catch (ExecException | RuntimeException e) {
             pt.destroy();
@@ -109,11 +115,22 @@ public final class Exec {
         }
     }
 
-    private static long buildStack(UserMemory user, long root, String path, List<String> argv, byte[] random16,
-                                   long phdrVa, int phnum, long entry) throws ExecException {
+    private static long buildStack(UserMemory user, long root, String path, List<String> argv, List<String> envp,
+                                   byte[] random16, long phdrVa, int phnum, long entry) throws ExecException {
         long sp = STACK_TOP;
         // Strings and random bytes at the top.
         long[] argPtrs = new long[argv.size()];
+        long[] envPtrs = new long[envp.size()];
+        long room = 0;
+        for (String a : argv) room += a.getBytes(StandardCharsets.UTF_8).length + 1;
+        for (String e : envp) room += e.getBytes(StandardCharsets.UTF_8).length + 1;
+        if (room > STACK_SIZE / 2) throw new ExecException(path + ": argument list too long (" + room + " bytes)");
+        for (int i = envp.size() - 1; i >= 0; i--) {
+            byte[] s = (envp.get(i) + "\0").getBytes(StandardCharsets.UTF_8);
+            sp -= s.length;
+            if (!user.copyOut(root, sp, s, 0, s.length)) throw new ExecException("stack");
+            envPtrs[i] = sp;
+        }
         for (int i = argv.size() - 1; i >= 0; i--) {
             byte[] s = (argv.get(i) + "\0").getBytes(StandardCharsets.UTF_8);
             sp -= s.length;
@@ -133,7 +150,7 @@ public final class Exec {
             11, 0, 12, 0, 13, 0, 14, 0,
             16, hwcap(), 17, 100, 23, 0, 25, random, 31, execfn, 0, 0
         };
-        int words = 1 + argPtrs.length + 1 + 1 + aux.length;
+        int words = 1 + argPtrs.length + 1 + envPtrs.length + 1 + aux.length;
         sp -= 8L * words;
         sp &= ~15L;
         long p = sp;
@@ -145,7 +162,11 @@ public final class Exec {
         }
         user.put64(root, p, 0); // end of argv
         p += 8;
-        user.put64(root, p, 0); // empty envp
+        for (long e : envPtrs) {
+            user.put64(root, p, e);
+            p += 8;
+        }
+        user.put64(root, p, 0); // end of envp
         p += 8;
         for (long a : aux) {
             user.put64(root, p, a);

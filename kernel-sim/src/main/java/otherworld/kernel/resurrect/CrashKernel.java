@@ -81,7 +81,8 @@ public final class CrashKernel {
 
     /** The dead kernel, as its header describes it (validated). */
     private record Dead(long header, long regionBase, long regionSize, long ptPool, long crashBase, long crashSize,
-                        int nframes, long tasks, long files, long ttys, long cache, int nttys) { }
+                        int nframes, long tasks, long files, long ttys, long cache, int nttys, long fsctx, long tinfo,
+                        long locks) { }
 
     public ResurrectionReport resurrect() {
         KMem v = new ReadOnlyMem(ram);
@@ -166,8 +167,14 @@ public final class CrashKernel {
                 || nttys < 0 || nttys > Math.min(MAX_TTYS, machine.consoleCount())) {
             throw new KernelPanic("dead kernel header: tables out of bounds");
         }
+        long fsctx = v.r64(h + KH_FSCTX), tinfo = v.r64(h + KH_TINFO), locks = v.r64(h + KH_LOCKS);
+        if (!Bounds.inRegion(fsctx, (long) MAX_TASKS * FSCTX.size(), regionBase, structures)
+                || !Bounds.inRegion(tinfo, (long) MAX_TASKS * TINFO.size(), regionBase, structures)
+                || !Bounds.inRegion(locks, (long) MAX_LOCKS * LOCK.size(), regionBase, structures)) {
+            throw new KernelPanic("dead kernel header: file-system tables out of bounds");
+        }
         return new Dead(h, regionBase, regionSize, ptPool, crashBase, crashSize, nframes, tasks, files, ttys,
-                v.r64(h + KH_CACHE), nttys);
+                v.r64(h + KH_CACHE), nttys, fsctx, tinfo, locks);
     }
 
     private List<Image> validateTasks(KMem v, Dead d) {
@@ -179,6 +186,9 @@ public final class CrashKernel {
             long t = d.tasks + (long) i * TASK.size();
             if (v.r32(t + T_STATE) == TASK_FREE && v.r32(t) == TASK.magic) continue;
             Image img = check.task(t, i, d.files);
+            if (img.problems.isEmpty() && img.state != TASK_ZOMBIE) {
+                TaskTables.validate(v, d.fsctx, d.tinfo, i, 0, img.problems);
+            }
             if (!pids.add(img.pid)) img.problems.add("pid " + img.pid + " appears twice");
             for (long[] leaf : img.leaves) {
                 Integer other = owner.putIfAbsent(leaf[1], i);
@@ -262,6 +272,7 @@ public final class CrashKernel {
         }
         frames.restrict(r.ptPool(), r.end());
         int[] refs = new int[MAX_FILES];
+        Set<Integer> livePids = new HashSet<>();
         for (Image img : images) {
             long t = d.tasks + (long) img.slot * TASK.size();
             long nt = r.tasks() + (long) img.slot * TASK.size();
@@ -284,6 +295,8 @@ public final class CrashKernel {
                         : ":ino " + v.r32(fe + F_INO) + "@" + v.r64(fe + F_OFFSET)));
             }
             if (img.state != TASK_ZOMBIE) {
+                livePids.add(img.pid);
+                TaskTables.rebuild(v, own, d.fsctx, d.tinfo, r.fsctx(), r.tinfo(), img.slot);
                 own.w32(nt + T_STATE, TASK_RUNNABLE); // a blocked call had no effect: it is made again
                 PageTable pt = PageTable.create(own, frames);
                 if (pt == null) throw new KernelPanic("crash region too small for page tables");
@@ -305,6 +318,7 @@ public final class CrashKernel {
                     img.leaves.size(), fileNames, img.inflight, List.of()));
         }
         buildFiles(v, d, r, own, refs);
+        TaskTables.rebuildLocks(v, own, d.locks, r.locks(), livePids, refs, 0, report);
         buildTtys(v, d, r, own);
         frames.unrestrict(); // the pool frames the tables did not take are free memory for the new kernel
         long nextCrash = frames.findFreeRun((int) (d.crashSize / Sv39.PAGE_SIZE));

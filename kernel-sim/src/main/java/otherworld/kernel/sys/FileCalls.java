@@ -326,7 +326,7 @@ final class FileCalls {
             int f = sys.fileOf(t, dirfd);
             if (f < 0) return -EBADF;
             if (files.type(f) == FT_TTY) {
-                fillTtyStat(st, files.tty(f));
+                fillTtyStat(st, files.tty(f), (files.flags(f) & FF_NOT_A_TERMINAL) != 0);
             } else {
                 Stat s = fs.stat(files.ino(f));
                 if (s == null) return -EIO;
@@ -363,10 +363,10 @@ final class FileCalls {
         put(b, 104, s.ctime(), 8);
     }
 
-    static void fillTtyStat(byte[] b, int tty) {
+    static void fillTtyStat(byte[] b, int tty, boolean pipe) {
         put(b, 0, 0x16, 8);
         put(b, 8, 3 + tty, 8);
-        put(b, 16, 0x2000 | 0620, 4);  // S_IFCHR
+        put(b, 16, pipe ? 0x1000 | 0600 : 0x2000 | 0620, 4);  // S_IFIFO for a host pipe, else S_IFCHR
         put(b, 20, 1, 4);
         put(b, 32, (4L << 8) | (64 + tty), 8); // ttyS<n>: major 4, minor 64+n
         put(b, 56, 1024, 4);
@@ -377,7 +377,7 @@ final class FileCalls {
         int req = (int) t.x(11);
         long arg = t.x(12);
         if (f < 0) return -EBADF;
-        if (files.type(f) != FT_TTY) return -ENOTTY;
+        if (files.type(f) != FT_TTY || (files.flags(f) & FF_NOT_A_TERMINAL) != 0) return -ENOTTY;
         switch (req) {
             case TCGETS -> {
                 byte[] tio = new byte[36];
