@@ -109,6 +109,8 @@ public final class Kernel {
         ROOT.init(d, ROOT_PA);
         ram.write64(ROOT_PA + ROOT_HEADER, r.header());
         Kernel k = attach(machine, config, hooks);
+        int orphans = k.fs.reclaimOrphans(ino -> false); // no process holds anything at boot
+        if (orphans != 0) k.log("boot: " + orphans + " orphan inode(s) of an earlier run released");
         k.log("boot: " + (ram.size() >> 20) + " MiB RAM, kernel region 0x" + Long.toHexString(r.base())
                 + (crashSize > 0 ? ", crash region 0x" + Long.toHexString(crashBase) : ", Otherworld off"));
         return k;
@@ -327,10 +329,13 @@ public final class Kernel {
      */
     public String finishInFlight() {
         int current = (int) ram.read64(header + KH_CURRENT);
-        if (current < 0 || current >= MAX_TASKS) return null;
-        Task t = task(current);
-        if (t.state() != TASK_RUNNABLE) return null;
-        String done = t.callCommitted() ? syscalls.redoTail(t) : t.callInFlight() ? syscalls.reconcile(t) : null;
+        String done = null;
+        if (current >= 0 && current < MAX_TASKS && task(current).state() == TASK_RUNNABLE) {
+            Task t = task(current);
+            done = t.callCommitted() ? syscalls.redoTail(t) : t.callInFlight() ? syscalls.reconcile(t) : null;
+        }
+        int orphans = fs.reclaimOrphans(syscalls::isOpen); // unlinked files no resurrected process holds
+        if (orphans > 0) done = (done == null ? "" : done + "; ") + orphans + " orphan inode(s) no process holds released";
         cache.writeBack(); // what was mended is on disk before anything runs
         return done;
     }

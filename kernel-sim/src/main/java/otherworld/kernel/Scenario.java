@@ -171,6 +171,7 @@ public final class Scenario {
             }
         }
         boolean done = c.run(maxInstructions);
+        faults.stop();
         if (c.kernel() != null) {
             c.kernel().sync();
             for (String a : KernelAudit.check(m.memory)) seen.audit.add("at the end: " + a);

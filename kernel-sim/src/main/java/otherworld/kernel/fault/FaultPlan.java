@@ -53,6 +53,7 @@ public final class FaultPlan {
     private String callName = "";
 
     private boolean counting;
+    private boolean stopped;
     /** With {@link #everySyscall}: a crash in every n-th system call, at this step. */
     private long every;
     private int everyStep;
@@ -121,8 +122,13 @@ public final class FaultPlan {
 
     public long callsCounted() { return callNames.size(); }
 
+    /** The run is over: what the harness makes the kernel do afterwards (a final sync) is no crash point. */
+    public void stop() {
+        stopped = true;
+    }
+
     public void kernelWrite(long pa, int len) {
-        if (!traceWrites || syscalls == 0) return;
+        if (!traceWrites || syscalls == 0 || stopped) return;
         int i = writesInCall++;
         if (counting) {
             maxWrites.merge(callName, writesInCall, Math::max);
@@ -159,7 +165,7 @@ public final class FaultPlan {
     }
 
     public void point(String name) {
-        if (triggers.isEmpty() && !counting) return;
+        if (triggers.isEmpty() && !counting || stopped) return;
         long h = hits.merge(name, 1L, Long::sum);
         long i = pointsInCall++;
         for (Trigger t : triggers) {

@@ -213,7 +213,8 @@ public final class CrashKernel {
             if (img.slot == current) img.inflight = call + " had committed: its tail is made again first";
             return;
         }
-        if (v.r64(t + T_X + 8L * 17) == Sysno.WRITE) {
+        long nr = v.r64(t + T_X + 8L * 17);
+        if (nr == Sysno.WRITE || nr == Sysno.WRITEV) {
             long fd = v.r64(t + T_ORIG_A0);
             int f = fd >= 0 && fd < NOFILE ? img.fds[(int) fd] : -1;
             long tty = ttyOf(v, d, f);
@@ -245,18 +246,38 @@ public final class CrashKernel {
     /** The rest of an interrupted console write, each byte once: what bytes_out says was sent is not sent again. */
     private void completeConsoleWrite(KMem v, Dead d, Image img) {
         long t = d.tasks + (long) img.slot * TASK.size();
-        long fd = v.r64(t + T_ORIG_A0);
-        long tty = ttyOf(v, d, img.fds[(int) fd]);
-        long buf = v.r64(t + T_X + 8L * 11);
-        long count = Math.min(v.r64(t + T_X + 8L * 12), Syscalls.MAX_IO);
+        byte[] all = consoleBytes(v, t);
+        if (all == null) return;
         Console dev = img.completeWrite;
-        long done = dev.bytesOut() - v.r64(tty + TTY_OUT); // counts bytes an earlier crash kernel sent too
-        if (done < count) {
-            byte[] rest = new byte[(int) (count - done)];
-            if (new UserMemory(v, v).copyIn(Sv39.satpRootPa(v.r64(t + T_SATP)), buf + done, rest, 0, rest.length)) {
-                for (byte b : rest) dev.put(b);
-            }
+        long done = dev.bytesOut() - v.r64(ttyOf(v, d, img.fds[(int) v.r64(t + T_ORIG_A0)]) + TTY_OUT); // an earlier crash kernel's too
+        for (long i = done; i < all.length; i++) dev.put(all[(int) i]);
+    }
+
+    /**
+     * The bytes a console write(fd, buf, count) or writev(fd, iov, iovcnt) in flight sends (at most MAX_IO), read
+     * through the dead task's page tables; its count for the result. Null if its memory cannot be read.
+     */
+    private static byte[] consoleBytes(KMem v, long t) {
+        UserMemory um = new UserMemory(v, v);
+        long root = Sv39.satpRootPa(v.r64(t + T_SATP));
+        if (v.r64(t + T_X + 8L * 17) == Sysno.WRITE) {
+            byte[] b = new byte[(int) Math.max(0, Math.min(v.r64(t + T_X + 8L * 12), Syscalls.MAX_IO))];
+            return um.copyIn(root, v.r64(t + T_X + 8L * 11), b, 0, b.length) ? b : null;
         }
+        long iov = v.r64(t + T_X + 8L * 11), cnt = v.r64(t + T_X + 8L * 12);
+        if (cnt < 0 || cnt > 1024) return null;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < cnt && out.size() < Syscalls.MAX_IO; i++) {
+            byte[] pair = new byte[16];
+            if (!um.copyIn(root, iov + 16L * i, pair, 0, 16)) return null;
+            long base = java.nio.ByteBuffer.wrap(pair).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
+            long len = java.nio.ByteBuffer.wrap(pair).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(8);
+            if (len < 0) return null;
+            byte[] b = new byte[(int) Math.min(len, Syscalls.MAX_IO - out.size())];
+            if (!um.copyIn(root, base, b, 0, b.length)) return null;
+            out.write(b, 0, b.length);
+        }
+        return out.toByteArray();
     }
 
     private void build(KMem v, Dead d, Region r, DirectMem own, List<Image> images, int current,
@@ -308,7 +329,8 @@ public final class CrashKernel {
                 own.w64(nt + T_SATP, pt.satp());
                 if (img.restart) own.w64(nt + T_X + 8L * 10, v.r64(t + T_ORIG_A0));
                 if (img.completeWrite != null) {
-                    own.w64(nt + T_X + 8L * 10, Math.min(v.r64(t + T_X + 8L * 12), Syscalls.MAX_IO));
+                    byte[] all = consoleBytes(v, t);
+                    own.w64(nt + T_X + 8L * 10, all == null ? 0 : all.length);
                     own.w64(nt + T_PC, v.r64(t + T_EPC) + 4);
                 }
             } else {

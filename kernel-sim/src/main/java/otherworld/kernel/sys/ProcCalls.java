@@ -8,7 +8,7 @@ import otherworld.kernel.Kernel;
 import otherworld.kernel.proc.Task;
 
 /**
- * Process calls: exit, exit_group, the ids, set_tid_address, set_robust_list, prlimit64, and getrandom (whose
+ * Process calls: exit, exit_group, getpid/gettid/getppid, set_tid_address, set_robust_list, prlimit64, and getrandom (whose
  * generator state is the kernel's). Written to the in-flight rule of {@link Syscalls}.
  */
 final class ProcCalls {
@@ -22,10 +22,6 @@ final class ProcCalls {
         s.define(GETPID, t -> t.pid());
         s.define(GETTID, t -> t.pid());
         s.define(GETPPID, t -> 0);
-        s.define(GETUID, t -> 0);
-        s.define(GETEUID, t -> 0);
-        s.define(GETGID, t -> 0);
-        s.define(GETEGID, t -> 0);
         s.define(SET_TID_ADDRESS, t -> { // idempotent: a restart writes the same word
             t.mem.w64(t.pa + T_TID_ADDR, t.x(10));
             return t.pid();
@@ -47,6 +43,7 @@ final class ProcCalls {
     static long exit(Kernel k, Syscalls s, Task t, int waitStatus) {
         t.mem.w32(t.pa + T_EXIT, waitStatus);
         t.setState(TASK_ZOMBIE);
+        s.exited(t); // its POSIX locks (a crash kernel drops those of a zombie anyway)
         for (int fd = 0; fd < NOFILE; fd++) {
             int f = s.fileOf(t, fd);
             if (f >= 0) {
