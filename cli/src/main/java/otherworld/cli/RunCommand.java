@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import otherworld.kernel.HostFiles;
 import otherworld.kernel.KernelConfig;
 import otherworld.kernel.Scenario;
 import otherworld.kernel.fault.FaultPlan;
@@ -159,7 +160,13 @@ final class RunCommand implements Callable<Integer> {
         KernelConfig config = KernelConfig.defaults().withOtherworld(!off).withEpoch(epoch, realTime);
         Scenario s = new Scenario().add(guest).config(config).maxInstructions(maxInstructions).ram((int) ram)
                 .echo(System.out, System.err);
+        Path hostDir = null;
+        String guestDir = "/";
         if (disk != null) {
+            if (root != null || writeBack) {
+                err.println("ow run: --disk keeps what the guest writes in the image: --root and --write-back go without it");
+                return EXIT_USAGE;
+            }
             if (!Files.isRegularFile(disk)) {
                 err.println("ow run: --disk " + disk + ": no such file");
                 return EXIT_USAGE;
@@ -170,6 +177,30 @@ final class RunCommand implements Callable<Integer> {
                 return EXIT_USAGE;
             }
             s.disk(image);
+        } else {
+            long limit = Sizes.parse(packLimit);
+            if (limit < 0) {
+                err.println("ow run: --pack-limit " + packLimit + ": not a size");
+                return EXIT_USAGE;
+            }
+            if (root != null) {
+                if (!Files.isDirectory(root)) {
+                    err.println("ow run: --root " + root + ": not a directory");
+                    return EXIT_USAGE;
+                }
+                hostDir = root.toAbsolutePath().normalize();
+            } else {
+                hostDir = Path.of("").toAbsolutePath().normalize();
+                guestDir = hostDir.toString();
+            }
+            try {
+                HostFiles.Packed packed = HostFiles.pack(hostDir, guestDir, limit, epoch);
+                s.disk(packed.image()).workingDirectory(otherworld.kernel.fs.Ext2.hostName(guestDir));
+                if (verbose) err.printf("[ow] %d host files (%d bytes) of %s packed at %s%n", packed.files(), packed.bytes(), hostDir, guestDir);
+            } catch (HostFiles.TooLarge | IllegalArgumentException e) {
+                err.println("ow run: " + e.getMessage());
+                return EXIT_USAGE;
+            }
         }
         if (crashEvery > 0) s.faults(FaultPlan.everySyscall(crashEvery, crashStep));
         else if (crashAt > 0) s.faults(FaultPlan.atSyscall(crashAt, crashStep));
@@ -184,6 +215,11 @@ final class RunCommand implements Callable<Integer> {
         }
         System.out.flush();
         if (disk != null) Files.write(disk, r.disk());
+        if (writeBack && hostDir != null) {
+            for (String line : HostFiles.writeBack(r.disk(), guestDir, hostDir)) {
+                if (verbose || line.startsWith("removed")) err.println("ow run: " + line);
+            }
+        }
         if (verbose) err.printf("[kernel] %d instructions, %d system calls%n", r.instructions(), r.syscalls());
         if (stats) printStats(err, r);
         int status = r.exitStatus().get(0);

@@ -114,6 +114,28 @@ class RunAsProcessTest {
     }
 
     @Test
+    void theGuestSeesTheHostsFilesAtTheSamePathAndCanWriteThemBack() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Files.writeString(work.resolve("input.txt"), "from the host\n");
+        Files.createDirectories(work.resolve("sub"));
+        String probe = probe().toString();
+        Run cwd = ow(work, new byte[0], Map.of(), probe, "cwd");
+        assertEquals(work.toRealPath() + "\n", cwd.text(), cwd.err());
+        assertEquals("from the host\n", ow(work, new byte[0], Map.of(), probe, "read", "input.txt").text());
+        assertEquals("d sub\n", ow(work, new byte[0], Map.of(), "--root", work.resolve("sub").getParent().toString(), probe,
+                "ls", "/").text().replace("d lost+found\n", "").replace("f input.txt\n", ""));
+        Run noWrite = ow(work, new byte[0], Map.of(), probe, "write", "out.txt", "hi");
+        assertEquals(0, noWrite.code());
+        assertFalse(Files.exists(work.resolve("out.txt")), "without --write-back the host is not changed");
+        Run wrote = ow(work, new byte[0], Map.of(), "--write-back", probe, "write", "out.txt", "hi");
+        assertEquals(0, wrote.code(), wrote.err());
+        assertEquals("hi\n", Files.readString(work.resolve("out.txt")));
+        Run tooBig = ow(work, new byte[0], Map.of(), "--pack-limit", "4", probe, "cwd");
+        assertEquals(2, tooBig.code());
+        assertTrue(tooBig.err().contains("more than 4 bytes of files"), tooBig.err());
+    }
+
+    @Test
     void statsListCallsByNameAndThoseThatReturnedEnosys() throws Exception {
         Run r = ow("--stats", probe().toString(), "exit", "0");
         assertEquals(0, r.code());
