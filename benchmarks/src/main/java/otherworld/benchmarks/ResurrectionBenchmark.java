@@ -29,13 +29,14 @@ import otherworld.userland.Programs;
  * Resurrection time: from the panic to every process runnable again (the crash kernel's validation, flush, build and
  * commit, and the new kernel's finishing of the interrupted call), for 1, 4 and 16 processes. Each process is
  * {@code regs}, grown to 64 heap pages, so the pages mapped grow with the processes (reported per run). The machine
- * is made and run to the crash point before each measured resurrection (not timed).
+ * is made and run to the crash point before each measured resurrection (not timed); each is one shot.
+ * <pre>java -jar benchmarks/target/benchmarks.jar ResurrectionBenchmark -rf json -rff resurrection.json</pre>
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Warmup(iterations = 5)
+@Measurement(iterations = 12)
 @Fork(value = 2, jvmArgsAppend = {"-Xss8m"})
 public class ResurrectionBenchmark {
     @Param({"1", "4", "16"})
@@ -43,7 +44,7 @@ public class ResurrectionBenchmark {
 
     private Computer computer;
 
-    @Setup(Level.Invocation)
+    @Setup(Level.Iteration)
     public void crashReady() throws Exception {
         List<Console> consoles = new ArrayList<>();
         for (int i = 0; i < Math.min(processes, 8); i++) consoles.add(new Console("tty" + i)); // 8 ttys at most

@@ -11,8 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import otherworld.emulator.Hart;
+import otherworld.emulator.Machine;
 import otherworld.kernel.HostFiles;
 import otherworld.kernel.KernelConfig;
+import otherworld.kernel.KernelHooks;
 import otherworld.kernel.Scenario;
 import otherworld.kernel.fault.FaultPlan;
 import picocli.CommandLine.Command;
@@ -110,6 +113,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--quiet", hidden = true, description = "no kernel log (the default)")
     boolean quiet;
 
+    @Option(names = "--interpret", description = "interpret every instruction, no translation to JVM bytecode (the reference: same results, slower)")
+    boolean interpret;
+
     @Option(names = "--max-instructions", paramLabel = "N", defaultValue = "1000000000000", description = "stop after this many instructions (default ${DEFAULT-VALUE})")
     long maxInstructions;
 
@@ -205,6 +211,13 @@ final class RunCommand implements Callable<Integer> {
         if (crashEvery > 0) s.faults(FaultPlan.everySyscall(crashEvery, crashStep));
         else if (crashAt > 0) s.faults(FaultPlan.atSyscall(crashAt, crashStep));
         if (verbose) s.log(l -> err.println("[kernel] " + l));
+        String wasInterpret = System.getProperty(Hart.INTERPRET_PROPERTY);
+        if (interpret) System.setProperty(Hart.INTERPRET_PROPERTY, "true");
+        Machine[] machine = new Machine[1];
+        s.probe(m -> {
+            machine[0] = m;
+            return new KernelHooks() { };
+        });
         Scenario.Result r;
         try {
             r = s.run();
@@ -212,6 +225,9 @@ final class RunCommand implements Callable<Integer> {
             String m = e.getMessage();
             err.println("ow run: " + m);
             return m != null && m.contains("not a valid executable") ? EXIT_NOT_EXECUTABLE : EXIT_USAGE;
+        } finally {
+            if (wasInterpret == null) System.clearProperty(Hart.INTERPRET_PROPERTY);
+            else System.setProperty(Hart.INTERPRET_PROPERTY, wasInterpret);
         }
         System.out.flush();
         if (disk != null) Files.write(disk, r.disk());
@@ -220,7 +236,14 @@ final class RunCommand implements Callable<Integer> {
                 if (verbose || line.startsWith("removed")) err.println("ow run: " + line);
             }
         }
-        if (verbose) err.printf("[kernel] %d instructions, %d system calls%n", r.instructions(), r.syscalls());
+        if (verbose) {
+            err.printf("[kernel] %d instructions, %d system calls%n", r.instructions(), r.syscalls());
+            Hart h = machine[0] == null ? null : machine[0].hart;
+            if (h != null && h.translates()) {
+                err.printf("[emulator] %.1f%% of instructions ran translated; %s%n",
+                        100.0 * h.translatedInstructions() / Math.max(1, r.instructions()), h.translationStatistics());
+            }
+        }
         if (stats) printStats(err, r);
         int status = r.exitStatus().get(0);
         if (status >= 0) return (status & 0x7F) != 0 ? 128 + (status & 0x7F) : (status >> 8) & 0xFF;

@@ -89,4 +89,27 @@ class OwTest {
             assertTrue(r.out().contains(s + " (magic"), s + " missing from\n" + r.out());
         }
     }
+
+    /** What a run shows that must not depend on translation: output, status, kernel log, instruction counts. */
+    private static String observable(Run r) {
+        StringBuilder s = new StringBuilder("exit " + r.code() + "\n" + r.out());
+        for (String line : r.err().split("\n")) if (!line.startsWith("[emulator]")) s.append(line).append('\n');
+        return s.toString();
+    }
+
+    @Test
+    void interpretedAndTranslatedRunsAreTheSameRunCrashesIncluded() {
+        // 6.9 million instructions: translation starts after the first million; the crash comes after that
+        Run translated = ow("run", "-v", "--crash-at", "2000", "checksum", "3000");
+        Run interpreted = ow("run", "-v", "--crash-at", "2000", "--interpret", "checksum", "3000");
+        assertEquals(0, translated.code(), translated.err());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[emulator\\] ([0-9.]+)% of instructions ran translated")
+                .matcher(translated.err());
+        assertTrue(m.find(), translated.err());
+        assertTrue(Double.parseDouble(m.group(1)) > 50, translated.err());
+        assertFalse(interpreted.err().contains("[emulator]"), interpreted.err());
+        assertTrue(translated.err().contains(" instructions, "), translated.err());
+        assertEquals(observable(interpreted), observable(translated));
+        assertNull(System.getProperty(otherworld.emulator.Hart.INTERPRET_PROPERTY));
+    }
 }

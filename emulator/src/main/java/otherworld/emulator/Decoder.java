@@ -2,7 +2,10 @@ package otherworld.emulator;
 
 import static otherworld.emulator.Insn.*;
 
-/** Decodes RV64GC instruction bits into an {@link Insn}. Pure: the result depends on the bits only. */
+/**
+ * Decodes RV64GC + Zba/Zbb/Zbs/Zicond instruction bits into an {@link Insn}. Pure: the result depends on the
+ * bits only. Anything else decodes as {@link Insn#ILLEGAL}.
+ */
 final class Decoder {
     private Decoder() {}
 
@@ -33,6 +36,11 @@ final class Decoder {
         d.rd = d.rs1 = d.rs2 = 0;
         d.imm = 0;
     }
+
+    private static final int[] OP_F3 = {ADD, SLL, SLT, SLTU, XOR, SRL, OR, AND};
+    private static final int[] OP_SUB_F3 = {SUB, ILLEGAL, ILLEGAL, ILLEGAL, XNOR, SRA, ORN, ANDN};
+    private static final int[] OP_SHADD_F3 = {ILLEGAL, ILLEGAL, SH1ADD, ILLEGAL, SH2ADD, ILLEGAL, SH3ADD, ILLEGAL};
+    private static final int[] OP_MINMAX_F3 = {ILLEGAL, ILLEGAL, ILLEGAL, ILLEGAL, MIN, MINU, MAX, MAXU};
 
     static int immI(int i) { return i >> 20; }
     static int immS(int i) { return ((i >> 25) << 5) | ((i >>> 7) & 0x1F); }
@@ -101,11 +109,31 @@ final class Decoder {
                     case 4: op = XORI; break;
                     case 6: op = ORI; break;
                     case 7: op = ANDI; break;
-                    case 1: if ((i >>> 26) == 0) { op = SLLI; d.imm = (i >>> 20) & 63; } break;
-                    case 5:
-                        if ((i >>> 26) == 0) { op = SRLI; d.imm = (i >>> 20) & 63; }
-                        else if ((i >>> 26) == 0x10) { op = SRAI; d.imm = (i >>> 20) & 63; }
+                    case 1: {
+                        int f6 = i >>> 26, imm12 = i >>> 20;
+                        if (f6 == 0) op = SLLI;
+                        else if (f6 == 0x12) op = BCLRI;
+                        else if (f6 == 0x1A) op = BINVI;
+                        else if (f6 == 0x0A) op = BSETI;
+                        else if (imm12 == 0x600) op = CLZ;
+                        else if (imm12 == 0x601) op = CTZ;
+                        else if (imm12 == 0x602) op = CPOP;
+                        else if (imm12 == 0x604) op = SEXT_B;
+                        else if (imm12 == 0x605) op = SEXT_H;
+                        d.imm = (i >>> 20) & 63;
                         break;
+                    }
+                    case 5: {
+                        int f6 = i >>> 26, imm12 = i >>> 20;
+                        if (f6 == 0) op = SRLI;
+                        else if (f6 == 0x10) op = SRAI;
+                        else if (f6 == 0x18) op = RORI;
+                        else if (f6 == 0x12) op = BEXTI;
+                        else if (imm12 == 0x287) op = ORC_B;
+                        else if (imm12 == 0x6B8) op = REV8;
+                        d.imm = (i >>> 20) & 63;
+                        break;
+                    }
                     default: break;
                 }
                 break;
@@ -113,22 +141,36 @@ final class Decoder {
                 d.imm = immI(i);
                 switch (f3) {
                     case 0: op = ADDIW; break;
-                    case 1: if (f7 == 0) { op = SLLIW; d.imm = (i >>> 20) & 31; } break;
+                    case 1: {
+                        int imm12 = i >>> 20;
+                        if (f7 == 0) { op = SLLIW; d.imm = (i >>> 20) & 31; }
+                        else if ((i >>> 26) == 0x02) { op = SLLI_UW; d.imm = (i >>> 20) & 63; }
+                        else if (imm12 == 0x600) op = CLZW;
+                        else if (imm12 == 0x601) op = CTZW;
+                        else if (imm12 == 0x602) op = CPOPW;
+                        break;
+                    }
                     case 5:
                         if (f7 == 0) { op = SRLIW; d.imm = (i >>> 20) & 31; }
                         else if (f7 == 0x20) { op = SRAIW; d.imm = (i >>> 20) & 31; }
+                        else if (f7 == 0x30) { op = RORIW; d.imm = (i >>> 20) & 31; }
                         break;
                     default: break;
                 }
                 break;
             case 0x33:
-                if (f7 == 0) {
-                    op = new int[] {ADD, SLL, SLT, SLTU, XOR, SRL, OR, AND}[f3];
-                } else if (f7 == 0x20) {
-                    if (f3 == 0) op = SUB;
-                    else if (f3 == 5) op = SRA;
-                } else if (f7 == 1) {
-                    op = MUL + f3;                  // MUL MULH MULHSU MULHU DIV DIVU REM REMU
+                switch (f7) {
+                    case 0x00: op = OP_F3[f3]; break;
+                    case 0x01: op = MUL + f3; break;                    // MUL MULH MULHSU MULHU DIV DIVU REM REMU
+                    case 0x20: op = OP_SUB_F3[f3]; break;               // SUB SRA XNOR ORN ANDN
+                    case 0x10: op = OP_SHADD_F3[f3]; break;             // SH1ADD SH2ADD SH3ADD
+                    case 0x05: op = OP_MINMAX_F3[f3]; break;            // MIN MINU MAX MAXU
+                    case 0x30: op = f3 == 1 ? ROL : f3 == 5 ? ROR : ILLEGAL; break;
+                    case 0x24: op = f3 == 1 ? BCLR : f3 == 5 ? BEXT : ILLEGAL; break;
+                    case 0x34: op = f3 == 1 ? BINV : ILLEGAL; break;
+                    case 0x14: op = f3 == 1 ? BSET : ILLEGAL; break;
+                    case 0x07: op = f3 == 5 ? CZERO_EQZ : f3 == 7 ? CZERO_NEZ : ILLEGAL; break;
+                    default: break;
                 }
                 break;
             case 0x3B:
@@ -139,6 +181,13 @@ final class Decoder {
                 } else if (f7 == 0x20) {
                     if (f3 == 0) op = SUBW;
                     else if (f3 == 5) op = SRAW;
+                } else if (f7 == 0x04) {
+                    if (f3 == 0) op = ADD_UW;
+                    else if (f3 == 4 && d.rs2 == 0) op = ZEXT_H;
+                } else if (f7 == 0x10) {
+                    op = f3 == 2 ? SH1ADD_UW : f3 == 4 ? SH2ADD_UW : f3 == 6 ? SH3ADD_UW : ILLEGAL;
+                } else if (f7 == 0x30) {
+                    op = f3 == 1 ? ROLW : f3 == 5 ? RORW : ILLEGAL;
                 } else if (f7 == 1) {
                     switch (f3) {
                         case 0: op = MULW; break;
@@ -191,6 +240,6 @@ final class Decoder {
         }
         d.op = op;
         // Pure register writes to x0 have no effect: turn them into NOP so the hot loop need not test rd.
-        if (d.rd == 0 && ((op >= LUI && op <= AUIPC) || (op >= ADDI && op <= REMUW))) d.op = NOP;
+        if (d.rd == 0 && ((op >= LUI && op <= AUIPC) || (op >= ADDI && op <= REMUW) || op >= ADD_UW)) d.op = NOP;
     }
 }

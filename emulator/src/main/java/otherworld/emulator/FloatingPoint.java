@@ -1,18 +1,19 @@
 package otherworld.emulator;
 
 /**
- * F and D extensions: arithmetic, conversions, comparisons, classification, with IEEE 754 flags.
+ * F and D extensions: arithmetic, conversions, comparisons, classification, with the IEEE 754 flags exactly as
+ * the ISA manual defines them (tininess after rounding).
  *
- * <p>Rounding: Java computes round-to-nearest-even (RNE). For the other modes the RNE result {@code r} is
- * corrected by one ulp using the sign of the rounding error {@code e = exact - r}, which is computed exactly
- * for add/sub (two-sum), mul and fma products (fma residue), div and sqrt (fma remainder) and integer
- * conversions. Single-precision results are computed in double, made "round-to-odd" with the error, and then
- * rounded to single, which is correctly rounded in every mode (53 >= 2*24 + 2). Known gaps: for a double fma
- * the error is an approximation (its sign can be wrong when the residue underflows or the intermediate
- * product overflows), RMM ties of double mul/div in the subnormal range round as RNE, and tininess for UF is
- * detected after rounding.
+ * <p>Two paths give the same answers. {@link SoftFloat} is the definition: exact arithmetic, one rounding, for
+ * every input and every rounding mode. The fast path here uses the host's round-to-nearest-even arithmetic
+ * where its answer is provably the same: finite operands, a result that is normal (not at the underflow
+ * threshold) and below 2^1023 (2^127 for singles), and an exact residue {@code x - r} (two-sum, an fma
+ * remainder, or a floating-point expansion for fma) whose sign settles NX and the directed modes. RMM with an
+ * inexact result, anything near underflow or overflow, and every NaN or infinity go to SoftFloat. Single
+ * operations are computed in double with an exact residue, made round-to-odd, then rounded to single (correct
+ * because 53 >= 2 * 24 + 2). Tests compare both paths with a reference written from the manual.
  *
- * <p>NaN rules: any NaN result is the canonical NaN; a single operand that is not properly NaN-boxed reads as
+ * <p>NaN rules: a NaN result is the canonical NaN; a single operand that is not properly NaN-boxed reads as
  * the canonical NaN; fmin/fmax return the non-NaN operand; sign injection and moves keep payloads.
  */
 final class FloatingPoint {
@@ -25,6 +26,12 @@ final class FloatingPoint {
     static final int CANONICAL_NAN_S = 0x7FC0_0000;
     private static final long BOX = 0xFFFF_FFFF_0000_0000L;
 
+    /** "Ask SoftFloat": a signaling NaN, which no arithmetic result ever is. */
+    private static final long SLOW = 0x7FF4_0000_0000_0001L;
+
+    /** Below this, residues and remainders might underflow; above 2^1000, sums might overflow. */
+    private static final double TINY = 0x1p-900, HUGE = 0x1p1000;
+
     /** Executes one OP-FP / FMADD-family instruction. Returns false (and changes nothing) if it is illegal. */
     static boolean execute(Hart h, int insn) {
         int opcode = insn & 0x7F;
@@ -34,18 +41,13 @@ final class FloatingPoint {
         if (fmt > 1) return false;
         boolean dbl = fmt == 1;
         int rm = rmField == 7 ? (h.fcsr >>> 5) & 7 : rmField;
-        Flags fl = new Flags();
         long[] f = h.f;
         if (opcode != 0x53) {                                   // fused multiply-add family
             if (rm > 4) return false;
             boolean negProduct = opcode == 0x4B || opcode == 0x4F;
             boolean negAddend = opcode == 0x47 || opcode == 0x4F;
-            if (dbl) {
-                f[rd] = fmaD(f[rs1], f[rs2], f[rs3], negProduct, negAddend, rm, fl);
-            } else {
-                f[rd] = box(fmaS(unbox(f[rs1]), unbox(f[rs2]), unbox(f[rs3]), negProduct, negAddend, rm, fl));
-            }
-            h.fcsr |= fl.bits;
+            f[rd] = dbl ? fmaD(h, f[rs1], f[rs2], f[rs3], negProduct, negAddend, rm)
+                    : fmaS(h, f[rs1], f[rs2], f[rs3], negProduct, negAddend, rm);
             return true;
         }
         int funct5 = insn >>> 27;
@@ -54,84 +56,51 @@ final class FloatingPoint {
         if (usesRm && rm > 4) return false;
         long[] x = h.x;
         switch (funct5) {
-            case 0: case 1: case 2: case 3: {                   // fadd fsub fmul fdiv
-                if (dbl) f[rd] = arithD(funct5, f[rs1], f[rs2], rm, fl);
-                else f[rd] = box(arithS(funct5, unbox(f[rs1]), unbox(f[rs2]), rm, fl));
+            case 0: case 1: case 2: case 3:                     // fadd fsub fmul fdiv
+                f[rd] = dbl ? arithD(h, funct5, f[rs1], f[rs2], rm) : arithS(h, funct5, f[rs1], f[rs2], rm);
                 break;
-            }
-            case 11: {                                          // fsqrt
+            case 11:                                            // fsqrt
                 if (rs2 != 0) return false;
-                if (dbl) f[rd] = sqrtD(f[rs1], rm, fl);
-                else f[rd] = box(sqrtS(unbox(f[rs1]), rm, fl));
+                f[rd] = dbl ? sqrtD(h, f[rs1], rm) : sqrtS(h, f[rs1], rm);
                 break;
-            }
-            case 4: {                                           // fsgnj, fsgnjn, fsgnjx
+            case 4:                                             // fsgnj, fsgnjn, fsgnjx
                 if (rmField > 2) return false;
-                if (dbl) {
-                    long a = f[rs1], b = f[rs2];
-                    long sign = rmField == 0 ? b : rmField == 1 ? ~b : a ^ b;
-                    f[rd] = (a & Long.MAX_VALUE) | (sign & Long.MIN_VALUE);
-                } else {
-                    int a = unbox(f[rs1]), b = unbox(f[rs2]);
-                    int sign = rmField == 0 ? b : rmField == 1 ? ~b : a ^ b;
-                    f[rd] = box((a & Integer.MAX_VALUE) | (sign & Integer.MIN_VALUE));
-                }
+                f[rd] = dbl ? signInjectD(f[rs1], f[rs2], rmField) : signInjectS(f[rs1], f[rs2], rmField);
                 break;
-            }
-            case 5: {                                           // fmin, fmax
+            case 5:                                             // fmin, fmax
                 if (rmField > 1) return false;
-                if (dbl) f[rd] = minMaxD(f[rs1], f[rs2], rmField == 1, fl);
-                else f[rd] = box(minMaxS(unbox(f[rs1]), unbox(f[rs2]), rmField == 1, fl));
+                f[rd] = dbl ? minMaxD(h, f[rs1], f[rs2], rmField == 1) : minMaxS(h, f[rs1], f[rs2], rmField == 1);
                 break;
-            }
-            case 8: {                                           // fcvt.s.d (fmt=S, rs2=1) / fcvt.d.s (fmt=D, rs2=0)
-                if (dbl && rs2 == 0) {
-                    f[rd] = widen(unbox(f[rs1]), fl);
-                } else if (!dbl && rs2 == 1) {
-                    f[rd] = box(narrow(f[rs1], rm, fl));
-                } else {
-                    return false;
-                }
+            case 8:                                             // fcvt.s.d (fmt=S, rs2=1) / fcvt.d.s (fmt=D, rs2=0)
+                if (dbl && rs2 == 0) f[rd] = widen(h, f[rs1]);
+                else if (!dbl && rs2 == 1) f[rd] = narrow(h, f[rs1], rm);
+                else return false;
                 break;
-            }
-            case 20: {                                          // fle, flt, feq
+            case 20:                                            // fle, flt, feq
                 if (rmField > 2) return false;
-                x[rd] = dbl ? compareD(f[rs1], f[rs2], rmField, fl) : compareS(unbox(f[rs1]), unbox(f[rs2]), rmField, fl);
+                x[rd] = dbl ? compareD(h, f[rs1], f[rs2], rmField) : compareS(h, f[rs1], f[rs2], rmField);
                 break;
-            }
-            case 24: {                                          // fcvt.{w,wu,l,lu}.{s,d}
+            case 24:                                            // fcvt.{w,wu,l,lu}.{s,d}
                 if (rs2 > 3) return false;
-                double v = dbl ? Double.longBitsToDouble(f[rs1]) : floatValue(unbox(f[rs1]));
-                x[rd] = toInteger(v, rs2, rm, fl);
+                x[rd] = dbl ? toIntegerD(h, f[rs1], rs2, rm) : toIntegerS(h, f[rs1], rs2, rm);
                 break;
-            }
-            case 26: {                                          // fcvt.{s,d}.{w,wu,l,lu}
+            case 26:                                            // fcvt.{s,d}.{w,wu,l,lu}
                 if (rs2 > 3) return false;
-                long src = x[rs1];
-                f[rd] = fromInteger(src, rs2, dbl, rm, fl);
+                f[rd] = dbl ? fromIntegerD(h, x[rs1], rs2, rm) : fromIntegerS(h, x[rs1], rs2, rm);
                 break;
-            }
-            case 28: {                                          // fmv.x.{w,d} / fclass
+            case 28:                                            // fmv.x.{w,d} / fclass
                 if (rs2 != 0 || rmField > 1) return false;
                 if (rmField == 0) x[rd] = dbl ? f[rs1] : (long) (int) f[rs1];
                 else x[rd] = dbl ? classifyD(f[rs1]) : classifyS(unbox(f[rs1]));
                 break;
-            }
-            case 30: {                                          // fmv.{w,d}.x
+            case 30:                                            // fmv.{w,d}.x
                 if (rs2 != 0 || rmField != 0) return false;
                 f[rd] = dbl ? x[rs1] : box((int) x[rs1]);
                 break;
-            }
             default:
                 return false;
         }
-        h.fcsr |= fl.bits;
         return true;
-    }
-
-    /** Accumulated exception flags of one instruction. */
-    static final class Flags {
-        int bits;
     }
 
     // ---- boxing and classification ----
@@ -139,9 +108,6 @@ final class FloatingPoint {
     static long box(int bits) { return BOX | (bits & 0xFFFF_FFFFL); }
 
     static int unbox(long reg) { return (reg >>> 32) == 0xFFFF_FFFFL ? (int) reg : CANONICAL_NAN_S; }
-
-    /** Float bits to a double value; NaNs come out as some NaN (callers test for NaN from the bits). */
-    static double floatValue(int bits) { return Float.intBitsToFloat(bits); }
 
     static boolean isSignalingD(long b) {
         return (b & 0x7FF0_0000_0000_0000L) == 0x7FF0_0000_0000_0000L && (b & 0x000F_FFFF_FFFF_FFFFL) != 0
@@ -172,244 +138,285 @@ final class FloatingPoint {
         return neg ? 1 << 1 : 1 << 6;
     }
 
-    // ---- rounding core ----
+    private static boolean finiteD(long b) { return (b & 0x7FF0_0000_0000_0000L) != 0x7FF0_0000_0000_0000L; }
 
-    /**
-     * Rounds the exact value {@code r + e} (r = its RNE double rounding, e of the right sign and exact when it
-     * matters for ties) in mode rm; r is finite. Sets NX, OF, UF.
-     */
-    static double roundD(double r, double e, int rm, Flags fl) {
-        if (Double.isInfinite(r)) {                                        // overflow from finite operands
-            fl.bits |= OF | NX;
-            boolean pos = r > 0;
-            switch (rm) {
-                case RTZ: return pos ? Double.MAX_VALUE : -Double.MAX_VALUE;
-                case RDN: return pos ? Double.MAX_VALUE : r;
-                case RUP: return pos ? r : -Double.MAX_VALUE;
-                default: return r;
-            }
-        }
-        if (e == 0 || Double.isNaN(e)) return r;
-        fl.bits |= NX;
-        double res = r;
-        switch (rm) {
-            case RTZ:
-                if (r > 0 && e < 0) res = Math.nextDown(r);
-                else if (r < 0 && e > 0) res = Math.nextUp(r);
-                break;
-            case RDN: if (e < 0) res = Math.nextDown(r); break;
-            case RUP: if (e > 0) res = Math.nextUp(r); break;
-            case RMM: {
-                double n = e > 0 ? Math.nextUp(r) : Math.nextDown(r);
-                if (Math.abs(e) * 2 == Math.abs(n - r) && Math.abs(n) > Math.abs(r)) res = n;
-                break;
-            }
-            default: break;
-        }
-        if (Double.isInfinite(res)) fl.bits |= OF;
-        if (Math.abs(res) < Double.MIN_NORMAL) fl.bits |= UF;
-        if (res == 0 && r != 0) res = Math.copySign(0.0, r);
-        return res;
-    }
+    private static boolean finiteS(int b) { return (b & 0x7F80_0000) != 0x7F80_0000; }
 
-    /** Rounds the exact value d + e (d finite double, e its residue) to single precision in mode rm. */
-    static int roundS(double d, double e, int rm, Flags fl) {
-        if (e != 0 && !Double.isNaN(e)) {
-            // round to odd: truncate x = d + e toward zero to a double, then force the last bit to 1.
-            double t = (e > 0) == (d > 0) || d == 0 ? d : (d > 0 ? Math.nextDown(d) : Math.nextUp(d));
-            if (t == 0) t = e > 0 ? Double.MIN_VALUE : -Double.MIN_VALUE;
-            d = Double.longBitsToDouble(Double.doubleToRawLongBits(t) | 1);
-            fl.bits |= NX;
-        }
-        float r = (float) d;
-        if (Float.isInfinite(r)) {
-            fl.bits |= OF | NX;
-            boolean pos = r > 0;
-            switch (rm) {
-                case RTZ: return Float.floatToRawIntBits(pos ? Float.MAX_VALUE : -Float.MAX_VALUE);
-                case RDN: return Float.floatToRawIntBits(pos ? Float.MAX_VALUE : r);
-                case RUP: return Float.floatToRawIntBits(pos ? r : -Float.MAX_VALUE);
-                default: return Float.floatToRawIntBits(r);
-            }
-        }
-        double diff = d - (double) r;                                      // exact: x - r, x = d (to odd)
-        if (diff == 0) return Float.floatToRawIntBits(r);
-        fl.bits |= NX;
-        float res = r;
-        switch (rm) {
-            case RTZ:
-                if (r > 0 && diff < 0) res = Math.nextDown(r);
-                else if (r < 0 && diff > 0) res = Math.nextUp(r);
-                else if (r == 0) res = r;
-                break;
-            case RDN: if (diff < 0) res = Math.nextDown(r); break;
-            case RUP: if (diff > 0) res = Math.nextUp(r); break;
-            case RMM: {
-                float n = diff > 0 ? Math.nextUp(r) : Math.nextDown(r);
-                if (Math.abs(diff) * 2 == Math.abs((double) n - (double) r) && Math.abs(n) > Math.abs(r)) res = n;
-                break;
-            }
-            default: break;
-        }
-        if (Math.abs(res) < Float.MIN_NORMAL) fl.bits |= UF;
-        if (res == 0) res = Math.copySign(0.0f, (float) d);
-        return Float.floatToRawIntBits(res);
-    }
+    // ---- the fast path's rounding ----
 
-    /** Exact residue of a + b - s where s = a + b rounded (Knuth's two-sum). */
+    /** Knuth's two-sum: the exact a + b - s, where s = a + b rounded; exact unless a + b overflows. */
     static double twoSumError(double a, double b, double s) {
         double bb = s - a;
         return (a - (s - bb)) + (b - bb);
     }
 
-    // ---- arithmetic ----
+    /** Normal, above the underflow threshold, below 2^1023: one ulp either way stays normal and finite. */
+    private static boolean safeD(double r) {
+        double m = Math.abs(r);
+        return m > Double.MIN_NORMAL && m < 0x1p1023;
+    }
 
-    static long arithD(int op, long ab, long bb, int rm, Flags fl) {
-        double a = Double.longBitsToDouble(ab), b = Double.longBitsToDouble(bb);
-        if (isSignalingD(ab) || isSignalingD(bb)) fl.bits |= NV;
-        double r;
-        double e;
-        switch (op) {
-            case 0: r = a + b; e = twoSumError(a, b, r); break;
-            case 1: r = a - b; e = twoSumError(a, -b, r); break;
-            case 2:
-                r = a * b;
-                e = Math.fma(a, b, -r);
-                if (Math.abs(r) < Double.MIN_NORMAL && a != 0 && b != 0 && !Double.isInfinite(a + b)) {
-                    // the residue may underflow: compute it on operands scaled to about 1 (exact scalings);
-                    // only its sign is needed
-                    int ea = Math.getExponent(a), eb = Math.getExponent(b);
-                    e = Math.fma(Math.scalb(a, -ea), Math.scalb(b, -eb), -Math.scalb(r, -(ea + eb)));
+    /**
+     * The double result for an exact value x given r = x rounded to nearest even (safe, see {@link #safeD})
+     * and the sign of x - r in {@code es}; {@link #SLOW} for an inexact RMM (ties need the exact distance).
+     */
+    private static long directedD(Hart h, double r, double es, int rm) {
+        if (es == 0) return Double.doubleToRawLongBits(r);
+        switch (rm) {
+            case RNE: break;
+            case RTZ: if (r > 0 ? es < 0 : es > 0) r = r > 0 ? Math.nextDown(r) : Math.nextUp(r); break;
+            case RDN: if (es < 0) r = Math.nextDown(r); break;
+            case RUP: if (es > 0) r = Math.nextUp(r); break;
+            default: return SLOW;
+        }
+        h.fcsr |= NX;
+        return Double.doubleToRawLongBits(r);
+    }
+
+    /**
+     * The single result for an exact value x = d + e (d a double, e exact; only its sign matters), or
+     * {@link #SLOW}. x is first rounded to odd in double, then to single.
+     */
+    private static long toSingle(Hart h, double d, double e, int rm) {
+        if (e != 0) {
+            if (d == 0) return SLOW;
+            double t = (e > 0) == (d > 0) ? d : (d > 0 ? Math.nextDown(d) : Math.nextUp(d));
+            d = Double.longBitsToDouble(Double.doubleToRawLongBits(t) | 1);
+        }
+        float r = (float) d;
+        float m = Math.abs(r);
+        if (!(m > Float.MIN_NORMAL && m < 0x1p127f)) return d == 0 && e == 0 ? box(Float.floatToRawIntBits(r)) : SLOW;
+        double diff = d - r;                                          // exact
+        if (diff == 0) return box(Float.floatToRawIntBits(r));
+        switch (rm) {
+            case RNE: break;
+            case RTZ: if (r > 0 ? diff < 0 : diff > 0) r = r > 0 ? Math.nextDown(r) : Math.nextUp(r); break;
+            case RDN: if (diff < 0) r = Math.nextDown(r); break;
+            case RUP: if (diff > 0) r = Math.nextUp(r); break;
+            default: return SLOW;
+        }
+        h.fcsr |= NX;
+        return box(Float.floatToRawIntBits(r));
+    }
+
+    /** The sign (as a double) of the exact sum a + b + c + d, by Shewchuk's expansion growth; no overflow. */
+    static double sumSign(double a, double b, double c, double d) {
+        // [a] grown by b: [h0, q]
+        double q = b + a;
+        double h0 = twoSumError(b, a, q);
+        // grown by c: [g0, g1, q]
+        double q2 = c + h0;
+        double g0 = twoSumError(c, h0, q2);
+        double q3 = q2 + q;
+        double g1 = twoSumError(q2, q, q3);
+        // grown by d: [k0, k1, k2, q]
+        double q4 = d + g0;
+        double k0 = twoSumError(d, g0, q4);
+        double q5 = q4 + g1;
+        double k1 = twoSumError(q4, g1, q5);
+        double q6 = q5 + q3;
+        double k2 = twoSumError(q5, q3, q6);
+        if (q6 != 0) return q6;
+        if (k2 != 0) return k2;
+        if (k1 != 0) return k1;
+        return k0;
+    }
+
+    private static long slowFlags(Hart h, int[] fl, long result) {
+        h.fcsr |= fl[0];
+        return result;
+    }
+
+    // ---- arithmetic: double ----
+
+    /** op: 0 fadd, 1 fsub, 2 fmul, 3 fdiv. */
+    static long arithD(Hart h, int op, long ab, long bb, int rm) {
+        long r = SLOW;
+        if (finiteD(ab) && finiteD(bb)) {
+            double a = Double.longBitsToDouble(ab), b = Double.longBitsToDouble(bb);
+            switch (op) {
+                case 0: case 1: {
+                    if (op == 1) b = -b;
+                    double s = a + b;
+                    if (safeD(s)) r = directedD(h, s, twoSumError(a, b, s), rm);
+                    else if (s == 0 && rm != RDN) r = Double.doubleToRawLongBits(s);   // exact (Hauser)
+                    break;
                 }
-                break;
-            default:
-                r = a / b;
-                if (b == 0 && a == a && a != 0 && !Double.isInfinite(a)) fl.bits |= DZ;
-                if (Math.abs(r) < Double.MIN_NORMAL && a != 0 && b != 0 && !Double.isInfinite(a + b)) {
-                    int ea = Math.getExponent(a), eb = Math.getExponent(b);
-                    e = Math.fma(-Math.scalb(r, eb - ea), Math.scalb(b, -eb), Math.scalb(a, -ea)) * Math.signum(b);
-                } else {
-                    e = Math.fma(-r, b, a) * Math.signum(b);      // sign of (a - r*b)/b
+                case 2: {
+                    double p = a * b;
+                    double m = Math.abs(p);
+                    if (m >= TINY && m < 0x1p1023) r = directedD(h, p, Math.fma(a, b, -p), rm);
+                    else if (a == 0 || b == 0) r = Double.doubleToRawLongBits(p);
+                    break;
                 }
-                break;
+                default: {
+                    if (Math.abs(b) >= Double.MIN_NORMAL && Math.abs(a) >= TINY) {
+                        double q = a / b;
+                        if (safeD(q)) r = directedD(h, q, Math.fma(-q, b, a) * Math.signum(b), rm);
+                    } else if (a == 0 && b != 0) {
+                        r = Double.doubleToRawLongBits(a / b);
+                    }
+                    break;
+                }
+            }
         }
-        return finishD(r, e, rm, fl, Double.isNaN(a) || Double.isNaN(b), Double.isInfinite(a) || Double.isInfinite(b) || (op == 3 && b == 0));
-    }
-
-    /** NaN, infinity and rounding handling shared by the double operations. */
-    private static long finishD(double r, double e, int rm, Flags fl, boolean nanIn, boolean exactSpecial) {
-        if (Double.isNaN(r)) {
-            if (!nanIn) fl.bits |= NV;
-            return CANONICAL_NAN_D;
-        }
-        if (exactSpecial) return Double.doubleToRawLongBits(r);
-        return Double.doubleToRawLongBits(roundD(r, e, rm, fl));
-    }
-
-    static int arithS(int op, int ab, int bb, int rm, Flags fl) {
-        double a = floatValue(ab), b = floatValue(bb);
-        if (isSignalingS(ab) || isSignalingS(bb)) fl.bits |= NV;
-        double r;
-        double e;
+        if (r != SLOW) return r;
+        int[] fl = {0};
         switch (op) {
-            case 0: r = a + b; e = twoSumError(a, b, r); break;
-            case 1: r = a - b; e = twoSumError(a, -b, r); break;
-            case 2: r = a * b; e = 0; break;                                  // exact in double
-            default:
-                r = a / b;
-                if (b == 0 && a == a && a != 0 && !Double.isInfinite(a)) fl.bits |= DZ;
-                e = Math.fma(-r, b, a) * Math.signum(b);
-                break;
+            case 0: return slowFlags(h, fl, SoftFloat.add(SoftFloat.D, ab, bb, rm, fl));
+            case 1: return slowFlags(h, fl, SoftFloat.sub(SoftFloat.D, ab, bb, rm, fl));
+            case 2: return slowFlags(h, fl, SoftFloat.mul(SoftFloat.D, ab, bb, rm, fl));
+            default: return slowFlags(h, fl, SoftFloat.div(SoftFloat.D, ab, bb, rm, fl));
         }
-        return finishS(r, e, rm, fl, Double.isNaN(a) || Double.isNaN(b), Double.isInfinite(a) || Double.isInfinite(b) || (op == 3 && b == 0));
     }
 
-    private static int finishS(double r, double e, int rm, Flags fl, boolean nanIn, boolean exactSpecial) {
-        if (Double.isNaN(r)) {
-            if (!nanIn) fl.bits |= NV;
-            return CANONICAL_NAN_S;
-        }
-        if (exactSpecial) return Float.floatToRawIntBits((float) r);
-        return roundS(r, e, rm, fl);
-    }
-
-    static long sqrtD(long ab, int rm, Flags fl) {
+    static long sqrtD(Hart h, long ab, int rm) {
         double a = Double.longBitsToDouble(ab);
-        if (isSignalingD(ab)) fl.bits |= NV;
-        double r = Math.sqrt(a);
-        double e = Math.fma(-r, r, a);
-        return finishD(r, e, rm, fl, Double.isNaN(a), Double.isInfinite(a) || a == 0);
+        if (a >= TINY && a < Double.POSITIVE_INFINITY) {
+            double r = Math.sqrt(a);
+            long res = directedD(h, r, Math.fma(-r, r, a), rm);
+            if (res != SLOW) return res;
+        } else if (a == 0) {
+            return ab;
+        }
+        int[] fl = {0};
+        return slowFlags(h, fl, SoftFloat.sqrt(SoftFloat.D, ab, rm, fl));
     }
 
-    static int sqrtS(int ab, int rm, Flags fl) {
-        double a = floatValue(ab);
-        if (isSignalingS(ab)) fl.bits |= NV;
-        double r = Math.sqrt(a);
-        double e = Math.fma(-r, r, a);
-        return finishS(r, e, rm, fl, Double.isNaN(a), Double.isInfinite(a) || a == 0);
+    static long fmaD(Hart h, long ab, long bb, long cb, boolean negProduct, boolean negAddend, int rm) {
+        if (finiteD(ab) && finiteD(bb) && finiteD(cb)) {
+            double a = Double.longBitsToDouble(ab), b = Double.longBitsToDouble(bb), c = Double.longBitsToDouble(cb);
+            if (negProduct) a = -a;
+            if (negAddend) c = -c;
+            double p = a * b;
+            double mp = Math.abs(p);
+            if ((p == 0 ? a == 0 || b == 0 : mp >= TINY && mp < HUGE) && Math.abs(c) < HUGE) {
+                double r = Math.fma(a, b, c);
+                if (safeD(r)) {
+                    long res = directedD(h, r, sumSign(p, Math.fma(a, b, -p), c, -r), rm);
+                    if (res != SLOW) return res;
+                }
+            }
+        }
+        int[] fl = {0};
+        return slowFlags(h, fl, SoftFloat.fma(SoftFloat.D, ab, bb, cb, negProduct, negAddend, rm, fl));
     }
 
-    static long fmaD(long ab, long bb, long cb, boolean negProduct, boolean negAddend, int rm, Flags fl) {
-        double a = Double.longBitsToDouble(ab), b = Double.longBitsToDouble(bb), c = Double.longBitsToDouble(cb);
-        if (isSignalingD(ab) || isSignalingD(bb) || isSignalingD(cb)) fl.bits |= NV;
-        if ((Double.isInfinite(a) && b == 0) || (a == 0 && Double.isInfinite(b))) fl.bits |= NV;
-        if (negProduct) a = -a;
-        if (negAddend) c = -c;
-        double r = Math.fma(a, b, c);
-        double p = a * b;
-        double ep = Math.fma(a, b, -p);
-        double s = p + c;
-        double es = twoSumError(p, c, s);
-        double e = ((s - r) + es) + ep;
-        boolean special = Double.isInfinite(a) || Double.isInfinite(b) || Double.isInfinite(c);
-        return finishD(r, e, rm, fl, Double.isNaN(a) || Double.isNaN(b) || Double.isNaN(c), special);
+    // ---- arithmetic: single (register values in, register values out) ----
+
+    static long arithS(Hart h, int op, long ar, long br, int rm) {
+        int ab = unbox(ar), bb = unbox(br);
+        long r = SLOW;
+        if (finiteS(ab) && finiteS(bb)) {
+            double a = Float.intBitsToFloat(ab), b = Float.intBitsToFloat(bb);
+            switch (op) {
+                case 0: case 1: {
+                    if (op == 1) b = -b;
+                    double s = a + b;
+                    if (s == 0 && rm == RDN) break;
+                    r = toSingle(h, s, twoSumError(a, b, s), rm);
+                    break;
+                }
+                case 2: r = toSingle(h, a * b, 0, rm); break;                   // exact in double
+                default:
+                    if (b != 0) {
+                        double q = a / b;
+                        r = toSingle(h, q, Math.fma(-q, b, a) * Math.signum(b), rm);
+                    }
+                    break;
+            }
+        }
+        if (r != SLOW) return r;
+        int[] fl = {0};
+        long res;
+        switch (op) {
+            case 0: res = SoftFloat.add(SoftFloat.S, ab & 0xFFFF_FFFFL, bb & 0xFFFF_FFFFL, rm, fl); break;
+            case 1: res = SoftFloat.sub(SoftFloat.S, ab & 0xFFFF_FFFFL, bb & 0xFFFF_FFFFL, rm, fl); break;
+            case 2: res = SoftFloat.mul(SoftFloat.S, ab & 0xFFFF_FFFFL, bb & 0xFFFF_FFFFL, rm, fl); break;
+            default: res = SoftFloat.div(SoftFloat.S, ab & 0xFFFF_FFFFL, bb & 0xFFFF_FFFFL, rm, fl); break;
+        }
+        return slowFlags(h, fl, box((int) res));
     }
 
-    static int fmaS(int ab, int bb, int cb, boolean negProduct, boolean negAddend, int rm, Flags fl) {
-        double a = floatValue(ab), b = floatValue(bb), c = floatValue(cb);
-        if (isSignalingS(ab) || isSignalingS(bb) || isSignalingS(cb)) fl.bits |= NV;
-        if ((Double.isInfinite(a) && b == 0) || (a == 0 && Double.isInfinite(b))) fl.bits |= NV;
-        if (negProduct) a = -a;
-        if (negAddend) c = -c;
-        double p = a * b;                                                   // exact
-        double r = p + c;
-        double e = twoSumError(p, c, r);
-        boolean special = Double.isInfinite(a) || Double.isInfinite(b) || Double.isInfinite(c);
-        return finishS(r, e, rm, fl, Double.isNaN(a) || Double.isNaN(b) || Double.isNaN(c), special);
+    static long sqrtS(Hart h, long ar, int rm) {
+        int ab = unbox(ar);
+        double a = Float.intBitsToFloat(ab);
+        if (a > 0 && finiteS(ab)) {
+            double r = Math.sqrt(a);
+            long res = toSingle(h, r, Math.fma(-r, r, a), rm);
+            if (res != SLOW) return res;
+        } else if (a == 0) {
+            return box(ab);
+        }
+        int[] fl = {0};
+        return slowFlags(h, fl, box((int) SoftFloat.sqrt(SoftFloat.S, ab & 0xFFFF_FFFFL, rm, fl)));
     }
 
-    static long minMaxD(long ab, long bb, boolean max, Flags fl) {
+    static long fmaS(Hart h, long ar, long br, long cr, boolean negProduct, boolean negAddend, int rm) {
+        int ab = unbox(ar), bb = unbox(br), cb = unbox(cr);
+        if (finiteS(ab) && finiteS(bb) && finiteS(cb)) {
+            double a = Float.intBitsToFloat(ab), b = Float.intBitsToFloat(bb), c = Float.intBitsToFloat(cb);
+            if (negProduct) a = -a;
+            if (negAddend) c = -c;
+            double p = a * b;                                                   // exact
+            double s = p + c;
+            if (s != 0 || rm != RDN) {
+                long res = toSingle(h, s, twoSumError(p, c, s), rm);
+                if (res != SLOW) return res;
+            }
+        }
+        int[] fl = {0};
+        return slowFlags(h, fl, box((int) SoftFloat.fma(SoftFloat.S, ab & 0xFFFF_FFFFL, bb & 0xFFFF_FFFFL,
+                cb & 0xFFFF_FFFFL, negProduct, negAddend, rm, fl)));
+    }
+
+    // ---- sign injection, min/max, compare ----
+
+    static long signInjectD(long a, long b, int kind) {
+        long sign = kind == 0 ? b : kind == 1 ? ~b : a ^ b;
+        return (a & Long.MAX_VALUE) | (sign & Long.MIN_VALUE);
+    }
+
+    static long signInjectS(long ar, long br, int kind) {
+        int a = unbox(ar), b = unbox(br);
+        int sign = kind == 0 ? b : kind == 1 ? ~b : a ^ b;
+        return box((a & Integer.MAX_VALUE) | (sign & Integer.MIN_VALUE));
+    }
+
+    static long minMaxD(Hart h, long ab, long bb, boolean max) {
         double a = Double.longBitsToDouble(ab), b = Double.longBitsToDouble(bb);
-        if (isSignalingD(ab) || isSignalingD(bb)) fl.bits |= NV;
+        if (isSignalingD(ab) || isSignalingD(bb)) h.fcsr |= NV;
         if (Double.isNaN(a) && Double.isNaN(b)) return CANONICAL_NAN_D;
         if (Double.isNaN(a)) return bb;
         if (Double.isNaN(b)) return ab;
         return Double.doubleToRawLongBits(max ? Math.max(a, b) : Math.min(a, b));
     }
 
-    static int minMaxS(int ab, int bb, boolean max, Flags fl) {
+    static long minMaxS(Hart h, long ar, long br, boolean max) {
+        int ab = unbox(ar), bb = unbox(br);
         float a = Float.intBitsToFloat(ab), b = Float.intBitsToFloat(bb);
-        if (isSignalingS(ab) || isSignalingS(bb)) fl.bits |= NV;
-        if (Float.isNaN(a) && Float.isNaN(b)) return CANONICAL_NAN_S;
-        if (Float.isNaN(a)) return bb;
-        if (Float.isNaN(b)) return ab;
-        return Float.floatToRawIntBits(max ? Math.max(a, b) : Math.min(a, b));
+        if (isSignalingS(ab) || isSignalingS(bb)) h.fcsr |= NV;
+        if (Float.isNaN(a) && Float.isNaN(b)) return box(CANONICAL_NAN_S);
+        if (Float.isNaN(a)) return box(bb);
+        if (Float.isNaN(b)) return box(ab);
+        return box(Float.floatToRawIntBits(max ? Math.max(a, b) : Math.min(a, b)));
     }
 
     /** rel: 0 = fle, 1 = flt, 2 = feq. feq signals only on sNaN; flt/fle on any NaN. */
-    static long compareD(long ab, long bb, int rel, Flags fl) {
+    static long compareD(Hart h, long ab, long bb, int rel) {
         double a = Double.longBitsToDouble(ab), b = Double.longBitsToDouble(bb);
         if (Double.isNaN(a) || Double.isNaN(b)) {
-            if (rel != 2 || isSignalingD(ab) || isSignalingD(bb)) fl.bits |= NV;
+            if (rel != 2 || isSignalingD(ab) || isSignalingD(bb)) h.fcsr |= NV;
             return 0;
         }
         return (rel == 0 ? a <= b : rel == 1 ? a < b : a == b) ? 1 : 0;
     }
 
-    static long compareS(int ab, int bb, int rel, Flags fl) {
+    static long compareS(Hart h, long ar, long br, int rel) {
+        int ab = unbox(ar), bb = unbox(br);
         float a = Float.intBitsToFloat(ab), b = Float.intBitsToFloat(bb);
         if (Float.isNaN(a) || Float.isNaN(b)) {
-            if (rel != 2 || isSignalingS(ab) || isSignalingS(bb)) fl.bits |= NV;
+            if (rel != 2 || isSignalingS(ab) || isSignalingS(bb)) h.fcsr |= NV;
             return 0;
         }
         return (rel == 0 ? a <= b : rel == 1 ? a < b : a == b) ? 1 : 0;
@@ -417,110 +424,106 @@ final class FloatingPoint {
 
     // ---- conversions ----
 
-    static long widen(int sb, Flags fl) {
-        float v = Float.intBitsToFloat(sb);
-        if (Float.isNaN(v)) {
-            if (isSignalingS(sb)) fl.bits |= NV;
-            return CANONICAL_NAN_D;
-        }
-        return Double.doubleToRawLongBits(v);
+    /** fcvt.d.s: exact; a NaN becomes the canonical NaN (NV if it was signaling). */
+    static long widen(Hart h, long ar) {
+        int sb = unbox(ar);
+        if (finiteS(sb)) return Double.doubleToRawLongBits(Float.intBitsToFloat(sb));
+        int[] fl = {0};
+        return slowFlags(h, fl, SoftFloat.convert(SoftFloat.S, SoftFloat.D, sb & 0xFFFF_FFFFL, RNE, fl));
     }
 
-    static int narrow(long db, int rm, Flags fl) {
-        double v = Double.longBitsToDouble(db);
-        if (Double.isNaN(v)) {
-            if (isSignalingD(db)) fl.bits |= NV;
-            return CANONICAL_NAN_S;
+    /** fcvt.s.d. */
+    static long narrow(Hart h, long db, int rm) {
+        if (finiteD(db)) {
+            long r = toSingle(h, Double.longBitsToDouble(db), 0, rm);
+            if (r != SLOW) return r;
         }
-        if (Double.isInfinite(v)) return Float.floatToRawIntBits((float) v);
-        return roundS(v, 0, rm, fl);
+        int[] fl = {0};
+        return slowFlags(h, fl, box((int) SoftFloat.convert(SoftFloat.D, SoftFloat.S, db, rm, fl)));
     }
 
-    /** Rounds v to an integral double in mode rm (v finite). */
-    static double roundIntegral(double v, int rm) {
-        switch (rm) {
-            case RTZ: return v < 0 ? Math.ceil(v) : Math.floor(v);
-            case RDN: return Math.floor(v);
-            case RUP: return Math.ceil(v);
-            case RMM: {
-                double t = v < 0 ? Math.ceil(v) : Math.floor(v);
-                if (Math.abs(v - t) >= 0.5) t += Math.signum(v);
-                return t;
+    static long toIntegerD(Hart h, long db, int kind, int rm) {
+        if (finiteD(db)) {
+            long r = toIntegerFast(h, Double.longBitsToDouble(db), kind, rm);
+            if (r != SLOW) return r;
+        }
+        int[] fl = {0};
+        return slowFlags(h, fl, SoftFloat.toInteger(SoftFloat.D, db, kind, rm, fl));
+    }
+
+    static long toIntegerS(Hart h, long ar, int kind, int rm) {
+        int sb = unbox(ar);
+        if (finiteS(sb)) {
+            long r = toIntegerFast(h, Float.intBitsToFloat(sb), kind, rm);
+            if (r != SLOW) return r;
+        }
+        int[] fl = {0};
+        return slowFlags(h, fl, SoftFloat.toInteger(SoftFloat.S, sb & 0xFFFF_FFFFL, kind, rm, fl));
+    }
+
+    /** v finite; {@link #SLOW} when the result is out of range (SoftFloat saturates and raises NV). */
+    private static long toIntegerFast(Hart h, double v, int kind, int rm) {
+        double r = v;
+        if (Math.abs(v) < 0x1p52) {                    // otherwise v is already an integer
+            switch (rm) {
+                case RNE: r = Math.rint(v); break;
+                case RTZ: r = v < 0 ? Math.ceil(v) : Math.floor(v); break;
+                case RDN: r = Math.floor(v); break;
+                case RUP: r = Math.ceil(v); break;
+                default: {
+                    double t = v < 0 ? Math.ceil(v) : Math.floor(v);
+                    r = Math.abs(v - t) >= 0.5 ? t + Math.signum(v) : t;
+                    break;
+                }
             }
-            default: return Math.rint(v);
         }
-    }
-
-    /**
-     * fcvt to an integer. kind: 0 = W, 1 = WU, 2 = L, 3 = LU. Out of range and NaN saturate and set NV
-     * (NaN and +overflow give the maximum, -overflow the minimum); otherwise NX if inexact.
-     * 32-bit results are sign-extended, WU included.
-     */
-    static long toInteger(double v, int kind, int rm, Flags fl) {
-        if (Double.isNaN(v)) {
-            fl.bits |= NV;
-            switch (kind) {
-                case 0: return Integer.MAX_VALUE;
-                case 1: return -1;
-                case 2: return Long.MAX_VALUE;
-                default: return -1;
-            }
-        }
-        double r = Double.isInfinite(v) ? v : roundIntegral(v, rm);
         long result;
         switch (kind) {
             case 0:
-                if (r > Integer.MAX_VALUE) { fl.bits |= NV; return Integer.MAX_VALUE; }
-                if (r < Integer.MIN_VALUE) { fl.bits |= NV; return Integer.MIN_VALUE; }
+                if (!(r >= -0x1p31 && r <= 0x1p31 - 1)) return SLOW;
                 result = (long) r;
                 break;
             case 1:
-                if (r > 4294967295.0) { fl.bits |= NV; return -1; }
-                if (r < 0) { fl.bits |= NV; return 0; }
+                if (!(r >= 0 && r <= 0x1p32 - 1)) return SLOW;
                 result = (int) (long) r;
                 break;
             case 2:
-                if (r >= 0x1p63) { fl.bits |= NV; return Long.MAX_VALUE; }
-                if (r < -0x1p63) { fl.bits |= NV; return Long.MIN_VALUE; }
+                if (!(r >= -0x1p63 && r < 0x1p63)) return SLOW;
                 result = (long) r;
                 break;
             default:
-                if (r >= 0x1p64) { fl.bits |= NV; return -1; }
-                if (r < 0) { fl.bits |= NV; return 0; }
-                result = r >= 0x1p63 ? (long) (r - 0x1p63) + Long.MIN_VALUE : (long) r;
+                if (!(r >= 0 && r < 0x1p64)) return SLOW;
+                result = r >= 0x1p63 ? (long) (r - 0x1p63) ^ Long.MIN_VALUE : (long) r;
                 break;
         }
-        if (r != v) fl.bits |= NX;
+        if (r != v) h.fcsr |= NX;
         return result;
     }
 
-    /** fcvt from an integer. kind: 0 = W, 1 = WU, 2 = L, 3 = LU. Returns the FP register value. */
-    static long fromInteger(long src, int kind, boolean toDouble, int rm, Flags fl) {
-        double d;
-        double e;
+    /** The integer source of fcvt.{s,d}.{w,wu,l,lu} as an exact double, or NaN if it needs more than 53 bits. */
+    private static double exactIntegerSource(long x, int kind) {
         switch (kind) {
-            case 0: d = (int) src; e = 0; break;
-            case 1: d = src & 0xFFFF_FFFFL; e = 0; break;
-            case 2:
-                d = (double) src;
-                e = d >= 0x1p63 ? -(double) (Long.MAX_VALUE - src) - 1.0 : (double) (src - (long) d);
-                break;
-            default:
-                if (src >= 0) {
-                    d = (double) src;
-                    e = d >= 0x1p63 ? -(double) (Long.MAX_VALUE - src) - 1.0 : (double) (src - (long) d);
-                } else {
-                    d = (double) ((src >>> 1) | (src & 1)) * 2.0;       // correctly rounded (sticky bit kept)
-                    if (d >= 0x1p64) {
-                        e = -(double) (-src);                          // x - 2^64 = src - 0 (mod 2^64), negative
-                    } else {
-                        long dl = (long) (d - 0x1p63) + Long.MIN_VALUE;
-                        e = (double) (src - dl);
-                    }
-                }
-                break;
+            case 0: return (int) x;
+            case 1: return x & 0xFFFF_FFFFL;
+            case 2: return x >= -(1L << 53) && x <= 1L << 53 ? (double) x : Double.NaN;
+            default: return x >= 0 && x <= 1L << 53 ? (double) x : Double.NaN;
         }
-        if (toDouble) return Double.doubleToRawLongBits(roundD(d, e, rm, fl));
-        return box(roundS(d, e, rm, fl));
+    }
+
+    static long fromIntegerD(Hart h, long x, int kind, int rm) {
+        double d = exactIntegerSource(x, kind);
+        if (d == d) return Double.doubleToRawLongBits(d);
+        int[] fl = {0};
+        return slowFlags(h, fl, SoftFloat.fromInteger(SoftFloat.D, x, kind, rm, fl));
+    }
+
+    static long fromIntegerS(Hart h, long x, int kind, int rm) {
+        double d = exactIntegerSource(x, kind);
+        if (d == d) {
+            long r = toSingle(h, d, 0, rm);
+            if (r != SLOW) return r;
+        }
+        int[] fl = {0};
+        return slowFlags(h, fl, box((int) SoftFloat.fromInteger(SoftFloat.S, x, kind, rm, fl)));
     }
 }

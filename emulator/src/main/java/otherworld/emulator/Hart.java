@@ -7,7 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * One RV64GC hart running in user mode (U). The host kernel owns supervisor mode: it sets {@link #satp}, the
+ * One RV64GC (+ Zba, Zbb, Zbs, Zicond) hart running in user mode (U). The host kernel owns supervisor mode: it sets {@link #satp}, the
  * registers and pc, calls {@link #run}, and gets control back on every trap.
  *
  * <p>API contract (used by kernel-sim; keep stable):
@@ -29,11 +29,17 @@ import java.nio.ByteOrder;
  * (ECALL and EBREAK included: they do not count in {@code instret}). The LR reservation is dropped whenever
  * {@code run} returns.
  *
- * <p>Execution: instructions are fetched by physical address through a decode cache ({@link Insn}); a slot is
- * re-decoded when the bits in RAM differ from the bits it was decoded from, so code written into RAM by anyone
- * (kernel or guest) is picked up without any invalidation call, and fence.i is a no-op.
+ * <p>Execution: the interpreter (the reference) fetches by physical address through a decode cache ({@link Insn});
+ * a slot is re-decoded when the bits in RAM differ from the bits it was decoded from, so code written into RAM
+ * by anyone (kernel or guest) is picked up without any invalidation call, and fence.i is a no-op. Hot code is
+ * translated to JVM bytecode ({@link Translator}, unless {@value #INTERPRET_PROPERTY} or the constructor says
+ * otherwise) with the same instruction counts, traps and timer interrupts; a write to a frame holding
+ * translations lets them go before the bytes change, so coherence is the same without fence.i.
  */
 public final class Hart {
+    /** System property that, set to true, makes every hart interpret (no translation to JVM bytecode). */
+    public static final String INTERPRET_PROPERTY = "otherworld.interpret";
+
     public final long[] x = new long[32];
     public final long[] f = new long[32];
     public long pc;
@@ -44,7 +50,7 @@ public final class Hart {
 
     final PhysicalMemory memory;
     final Mmu mmu;
-    private final byte[] ram;
+    final byte[] ram;
 
     private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -63,17 +69,56 @@ public final class Hart {
     /** satp seen by the MMU; a change (without flushTlb) still forces a flush, as a safety net. */
     private long mmuSatp;
 
+    /** Whether hot code is translated at all; the translator itself starts after {@link #WARMUP} instructions. */
+    private final boolean translate;
+    /**
+     * Instructions interpreted from power-on before translation starts: a short run (ow run hello: 7,643)
+     * never pays for loading the bytecode generator. {@code -Dotherworld.jit.warmup=N}.
+     */
+    static final long WARMUP = Long.getLong("otherworld.jit.warmup", 1_000_000);
+    private long warmup = WARMUP;
+    /** Translation to JVM bytecode: null while warming up, and always when this hart only interprets. */
+    private Translator translator;
+    /** Instructions retired so far in the current {@link #run}; translated code adds its counts here. */
+    long retired;
+    /** Set when a store let translated code go (see {@link Translator#codeWritten}). */
+    boolean codeWritten;
+    /** Entry index of the region {@link Translator#lookup} returned. */
+    int jitEntry;
+
+    /** A hart that translates hot code unless the system property {@value #INTERPRET_PROPERTY} is true. */
     public Hart(PhysicalMemory memory) {
+        this(memory, !Boolean.getBoolean(INTERPRET_PROPERTY));
+    }
+
+    /** translate = false: the interpreter runs everything (the reference; same results, slower). */
+    public Hart(PhysicalMemory memory, boolean translate) {
         this.memory = memory;
         this.ram = memory.array();
         this.mmu = new Mmu(memory);
         this.mmuSatp = 0;
         mmu.satp = 0;
+        this.translate = translate;
     }
+
+    /** Tests: translate from the first instruction, code entered this many times (1: at once). */
+    void translationThreshold(int n) {
+        warmup = 0;
+        startTranslating();
+        translator.threshold = n;
+    }
+
+    private void startTranslating() {
+        if (translator == null) translator = new Translator(this, memory, mmu);
+    }
+
+    /** Whether hot code is translated (false: interpreter only). */
+    public boolean translates() { return translate; }
 
     public void flushTlb() {
         mmu.flush();
         fetchVpn = -1;
+        if (translator != null) translator.epoch++;
     }
 
     /** Runs until a trap or until {@code budget} instructions have retired (then TIMER). */
@@ -83,13 +128,99 @@ public final class Hart {
             mmu.satp = satp;
             flushTlb();
         }
+        x[0] = 0;
+        retired = 0;
+        try {
+            if (translator == null && translate && instret >= warmup) startTranslating();
+            if (translator == null) interpret(budget, false);
+            else runTranslated(budget);
+            return TrapCause.TIMER;
+        } catch (Trap t) {
+            this.trapValue = t.value;
+            return t.cause;
+        } finally {
+            instret += retired;
+            retired = 0;
+            reservation = -1;
+            x[0] = 0;
+        }
+    }
+
+    /**
+     * Regions where there are, the interpreter one block at a time elsewhere. Direct links: the region reached
+     * through a constant exit is remembered at the exit, and followed while it is valid and the TLB unflushed.
+     */
+    private void runTranslated(long budget) {
+        Translator t = translator;
+        Region r = null;
+        int entry = 0;
+        while (retired < budget) {
+            if (r == null) {
+                r = t.lookup(pc);
+                if (r == null) {
+                    interpret(budget, true);
+                    continue;
+                }
+                entry = jitEntry;
+            }
+            long before = retired;
+            codeWritten = false;
+            int exit = r.run(this, entry, budget - retired);
+            t.translatedRetired += retired - before;
+            t.dispatches++;
+            if (retired == before) {                // the block at pc does not fit in the budget left
+                interpret(budget, true);
+                r = null;
+                continue;
+            }
+            Region next = null;
+            if (exit >= 0 && !codeWritten && retired < budget) {
+                Region l = r.link[exit];
+                if (l != null && l.valid && r.linkEpoch[exit] == t.epoch) {
+                    t.linked++;
+                    next = l;
+                    entry = r.linkEntry[exit];
+                } else {
+                    next = t.lookup(pc);
+                    if (next != null) {
+                        entry = jitEntry;
+                        r.link[exit] = next;
+                        r.linkEntry[exit] = entry;
+                        r.linkEpoch[exit] = t.epoch;
+                    } else {
+                        interpret(budget, true);
+                    }
+                }
+            }
+            r = next;
+        }
+    }
+
+    /** Translation statistics, or null when this hart only interprets. */
+    public String translationStatistics() {
+        if (!translate) return null;
+        return translator == null ? "translation not started (warm-up: " + warmup + " instructions)" : translator.statistics();
+    }
+
+    /** Instructions retired in translated code since power-on (0 when interpreting only). */
+    public long translatedInstructions() { return translator == null ? 0 : translator.translatedRetired; }
+
+    /** Bytecode bytes of the translations made since power-on. */
+    public long translatedBytecodeBytes() { return translator == null ? 0 : translator.bytecodeBytes; }
+
+    /**
+     * The interpreter: up to the budget (counted in {@link #retired}), or, with {@code blocks}, only until a jump
+     * or branch has retired. pc changes only after an instruction can no longer trap.
+     */
+    private void interpret(long budget, boolean blocks) {
         final long[] x = this.x;
         final Mmu mmu = this.mmu;
         long pc = this.pc;
         long n = 0;
-        x[0] = 0;
+        long limit = budget - retired;
         try {
-            while (n < budget) {
+            loop:
+            while (n < limit) {
                 // ---- fetch ----
                 if ((pc >>> 12) != fetchVpn) {
                     fetchOff = mmu.fetchPage(pc);
@@ -112,20 +243,21 @@ public final class Hart {
                     case NOP: pc += d.len; break;
                     case LUI: x[d.rd] = d.imm; pc += d.len; break;
                     case AUIPC: x[d.rd] = pc + d.imm; pc += d.len; break;
-                    case JAL: x[d.rd] = pc + d.len; x[0] = 0; pc += d.imm; break;
+                    case JAL: x[d.rd] = pc + d.len; x[0] = 0; pc += d.imm; if (blocks) { n++; break loop; } break;
                     case JALR: {
                         long t = (x[d.rs1] + d.imm) & ~1L;
                         x[d.rd] = pc + d.len;
                         x[0] = 0;
                         pc = t;
+                        if (blocks) { n++; break loop; }
                         break;
                     }
-                    case BEQ: pc += x[d.rs1] == x[d.rs2] ? d.imm : d.len; break;
-                    case BNE: pc += x[d.rs1] != x[d.rs2] ? d.imm : d.len; break;
-                    case BLT: pc += x[d.rs1] < x[d.rs2] ? d.imm : d.len; break;
-                    case BGE: pc += x[d.rs1] >= x[d.rs2] ? d.imm : d.len; break;
-                    case BLTU: pc += Long.compareUnsigned(x[d.rs1], x[d.rs2]) < 0 ? d.imm : d.len; break;
-                    case BGEU: pc += Long.compareUnsigned(x[d.rs1], x[d.rs2]) >= 0 ? d.imm : d.len; break;
+                    case BEQ: pc += x[d.rs1] == x[d.rs2] ? d.imm : d.len; if (blocks) { n++; break loop; } break;
+                    case BNE: pc += x[d.rs1] != x[d.rs2] ? d.imm : d.len; if (blocks) { n++; break loop; } break;
+                    case BLT: pc += x[d.rs1] < x[d.rs2] ? d.imm : d.len; if (blocks) { n++; break loop; } break;
+                    case BGE: pc += x[d.rs1] >= x[d.rs2] ? d.imm : d.len; if (blocks) { n++; break loop; } break;
+                    case BLTU: pc += Long.compareUnsigned(x[d.rs1], x[d.rs2]) < 0 ? d.imm : d.len; if (blocks) { n++; break loop; } break;
+                    case BGEU: pc += Long.compareUnsigned(x[d.rs1], x[d.rs2]) >= 0 ? d.imm : d.len; if (blocks) { n++; break loop; } break;
                     case LB: x[d.rd] = (byte) mmu.load8(x[d.rs1] + d.imm); x[0] = 0; pc += d.len; break;
                     case LH: x[d.rd] = (short) mmu.load16(x[d.rs1] + d.imm); x[0] = 0; pc += d.len; break;
                     case LW: x[d.rd] = mmu.load32(x[d.rs1] + d.imm); x[0] = 0; pc += d.len; break;
@@ -170,22 +302,24 @@ public final class Hart {
                         x[d.rd] = Alu.muldiv(d.op, x[d.rs1], x[d.rs2]);
                         pc += d.len;
                         break;
+                    case ADD_UW: case SH1ADD: case SH2ADD: case SH3ADD: case SH1ADD_UW: case SH2ADD_UW: case SH3ADD_UW:
+                    case SLLI_UW: case ANDN: case ORN: case XNOR: case CLZ: case CLZW: case CTZ: case CTZW: case CPOP:
+                    case CPOPW: case MAX: case MAXU: case MIN: case MINU: case SEXT_B: case SEXT_H: case ZEXT_H:
+                    case ROL: case ROLW: case ROR: case RORI: case RORIW: case RORW: case ORC_B: case REV8:
+                    case BCLR: case BCLRI: case BEXT: case BEXTI: case BINV: case BINVI: case BSET: case BSETI:
+                    case CZERO_EQZ: case CZERO_NEZ:
+                        x[d.rd] = Alu.bitmanip(d.op, x[d.rs1], x[d.rs2], d.imm);
+                        pc += d.len;
+                        break;
                     default:
-                        pc = executeRare(d, pc, n);
+                        pc = executeRare(d, pc, retired + n);
                         break;
                 }
                 n++;
             }
-            this.pc = pc;
-            return TrapCause.TIMER;
-        } catch (Trap t) {
-            this.pc = pc;
-            this.trapValue = t.value;
-            return t.cause;
         } finally {
-            instret += n;
-            reservation = -1;
-            x[0] = 0;
+            this.pc = pc;
+            retired += n;
         }
     }
 

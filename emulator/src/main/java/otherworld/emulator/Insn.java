@@ -24,7 +24,14 @@ final class Insn {
             NOP = 63, ECALL = 64, EBREAK = 65,
             CSRRW = 66, CSRRS = 67, CSRRC = 68, CSRRWI = 69, CSRRSI = 70, CSRRCI = 71,
             LR_W = 72, SC_W = 73, AMO_W = 74, LR_D = 75, SC_D = 76, AMO_D = 77,
-            FLW = 78, FSW = 79, FLD = 80, FSD = 81, FP = 82;
+            FLW = 78, FSW = 79, FLD = 80, FSD = 81, FP = 82,
+            // Zba, Zbb, Zbs, Zicond: pure register writes, from ADD_UW to CZERO_NEZ
+            ADD_UW = 83, SH1ADD = 84, SH2ADD = 85, SH3ADD = 86, SH1ADD_UW = 87, SH2ADD_UW = 88, SH3ADD_UW = 89,
+            SLLI_UW = 90, ANDN = 91, ORN = 92, XNOR = 93, CLZ = 94, CLZW = 95, CTZ = 96, CTZW = 97, CPOP = 98,
+            CPOPW = 99, MAX = 100, MAXU = 101, MIN = 102, MINU = 103, SEXT_B = 104, SEXT_H = 105, ZEXT_H = 106,
+            ROL = 107, ROLW = 108, ROR = 109, RORI = 110, RORIW = 111, RORW = 112, ORC_B = 113, REV8 = 114,
+            BCLR = 115, BCLRI = 116, BEXT = 117, BEXTI = 118, BINV = 119, BINVI = 120, BSET = 121, BSETI = 122,
+            CZERO_EQZ = 123, CZERO_NEZ = 124;
 
     int op;
     int rd;

@@ -12,9 +12,15 @@ public final class Machine {
     private final List<Console> consoles;
     public final BlockDevice disk;
 
+    /** A machine whose hart translates hot code unless {@value Hart#INTERPRET_PROPERTY} is set. */
     public Machine(int ramBytes, List<Console> consoles, BlockDevice disk) {
+        this(ramBytes, consoles, disk, !Boolean.getBoolean(Hart.INTERPRET_PROPERTY));
+    }
+
+    /** translate = false: the hart interprets everything (the reference; same results, slower). */
+    public Machine(int ramBytes, List<Console> consoles, BlockDevice disk, boolean translate) {
         this.memory = new PhysicalMemory(ramBytes);
-        this.hart = new Hart(memory);
+        this.hart = new Hart(memory, translate);
         this.consoles = List.copyOf(consoles);
         this.disk = disk;
     }

@@ -19,6 +19,9 @@ import java.util.Arrays;
  *   <li>tags are {@code va >>> 12} of canonical addresses, never -1, so -1 marks an empty slot and a
  *       non-canonical address never hits.</li>
  * </ul>
+ *   <li>no write entry maps a frame that holds translated code ({@link PhysicalMemory#isCode}): stores to such
+ *       a frame take the slow path, which lets the translations go before the bytes change.</li>
+ * </ul>
  * Superpages are entered into the TLB as their 4 KiB pieces. {@link #flush()} is sfence.vma.
  */
 final class Mmu {
@@ -36,11 +39,12 @@ final class Mmu {
 
     private final PhysicalMemory memory;
     private final byte[] ram;
-    private final long[] rTag = new long[1 << TLB_BITS];
-    private final long[] wTag = new long[1 << TLB_BITS];
+    // package-visible: translated code inlines the load and store fast paths
+    final long[] rTag = new long[1 << TLB_BITS];
+    final long[] wTag = new long[1 << TLB_BITS];
     private final long[] xTag = new long[1 << TLB_BITS];
-    private final int[] rOff = new int[1 << TLB_BITS];
-    private final int[] wOff = new int[1 << TLB_BITS];
+    final int[] rOff = new int[1 << TLB_BITS];
+    final int[] wOff = new int[1 << TLB_BITS];
     private final int[] xOff = new int[1 << TLB_BITS];
 
     /** The satp in force; set by the hart at the start of every run. */
@@ -148,11 +152,16 @@ final class Mmu {
         else storeSlow(va, v, 1);
     }
 
-    /** Any store off the fast path. Both pages are translated before any byte is written (precise faults). */
+    /**
+     * Any store off the fast path. Both pages are translated before any byte is written (precise faults); a
+     * frame with translated code lets its translations go first.
+     */
     void storeSlow(long va, long v, int size) {
         int first = translate(va, STORE);
         int po = (int) va & 0xFFF;
         int second = po + size <= 4096 ? first : translate((va | 0xFFF) + 1, STORE);
+        if (memory.isCode(first >>> 12)) memory.written(first, 1);
+        if (memory.isCode(second >>> 12)) memory.written(second, 1);
         for (int k = 0; k < size; k++) {
             int p = po + k;
             int off = p < 4096 ? first + p : second + p - 4096;
@@ -214,11 +223,16 @@ final class Mmu {
             long vpn = va >>> 12;
             int i = (int) vpn & TLB_MASK;
             if ((updated & PTE_R) != 0) { rTag[i] = vpn; rOff[i] = off; }
-            if ((updated & (PTE_W | PTE_D)) == (PTE_W | PTE_D)) { wTag[i] = vpn; wOff[i] = off; }
+            if ((updated & (PTE_W | PTE_D)) == (PTE_W | PTE_D) && !memory.isCode(off >>> 12)) { wTag[i] = vpn; wOff[i] = off; }
             if ((updated & PTE_X) != 0) { xTag[i] = vpn; xOff[i] = off; }
             return off;
         }
         throw pageFault(va, access);                    // a pointer PTE at level 0
+    }
+
+    /** Forgets the write entries that map the frame at RAM offset frameOff (it now holds translated code). */
+    void dropWrites(int frameOff) {
+        for (int i = 0; i < wTag.length; i++) if (wOff[i] == frameOff) wTag[i] = -1;
     }
 
     static Trap pageFault(long va, int access) {

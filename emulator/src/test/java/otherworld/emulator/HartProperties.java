@@ -108,11 +108,11 @@ class HartProperties {
 
     @Property(tries = 3000)
     void doubleToLongMatchesBigDecimal(@ForAll("doubles") double v, @ForAll @IntRange(min = 0, max = 4) int rm) {
-        FloatingPoint.Flags fl = new FloatingPoint.Flags();
-        long got = FloatingPoint.toInteger(v, 2, rm, fl);
+        Hart fl = new Hart(new PhysicalMemory(4096));
+        long got = FloatingPoint.toIntegerD(fl, Double.doubleToRawLongBits(v), 2, rm);
         if (Double.isNaN(v)) {
             assertEquals(Long.MAX_VALUE, got);
-            assertEquals(FloatingPoint.NV, fl.bits);
+            assertEquals(FloatingPoint.NV, fl.fcsr);
             return;
         }
         if (Double.isInfinite(v)) {
@@ -122,28 +122,28 @@ class HartProperties {
         BigInteger exact = new BigDecimal(v).setScale(0, JAVA_MODES[rm]).toBigIntegerExact();
         if (exact.bitLength() > 63) {
             assertEquals(exact.signum() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE, got);
-            assertEquals(FloatingPoint.NV, fl.bits);
+            assertEquals(FloatingPoint.NV, fl.fcsr);
         } else {
             assertEquals(exact.longValue(), got);
-            assertEquals(new BigDecimal(v).compareTo(new BigDecimal(exact)) != 0 ? FloatingPoint.NX : 0, fl.bits);
+            assertEquals(new BigDecimal(v).compareTo(new BigDecimal(exact)) != 0 ? FloatingPoint.NX : 0, fl.fcsr);
         }
     }
 
     @Property(tries = 3000)
     void longToDoubleIsCorrectlyRounded(@ForAll("operands") long v, @ForAll @IntRange(min = 0, max = 4) int rm,
             @ForAll boolean unsigned) {
-        FloatingPoint.Flags fl = new FloatingPoint.Flags();
-        double got = Double.longBitsToDouble(FloatingPoint.fromInteger(v, unsigned ? 3 : 2, true, rm, fl));
+        Hart fl = new Hart(new PhysicalMemory(4096));
+        double got = Double.longBitsToDouble(FloatingPoint.fromIntegerD(fl, v, unsigned ? 3 : 2, rm));
         BigDecimal exact = unsigned ? new BigDecimal(unsigned(v)) : new BigDecimal(v);
         assertRounded(exact, new BigDecimal(got), new BigDecimal(Math.nextDown(got)), new BigDecimal(Math.nextUp(got)), rm);
-        assertEquals(exact.compareTo(new BigDecimal(got)) != 0 ? FloatingPoint.NX : 0, fl.bits);
+        assertEquals(exact.compareTo(new BigDecimal(got)) != 0 ? FloatingPoint.NX : 0, fl.fcsr);
     }
 
     @Property(tries = 3000)
     void longToSingleIsCorrectlyRounded(@ForAll("operands") long v, @ForAll @IntRange(min = 0, max = 4) int rm,
             @ForAll boolean unsigned) {
-        FloatingPoint.Flags fl = new FloatingPoint.Flags();
-        float got = Float.intBitsToFloat(FloatingPoint.unbox(FloatingPoint.fromInteger(v, unsigned ? 3 : 2, false, rm, fl)));
+        Hart fl = new Hart(new PhysicalMemory(4096));
+        float got = Float.intBitsToFloat(FloatingPoint.unbox(FloatingPoint.fromIntegerS(fl, v, unsigned ? 3 : 2, rm)));
         BigDecimal exact = unsigned ? new BigDecimal(unsigned(v)) : new BigDecimal(v);
         assertRounded(exact, new BigDecimal(got), new BigDecimal(Math.nextDown(got)), new BigDecimal(Math.nextUp(got)), rm);
     }
@@ -151,7 +151,7 @@ class HartProperties {
     @Property(tries = 3000)
     void doubleToSingleIsCorrectlyRounded(@ForAll("doubles") double v, @ForAll @IntRange(min = 0, max = 4) int rm) {
         if (Double.isNaN(v) || Double.isInfinite(v) || Math.abs(v) > Float.MAX_VALUE || Math.abs(v) < Float.MIN_NORMAL) return;
-        float got = Float.intBitsToFloat(FloatingPoint.narrow(Double.doubleToRawLongBits(v), rm, new FloatingPoint.Flags()));
+        float got = Float.intBitsToFloat(FloatingPoint.unbox(FloatingPoint.narrow(new Hart(new PhysicalMemory(4096)), Double.doubleToRawLongBits(v), rm)));
         assertRounded(new BigDecimal(v), new BigDecimal(got), new BigDecimal(Math.nextDown(got)),
                 new BigDecimal(Math.nextUp(got)), rm);
     }
@@ -161,8 +161,8 @@ class HartProperties {
             @ForAll @IntRange(min = 0, max = 3) int rm, @ForAll @IntRange(min = 0, max = 2) int op) {
         if (!Double.isFinite(a) || !Double.isFinite(b) || Math.abs(a) > 1e100 || Math.abs(b) > 1e100
                 || (a != 0 && Math.abs(a) < 1e-100) || (b != 0 && Math.abs(b) < 1e-100)) return;
-        double got = Double.longBitsToDouble(FloatingPoint.arithD(op, Double.doubleToRawLongBits(a),
-                Double.doubleToRawLongBits(b), rm, new FloatingPoint.Flags()));
+        double got = Double.longBitsToDouble(FloatingPoint.arithD(new Hart(new PhysicalMemory(4096)), op,
+                Double.doubleToRawLongBits(a), Double.doubleToRawLongBits(b), rm));
         BigDecimal x = new BigDecimal(a), y = new BigDecimal(b);
         BigDecimal exact = op == 0 ? x.add(y) : op == 1 ? x.subtract(y) : x.multiply(y);
         if (got == 0 && exact.signum() == 0) return;

@@ -8,16 +8,27 @@ final class TestMachine {
     static final long V = 1, R = 2, W = 4, X = 8, U = 16, G = 32, A = 64, D = 128;
     static final long CODE = 0x10000, DATA = 0x20000;
 
+    static final long FIRST_FRAME = PhysicalMemory.BASE + (1 << 20);
+
     final PhysicalMemory mem = new PhysicalMemory(4 << 20);
-    final Hart hart = new Hart(mem);
-    private long nextFrame = PhysicalMemory.BASE + (1 << 20);
+    final Hart hart;
+    private long nextFrame = FIRST_FRAME;
     final long root;
 
     TestMachine() {
+        this(true);
+    }
+
+    /** translate = false: the hart only interprets. */
+    TestMachine(boolean translate) {
+        hart = new Hart(mem, translate);
         root = allocFrame();
         hart.satp = (8L << 60) | (root >>> 12);
         map(DATA, R | W | U);
     }
+
+    /** End of the frames allocated so far (tables and pages live in [FIRST_FRAME, allocatedEnd())). */
+    long allocatedEnd() { return nextFrame; }
 
     long allocFrame() {
         long frame = nextFrame;

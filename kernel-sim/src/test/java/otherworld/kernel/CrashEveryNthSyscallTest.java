@@ -42,6 +42,10 @@ class CrashEveryNthSyscallTest {
                 failures.add("crash at call " + k + " step " + step + " (" + r.faults() + "): output differs");
             }
             for (String a : r.audit()) failures.add("crash at call " + k + ": " + a);
+            if (otherworld.kernel.fs.Fsck.available()) {
+                otherworld.kernel.fs.Fsck.Verdict v = otherworld.kernel.fs.Fsck.check(r.disk());
+                if (!v.clean()) failures.add("crash at call " + k + ": e2fsck: " + v.summary());
+            }
             for (String f : new String[] {"records.dat", "kv.log"}) {
                 if (!java.util.Arrays.equals(ref.file(f), r.file(f))) failures.add("crash at call " + k + ": " + f + " differs");
             }

@@ -23,6 +23,19 @@ class DefaultModeCostsNothingTest {
         };
     }
 
+    /** With no fault plan the kernel writes RAM through the plain view: the write trace costs nothing then. */
+    @org.junit.jupiter.api.Test
+    void withoutAFaultPlanTheKernelDoesNotTraceItsWrites() throws Exception {
+        otherworld.emulator.Machine m = new otherworld.emulator.Machine(64 << 20,
+                java.util.List.of(new otherworld.emulator.Console("tty0")), Disks.blankExt2());
+        Computer c = new Computer(m, KernelConfig.defaults()).boot();
+        assertSame(otherworld.kernel.mem.DirectMem.class, c.kernel().mem.getClass());
+        Computer traced = new Computer(new otherworld.emulator.Machine(64 << 20,
+                java.util.List.of(new otherworld.emulator.Console("tty0")), Disks.blankExt2()), KernelConfig.defaults())
+                .faults(FaultPlan.atWrite(1000, 3)).boot();
+        assertSame(otherworld.kernel.mem.TracedMem.class, traced.kernel().mem.getClass());
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"syscalls", "files", "callbench", "kvstore"})
     void sameWritesInEverySystemCall(String name) {

@@ -26,6 +26,10 @@ class MicrorebootTest {
     static void assertSameAsReference(Scenario.Result r) {
         assertTrue(r.allExited(), "all processes exited");
         assertEquals(List.of(), r.audit(), "no frame, file reference or page table leaked or lost");
+        if (otherworld.kernel.fs.Fsck.available()) {
+            otherworld.kernel.fs.Fsck.Verdict v = otherworld.kernel.fs.Fsck.check(r.disk());
+            assertTrue(v.clean(), v.summary());
+        }
         assertEquals(REFERENCE.outputs(), r.outputs());
         assertArrayEquals(REFERENCE.file("records.dat"), r.file("records.dat"));
         assertArrayEquals(REFERENCE.file("kv.log"), r.file("kv.log"));

@@ -12,7 +12,7 @@ import otherworld.kernel.sys.Sysno;
  * fires once:
  * <ul>
  *   <li>{@link #atSyscall(long, int)}: during the n-th system call (1-based), at its k-th crash point (0-based; if
- *       the call passes fewer points, at "syscall.after-commit", which every call reaches);</li>
+ *       the call passes fewer points, at "syscall.done", which every call reaches);</li>
  *   <li>{@link #atPoint(String, long)}: the n-th time the named point is reached (crash-kernel points too:
  *       "resurrect.validate", "resurrect.decided", "resurrect.flushed", "resurrect.built");</li>
  *   <li>{@link #atWrite(long, int)}: during the n-th system call (1-based), just before the kernel's k-th write of
@@ -172,7 +172,7 @@ public final class FaultPlan {
             if (t.fired || t.write >= 0) continue;
             boolean fire = t.point != null
                     ? name.equals(t.point) && h == t.occurrence
-                    : syscalls == t.syscall && (i == t.step || name.equals("syscall.after-commit"));
+                    : syscalls == t.syscall && (i == t.step || name.equals("syscall.done"));
             if (fire) {
                 t.fired = true;
                 String where = (name.startsWith("resurrect.") ? "crash kernel" : "system call " + syscalls + " (" + callName + ")")
