@@ -24,8 +24,8 @@ public final class Layouts {
     public static final long FIRST_REGION_PA = 0x8001_0000L;
 
     public static final int MAX_TASKS = 16;
-    public static final int MAX_FILES = 64;
-    public static final int NOFILE = 16;
+    public static final int MAX_FILES = 128;
+    public static final int NOFILE = 64;
     public static final int MAX_VMAS = 8;
     public static final int MAX_TTYS = 8;
     public static final int TTY_BUF = 4096;
