@@ -279,6 +279,12 @@ public final class Scenario {
         return names == null ? List.of() : names;
     }
 
+    /** The first inode of an ext2 image's orphan list (unlinked files still open when it was last written); 0: none. */
+    public static int orphanHead(byte[] image) { return mount(image).orphanHead(); }
+
+    /** Free inodes of an ext2 image, as its superblock counts them. */
+    public static long freeInodes(byte[] image) { return mount(image).statfs()[3]; }
+
     private static Ext2 mount(byte[] image) {
         PhysicalMemory scratch = new PhysicalMemory(1 << 20);
         MemoryDisk d = new MemoryDisk(image.clone());
