@@ -87,18 +87,24 @@ final class Ext2Dir {
 
     /** Inode number of name in directory dir, or 0. */
     static int find(Ext2 fs, int dir, byte[] name) {
+        long pos = locate(fs, dir, name);
+        return pos < 0 ? 0 : fs.r32(pos + D_INODE);
+    }
+
+    /** Where the used entry name of directory dir is on the disk (block * BS + offset), or -1 if there is none. */
+    private static long locate(Ext2 fs, int dir, byte[] name) {
         byte[] blk = new byte[Ext2.BS];
         int[] offs = offsets();
         long n = blocks(fs, dir);
         for (long lbn = 0; lbn < n; lbn++) {
-            fs.readBlock(block(fs, dir, lbn), blk);
+            long pb = block(fs, dir, lbn);
+            fs.readBlock(pb, blk);
             for (int k = 0, m = entries(blk, offs, dir, lbn); k < m; k++) {
                 int off = offs[k];
-                int ino = u32(blk, off + D_INODE);
-                if (ino != 0 && named(blk, off, name)) return ino;
+                if (u32(blk, off + D_INODE) != 0 && named(blk, off, name)) return pb * Ext2.BS + off;
             }
         }
-        return 0;
+        return -1;
     }
 
     /** The first used entry at or after directory position pos, or null at the end. */
@@ -235,25 +241,15 @@ final class Ext2Dir {
      * one with the new type, never a mix. Returns the inode it named, or 0 if there is no such entry.
      */
     static int retarget(Ext2 fs, int dir, byte[] name, int ino, int mode) {
-        byte[] blk = new byte[Ext2.BS];
-        int[] offs = offsets();
-        long n = blocks(fs, dir);
-        for (long lbn = 0; lbn < n; lbn++) {
-            long pb = block(fs, dir, lbn);
-            fs.readBlock(pb, blk);
-            for (int k = 0, m = entries(blk, offs, dir, lbn); k < m; k++) {
-                int off = offs[k];
-                int old = u32(blk, off + D_INODE);
-                if (old == 0 || !named(blk, off, name)) continue;
-                if (old == ino) return old;
-                long header = (ino & 0xFFFF_FFFFL) | (long) u16(blk, off + D_REC_LEN) << 32
-                        | (long) (blk[off + D_NAME_LEN] & 0xFF) << 48 | (long) fileType(fs, mode) << 56;
-                fs.mem.w64(fs.cache.modify(pb) + off, header);
-                changed(fs, dir);
-                return old;
-            }
-        }
-        return 0;
+        long pos = locate(fs, dir, name);
+        if (pos < 0) return 0;
+        int old = fs.r32(pos + D_INODE);
+        if (old == ino) return old;
+        long header = (ino & 0xFFFF_FFFFL) | (long) fs.r16(pos + D_REC_LEN) << 32
+                | (long) fs.r8(pos + D_NAME_LEN) << 48 | (long) fileType(fs, mode) << 56;
+        fs.mem.w64(fs.cache.modify(pos / Ext2.BS) + pos % Ext2.BS, header);
+        changed(fs, dir);
+        return old;
     }
 
     /** The ".." of directory dir names parent (one write of its inode number; nothing if it already does). */
@@ -305,19 +301,8 @@ final class Ext2Dir {
     }
 
     private static void retargetType(Ext2 fs, int dir, byte[] name, int type) {
-        byte[] blk = new byte[Ext2.BS];
-        int[] offs = offsets();
-        long n = blocks(fs, dir);
-        for (long lbn = 0; lbn < n; lbn++) {
-            long pb = block(fs, dir, lbn);
-            fs.readBlock(pb, blk);
-            for (int k = 0, m = entries(blk, offs, dir, lbn); k < m; k++) {
-                int off = offs[k];
-                if (u32(blk, off + D_INODE) == 0 || !named(blk, off, name)) continue;
-                if ((blk[off + D_FILE_TYPE] & 0xFF) != type) fs.w8(pb * Ext2.BS + off + D_FILE_TYPE, type);
-                return;
-            }
-        }
+        long pos = locate(fs, dir, name);
+        if (pos >= 0 && fs.r8(pos + D_FILE_TYPE) != type) fs.w8(pos + D_FILE_TYPE, type);
     }
 
     /** Give new directory ino its first block: "." and "..". 0 or -ENOSPC. */

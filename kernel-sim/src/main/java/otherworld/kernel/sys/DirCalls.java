@@ -7,7 +7,6 @@ import static otherworld.kernel.sys.Sysno.*;
 import java.nio.charset.StandardCharsets;
 
 import otherworld.kernel.Kernel;
-import otherworld.kernel.file.FileTable;
 import otherworld.kernel.fs.DirEntry;
 import otherworld.kernel.fs.Ext2;
 import otherworld.kernel.fs.Ext2Exception;
@@ -22,20 +21,9 @@ import otherworld.kernel.proc.Task;
  * moved or added to an existing inode (rename, link) is decided before the commit and made by the tail, whose writes
  * each check whether they are made already ({@code Ext2Names}).
  */
-final class DirCalls {
-    private final Kernel k;
-    private final FileTable files;
-    private final Ext2 fs;
-    private final Syscalls sys;
-    private final Paths paths;
+final class DirCalls extends PathCalls {
 
-    DirCalls(Kernel k, Syscalls sys, Paths paths) {
-        this.k = k;
-        this.files = k.files;
-        this.fs = k.fs;
-        this.sys = sys;
-        this.paths = paths;
-    }
+    DirCalls(Kernel k, Syscalls sys, Paths paths) { super(k, sys, paths); }
 
     void register(Syscalls s) {
         s.define(MKDIRAT, this::mkdirat, null, this::createRepair);

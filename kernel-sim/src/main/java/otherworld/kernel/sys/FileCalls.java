@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 
 import otherworld.emulator.Console;
 import otherworld.kernel.Kernel;
-import otherworld.kernel.file.FileTable;
 import otherworld.kernel.fs.Ext2;
 import otherworld.kernel.fs.Ext2Repair;
 import otherworld.kernel.fs.Stat;
@@ -20,7 +19,7 @@ import otherworld.kernel.tty.Tty;
  * Each is written to the in-flight rule of {@link Syscalls}; the comment on each says what it writes before its
  * commit, what its tail writes, and what its sysword holds.
  */
-final class FileCalls {
+final class FileCalls extends PathCalls {
     static final int AT_FDCWD = Paths.AT_FDCWD;
     static final int AT_EMPTY_PATH = Paths.AT_EMPTY_PATH;
     static final int AT_REMOVEDIR = Paths.AT_REMOVEDIR;
@@ -44,19 +43,8 @@ final class FileCalls {
     static final int TCSETSF = 0x5404;
     static final int TIOCGWINSZ = 0x5413;
 
-    private final Kernel k;
-    private final FileTable files;
-    private final Ext2 fs;
-    private final Syscalls sys;
-    private final Paths paths;
 
-    FileCalls(Kernel k, Syscalls sys, Paths paths) {
-        this.k = k;
-        this.files = k.files;
-        this.fs = k.fs;
-        this.sys = sys;
-        this.paths = paths;
-    }
+    FileCalls(Kernel k, Syscalls sys, Paths paths) { super(k, sys, paths); }
 
     void register(Syscalls s) {
         s.define(READ, this::read, this::readTail);

@@ -5,8 +5,6 @@ import static otherworld.kernel.layout.Layouts.*;
 import static otherworld.kernel.sys.Sysno.*;
 
 import otherworld.kernel.Kernel;
-import otherworld.kernel.file.FileTable;
-import otherworld.kernel.fs.Ext2;
 import otherworld.kernel.fs.Ext2Repair;
 import otherworld.kernel.fs.Stat;
 import otherworld.kernel.proc.Task;
@@ -19,24 +17,13 @@ import otherworld.kernel.proc.Task;
  * sysword (each below 4 GiB, else EOVERFLOW); truncate is absolute and made before the commit (a restart truncates
  * to the same length; a repair trims what an interrupted truncate left past the size).
  */
-final class IoCalls {
+final class IoCalls extends PathCalls {
     /** Most iovecs a vectored call takes (Linux's UIO_MAXIOV). */
     static final int IOV_MAX = 1024;
 
-    private final Kernel k;
-    private final FileTable files;
-    private final Ext2 fs;
-    private final Syscalls sys;
-    private final Paths paths;
     private FileCalls rw;
 
-    IoCalls(Kernel k, Syscalls sys, Paths paths) {
-        this.k = k;
-        this.files = k.files;
-        this.fs = k.fs;
-        this.sys = sys;
-        this.paths = paths;
-    }
+    IoCalls(Kernel k, Syscalls sys, Paths paths) { super(k, sys, paths); }
 
     void register(Syscalls s) {
         rw = new FileCalls(k, sys, paths);
