@@ -15,7 +15,7 @@ for p in "${programs[@]}"; do
   bin="$here/userland/bin/$p"
   : > "$tmp/ow"; : > "$tmp/qemu"
   for i in $(seq "$runs"); do
-    s=$(date +%s.%N); (cd "$tmp" && "$here/ow" run "$p" --quiet ${OW_FLAGS:-} > /dev/null); e=$(date +%s.%N)
+    s=$(date +%s.%N); (cd "$tmp" && "$here/ow" run ${OW_FLAGS:-} "$p" > /dev/null); e=$(date +%s.%N)
     echo "$e - $s" | bc >> "$tmp/ow"
     s=$(date +%s.%N); (cd "$tmp" && qemu-riscv64 "$bin" > /dev/null < /dev/null); e=$(date +%s.%N)
     echo "$e - $s" | bc >> "$tmp/qemu"

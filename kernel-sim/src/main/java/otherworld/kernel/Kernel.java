@@ -13,6 +13,9 @@ import otherworld.emulator.TrapCause;
 import otherworld.kernel.file.FileTable;
 import otherworld.kernel.fs.BlockCache;
 import otherworld.kernel.fs.Ext2;
+import otherworld.kernel.fs.FileLocks;
+import otherworld.kernel.fs.FsContext;
+import otherworld.kernel.info.TaskInfo;
 import otherworld.kernel.mem.DirectMem;
 import otherworld.kernel.mem.KMem;
 import otherworld.kernel.mem.TracedMem;
@@ -62,8 +65,13 @@ public final class Kernel {
     public final AddressSpaces mm;
     /** Deadlines of sleeping tasks. */
     public final Sleeps sleeps;
+    /** Per-task file-system contexts, task information, and the file locks (issue 9's tables). */
+    public final FsContext fsctx;
+    public final TaskInfo info;
+    public final FileLocks locks;
     private final long tasksPa;
     private final long ttysPa;
+    private final long tinfoPa;
     private final Syscalls syscalls;
 
     private Kernel(Machine machine, KernelConfig config, KernelHooks hooks) {
@@ -82,6 +90,7 @@ public final class Kernel {
         this.files = new FileTable(mem, ram.read64(header + KH_FILES));
         this.tasksPa = ram.read64(header + KH_TASKS);
         this.ttysPa = ram.read64(header + KH_TTYS);
+        this.tinfoPa = ram.read64(header + KH_TINFO);
         this.cache = BlockCache.attach(mem, machine.disk, ram.read64(header + KH_CACHE));
         this.fs = Ext2.mount(cache, this::seconds);
         this.user = new UserMemory(mem, mem);
@@ -91,6 +100,9 @@ public final class Kernel {
         this.sleeps = new Sleeps(mem, ram.read64(header + KH_SLEEPS));
         cache.overlay(mm);
         user.pager(mm::faultIn);
+        this.fsctx = new FsContext(mem, ram.read64(header + KH_FSCTX));
+        this.info = new TaskInfo(mem, ram.read64(header + KH_TINFO));
+        this.locks = new FileLocks(mem, ram.read64(header + KH_LOCKS));
         this.syscalls = new Syscalls(this);
     }
 
@@ -116,6 +128,8 @@ public final class Kernel {
         ROOT.init(d, ROOT_PA);
         ram.write64(ROOT_PA + ROOT_HEADER, r.header());
         Kernel k = attach(machine, config, hooks);
+        int orphans = k.fs.reclaimOrphans(ino -> false); // no process holds anything at boot
+        if (orphans != 0) k.log("boot: " + orphans + " orphan inode(s) of an earlier run released");
         k.log("boot: " + (ram.size() >> 20) + " MiB RAM, kernel region 0x" + Long.toHexString(r.base())
                 + (crashSize > 0 ? ", crash region 0x" + Long.toHexString(crashBase) : ", Otherworld off"));
         return k;
@@ -169,6 +183,12 @@ public final class Kernel {
         Vmas.format(d, r.vmas());
         FilePages.format(d, r.fpages());
         Sleeps.format(d, r.sleeps());
+        d.w64(h + KH_FSCTX, r.fsctx());
+        d.w64(h + KH_TINFO, r.tinfo());
+        d.w64(h + KH_LOCKS, r.locks());
+        FsContext.format(d, r.fsctx());
+        TaskInfo.format(d, r.tinfo());
+        FileLocks.format(d, r.locks());
         Tty.format(d, r.ttys(), machine, Math.min(machine.consoleCount(), MAX_TTYS));
         BlockCache.format(d, machine.disk, r.cache(), config.cacheSlots());
     }
@@ -187,7 +207,22 @@ public final class Kernel {
 
     public int ttyCount() { return ram.read32(header + KH_NTTYS); }
 
-    long seconds() { return 1_700_000_000L + machine.clock() / 100_000_000L; }
+    /**
+     * Wall-clock time in nanoseconds since 1970: the configured epoch plus the instruction clock (rule 5), or the
+     * host's clock when the configuration asks for real time.
+     */
+    public long wallNanos() {
+        if (config.realTime()) {
+            java.time.Instant now = java.time.Instant.now();
+            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        }
+        return config.epochSeconds() * 1_000_000_000L + machine.clock() * (1_000_000_000L / KernelConfig.CLOCK_HZ);
+    }
+
+    /** Nanoseconds since boot on the instruction clock (CLOCK_MONOTONIC, CLOCK_BOOTTIME). */
+    public long uptimeNanos() { return machine.clock() * (1_000_000_000L / KernelConfig.CLOCK_HZ); }
+
+    long seconds() { return wallNanos() / 1_000_000_000L; }
 
     public void log(String line) { hooks.log("[" + machine.clock() + "] " + line); }
 
@@ -209,16 +244,33 @@ public final class Kernel {
 
     // ---- processes ---------------------------------------------------------------------------------------
 
+    /**
+     * Where a spawned program's fds 0, 1 and 2 go: a tty each (the same one, or a separate output-only console for
+     * stderr), and which of them stand for a host pipe or file rather than a terminal (bit fd set in notTerminal:
+     * the guest sees no terminal there, as under qemu-riscv64 with a redirected stream).
+     */
+    public record Stdio(int in, int out, int err, int notTerminal) {
+        public static Stdio of(int tty) { return new Stdio(tty, tty, tty, 0); }
+    }
+
     /** Start a program from an ELF image, its stdin/stdout/stderr on tty. Returns the pid. */
     public int spawn(String path, byte[] elf, List<String> argv, int tty) throws Exec.ExecException {
-        if (tty < 0 || tty >= ttyCount()) throw new Exec.ExecException("no tty " + tty);
+        return spawn(path, elf, argv, List.of(), Stdio.of(tty));
+    }
+
+    /** Start a program from an ELF image with environment envp, its fds 0..2 as io says. Returns the pid. */
+    public int spawn(String path, byte[] elf, List<String> argv, List<String> envp, Stdio io) throws Exec.ExecException {
+        int tty = io.in();
+        for (int x : new int[] {io.in(), io.out(), io.err()}) {
+            if (x < 0 || x >= ttyCount()) throw new Exec.ExecException("no tty " + x);
+        }
         int slot = -1;
         for (int i = 0; i < MAX_TASKS && slot < 0; i++) if (task(i).state() == TASK_FREE) slot = i;
         if (slot < 0) throw new Exec.ExecException("task table full");
         long h = header;
         byte[] random16 = new byte[16];
         mem.w64(h + KH_RANDOM, Syscalls.randomBytes(ram.read64(h + KH_RANDOM), random16));
-        Exec.Image img = Exec.load(mem, frames, user, elf, path, argv, random16);
+        Exec.Image img = Exec.load(mem, frames, user, elf, path, argv, envp, random16);
         int pid = (int) ram.read64(h + KH_NEXT_PID);
         mem.w64(h + KH_NEXT_PID, pid + 1L);
         Task t = task(slot);
@@ -234,13 +286,24 @@ public final class Kernel {
         mm.install(t, img.vmas());
         sleeps.disarm(t);
         for (int fd = 0; fd < NOFILE; fd++) t.setFd(fd, -1);
-        int f = files.alloc(FT_TTY, 2, 0, tty);
-        if (f < 0) throw new Exec.ExecException("file table full");
-        files.ref(f);
-        files.ref(f);
-        t.setFd(0, f);
-        t.setFd(1, f);
-        t.setFd(2, f);
+        int[] ttys = {io.in(), io.out(), io.err()};
+        for (int fd = 0; fd < 3; fd++) {
+            int flags = 2 | ((io.notTerminal() >> fd & 1) != 0 ? FF_NOT_A_TERMINAL : 0);
+            int shared = -1; // an earlier fd on the same tty with the same kind shares its description
+            for (int e = 0; e < fd; e++) {
+                if (ttys[e] == ttys[fd] && files.flags(t.fd(e)) == flags) shared = t.fd(e);
+            }
+            int f = shared;
+            if (f < 0) {
+                f = files.alloc(FT_TTY, flags, 0, ttys[fd]);
+                if (f < 0) throw new Exec.ExecException("file table full");
+            } else {
+                files.ref(f);
+            }
+            t.setFd(fd, f);
+        }
+        fsctx.spawned(slot);
+        info.spawned(slot, path, config.uid(), config.gid(), machine.clock());
         t.setPc(img.entry());
         t.setX(2, img.sp());
         procs.create(slot, 0, pid, pid, Signals.SIGCHLD, 0, -1);
@@ -291,9 +354,11 @@ public final class Kernel {
             Task.loadRegisters(direct, t.pa, hart); // a new satp makes the hart flush its TLB
             int pid = t.pid();
             hooks.dispatch(hart, pid);
+            long ran = machine.clock();
             TrapCause cause = hart.run(Math.max(1, Math.min(sliceEnd, stop) - machine.clock()));
             hooks.trapped(hart, pid, cause);
             Task.saveRegisters(direct, t.pa, hart, cause.code);
+            TaskInfo.charge(direct, tinfoPa, current, machine.clock() - ran);
             switch (cause) {
                 case ECALL_FROM_U -> {
                     syscalls.handle(t);
@@ -337,6 +402,15 @@ public final class Kernel {
      */
     public String finishInFlight() {
         int current = (int) ram.read64(header + KH_CURRENT);
+        String done = inFlight(current);
+        int orphans = fs.reclaimOrphans(syscalls::isOpen); // unlinked files no resurrected process holds
+        if (orphans > 0) done = (done == null ? "" : done + "; ") + orphans + " orphan inode(s) no process holds released";
+        cache.writeBack(); // what was mended is on disk before anything runs
+        return done;
+    }
+
+    /** The in-flight call of the task that ran last, finished or repaired (see finishInFlight); what was done. */
+    private String inFlight(int current) {
         if (current < 0 || current >= MAX_TASKS) return null;
         Task t = task(current);
         if (t.state() == TASK_ZOMBIE) { // it exited last: its exit's tail (re-parenting, telling its parent) again
@@ -346,10 +420,8 @@ public final class Kernel {
         if (t.state() != TASK_RUNNABLE) return null;
         if (t.cause() == CAUSE_SIGNAL) return syscalls.redoDelivery(t);
         if (t.cause() == CAUSE_SIGRETURN) return syscalls.redoSigreturn(t);
-        String done = procs.execState(current) == Procs.EXEC_PENDING && t.callCommitted() ? syscalls.redoExec(t)
+        return procs.execState(current) == Procs.EXEC_PENDING && t.callCommitted() ? syscalls.redoExec(t)
                 : t.callCommitted() ? syscalls.redoTail(t) : t.callInFlight() ? syscalls.reconcile(t) : null;
-        cache.writeBack(); // what was mended is on disk before anything runs
-        return done;
     }
 
     /**

@@ -24,8 +24,8 @@ public final class Layouts {
     public static final long FIRST_REGION_PA = 0x8001_0000L;
 
     public static final int MAX_TASKS = 64;
-    public static final int MAX_FILES = 64;
-    public static final int NOFILE = 16;
+    public static final int MAX_FILES = 128;
+    public static final int NOFILE = 64;
     /** VMAs a task may have (Linux allows 65530; real programs use tens). */
     public static final int MAX_VMAS = 128;
     /** File pages mapped shared, machine-wide (16 MiB of shared file mappings). */
@@ -76,6 +76,9 @@ public final class Layouts {
     public static final int KH_VMAS = KHDR.field("vmas_pa", 8, "VMA tables (MAX_TASKS records, one per task slot)");
     public static final int KH_FPAGES = KHDR.field("fpages_pa", 8, "shared file pages (one FPAGES table)");
     public static final int KH_SLEEPS = KHDR.field("sleeps_pa", 8, "sleep deadlines (MAX_TASKS records, one per task slot)");
+    public static final int KH_FSCTX = KHDR.field("fsctx_pa", 8, "file-system contexts (MAX_TASKS FSCTX records)");
+    public static final int KH_TINFO = KHDR.field("tinfo_pa", 8, "task information (MAX_TASKS TINFO records)");
+    public static final int KH_LOCKS = KHDR.field("locks_pa", 8, "file locks (MAX_LOCKS LOCK records)");
 
     /**
      * A task: one process with one thread. The trap frame is written at every trap, in every mode, as Linux's
@@ -190,6 +193,55 @@ public final class Layouts {
     /** A pipe end: F_INO is the pipe's index, F_FLAGS's access mode says which end. */
     public static final int FT_PIPE = 3;
 
+    /**
+     * F_FLAGS bit of a tty description that stands for a host pipe or file (ow run with a redirected stream): the
+     * guest sees no terminal there (ioctl ENOTTY, fstat S_IFIFO), as under qemu-riscv64.
+     */
+    public static final int FF_NOT_A_TERMINAL = 1 << 30;
+    /** F_FLAGS bit of a description opened with O_PATH-like intent to a directory (getdents, fchdir, *at calls). */
+    public static final int FF_DIRECTORY = 1 << 29;
+
+    /**
+     * A task's file-system context, one record per task slot (index = task slot), in its own table so that the
+     * task record does not grow (issue 9): working directory and umask. Validated and rebuilt by
+     * {@code resurrect.TaskTables}; a fork copies the parent's record.
+     */
+    public static final Struct FSCTX = new Struct("fs_context", Struct.magic("FSCX"), 1);
+    public static final int FS_CWD = FSCTX.field("cwd_ino", 4, "ext2 inode of the working directory (0: the root)");
+    public static final int FS_UMASK = FSCTX.field("umask", 4, "file mode creation mask (022 at spawn)");
+
+    /**
+     * What the information calls report about a task, one record per task slot: credentials (getuid family,
+     * setres[ug]id), scheduling priority (getpriority/setpriority), the name prctl(PR_SET_NAME) gives, and the
+     * instructions it ran (times, getrusage, the CPU-time clocks; charged by the run loop).
+     */
+    public static final Struct TINFO = new Struct("task_info", Struct.magic("TINF"), 1);
+    public static final int TI_UID = TINFO.field("uid", 4, "real user id");
+    public static final int TI_EUID = TINFO.field("euid", 4, "effective user id");
+    public static final int TI_SUID = TINFO.field("suid", 4, "saved user id");
+    public static final int TI_GID = TINFO.field("gid", 4, "real group id");
+    public static final int TI_EGID = TINFO.field("egid", 4, "effective group id");
+    public static final int TI_SGID = TINFO.field("sgid", 4, "saved group id");
+    public static final int TI_NICE = TINFO.field("nice", 4, "nice value, -20..19");
+    public static final int TI_COMM = TINFO.field("comm", 16, "name (prctl PR_SET_NAME), NUL-terminated");
+    public static final int TI_UTIME = TINFO.field("utime", 8, "instructions retired in user mode");
+    public static final int TI_START = TINFO.field("start", 8, "clock (instructions) when the task started");
+
+    /**
+     * File locks, one table for the machine: POSIX record locks (owned by a process), open-file-description locks
+     * and flock locks (owned by an open file). A lock covers [start, end) of an inode; end = Long.MAX_VALUE is
+     * "to the end of the file, however long". Released on close and exit; resurrected with their owners.
+     */
+    public static final Struct LOCK = new Struct("file_lock", Struct.magic("FLCK"), 1);
+    public static final int L_KIND = LOCK.field("kind", 4, "0 free, 1 POSIX (owner: pid), 2 OFD, 3 flock (owner: open file)");
+    public static final int L_TYPE = LOCK.field("type", 4, "1 read (shared), 2 write (exclusive)");
+    public static final int L_OWNER = LOCK.field("owner", 4, "pid (POSIX) or open-file index (OFD, flock)");
+    public static final int L_INO = LOCK.field("ino", 4, "ext2 inode locked");
+    public static final int L_START = LOCK.field("start", 8, "first byte");
+    public static final int L_END = LOCK.field("end", 8, "one past the last byte; Long.MAX_VALUE: to EOF");
+    public static final int MAX_LOCKS = 64;
+    public static final int LOCK_POSIX = 1, LOCK_OFD = 2, LOCK_FLOCK = 3;
+
     /** A terminal: the input ring (xv6-style counters) fed from its console device. */
     public static final Struct TTY = new Struct("tty", Struct.magic("TTY "), 2);
     public static final int TTY_CONSOLE = TTY.field("console", 4, "console device index");
@@ -264,6 +316,6 @@ public final class Layouts {
     public static final int R_PHASE = RREC.field("phase", 4, "1 validating, 2 flushing, 3 building, 4 committed");
 
     public static List<Struct> all() {
-        return List.of(ROOT, KHDR, TASK, PROC, SIGS, FILE, PIPE, TTY, VMAT, VMA, FPAGES, FPAGE, SLEEP, RREC);
+        return List.of(ROOT, KHDR, TASK, PROC, SIGS, FILE, PIPE, TTY, FSCTX, TINFO, LOCK, VMAT, VMA, FPAGES, FPAGE, SLEEP, RREC);
     }
 }

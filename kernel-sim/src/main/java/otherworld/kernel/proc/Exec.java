@@ -152,6 +152,10 @@ public final class Exec {
     private static long buildStack(UserMemory user, long root, String path, List<byte[]> argv, List<byte[]> envp,
                                    byte[] random16, long phdrVa, int phnum, long entry) throws ExecException {
         long sp = STACK_TOP;
+        long room = 0;
+        for (byte[] a : argv) room += a.length + 1;
+        for (byte[] e : envp) room += e.length + 1;
+        if (room > STACK_SIZE / 2) throw new ExecException(path + ": argument list too long (" + room + " bytes)");
         long[] envPtrs = new long[envp.size()];
         for (int i = envp.size() - 1; i >= 0; i--) {
             byte[] s = java.util.Arrays.copyOf(envp.get(i), envp.get(i).length + 1);

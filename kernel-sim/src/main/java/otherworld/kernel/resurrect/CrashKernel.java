@@ -93,7 +93,7 @@ public final class CrashKernel {
     /** The dead kernel, as its header describes it (validated). */
     private record Dead(long header, long regionBase, long regionSize, long ptPool, long crashBase, long crashSize,
                         int nframes, long tasks, long files, long ttys, long cache, int nttys, long procs, long sigs,
-                        long pipes, long vmas, long fpages, long sleeps) { }
+                        long pipes, long vmas, long fpages, long sleeps, long fsctx, long tinfo, long locks) { }
 
     public ResurrectionReport resurrect() {
         KMem v = new ReadOnlyMem(ram);
@@ -193,8 +193,14 @@ public final class CrashKernel {
                 || nttys < 0 || nttys > Math.min(MAX_TTYS, machine.consoleCount())) {
             throw new KernelPanic("dead kernel header: tables out of bounds");
         }
+        long fsctx = v.r64(h + KH_FSCTX), tinfo = v.r64(h + KH_TINFO), locks = v.r64(h + KH_LOCKS);
+        if (!Bounds.inRegion(fsctx, (long) MAX_TASKS * FSCTX.size(), regionBase, structures)
+                || !Bounds.inRegion(tinfo, (long) MAX_TASKS * TINFO.size(), regionBase, structures)
+                || !Bounds.inRegion(locks, (long) MAX_LOCKS * LOCK.size(), regionBase, structures)) {
+            throw new KernelPanic("dead kernel header: file-system tables out of bounds");
+        }
         return new Dead(h, regionBase, regionSize, ptPool, crashBase, crashSize, nframes, tasks, files, ttys,
-                v.r64(h + KH_CACHE), nttys, procs, sigs, pipes, vmas, fpages, sleeps);
+                v.r64(h + KH_CACHE), nttys, procs, sigs, pipes, vmas, fpages, sleeps, fsctx, tinfo, locks);
     }
 
     /** The dead kernel's shared file pages (validated with the tasks). */
@@ -236,6 +242,9 @@ public final class CrashKernel {
             tv.read(t, img.record, 0, img.record.length);
             if (img.pid <= 0) img.pid = v.r32(t + T_PID); // a record refused early still names its pid for the tree
             ProcessTree.validateRecords(v, d.procs, d.sigs, img);
+            if (img.problems.isEmpty() && img.state != TASK_ZOMBIE) {
+                TaskTables.validate(v, d.fsctx, d.tinfo, i, 0, img.problems);
+            }
             if (!pids.add(img.pid)) img.problems.add("pid " + img.pid + " appears twice");
             List<otherworld.kernel.mm.Vma> vmaList = new ArrayList<>();
             if (img.problems.isEmpty() && img.state != TASK_ZOMBIE) {
@@ -311,8 +320,9 @@ public final class CrashKernel {
             if (img.slot == current) img.inflight = call + " had committed: its tail is made again first";
             return;
         }
+        long nr = v.r64(t + T_X + 8L * 17);
         long child = v.r64(t + T_SYSWORD);
-        if (v.r64(t + T_X + 8L * 17) == Sysno.CLONE && child > 0) {
+        if (nr == Sysno.CLONE && child > 0) {
             for (Image c : images) {
                 if (c.pid == child && c.ppid == img.pid && c.problems.isEmpty()) {
                     img.completeClone = child;
@@ -321,7 +331,7 @@ public final class CrashKernel {
                 }
             }
         }
-        if (v.r64(t + T_X + 8L * 17) == Sysno.WRITE) {
+        if (nr == Sysno.WRITE || nr == Sysno.WRITEV) {
             long fd = v.r64(t + T_ORIG_A0);
             int f = fd >= 0 && fd < NOFILE ? img.fds[(int) fd] : -1;
             long tty = ttyOf(v, d, f);
@@ -353,18 +363,38 @@ public final class CrashKernel {
     /** The rest of an interrupted console write, each byte once: what bytes_out says was sent is not sent again. */
     private void completeConsoleWrite(KMem v, Dead d, Image img) {
         long t = d.tasks + (long) img.slot * TASK.size();
-        long fd = v.r64(t + T_ORIG_A0);
-        long tty = ttyOf(v, d, img.fds[(int) fd]);
-        long buf = v.r64(t + T_X + 8L * 11);
-        long count = Math.min(v.r64(t + T_X + 8L * 12), Syscalls.MAX_IO);
+        byte[] all = consoleBytes(v, t);
+        if (all == null) return;
         Console dev = img.completeWrite;
-        long done = dev.bytesOut() - v.r64(tty + TTY_OUT); // counts bytes an earlier crash kernel sent too
-        if (done < count) {
-            byte[] rest = new byte[(int) (count - done)];
-            if (new UserMemory(v, v).copyIn(Sv39.satpRootPa(v.r64(t + T_SATP)), buf + done, rest, 0, rest.length)) {
-                for (byte b : rest) dev.put(b);
-            }
+        long done = dev.bytesOut() - v.r64(ttyOf(v, d, img.fds[(int) v.r64(t + T_ORIG_A0)]) + TTY_OUT); // an earlier crash kernel's too
+        for (long i = done; i < all.length; i++) dev.put(all[(int) i]);
+    }
+
+    /**
+     * The bytes a console write(fd, buf, count) or writev(fd, iov, iovcnt) in flight sends (at most MAX_IO), read
+     * through the dead task's page tables; its count for the result. Null if its memory cannot be read.
+     */
+    private static byte[] consoleBytes(KMem v, long t) {
+        UserMemory um = new UserMemory(v, v);
+        long root = Sv39.satpRootPa(v.r64(t + T_SATP));
+        if (v.r64(t + T_X + 8L * 17) == Sysno.WRITE) {
+            byte[] b = new byte[(int) Math.max(0, Math.min(v.r64(t + T_X + 8L * 12), Syscalls.MAX_IO))];
+            return um.copyIn(root, v.r64(t + T_X + 8L * 11), b, 0, b.length) ? b : null;
         }
+        long iov = v.r64(t + T_X + 8L * 11), cnt = v.r64(t + T_X + 8L * 12);
+        if (cnt < 0 || cnt > 1024) return null;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < cnt && out.size() < Syscalls.MAX_IO; i++) {
+            byte[] pair = new byte[16];
+            if (!um.copyIn(root, iov + 16L * i, pair, 0, 16)) return null;
+            long base = java.nio.ByteBuffer.wrap(pair).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
+            long len = java.nio.ByteBuffer.wrap(pair).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(8);
+            if (len < 0) return null;
+            byte[] b = new byte[(int) Math.min(len, Syscalls.MAX_IO - out.size())];
+            if (!um.copyIn(root, base, b, 0, b.length)) return null;
+            out.write(b, 0, b.length);
+        }
+        return out.toByteArray();
     }
 
     private void build(KMem v, Dead d, Region r, DirectMem own, List<Image> images, int current,
@@ -421,6 +451,7 @@ public final class CrashKernel {
             }
             long satp = 0;
             if (img.state != TASK_ZOMBIE) {
+                TaskTables.rebuild(v, own, d.fsctx, d.tinfo, r.fsctx(), r.tinfo(), img.slot);
                 // a blocked call had no effect: it is made again; a stopped process stays stopped
                 own.w32(nt + T_STATE, img.state == TASK_STOPPED ? TASK_STOPPED : TASK_RUNNABLE);
                 if (img.vmLender >= 0 && !img.execApplied) {
@@ -443,7 +474,8 @@ public final class CrashKernel {
                 own.w64(nt + T_SATP, satp);
                 if (img.restart) own.w64(nt + T_X + 8L * 10, v.r64(t + T_ORIG_A0));
                 if (img.completeWrite != null) {
-                    own.w64(nt + T_X + 8L * 10, Math.min(v.r64(t + T_X + 8L * 12), Syscalls.MAX_IO));
+                    byte[] all = consoleBytes(v, t);
+                    own.w64(nt + T_X + 8L * 10, all == null ? 0 : all.length);
                     own.w64(nt + T_PC, v.r64(t + T_EPC) + 4);
                 }
                 if (img.completeClone > 0) {
@@ -471,6 +503,7 @@ public final class CrashKernel {
         }
         filePages.rebuild(own, r.fpages(), keptFilePages);
         report.machineProblems.addAll(filePages.problems);
+        TaskTables.rebuildLocks(v, own, d.locks, r.locks(), alive, refs, 0, report);
         buildTtys(v, d, r, own);
         frames.unrestrict(); // the pool frames the tables did not take are free memory for the new kernel
         long nextCrash = frames.findFreeRun((int) (d.crashSize / Sv39.PAGE_SIZE));

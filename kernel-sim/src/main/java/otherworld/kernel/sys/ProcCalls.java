@@ -47,10 +47,6 @@ final class ProcCalls {
         s.define(GETPID, t -> t.pid());
         s.define(GETTID, t -> t.pid());
         s.define(GETPPID, t -> procs.ppid(t.index));
-        s.define(GETUID, t -> 0);
-        s.define(GETEUID, t -> 0);
-        s.define(GETGID, t -> 0);
-        s.define(GETEGID, t -> 0);
         s.define(SET_TID_ADDRESS, t -> { // idempotent: a restart writes the same word
             t.mem.w64(t.pa + T_TID_ADDR, t.x(10));
             return t.pid();
@@ -98,6 +94,7 @@ final class ProcCalls {
      */
     static void exitTail(Kernel k, Syscalls s, Task t) {
         Procs procs = k.procs;
+        s.exited(t); // its POSIX locks (a crash kernel drops those of a zombie anyway)
         for (int fd = 0; fd < NOFILE; fd++) {
             int f = s.fileOf(t, fd);
             if (f >= 0) {
@@ -210,6 +207,8 @@ final class ProcCalls {
         k.mm.vmas(c).reset(k.mm.vmas(t).list()); // the same mappings (a vfork child's: a copy of its lender's)
         k.sleeps.disarm(c);
         k.signals.fork(t.index, slot);
+        k.fsctx.copy(t.index, slot); // working directory and umask
+        k.info.copy(t.index, slot, k.machine.clock()); // ids, nice, name; its own times
         for (int fd = 0; fd < NOFILE; fd++) {
             int f = c.fd(fd);
             if (f >= 0 && f < MAX_FILES && k.files.refs(f) > 0) k.files.ref(f);
@@ -253,13 +252,13 @@ final class ProcCalls {
         int esize = strings(t, t.x(12), envp);
         if (esize < 0) return esize;
         if (size + esize > Exec.ARG_MAX) return -E2BIG;
-        byte[] img = readImage(path);
+        byte[] img = readImage(t, path);
         if (img == null) return lastError;
         if (img.length > 2 && img[0] == '#' && img[1] == '!') { // a script: its interpreter runs it
             List<byte[]> interp = shebang(img);
             if (interp.isEmpty()) return -ENOEXEC;
             String ipath = new String(interp.get(0), java.nio.charset.StandardCharsets.ISO_8859_1);
-            byte[] elf = readImage(ipath);
+            byte[] elf = readImage(t, ipath);
             if (elf == null) return lastError == -EACCES ? -EACCES : -ENOEXEC;
             List<byte[]> args = new ArrayList<>(interp);
             args.add(path.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
@@ -287,8 +286,9 @@ final class ProcCalls {
     private int lastError;
 
     /** The bytes of an executable file, or null with lastError set. */
-    private byte[] readImage(String path) {
-        int ino = k.fs.lookup(path);
+    private byte[] readImage(Task t, String path) {
+        // a relative path from the working directory (the task's FSCTX record), as Linux's execve resolves it
+        int ino = path.startsWith("/") ? k.fs.lookup(path) : k.fs.resolve(k.fsctx.cwd(t.index), path, true);
         if (ino < 0) {
             lastError = ino;
             return null;

@@ -68,7 +68,14 @@ public final class Syscalls {
 
     public Syscalls(Kernel k) {
         this.k = k;
-        new FileCalls(k).register(this);
+        Paths paths = new Paths(k, this);
+        new FileCalls(k, this, paths).register(this);
+        new DirCalls(k, this, paths).register(this);
+        new IoCalls(k, this, paths).register(this);
+        new AttrCalls(k, this, paths).register(this);
+        new LockCalls(k, this).register(this);
+        new ClockCalls(k).register(this);
+        new InfoCalls(k).register(this);
         new ProcCalls(k).register(this);
         new MemCalls(k).register(this);
         new TimeCalls(k).register(this);
@@ -178,7 +185,7 @@ public final class Syscalls {
 
     private void repair(Entry e, Task t, boolean committed) {
         if (e.repair == null) return;
-        Ext2Repair r = k.fs.repair();
+        Ext2Repair r = k.fs.repair(this::isOpen);
         e.repair.run(t, r, committed);
         r.finish();
     }
@@ -191,13 +198,19 @@ public final class Syscalls {
     }
 
     /**
-     * Drop a reference to an open file; the last close of a regular file writes the cache back; the last close of a
-     * pipe end wakes whoever waits on the pipe (a reader sees end of file, a writer EPIPE).
+     * Drop a reference to an open file. The last close of a regular file releases the description's OFD and flock
+     * locks (waking their waiters), releases its inode if it is an orphan no other description holds, and writes the
+     * cache back; the last close of a pipe end wakes whoever waits on the pipe (a reader sees end of file, a writer
+     * EPIPE).
      */
     void release(int f) {
         int type = k.files.type(f);
         if (k.files.refs(f) > 0 && k.files.unref(f) == 0) {
             if (type == FT_REG) {
+                int ino = k.files.ino(f);
+                releaseLocks(otherworld.kernel.layout.Layouts.LOCK_OFD, f, 0);
+                releaseLocks(otherworld.kernel.layout.Layouts.LOCK_FLOCK, f, 0);
+                if (k.fs.isOrphan(ino) && !isOpen(ino)) k.fs.releaseOrphan(ino);
                 k.hooks.point("close.before-writeback");
                 k.cache.writeBack();
             } else if (type == FT_PIPE) {
@@ -205,6 +218,27 @@ public final class Syscalls {
             }
         }
     }
+
+    /** Whether an open file description (with a reference) holds inode ino. */
+    public boolean isOpen(int ino) {
+        for (int f = 0; f < MAX_FILES; f++) {
+            if (k.files.refs(f) > 0 && k.files.type(f) == FT_REG && k.files.ino(f) == ino) return true;
+        }
+        return false;
+    }
+
+    /** The POSIX locks process pid holds on ino (0: on every inode) are released, and their waiters woken. */
+    void releasePosixLocks(int pid, int ino) { releaseLocks(otherworld.kernel.layout.Layouts.LOCK_POSIX, pid, ino); }
+
+    private void releaseLocks(int kind, int owner, int ino) {
+        long gone = k.locks.releaseAll(kind, owner, ino);
+        for (int i = 0; i < otherworld.kernel.layout.Layouts.MAX_LOCKS; i++) {
+            if ((gone >>> i & 1) != 0) k.wakeup(otherworld.kernel.fs.FileLocks.channel(k.locks.ino(i)));
+        }
+    }
+
+    /** A process ends: its POSIX locks go (its files are released by the caller, fd by fd). */
+    public void exited(Task t) { releasePosixLocks(t.pid(), 0); }
 
     /**
      * Fill b from splitmix64 at state s and return the new state. getrandom and AT_RANDOM are deterministic
