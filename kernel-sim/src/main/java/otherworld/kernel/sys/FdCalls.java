@@ -10,7 +10,7 @@ import otherworld.kernel.proc.Task;
 
 /**
  * The fd table's calls: dup, dup3, and fcntl's fd flags (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD) and file status
- * flags (F_GETFL, F_SETFL). Written to the in-flight rule of {@link Syscalls}: every change of the fd table is in a
+ * flags (F_GETFL, F_SETFL); its lock commands go to {@link LockCalls}. Written to the in-flight rule of {@link Syscalls}: every change of the fd table is in a
  * tail, absolute (the slot := the description, then its reference counted — a crash kernel counts references from
  * the fds anyway, so a tail made again that finds the slot set does nothing more).
  */
@@ -97,16 +97,18 @@ final class FdCalls {
                 return 0;
             }
             case F_GETFL -> {
-                return files.flags(f) & (3 | SETFL_MASK);
+                return files.type(f) == FT_TTY ? files.flags(f) & FileCalls.O_ACCMODE : files.flags(f) & FileCalls.KEPT_FLAGS;
             }
             case F_SETFL -> {
-                files.setFlags(f, files.flags(f) & ~SETFL_MASK | (int) arg & SETFL_MASK);
+                int flags = files.flags(f) & ~SETFL_MASK | (int) arg & SETFL_MASK;
+                if (files.flags(f) != flags) files.setFlags(f, flags); // absolute; a restart writes nothing
                 return 0;
             }
             case F_GETPIPE_SZ -> {
                 return files.type(f) == FT_PIPE ? PIPE_SIZE : -EBADF;
             }
             default -> {
+                if (LockCalls.isLockCommand(cmd)) return sys.lockCalls.fcntl(t);
                 k.logOnce(FCNTL, "fcntl command " + cmd + " is not supported: EINVAL");
                 return -EINVAL;
             }
@@ -120,6 +122,8 @@ final class FdCalls {
             install(t, (int) t.x(10), sys.fileOf(t, t.origA0()), cmd == F_DUPFD_CLOEXEC);
         } else if (cmd == F_SETFD) {
             k.procs.setCloexec(t.index, (int) t.origA0(), (t.x(12) & FD_CLOEXEC) != 0);
+        } else if (LockCalls.isLockCommand(cmd)) {
+            sys.lockCalls.fcntlTail(t);
         }
     }
 }

@@ -18,9 +18,8 @@ import otherworld.kernel.proc.Task;
  * the registers and the struct flock (which the process has not touched since), and wakes the inode's waiters.
  * Deadlocks between waiting processes are not detected (no EDEADLK).
  *
- * <p>fcntl's other commands: F_DUPFD/F_DUPFD_CLOEXEC (the description referenced, then the fd slot set, in the
- * tail; a crash between the two is mended by the crash kernel, which counts references from the fds), F_GETFL and
- * F_SETFL (O_APPEND, O_NONBLOCK; absolute), F_GETFD/F_SETFD (close-on-exec is not kept yet: 0).
+ * <p>fcntl's fd commands (F_DUPFD, F_GETFD/F_SETFD, F_GETFL/F_SETFL) are {@link FdCalls}', which passes the lock
+ * commands here.
  */
 final class LockCalls {
     static final int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6,
@@ -42,7 +41,6 @@ final class LockCalls {
     }
 
     void register(Syscalls s) {
-        s.define(FCNTL, this::fcntl, this::fcntlTail);
         s.define(FLOCK, this::flock, this::flockTail);
     }
 
@@ -102,29 +100,13 @@ final class LockCalls {
         return new Request(ofd ? LOCK_OFD : LOCK_POSIX, ofd ? f : t.pid(), files.ino(f), type, start, end, 0);
     }
 
+    /** fcntl's lock commands (and F_GETOWN/F_SETOWN); the fd commands are {@link FdCalls}'s, which passes these here. */
     long fcntl(Task t) {
         long fd = t.x(10), arg = t.x(12);
         int cmd = (int) t.x(11);
         int f = sys.fileOf(t, fd);
         if (f < 0) return -EBADF;
         switch (cmd) {
-            case F_DUPFD, F_DUPFD_CLOEXEC -> {
-                if (arg < 0 || arg >= NOFILE) return -EINVAL;
-                for (int i = (int) arg; i < NOFILE; i++) if (t.fd(i) < 0) return i;
-                return -EMFILE;
-            }
-            case F_GETFD, F_SETFD -> {
-                return 0;
-            }
-            case F_GETFL -> {
-                return files.type(f) == FT_TTY ? files.flags(f) & FileCalls.O_ACCMODE : files.flags(f) & FileCalls.KEPT_FLAGS;
-            }
-            case F_SETFL -> {
-                int kept = FileCalls.O_APPEND | FileCalls.O_NONBLOCK;
-                int flags = (files.flags(f) & ~kept) | ((int) arg & kept);
-                if (files.flags(f) != flags) k.mem.w32(files.entry(f) + F_FLAGS, flags);
-                return 0;
-            }
             case F_GETOWN, F_SETOWN -> {
                 return 0;
             }
@@ -170,19 +152,18 @@ final class LockCalls {
         int cmd = (int) t.x(11);
         if (a0 < 0) return;
         switch (cmd) {
-            case F_DUPFD, F_DUPFD_CLOEXEC -> {
-                int f = sys.fileOf(t, t.origA0());
-                if (f >= 0 && a0 < NOFILE && t.fd((int) a0) != f) {
-                    files.ref(f);
-                    t.setFd((int) a0, f);
-                }
-            }
             case F_SETLK, F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW -> {
                 Request r = request(t, t.origA0(), cmd, t.x(12));
                 if (r.err == 0) apply(r);
             }
             default -> { }
         }
+    }
+
+    /** Whether fcntl's cmd is one of the lock commands (or F_GETOWN/F_SETOWN), made here. */
+    static boolean isLockCommand(int cmd) {
+        return cmd == F_GETLK || cmd == F_SETLK || cmd == F_SETLKW || cmd == F_OFD_GETLK || cmd == F_OFD_SETLK
+                || cmd == F_OFD_SETLKW || cmd == F_GETOWN || cmd == F_SETOWN;
     }
 
     private void apply(Request r) {

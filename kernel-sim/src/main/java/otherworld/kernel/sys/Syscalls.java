@@ -73,7 +73,8 @@ public final class Syscalls {
         new DirCalls(k, this, paths).register(this);
         new IoCalls(k, this, paths).register(this);
         new AttrCalls(k, this, paths).register(this);
-        new LockCalls(k, this).register(this);
+        lockCalls = new LockCalls(k, this);
+        lockCalls.register(this);
         new ClockCalls(k).register(this);
         new InfoCalls(k).register(this);
         new ProcCalls(k).register(this);
@@ -88,6 +89,8 @@ public final class Syscalls {
     }
 
     final SignalCalls signals;
+    /** fcntl's record locks and flock (fcntl itself is FdCalls'). */
+    final LockCalls lockCalls;
 
     /** On the way back to user mode: t's deliverable signals (see {@link SignalCalls#deliver}); whether t may run. */
     public boolean deliverSignals(Task t) { return signals.deliver(t); }
