@@ -15,7 +15,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -176,6 +178,39 @@ int main(int argc, char **argv) {
     close(10);
     close(11);
     close(e);
+    /* poll on pipes: the read end becomes readable when the child writes, a full pipe is not writable, the read
+     * end reports POLLHUP once no writer is left */
+    {
+        int q[2];
+        if (pipe(q) != 0) return 20;
+        pid_t pc = fork();
+        if (pc == 0) {
+            struct timespec ms = {0, 10 * 1000 * 1000};
+            nanosleep(&ms, NULL);
+            write(q[1], "p", 1);
+            _exit(0);
+        }
+        struct pollfd pf = {q[0], POLLIN, 0};
+        int pr = poll(&pf, 1, 5000);
+        say("poll on the read end: %d, POLLIN %s\n", pr, pf.revents & POLLIN ? "yes" : "no");
+        char pch;
+        read(q[0], &pch, 1);
+        int pst;
+        waitpid(pc, &pst, 0);
+        fcntl(q[1], F_SETFL, O_NONBLOCK);
+        char fill[4096];
+        memset(fill, 'f', sizeof fill);
+        while (write(q[1], fill, sizeof fill) > 0) { }
+        struct pollfd wf = {q[1], POLLOUT, 0};
+        say("poll on a full pipe's write end: %d\n", poll(&wf, 1, 0));
+        close(q[1]);
+        pf.revents = 0;
+        pr = poll(&pf, 1, 0);
+        say("no writer left: %d, POLLIN %s, POLLHUP %s\n", pr, pf.revents & POLLIN ? "yes" : "no",
+            pf.revents & POLLHUP ? "yes" : "no");
+        close(q[0]);
+    }
+
     say("pipetest done\n");
     return 0;
 }

@@ -8,6 +8,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <time.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -228,6 +230,35 @@ int main(void) {
     close(p[1]);
     waitpid(c, &st, 0);
     say("SIGTERM ignored: exited %d\n", WEXITSTATUS(st));
+
+    /* 11. nanosleep ended by a signal: EINTR, the time left in rem; the next sleep (the same ecall in glibc's
+     *     wrapper) sleeps its own time, not what was left of the first */
+    signal(SIGUSR1, plain_handler);
+    c = fork();
+    if (c == 0) {
+        kill(getppid(), SIGUSR1);
+        _exit(0);
+    }
+    struct timespec five = {5, 0}, rem = {0, 0};
+    r = nanosleep(&five, &rem);
+    say("nanosleep: %d %s, time left between 4 s and 5 s: %s\n", r, r < 0 && errno == EINTR ? "EINTR" : "?",
+        rem.tv_sec == 4 || (rem.tv_sec == 5 && rem.tv_nsec == 0) ? "yes" : "no");
+    waitpid(c, &st, 0);
+    int late[2];
+    pipe(late);
+    c = fork();
+    if (c == 0) {
+        struct timespec one = {1, 0};
+        nanosleep(&one, NULL);
+        write(late[1], "l", 1);
+        _exit(0);
+    }
+    struct timespec short_ = {0, 10 * 1000 * 1000};
+    r = nanosleep(&short_, NULL);
+    fcntl(late[0], F_SETFL, O_NONBLOCK);
+    char lc;
+    say("the next nanosleep (10 ms): %d, over before a 1 s sleeper: %s\n", r, read(late[0], &lc, 1) < 0 ? "yes" : "no");
+    waitpid(c, &st, 0);
 
     say("sigtest done\n");
     return 0;

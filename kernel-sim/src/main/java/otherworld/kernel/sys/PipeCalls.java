@@ -40,6 +40,21 @@ final class PipeCalls {
         s.define(PIPE2, this::pipe2, this::pipe2Tail);
         s.wrap(READ, t -> isPipe(t), this::read, this::readTail);
         s.wrap(WRITE, t -> isPipe(t), this::write, this::writeTail);
+        s.readiness(FT_PIPE, (kk, f) -> readiness(f));
+    }
+
+    /**
+     * ppoll/pselect6 on a pipe end (read-only): the read end is readable when bytes wait or no writer is left (then
+     * POLLHUP too); the write end writable when PIPE_BUF bytes fit, POLLERR when no reader is left.
+     */
+    int readiness(int f) {
+        Pipe p = pipe(f);
+        int[] ends = files.pipeEnds(p.index);
+        if ((files.flags(f) & 3) == 0) {
+            return (p.waiting() > 0 ? Readiness.POLLIN | Readiness.POLLRDNORM : 0) | (ends[1] == 0 ? Readiness.POLLHUP : 0);
+        }
+        if (ends[0] == 0) return Readiness.POLLERR;
+        return p.room() >= PIPE_BUF ? Readiness.POLLOUT | Readiness.POLLWRNORM : 0;
     }
 
     private boolean isPipe(Task t) {

@@ -271,8 +271,10 @@ final class SignalCalls {
         if (s == SIGCONT || s == SIGKILL) {
             if (s == SIGCONT) sig.setPending(slot, sig.pending(slot) & ~(bit(SIGSTOP) | bit(20) | bit(21) | bit(22)));
             if (t.state() == TASK_STOPPED) {
-                t.setState(TASK_RUNNABLE);
+                // the parent's news first: a crash between the two leaves the child stopped, and the tail made
+                // again continues it and tells the parent again (absolute); the other order would lose the news
                 if (s == SIGCONT) notifyParent(slot, CLD_CONTINUED, SIGCONT);
+                t.setState(TASK_RUNNABLE);
             }
         }
         if (isStop(s)) sig.setPending(slot, sig.pending(slot) & ~bit(SIGCONT));
@@ -306,6 +308,20 @@ final class SignalCalls {
     /** Calls a signal interrupts with EINTR unless the handler asks SA_RESTART (the slow ones: they may block). */
     static boolean interruptible(long nr) {
         return nr == READ || nr == WRITE || nr == READV || nr == WRITEV || nr == WAIT4 || nr == WAITID;
+    }
+
+    /**
+     * nanosleep, or clock_nanosleep without TIMER_ABSTIME, ended by a signal: the time left is written to rem, as
+     * Linux does (before the delivery's commit: a restart writes it again).
+     */
+    private void remaining(Task t, long nr) {
+        long rem = nr == NANOSLEEP ? t.x(11) : nr == CLOCK_NANOSLEEP && (t.x(11) & 1) == 0 ? t.x(13) : 0;
+        if (rem == 0 || !k.sleeps.armed(t)) return;
+        long ns = Math.max(0, k.sleeps.deadline(t) - k.machine.clock()) * otherworld.kernel.time.Clock.NS_PER_INSTRUCTION;
+        byte[] b = new byte[16];
+        FileCalls.put(b, 0, ns / otherworld.kernel.time.Clock.NS_PER_S, 8);
+        FileCalls.put(b, 8, ns % otherworld.kernel.time.Clock.NS_PER_S, 8);
+        k.user.copyOut(t.rootPa(), rem, b, 0, 16);
     }
 
     /** Calls a signal always interrupts with EINTR (never restarted). */
@@ -370,6 +386,7 @@ final class SignalCalls {
             } else {
                 pc = t.epc() + 4;
                 a0 = -EINTR;
+                remaining(t, nr);
             }
         }
         long rec = sig.record(t.index);
@@ -414,6 +431,7 @@ final class SignalCalls {
         long rec = sig.record(t.index);
         int s = k.mem.r32(rec + S_DELIVER_SIG);
         if (!valid(s)) return;
+        k.sleeps.disarm(t); // a sleep or poll it interrupted (EINTR) ends here: the next one arms its own deadline
         long frame = k.mem.r64(rec + S_DELIVER_SP);
         long flags = sig.flags(t.index, s);
         long saved = readWord(t, frame + INFO + UC_SIGMASK);

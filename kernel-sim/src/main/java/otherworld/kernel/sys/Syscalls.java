@@ -153,7 +153,7 @@ public final class Syscalls {
         Entry e = entry(nr);
         long ret;
         if (e == null) {
-            k.log("pid " + t.pid() + ": " + Sysno.name((int) nr) + " not implemented: ENOSYS");
+            k.logOnce((int) nr, "pid " + t.pid() + ": " + Sysno.name((int) nr) + " not implemented: ENOSYS (logged once)");
             ret = -ENOSYS;
         } else {
             ret = e.call.run(t);

@@ -30,7 +30,7 @@ class PipeTest {
     @Test
     void crashAtEveryWriteOfThePipeAndFdCalls() {
         CrashCampaign c = CrashCampaign.run(() -> pipetest("20"), 6,
-                Set.of("pipe2", "read", "write", "close", "dup", "dup3", "fcntl"));
+                Set.of("pipe2", "read", "write", "close", "dup", "dup3", "fcntl", "ppoll"));
         System.out.println("pipetest: " + c.runs + " crashes at write points, " + c.failures.size() + " failures");
         assertTrue(c.failures.isEmpty(), c.summary());
         assertTrue(c.runs > 40, "crashes: " + c.runs);

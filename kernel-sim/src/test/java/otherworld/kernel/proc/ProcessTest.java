@@ -53,6 +53,19 @@ class ProcessTest {
         assertEquals(List.of(), r.audit());
     }
 
+    /** glibc's posix_spawn, unmodified: clone(CLONE_VM|CLONE_VFORK) on its own stack, execve, the error back. */
+    @Test
+    void glibcPosixSpawnRunsAProgramAndReportsAMissingOne() {
+        Scenario.Result r = spawner("spawn", "/bin/spawner", "show", "p").run();
+        assertEquals("show: 3 args: show p\nshow: environment: OW=1 PATH=/bin\nshow: /proc/self/exe is /bin/spawner\n"
+                + "spawner: spawn /bin/spawner exited 3\n", r.outputs().get(0));
+        assertEquals(List.of(), r.audit());
+        Scenario.Result missing = spawner("spawn", "/bin/no-such-program").run();
+        assertEquals("spawner: posix_spawn failed: No such file or directory\n", missing.outputs().get(0));
+        assertEquals(List.of(1 << 8), missing.exitStatus());
+        assertEquals(List.of(), missing.audit());
+    }
+
     @Test
     void aFullTaskTableGivesEagainNeverAHostException() {
         Scenario.Result r = spawner("fill").run();

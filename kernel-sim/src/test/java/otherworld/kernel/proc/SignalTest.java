@@ -28,7 +28,7 @@ class SignalTest {
     void crashAtEveryWriteOfTheSignalCallsAndDeliveries() {
         CrashCampaign c = CrashCampaign.run(SignalTest::sigtest, 6,
                 Set.of("rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "kill", "tgkill", "sigaltstack", "rt_sigsuspend",
-                        "rt_sigpending"));
+                        "rt_sigpending", "nanosleep"));
         System.out.println("sigtest: " + c.runs + " crashes at write points, " + c.failures.size() + " failures");
         assertTrue(c.failures.isEmpty(), c.summary());
         assertTrue(c.reports.stream().anyMatch(r -> r.lines().toString().contains("rt_sigreturn")),
