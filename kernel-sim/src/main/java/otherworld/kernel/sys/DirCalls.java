@@ -226,7 +226,10 @@ final class DirCalls extends PathCalls {
     }
 
     /** The absolute path of directory ino, or null if it is not reachable from the root (removed). */
-    String pathOf(int ino) {
+    String pathOf(int ino) { return pathOf(fs, ino); }
+
+    /** The absolute path of directory ino on fs, or null if it is not reachable from the root (removed). */
+    static String pathOf(otherworld.kernel.fs.Ext2 fs, int ino) {
         StringBuilder p = new StringBuilder();
         int cur = ino;
         for (int depth = 0; cur != Ext2.ROOT_INO; depth++) {

@@ -277,7 +277,7 @@ final class ProcCalls {
             return -e.errno;
         }
         int staged = k.mm.vmas(t).stage(AddressSpaces.imageVmas(im.vmas())); // the list not in force: nothing reads it
-        procs.recordExec(t.index, im, staged, path.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        procs.recordExec(t.index, im, staged, absolute(t, path).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         t.setSysword(state);
         procs.setExecState(t.index, Procs.EXEC_PENDING);
         return 0;
@@ -286,6 +286,15 @@ final class ProcCalls {
     private int lastError;
 
     /** The bytes of an executable file, or null with lastError set. */
+    /** path made absolute from t's working directory, as Linux's /proc/self/exe names an executable. */
+    private String absolute(Task t, String path) {
+        if (path.startsWith("/")) return path;
+        String cwd = DirCalls.pathOf(k.fs, k.fsctx.cwd(t.index));
+        if (cwd == null) return path;
+        String rel = path.startsWith("./") ? path.substring(2) : path;
+        return cwd.equals("/") ? "/" + rel : cwd + "/" + rel;
+    }
+
     private byte[] readImage(Task t, String path) {
         // a relative path from the working directory (the task's FSCTX record), as Linux's execve resolves it
         int ino = path.startsWith("/") ? k.fs.lookup(path) : k.fs.resolve(k.fsctx.cwd(t.index), path, true);
