@@ -54,7 +54,7 @@ final class KeySubset {
                     "boxed type, autoboxing (KeY's auto mode stalls)"));
 
     private static final Pattern PUBLIC_METHOD = Pattern.compile(
-            "(?m)^[ \\t]*public\\s+(static\\s+)?(final\\s+)?[\\w\\[\\]]+\\s+(\\w+)\\s*\\(");
+            "(?m)^[ \\t]*public\\s+(static\\s+|abstract\\s+)?(final\\s+)?[\\w\\[\\]]+\\s+(\\w+)\\s*\\(");
     private static final Pattern PUBLIC_CONSTRUCTOR = Pattern.compile(
             "(?m)^[ \\t]*public\\s+([A-Z]\\w*)\\s*\\(");
     private static final Pattern LOOP = Pattern.compile("\\b(for|while)\\s*\\(");

@@ -88,6 +88,7 @@ class KeySubsetTest {
         assertFlags("anonymous class", "class X {\n  Object o = new Object() { };\n}\n");
         assertFlags("loop without", "class X {\n  void f() {\n    for (int i = 0; i < 3; i++) { }\n  }\n}\n");
         assertFlags("has no JML contract", "class X {\n  public static int f() { return 1; }\n}\n");
+        assertFlags("has no JML contract", "abstract class X {\n  public abstract long r(long a);\n}\n");
     }
 
     @Test

@@ -61,28 +61,31 @@ final class Ext2Dir {
 
     private static int u32(byte[] b, int off) { return u16(b, off) | u16(b, off + 2) << 16; }
 
-    /** Room for the entry offsets of one block: at most BS / MIN_REC_LEN entries, and the end. */
-    private static int[] offsets() { return new int[Ext2.BS / MIN_REC_LEN + 1]; }
-
     /**
-     * The entries of directory block blk, through the proved walk ({@link DirentWalk}): their number n, entry k
-     * lying at offs[k] .. offs[k+1]. A chain that does not tile the block is corrupt.
+     * The entries of one directory block as the proved walk ({@link DirentWalk}) found them: entry k lies at
+     * off[k] .. off[k+1] and its name of nameLen[k] bytes lies inside it.
      */
-    private static int entries(byte[] blk, int[] offs, int dir, long lbn) {
-        int n = DirentWalk.walk(blk, Ext2.BS, offs);
-        if (n > 0) return n;
-        int off = -1 - n;
-        if (off > Ext2.BS - MIN_REC_LEN) {
-            throw new Ext2Exception("directory " + dir + " block " + lbn + " offset " + off + ": entry past the block end");
-        }
-        throw new Ext2Exception("directory " + dir + " block " + lbn + " offset " + off + ": bad rec_len "
-                + u16(blk, off + D_REC_LEN) + " (name_len " + (blk[off + D_NAME_LEN] & 0xFF) + ")");
-    }
+    private static final class Entries {
+        final int[] off = new int[Ext2.BS / MIN_REC_LEN + 1];
+        final int[] nameLen = new int[Ext2.BS / MIN_REC_LEN];
 
-    private static boolean named(byte[] blk, int off, byte[] name) {
-        int nameLen = blk[off + D_NAME_LEN] & 0xFF;
-        return nameLen == name.length
-                && Arrays.equals(blk, off + D_NAME, off + D_NAME + nameLen, name, 0, nameLen);
+        /** Walks blk, block lbn of directory dir: the number of entries. A chain that does not tile it is corrupt. */
+        int walk(byte[] blk, int dir, long lbn) {
+            int n = DirentWalk.walk(blk, Ext2.BS, off, nameLen);
+            if (n > 0) return n;
+            int at = -1 - n;
+            if (at > Ext2.BS - MIN_REC_LEN) {
+                throw new Ext2Exception("directory " + dir + " block " + lbn + " offset " + at
+                        + ": entry past the block end");
+            }
+            throw new Ext2Exception("directory " + dir + " block " + lbn + " offset " + at + ": bad rec_len "
+                    + u16(blk, at + D_REC_LEN) + " (name_len " + (blk[at + D_NAME_LEN] & 0xFF) + ")");
+        }
+
+        boolean named(byte[] blk, int k, byte[] name) {
+            return nameLen[k] == name.length
+                    && Arrays.equals(blk, off[k] + D_NAME, off[k] + D_NAME + nameLen[k], name, 0, nameLen[k]);
+        }
     }
 
     /** Inode number of name in directory dir, or 0. */
@@ -94,14 +97,14 @@ final class Ext2Dir {
     /** Where the used entry name of directory dir is on the disk (block * BS + offset), or -1 if there is none. */
     private static long locate(Ext2 fs, int dir, byte[] name) {
         byte[] blk = new byte[Ext2.BS];
-        int[] offs = offsets();
+        Entries e = new Entries();
         long n = blocks(fs, dir);
         for (long lbn = 0; lbn < n; lbn++) {
             long pb = block(fs, dir, lbn);
             fs.readBlock(pb, blk);
-            for (int k = 0, m = entries(blk, offs, dir, lbn); k < m; k++) {
-                int off = offs[k];
-                if (u32(blk, off + D_INODE) != 0 && named(blk, off, name)) return pb * Ext2.BS + off;
+            for (int k = 0, m = e.walk(blk, dir, lbn); k < m; k++) {
+                int off = e.off[k];
+                if (u32(blk, off + D_INODE) != 0 && e.named(blk, k, name)) return pb * Ext2.BS + off;
             }
         }
         return -1;
@@ -110,15 +113,15 @@ final class Ext2Dir {
     /** The first used entry at or after directory position pos, or null at the end. */
     static DirEntry next(Ext2 fs, int dir, long pos) {
         byte[] blk = new byte[Ext2.BS];
-        int[] offs = offsets();
+        Entries e = new Entries();
         long n = blocks(fs, dir);
         for (long lbn = Math.max(0, pos) / Ext2.BS; lbn < n; lbn++) {
             fs.readBlock(block(fs, dir, lbn), blk);
-            for (int k = 0, m = entries(blk, offs, dir, lbn); k < m; k++) {
-                int off = offs[k], rec = offs[k + 1] - off;
+            for (int k = 0, m = e.walk(blk, dir, lbn); k < m; k++) {
+                int off = e.off[k], rec = e.off[k + 1] - off;
                 int ino = u32(blk, off + D_INODE);
                 if (ino != 0 && lbn * Ext2.BS + off >= pos) {
-                    String name = new String(blk, off + D_NAME, blk[off + D_NAME_LEN] & 0xFF, StandardCharsets.ISO_8859_1);
+                    String name = new String(blk, off + D_NAME, e.nameLen[k], StandardCharsets.UTF_8);
                     return new DirEntry(ino, blk[off + D_FILE_TYPE] & 0xFF, name, lbn * Ext2.BS + off + rec);
                 }
             }
@@ -162,15 +165,15 @@ final class Ext2Dir {
         int need = recLen(name.length);
         int type = fileType(fs, mode);
         byte[] blk = new byte[Ext2.BS];
-        int[] offs = offsets();
+        Entries e = new Entries();
         long n = blocks(fs, dir);
         for (long lbn = 0; lbn < n; lbn++) {
             long pb = block(fs, dir, lbn);
             fs.readBlock(pb, blk);
-            for (int k = 0, m = entries(blk, offs, dir, lbn); k < m; k++) {
-                int off = offs[k], rec = offs[k + 1] - off;
+            for (int k = 0, m = e.walk(blk, dir, lbn); k < m; k++) {
+                int off = e.off[k], rec = e.off[k + 1] - off;
                 boolean used = u32(blk, off + D_INODE) != 0;
-                int keep = used ? recLen(blk[off + D_NAME_LEN] & 0xFF) : 0;
+                int keep = used ? recLen(e.nameLen[k]) : 0;
                 if (rec - keep < need) continue;
                 if (used) {
                     put(fs, pb, off + keep, ino, rec - keep, name, type);
@@ -196,15 +199,15 @@ final class Ext2Dir {
      */
     static int remove(Ext2 fs, int dir, byte[] name) {
         byte[] blk = new byte[Ext2.BS];
-        int[] offs = offsets();
+        Entries e = new Entries();
         long n = blocks(fs, dir);
         for (long lbn = 0; lbn < n; lbn++) {
             long pb = block(fs, dir, lbn);
             fs.readBlock(pb, blk);
-            for (int k = 0, m = entries(blk, offs, dir, lbn); k < m; k++) {
-                int off = offs[k], rec = offs[k + 1] - off, prev = k == 0 ? -1 : offs[k - 1];
+            for (int k = 0, m = e.walk(blk, dir, lbn); k < m; k++) {
+                int off = e.off[k], rec = e.off[k + 1] - off, prev = k == 0 ? -1 : e.off[k - 1];
                 int ino = u32(blk, off + D_INODE);
-                if (ino == 0 || !named(blk, off, name)) continue;
+                if (ino == 0 || !e.named(blk, k, name)) continue;
                 if (prev >= 0) fs.w16(pb * Ext2.BS + prev + D_REC_LEN, off - prev + rec);
                 else fs.w32(pb * Ext2.BS + off + D_INODE, 0);
                 changed(fs, dir);
@@ -221,13 +224,13 @@ final class Ext2Dir {
     static boolean hasRoom(Ext2 fs, int dir, int nameLen) {
         int need = recLen(nameLen);
         byte[] blk = new byte[Ext2.BS];
-        int[] offs = offsets();
+        Entries e = new Entries();
         long n = blocks(fs, dir);
         for (long lbn = 0; lbn < n; lbn++) {
             fs.readBlock(block(fs, dir, lbn), blk);
-            for (int k = 0, m = entries(blk, offs, dir, lbn); k < m; k++) {
-                int off = offs[k], rec = offs[k + 1] - off;
-                int keep = u32(blk, off + D_INODE) != 0 ? recLen(blk[off + D_NAME_LEN] & 0xFF) : 0;
+            for (int k = 0, m = e.walk(blk, dir, lbn); k < m; k++) {
+                int off = e.off[k], rec = e.off[k + 1] - off;
+                int keep = u32(blk, off + D_INODE) != 0 ? recLen(e.nameLen[k]) : 0;
                 if (rec - keep >= need) return true;
             }
         }
@@ -257,11 +260,11 @@ final class Ext2Dir {
         long pb = block(fs, dir, 0);
         byte[] blk = new byte[Ext2.BS];
         fs.readBlock(pb, blk);
-        int[] offs = offsets();
-        int m = entries(blk, offs, dir, 0);
+        Entries e = new Entries();
+        int m = e.walk(blk, dir, 0);
         for (int k = 0; k < m; k++) {
-            int off = offs[k];
-            if ((blk[off + D_NAME_LEN] & 0xFF) == 2 && blk[off + D_NAME] == '.' && blk[off + D_NAME + 1] == '.') {
+            int off = e.off[k];
+            if (e.nameLen[k] == 2 && blk[off + D_NAME] == '.' && blk[off + D_NAME + 1] == '.') {
                 if (u32(blk, off + D_INODE) != parent) fs.w32(pb * Ext2.BS + off + D_INODE, parent);
                 return;
             }

@@ -58,7 +58,14 @@ public final class Ext2Repair {
             }
             return;
         }
-        if (Ext2Inode.isDir(fs, ino)) Ext2Names.recountLinks(fs, ino);
+        if (Ext2Inode.isDir(fs, ino)) {
+            try {
+                Ext2Names.recountLinks(fs, ino);
+            } catch (Ext2Exception halfReleased) {
+                // rmdir's tail was releasing it when the kernel died (its blocks gone, its links not yet 0): there are
+                // no entries to count; the tail, made again next, finishes the release
+            }
+        }
         if (!Ext2Inode.hasBlockMap(fs, ino)) return;
         mend(ino, p);
     }

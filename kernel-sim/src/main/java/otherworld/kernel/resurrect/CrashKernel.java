@@ -215,8 +215,7 @@ public final class CrashKernel {
      */
     private List<Image> validateTasks(KMem v, Dead d, int current) {
         filePages = FilePageImage.validate(v, d.fpages, machine.disk.sizeBytes() / Sv39.PAGE_SIZE,
-                new Validator(v, ram, d.regionBase, d.regionSize, d.crashBase, d.crashSize, d.ptPool, d.nttys).limits(),
-                ram.base(), ram.size());
+                new Validator(v, ram, d.regionBase, d.regionSize, d.crashBase, d.crashSize, d.ptPool, d.nttys)::userFrame);
         List<Image> images = new ArrayList<>();
         Map<Long, long[]> owner = new HashMap<>(); // frame -> {slot, writable}
         Set<Integer> pids = new HashSet<>();

@@ -29,7 +29,7 @@ final class FilePageImage {
     final Map<Long, long[]> byFrame = new LinkedHashMap<>();
     final List<String> problems = new ArrayList<>();
 
-    static FilePageImage validate(KMem v, long pa, long diskBlocks, long[] limits, long ramBase, long ramSize) {
+    static FilePageImage validate(KMem v, long pa, long diskBlocks, java.util.function.LongPredicate userFrame) {
         FilePageImage img = new FilePageImage();
         if (!Bounds.magicOk(v.r32(pa), FPAGES.magic, v.r32(pa + 4), FPAGES.version, FPAGES.version)) {
             img.problems.add("file-page table: bad magic or version: shared file pages not flushed");
@@ -50,8 +50,7 @@ final class FilePageImage {
             int ino = v.r32(e + FE_INO);
             String bad = null;
             if (state != FPAGE_USED && state != (FPAGE_USED | FPAGE_DIRTY)) bad = "state " + state;
-            else if (!PageWalk.userFrame(frame, ramBase, ramSize, limits[PageWalk.USER_LOW], limits[PageWalk.REGION_BASE],
-                    limits[PageWalk.REGION_SIZE], limits[PageWalk.CRASH_BASE], limits[PageWalk.CRASH_SIZE])) {
+            else if (!userFrame.test(frame)) {
                 bad = String.format("frame 0x%x not a user frame", frame);
             } else if (block <= 0 || block >= diskBlocks) bad = "block " + block + " outside the disk";
             else if (ino <= 0 || index < 0) bad = "inode " + ino + " page " + index;

@@ -32,6 +32,8 @@ final class Validator {
         this.pipes = pipesPa;
         return this;
     }
+    /** What each frame of RAM may hold (PageWalk.USER or KERNEL), the same for every task. */
+    private final int[] kinds;
 
     Validator(KMem v, PhysicalMemory ram, long regionBase, long regionSize, long crashBase, long crashSize, long ptPool,
               int nttys) {
@@ -43,23 +45,34 @@ final class Validator {
         this.crashBase = crashBase;
         this.crashSize = crashSize;
         this.nttys = nttys;
+        this.kinds = frameKinds();
     }
 
     /**
-     * The limits of {@link PageWalk}: the root area, the dead kernel's structures (its region up to the page-table
-     * pool) and the crash region are never a process's. The pool is ordinary memory once a kernel runs: the crash
-     * kernel that built it put page tables there, and what they did not use is free for anything.
+     * What each frame of RAM may hold, for {@link PageWalk}: the root area, the dead kernel's structures (its region
+     * up to the page-table pool) and the crash region are the kernel's; the rest is the processes'. The pool is
+     * ordinary memory once a kernel runs: the crash kernel that built it put page tables there, and what they did not
+     * use is free for anything. A frame that a region only touches counts as the region's.
      */
-    long[] limits() {
-        long[] lim = new long[PageWalk.LIMITS];
-        lim[PageWalk.USER_LOW] = FIRST_REGION_PA;
-        lim[PageWalk.REGION_BASE] = regionBase;
-        lim[PageWalk.REGION_SIZE] = ptPool - regionBase;
-        lim[PageWalk.CRASH_BASE] = crashBase;
-        lim[PageWalk.CRASH_SIZE] = crashSize;
-        lim[PageWalk.POOL_BASE] = ptPool;
-        lim[PageWalk.POOL_SIZE] = regionBase + regionSize - ptPool;
-        return lim;
+    private int[] frameKinds() {
+        long base = ram.base() / Sv39.PAGE_SIZE;
+        int[] kinds = new int[(int) (ram.size() / Sv39.PAGE_SIZE)];
+        PageWalk.mark(kinds, 0, ceilFrame(FIRST_REGION_PA) - base, PageWalk.KERNEL);
+        PageWalk.mark(kinds, Math.floorDiv(regionBase, Sv39.PAGE_SIZE) - base, ceilFrame(ptPool) - base,
+                PageWalk.KERNEL);
+        PageWalk.mark(kinds, Math.floorDiv(crashBase, Sv39.PAGE_SIZE) - base, ceilFrame(crashBase + crashSize) - base,
+                PageWalk.KERNEL);
+        return kinds;
+    }
+
+    private static long ceilFrame(long pa) {
+        return Math.floorDiv(pa, Sv39.PAGE_SIZE) + (Math.floorMod(pa, Sv39.PAGE_SIZE) != 0 ? 1 : 0);
+    }
+
+    /** Whether pa is a frame of RAM a process may own (what {@link PageWalk} accepts for a page). */
+    boolean userFrame(long pa) {
+        if (pa < ram.base() || pa - ram.base() >= ram.size() || Math.floorMod(pa, Sv39.PAGE_SIZE) != 0) return false;
+        return kinds[(int) ((pa - ram.base()) / Sv39.PAGE_SIZE)] == PageWalk.USER;
     }
 
     CrashKernel.Image task(long t, int slot, long filesPa) {
@@ -91,8 +104,7 @@ final class Validator {
         }
 
         long satp = v.r64(t + T_SATP);
-        long root = Sv39.satpRootPa(satp);
-        if ((satp >>> 60) != 8 || !walk(root, img)) {
+        if ((satp >>> 60) != 8 || !walk(satp, img)) {
             if (p.isEmpty()) p.add(String.format("satp 0x%x does not name a page table in user memory", satp));
             return img;
         }
@@ -136,30 +148,31 @@ final class Validator {
 
     /**
      * The task's page tables, walked by the proved {@link PageWalk} (reads inside RAM only, three levels on every
-     * input, each table once, leaves on frames a process may own): its pages into img.leaves. False if the root
+     * input, each table once, pages only on frames a process may own): its pages into img.leaves. False if the root
      * cannot hold a table; a problem found below it goes to img.problems.
      */
-    private boolean walk(long root, CrashKernel.Image img) {
+    private boolean walk(long satp, CrashKernel.Image img) {
         PhysWords words = new PhysWords(ram.base(), ram.size()) {
             @Override public long r64(long pa) { return v.r64(pa); }
         };
-        long nframes = ram.size() / Sv39.PAGE_SIZE;
-        long[] lim = limits();
         long[] where = new long[2];
         // room for 1024 pages first, then as many as RAM has frames (more would map a frame twice)
-        for (long room = Math.min(1024, nframes); ; room = nframes) {
-            long[] leaves = new long[(int) (3 * room)];
-            int n = PageWalk.walk(words, root, lim, new long[(int) ((nframes + 63) / 64)], leaves, where);
-            if (n == PageWalk.TOO_MANY && room < nframes) continue;
+        for (int room = Math.min(1024, kinds.length); ; room = kinds.length) {
+            long[] va = new long[room];
+            int[] frame = new int[room];
+            int[] flags = new int[room];
+            int n = PageWalk.walk(words, Sv39.satpRootPa(satp) / Sv39.PAGE_SIZE, kinds, new boolean[kinds.length], va,
+                    frame, flags, where);
+            if (n == PageWalk.TOO_MANY && room < kinds.length) continue;
             if (n == PageWalk.BAD_ROOT) return false;
             if (n < 0) {
                 img.problems.add(problem(n, where[0], where[1]));
                 return true;
             }
-            PageTable dead = new PageTable(v, null, root);
+            PageTable dead = new PageTable(v, null, Sv39.satpRootPa(satp));
             for (int k = 0; k < n; k++) {
-                long cow = dead.lookup(leaves[3 * k]) & CopyOnWrite.PTE_COW; // the walk gives bits 7..0 only
-                img.leaves.add(new long[] {leaves[3 * k], leaves[3 * k + 1], leaves[3 * k + 2] | cow});
+                long cow = dead.lookup(va[k]) & CopyOnWrite.PTE_COW; // the walk gives bits 7..0 only
+                img.leaves.add(new long[] {va[k], ram.base() + frame[k] * Sv39.PAGE_SIZE, flags[k] | cow});
             }
             return true;
         }

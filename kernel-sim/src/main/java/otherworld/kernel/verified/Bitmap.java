@@ -80,7 +80,8 @@ public final class Bitmap {
 
     /**
      * The first index of {@code run} consecutive clear bits, all below {@code nbits},
-     * or -1 if there is none.
+     * or -1 if there is none. Sound (the bits found are clear) and complete (every
+     * earlier window of run bits, or every window when -1, holds a set bit).
      */
     /*@ public normal_behavior
       @   requires words != null;
@@ -90,24 +91,27 @@ public final class Bitmap {
       @   ensures \result >= 0 ==> \result + run <= nbits;
       @   ensures \result >= 0 ==> (\forall int j; \result <= j && j < \result + run;
       @                                \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) == 0);
+      @   ensures \result >= 0 ==> (\forall int s; 0 <= s && s < \result;
+      @                                !(\forall int j; s <= j && j < s + run; \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) == 0));
+      @   ensures \result == -1 ==> (\forall int s; 0 <= s && s + run <= nbits;
+      @                                !(\forall int j; s <= j && j < s + run; \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) == 0));
       @   assignable \nothing;
       @*/
     public static int findClearRun(long[] words, int nbits, int run) {
-        int len = 0;
-        /*@ loop_invariant 0 <= i && i <= nbits;
-          @ loop_invariant 0 <= len && len <= i && len < run;
-          @ loop_invariant (\forall int j; i - len <= j && j < i; \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) == 0);
+        int start = 0; // where the clear bits before i begin: 0, or just after a set bit
+        /*@ loop_invariant 0 <= start && start <= i && i <= nbits && i - start < run;
+          @ loop_invariant (\forall int j; start <= j && j < i; \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) == 0);
+          @ loop_invariant start == 0 || \dl_javaBitwiseAndLong(words[(start - 1) / 64], \dl_javaShiftLeftLong(1, (start - 1) % 64)) != 0;
+          @ loop_invariant (\forall int s; 0 <= s && s + run <= i;
+          @                   !(\forall int j; s <= j && j < s + run; \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) == 0));
           @ assignable \strictly_nothing;
           @ decreases nbits - i;
           @*/
         for (int i = 0; i < nbits; i++) {
-            if ((words[i / 64] & (1L << (i % 64))) == 0) {
-                len = len + 1;
-                if (len == run) {
-                    return i + 1 - run;
-                }
-            } else {
-                len = 0;
+            if ((words[i / 64] & (1L << (i % 64))) != 0) {
+                start = i + 1;
+            } else if (i + 1 - start == run) {
+                return start;
             }
         }
         return -1;

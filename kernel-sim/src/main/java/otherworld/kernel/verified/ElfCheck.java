@@ -74,14 +74,30 @@ public final class ElfCheck {
      * 0 if {@code h} (the first bytes of a file of {@code fileSize} bytes) is the
      * header of a 64-bit little-endian RISC-V executable whose program headers lie
      * inside the file, else the first failing reason (a negative constant above).
+     * The contract is exact: 0 says that e_phoff (bit 63 clear) plus e_phnum
+     * headers of 56 bytes end inside the file, which is what Exec.load relies on
+     * when it reads them.
      */
     /*@ public normal_behavior
       @   requires h != null;
+      @   requires_free (\forall int i; 0 <= i && i < h.length; -128 <= h[i] && h[i] <= 127);
       @   ensures \result <= 0 && \result >= PH_OUTSIDE_FILE;
       @   ensures (h.length < EHDR_SIZE || fileSize < EHDR_SIZE) ==> \result == BAD_SIZE;
-      @   ensures \result == 0 ==> (h.length >= EHDR_SIZE && fileSize >= EHDR_SIZE
+      @   ensures \result == 0 <==> (h.length >= EHDR_SIZE && fileSize >= EHDR_SIZE
       @        && h[0] == 127 && h[1] == 69 && h[2] == 76 && h[3] == 70
-      @        && h[4] == ELFCLASS64 && h[5] == ELFDATA2LSB && h[6] == EV_CURRENT);
+      @        && h[4] == ELFCLASS64 && h[5] == ELFDATA2LSB && h[6] == EV_CURRENT
+      @        && (h[20] >= 0 ? h[20] : h[20] + 256) + 256 * (h[21] >= 0 ? h[21] : h[21] + 256)
+      @             + 65536 * (h[22] >= 0 ? h[22] : h[22] + 256) + 16777216L * (h[23] >= 0 ? h[23] : h[23] + 256) == EV_CURRENT
+      @        && (h[18] >= 0 ? h[18] : h[18] + 256) + 256 * (h[19] >= 0 ? h[19] : h[19] + 256) == EM_RISCV
+      @        && (h[16] >= 0 ? h[16] : h[16] + 256) + 256 * (h[17] >= 0 ? h[17] : h[17] + 256) == ET_EXEC
+      @        && (h[54] >= 0 ? h[54] : h[54] + 256) + 256 * (h[55] >= 0 ? h[55] : h[55] + 256) == PHDR_SIZE
+      @        && 1 <= (h[56] >= 0 ? h[56] : h[56] + 256) + 256 * (h[57] >= 0 ? h[57] : h[57] + 256) && (h[56] >= 0 ? h[56] : h[56] + 256) + 256 * (h[57] >= 0 ? h[57] : h[57] + 256) <= MAX_PHNUM
+      @        && h[39] >= 0
+      @        && (h[32] >= 0 ? h[32] : h[32] + 256) + 256 * (h[33] >= 0 ? h[33] : h[33] + 256)
+      @             + 65536 * (h[34] >= 0 ? h[34] : h[34] + 256) + 16777216L * (h[35] >= 0 ? h[35] : h[35] + 256)
+      @           + 4294967296L * ((h[36] >= 0 ? h[36] : h[36] + 256) + 256 * (h[37] >= 0 ? h[37] : h[37] + 256)
+      @             + 65536 * (h[38] >= 0 ? h[38] : h[38] + 256) + 16777216L * (h[39] >= 0 ? h[39] : h[39] + 256))
+      @           + PHDR_SIZE * ((h[56] >= 0 ? h[56] : h[56] + 256) + 256 * (h[57] >= 0 ? h[57] : h[57] + 256)) <= fileSize);
       @   assignable \nothing;
       @*/
     public static int checkHeader(byte[] h, long fileSize) {

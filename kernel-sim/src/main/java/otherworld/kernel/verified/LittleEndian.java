@@ -14,13 +14,15 @@ public final class LittleEndian {
     /**
      * The unsigned byte at {@code off}. The requires_free clause is what Java's
      * byte type guarantees: KeY's heap model does not know it, and callers need
-     * not prove it.
+     * not prove it. The contracts state unsigned bytes as {@code (x >= 0 ? x : x + 256)}:
+     * KeY proves that form by cases, where {@code (x + 256) % 256} sends it into
+     * division lemmas.
      */
     /*@ public normal_behavior
       @   requires b != null && 0 <= off && off < b.length;
       @   requires_free -128 <= b[off] && b[off] <= 127;
       @   ensures 0 <= \result && \result < 256;
-      @   ensures \result == (b[off] + 256) % 256;
+      @   ensures \result == (b[off] >= 0 ? b[off] : b[off] + 256);
       @   assignable \nothing;
       @*/
     public static int u8(byte[] b, int off) {
@@ -35,7 +37,7 @@ public final class LittleEndian {
     /*@ public normal_behavior
       @   requires b != null && 0 <= off && off <= b.length - 2;
       @   ensures 0 <= \result && \result < 65536;
-      @   ensures \result == (b[off] + 256) % 256 + 256 * ((b[off + 1] + 256) % 256);
+      @   ensures \result == (b[off] >= 0 ? b[off] : b[off] + 256) + 256 * (b[off + 1] >= 0 ? b[off + 1] : b[off + 1] + 256);
       @   assignable \nothing;
       @*/
     public static int u16(byte[] b, int off) {
@@ -46,8 +48,8 @@ public final class LittleEndian {
     /*@ public normal_behavior
       @   requires b != null && 0 <= off && off <= b.length - 4;
       @   ensures 0 <= \result && \result < 4294967296L;
-      @   ensures \result == (b[off] + 256) % 256 + 256 * ((b[off + 1] + 256) % 256)
-      @                      + 65536 * ((b[off + 2] + 256) % 256) + 16777216L * ((b[off + 3] + 256) % 256);
+      @   ensures \result == (b[off] >= 0 ? b[off] : b[off] + 256) + 256 * (b[off + 1] >= 0 ? b[off + 1] : b[off + 1] + 256)
+      @        + 65536 * (b[off + 2] >= 0 ? b[off + 2] : b[off + 2] + 256) + 16777216L * (b[off + 3] >= 0 ? b[off + 3] : b[off + 3] + 256);
       @   assignable \nothing;
       @*/
     public static long u32(byte[] b, int off) {
@@ -58,18 +60,29 @@ public final class LittleEndian {
 
     /**
      * The little-endian 64-bit field at {@code off}, as the long with the same
-     * bits (negative when bit 63 is set). The contract proves the reads in
-     * bounds; the value is checked against ByteBuffer by the unit tests.
+     * bits: lo + 2^32 * hi of its two 32-bit halves, with hi taken as signed, so
+     * that the result is negative exactly when bit 63 is set. No step overflows.
      */
     /*@ public normal_behavior
       @   requires b != null && 0 <= off && off <= b.length - 8;
-      @   ensures true;
+      @   requires_free (\forall int i; off <= i && i < off + 8; -128 <= b[i] && b[i] <= 127);
+      @   ensures \result >= 0 <==> b[off + 7] >= 0;
+      @   ensures b[off + 7] >= 0 ==> \result == (b[off] >= 0 ? b[off] : b[off] + 256) + 256 * (b[off + 1] >= 0 ? b[off + 1] : b[off + 1] + 256)
+      @          + 65536 * (b[off + 2] >= 0 ? b[off + 2] : b[off + 2] + 256) + 16777216L * (b[off + 3] >= 0 ? b[off + 3] : b[off + 3] + 256)
+      @      + 4294967296L * ((b[off + 4] >= 0 ? b[off + 4] : b[off + 4] + 256) + 256 * (b[off + 5] >= 0 ? b[off + 5] : b[off + 5] + 256)
+      @          + 65536 * (b[off + 6] >= 0 ? b[off + 6] : b[off + 6] + 256) + 16777216L * (b[off + 7] >= 0 ? b[off + 7] : b[off + 7] + 256));
+      @   ensures b[off + 7] < 0 ==> \result == (b[off] >= 0 ? b[off] : b[off] + 256) + 256 * (b[off + 1] >= 0 ? b[off + 1] : b[off + 1] + 256)
+      @          + 65536 * (b[off + 2] >= 0 ? b[off + 2] : b[off + 2] + 256) + 16777216L * (b[off + 3] >= 0 ? b[off + 3] : b[off + 3] + 256)
+      @      + 4294967296L * ((b[off + 4] >= 0 ? b[off + 4] : b[off + 4] + 256) + 256 * (b[off + 5] >= 0 ? b[off + 5] : b[off + 5] + 256)
+      @          + 65536 * (b[off + 6] >= 0 ? b[off + 6] : b[off + 6] + 256) + 16777216L * (b[off + 7] >= 0 ? b[off + 7] : b[off + 7] + 256) - 4294967296L);
       @   assignable \nothing;
       @*/
     public static long u64(byte[] b, int off) {
         long lo = u32(b, off);
         long hi = u32(b, off + 4);
-        // hi * 2^32 wraps exactly as the bits do: a hi >= 2^31 gives a negative long
+        if (hi >= 2147483648L) {
+            hi = hi - 4294967296L; // the high half as a signed int: it carries the sign of the long
+        }
         return lo + hi * 4294967296L;
     }
 }

@@ -3,15 +3,17 @@ package otherworld.kernel.verified;
 /**
  * The crash kernel's walk over a dead process's Sv39 page tables. The tables
  * are whatever the dead kernel left in RAM, so the walk trusts nothing it
- * reads: it reads only inside RAM, reads a table only after checking that the
- * frame may hold one (a user frame, or a frame of the page-table pool) and that
- * it has not met that table before (a cycle, or a table shared), stops after
- * the three levels of Sv39 on every input, and accepts a leaf only if it maps a
- * user page of the lower half onto a frame that a process may own: inside RAM,
- * outside the root area, the kernel's region and the crash region.
+ * reads: it reads only inside RAM, reads a table only after checking that its
+ * frame may hold one and that it has not met that table before (a cycle, or a
+ * table shared), ends after the three levels of Sv39 on every input, and
+ * accepts a leaf only if it maps a user page of the lower half onto a frame a
+ * process may own.
  *
- * <p>The limits it checks frames against come in an array indexed by the
- * constants below. Written in the Java subset KeY 2.12 proves (see
+ * <p>Which frames those are is a map with one entry a frame of RAM, frame f
+ * being the page at base + 4096 f: {@link #USER} (a process's page or table)
+ * or {@link #KERNEL} (the root area, the kernel's structures, the crash
+ * region). The crash kernel builds it with {@link #mark}; the walk works in
+ * frame numbers, so that no bound it proves needs a division. Written in the Java subset KeY 2.12 proves (see
  * proofs/README.md).
  */
 public final class PageWalk {
@@ -19,19 +21,10 @@ public final class PageWalk {
     private PageWalk() {
     }
 
-    /** Index in the limits: frames below this are the root area (never a process's). */
-    public static final int USER_LOW = 0;
-    /** Index in the limits: the kernel's region [base, base + size). */
-    public static final int REGION_BASE = 1;
-    public static final int REGION_SIZE = 2;
-    /** Index in the limits: the crash region [base, base + size). */
-    public static final int CRASH_BASE = 3;
-    public static final int CRASH_SIZE = 4;
-    /** Index in the limits: the page-table pool, where a crash kernel puts the tables it builds. */
-    public static final int POOL_BASE = 5;
-    public static final int POOL_SIZE = 6;
-    /** Entries in the limits. */
-    public static final int LIMITS = 7;
+    /** A frame a process may own: one of its pages or page tables. */
+    public static final int USER = 0;
+    /** A frame of the kernel: never a process's page, never a process's table. */
+    public static final int KERNEL = 1;
 
     // reasons from walk: where[0] is the virtual address, where[1] the physical address concerned
     /** The root named by satp cannot hold a page table. */
@@ -57,61 +50,33 @@ public final class PageWalk {
     public static final long L1_SPAN = 2097152L;
 
     /**
-     * Whether [pa, pa + 4096) is a page of RAM [ramBase, ramBase + ramSize) that
-     * a process may own: page aligned, at or above userLow, and outside the
-     * kernel's region and the crash region (whose bounds must not be negative).
-     * No overflow for any input.
+     * Marks the frames [from, to) of the map as {@code kind}; frames outside the
+     * map are ignored, and every other entry is left as it was.
      */
     /*@ public normal_behavior
-      @   ensures \result <==> (0 <= ramBase && 0 <= ramSize && ramSize <= Long.MAX_VALUE - ramBase
-      @        && ramBase <= pa && 4096 <= ramSize && pa - ramBase <= ramSize - 4096 && pa % 4096 == 0
-      @        && pa >= userLow && 0 <= rBase && 0 <= rSize && 0 <= cBase && 0 <= cSize
-      @        && (rBase - pa >= 4096 || pa - rBase >= rSize)
-      @        && (cBase - pa >= 4096 || pa - cBase >= cSize));
-      @   assignable \nothing;
+      @   requires kinds != null;
+      @   ensures (\forall int f; 0 <= f && f < kinds.length && from <= f && f < to; kinds[f] == kind);
+      @   ensures (\forall int f; 0 <= f && f < kinds.length && (f < from || f >= to); kinds[f] == \old(kinds[f]));
+      @   assignable kinds[*];
       @*/
-    public static boolean userFrame(long pa, long ramBase, long ramSize, long userLow,
-                                    long rBase, long rSize, long cBase, long cSize) {
-        if (!Bounds.inRegion(pa, 4096, ramBase, ramSize) || pa % 4096 != 0 || pa < userLow) {
-            return false;
+    public static void mark(int[] kinds, long from, long to, int kind) {
+        int lo = 0;
+        if (from > 0) {
+            lo = from < kinds.length ? (int) from : kinds.length;
         }
-        if (rBase < 0 || rSize < 0 || cBase < 0 || cSize < 0) {
-            return false;
+        int hi = kinds.length;
+        if (to < kinds.length) {
+            hi = to > lo ? (int) to : lo;
         }
-        return outside(pa, rBase, rSize) && outside(pa, cBase, cSize);
-    }
-
-    /**
-     * Whether the page at {@code pa} does not meet [start, start + size): it ends
-     * at or before start, or begins at or after the end. All non-negative, so
-     * neither difference overflows.
-     */
-    /*@ public normal_behavior
-      @   requires 0 <= pa && 0 <= start && 0 <= size;
-      @   ensures \result <==> (start - pa >= 4096 || pa - start >= size);
-      @   assignable \nothing;
-      @*/
-    public static boolean outside(long pa, long start, long size) {
-        return start - pa >= 4096 || pa - start >= size;
-    }
-
-    /**
-     * Whether the frame at {@code pa} may hold a page table: a user frame, or a
-     * page of RAM inside the pool [poolBase, poolBase + poolSize).
-     */
-    /*@ public normal_behavior
-      @   requires lim != null && lim.length == LIMITS;
-      @   ensures \result ==> (0 <= ramBase && ramBase <= pa && 4096 <= ramSize && pa - ramBase <= ramSize - 4096
-      @        && ramSize <= Long.MAX_VALUE - ramBase && pa % 4096 == 0);
-      @   assignable \nothing;
-      @*/
-    public static boolean tableFrame(long pa, long ramBase, long ramSize, long[] lim) {
-        if (userFrame(pa, ramBase, ramSize, lim[USER_LOW], lim[REGION_BASE], lim[REGION_SIZE],
-                lim[CRASH_BASE], lim[CRASH_SIZE])) {
-            return true;
+        /*@ loop_invariant lo <= f && f <= hi;
+          @ loop_invariant (\forall int g; lo <= g && g < f; kinds[g] == kind);
+          @ loop_invariant (\forall int g; 0 <= g && g < kinds.length && (g < lo || g >= f); kinds[g] == \old(kinds[g]));
+          @ assignable kinds[*];
+          @ decreases hi - f;
+          @*/
+        for (int f = lo; f < hi; f++) {
+            kinds[f] = kind;
         }
-        return Bounds.inRegion(pa, 4096, ramBase, ramSize) && pa % 4096 == 0
-                && Bounds.inRegion(pa, 4096, lim[POOL_BASE], lim[POOL_SIZE]);
     }
 
     /** Records a failure at (va, pa) in where[0 .. 2) and returns reason. */
@@ -127,152 +92,144 @@ public final class PageWalk {
     }
 
     /**
-     * Enters the table at {@code t} named by the non-leaf entry {@code pte}: 0 if
-     * t may hold a table and was not entered before (now marked in seen, one bit
-     * a frame of RAM), else BAD_TABLE, SUPERPAGE or TWICE.
+     * Enters the table on frame {@code f} (relative to RAM) named by the entry
+     * {@code pte}: 0 if f is a frame of RAM a process may own, pte is not a
+     * leaf, and f was not entered before (now marked in seen); else BAD_TABLE,
+     * SUPERPAGE or TWICE.
      */
     /*@ public normal_behavior
-      @   requires lim != null && lim.length == LIMITS && seen != null && lim != seen;
-      @   requires 0 <= ramSize && ramSize / 4096 <= seen.length * 64L;
+      @   requires kinds != null && seen != null && seen.length >= kinds.length;
       @   ensures \result == 0 || \result == BAD_TABLE || \result == SUPERPAGE || \result == TWICE;
-      @   ensures \result == 0 ==> (0 <= ramBase && ramBase <= t && 4096 <= ramSize && t - ramBase <= ramSize - 4096
-      @        && ramSize <= Long.MAX_VALUE - ramBase && t % 4096 == 0);
+      @   ensures \result == 0 ==> 0 <= f && f < kinds.length && kinds[(int) f] == USER && !\old(seen[(int) f]);
+      @   ensures \result == 0 ==> seen[(int) f];
       @   assignable seen[*];
       @*/
-    public static int enter(long pte, long t, long ramBase, long ramSize, long[] lim, long[] seen) {
-        if (!tableFrame(t, ramBase, ramSize, lim)) {
+    public static int enter(long pte, long f, int[] kinds, boolean[] seen) {
+        if (f < 0 || f >= kinds.length) {
+            return BAD_TABLE;
+        }
+        if (kinds[(int) f] != USER) {
             return BAD_TABLE;
         }
         if (Sv39.isLeaf(pte)) {
             return SUPERPAGE;
         }
-        long f = (t - ramBase) / 4096;
-        int w = (int) (f / 64);
-        int b = (int) (f % 64);
-        if (Bitmap.test(seen[w], b)) {
+        if (seen[(int) f]) {
             return TWICE;
         }
-        seen[w] = Bitmap.set(seen[w], b);
+        seen[(int) f] = true;
         return 0;
     }
 
     /**
-     * Walks the three levels of the table at {@code root} (whose frame is checked
-     * first). Returns the number n of user pages mapped, each as leaves[3k] its
-     * virtual address, leaves[3k + 1] its frame and leaves[3k + 2] the PTE's
-     * flags, in increasing virtual address; or a negative reason, with where[0 .. 2)
-     * the virtual and physical address concerned. Tables met are marked in seen
-     * (one bit a frame of RAM), which should be all clear.
+     * Walks the three levels of the table at physical page {@code rootPpn} (its
+     * frame checked first). Returns the number n of user pages mapped, page k
+     * at virtual address va[k] on frame[k] (relative to RAM: physical address
+     * mem.base + 4096 frame[k]) with the PTE's flags in flags[k], in increasing
+     * virtual address; or a negative reason, with where[0 .. 2) the virtual and
+     * physical address concerned. Tables met are marked in seen, which should be
+     * all false. The walk accepts a leaf only with V, U and one of R, W, X set
+     * (the unit tests check it; the contract states the flags' range).
+     *
+     * <p>RAM's base is page aligned (frame f is then physical page base / 4096 + f);
+     * the contract holds for any base. It states what the crash kernel relies on: every read inside
+     * RAM (the precondition of {@link PhysWords#r64}), an end on every input,
+     * and every page on a frame of RAM that the map calls {@link #USER}.
      */
     /*@ public normal_behavior
-      @   requires mem != null && lim != null && seen != null && leaves != null && where != null;
-      @   requires lim.length == LIMITS && where.length >= 2;
-      @   requires lim != seen && lim != leaves && lim != where && seen != leaves && seen != where && leaves != where;
+      @   requires mem != null && kinds != null && seen != null && va != null && frame != null && flags != null;
+      @   requires where != null && where.length >= 2;
+      @   requires va != where && frame != flags && frame != kinds && flags != kinds;
+      @   requires frame.length == va.length && flags.length == va.length;
       @   requires 0 <= mem.base && 0 <= mem.size && mem.size <= Long.MAX_VALUE - mem.base;
-      @   requires mem.size / 4096 <= seen.length * 64L;
-      @   requires 0 <= lim[USER_LOW] && 0 <= lim[REGION_BASE] && 0 <= lim[REGION_SIZE]
-      @         && 0 <= lim[CRASH_BASE] && 0 <= lim[CRASH_SIZE];
-      @   ensures \result >= TOO_MANY && \result * 3L <= leaves.length;
+      @   requires kinds.length * 4096L <= mem.size && seen.length >= kinds.length;
+      @   ensures \result >= TOO_MANY && \result <= va.length;
       @   ensures (\forall int k; 0 <= k && k < \result;
-      @        0 <= leaves[3 * k] && leaves[3 * k] < Sv39.USER_VA_LIMIT && leaves[3 * k] % 4096 == 0
-      @        && mem.base <= leaves[3 * k + 1] && leaves[3 * k + 1] - mem.base <= mem.size - 4096
-      @        && leaves[3 * k + 1] % 4096 == 0 && leaves[3 * k + 1] >= lim[USER_LOW]
-      @        && (lim[REGION_BASE] - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - lim[REGION_BASE] >= lim[REGION_SIZE])
-      @        && (lim[CRASH_BASE] - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - lim[CRASH_BASE] >= lim[CRASH_SIZE])
-      @        && 0 <= leaves[3 * k + 2] && leaves[3 * k + 2] < 256
-      @        && leaves[3 * k + 2] % 2 == 1 && (leaves[3 * k + 2] / 16) % 2 == 1
-      @        && ((leaves[3 * k + 2] / 2) % 2 == 1 || (leaves[3 * k + 2] / 4) % 2 == 1 || (leaves[3 * k + 2] / 8) % 2 == 1));
-      @   assignable seen[*], leaves[*], where[*];
+      @        0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
+      @        && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
+      @        && 0 <= flags[k] && flags[k] < 256);
+      @   assignable seen[*], va[*], frame[*], flags[*], where[*];
       @*/
-    public static int walk(PhysWords mem, long root, long[] lim, long[] seen, long[] leaves, long[] where) {
+    public static int walk(PhysWords mem, long rootPpn, int[] kinds, boolean[] seen,
+                           long[] va, int[] frame, int[] flags, long[] where) {
         long ramBase = mem.base;
-        long ramSize = mem.size;
+        long baseFrame = ramBase / 4096;
         where[0] = 0;
-        where[1] = root;
-        int bad = enter(0, root, ramBase, ramSize, lim, seen);
-        if (bad != 0) {
+        where[1] = rootPpn;
+        long f2 = rootPpn - baseFrame;
+        if (rootPpn < 0 || enter(0, f2, kinds, seen) != 0) {
             return BAD_ROOT;
         }
+        long t2 = ramBase + f2 * 4096;
         int n = 0;
-        /*@ loop_invariant 0 <= i2 && i2 <= 512 && 0 <= n && n * 3L <= leaves.length;
+        /*@ loop_invariant 0 <= i2 && i2 <= 512 && 0 <= n && n <= va.length;
           @ loop_invariant (\forall int k; 0 <= k && k < n;
-          @      0 <= leaves[3 * k] && leaves[3 * k] < Sv39.USER_VA_LIMIT && leaves[3 * k] % 4096 == 0
-          @      && ramBase <= leaves[3 * k + 1] && leaves[3 * k + 1] - ramBase <= ramSize - 4096
-          @      && leaves[3 * k + 1] % 4096 == 0 && leaves[3 * k + 1] >= lim[USER_LOW]
-          @      && (lim[REGION_BASE] - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - lim[REGION_BASE] >= lim[REGION_SIZE])
-          @      && (lim[CRASH_BASE] - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - lim[CRASH_BASE] >= lim[CRASH_SIZE])
-          @      && 0 <= leaves[3 * k + 2] && leaves[3 * k + 2] < 256
-          @      && leaves[3 * k + 2] % 2 == 1 && (leaves[3 * k + 2] / 16) % 2 == 1
-          @      && ((leaves[3 * k + 2] / 2) % 2 == 1 || (leaves[3 * k + 2] / 4) % 2 == 1 || (leaves[3 * k + 2] / 8) % 2 == 1));
-          @ assignable seen[*], leaves[*], where[*];
+          @      0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
+          @      && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
+          @      && 0 <= flags[k] && flags[k] < 256);
+          @ assignable seen[*], va[*], frame[*], flags[*], where[*];
           @ decreases 512 - i2;
           @*/
         for (int i2 = 0; i2 < 512; i2++) {
-            long pte2 = mem.r64(root + 8L * i2);
+            long pte2 = mem.r64(t2 + 8L * i2);
             if (Sv39.isValid(pte2)) {
                 long va2 = i2 * L2_SPAN;
                 if (i2 >= 256) {
                     return fail(where, va2, 0, ABOVE_USER);
                 }
-                long t1 = Sv39.paOf(Sv39.ptePpn(pte2));
-                bad = enter(pte2, t1, ramBase, ramSize, lim, seen);
+                long ppn1 = Sv39.ptePpn(pte2);
+                long f1 = ppn1 - baseFrame;
+                int bad = enter(pte2, f1, kinds, seen);
                 if (bad != 0) {
-                    return fail(where, va2, t1, bad);
+                    return fail(where, va2, Sv39.paOf(ppn1), bad);
                 }
-                /*@ loop_invariant 0 <= i1 && i1 <= 512 && 0 <= n && n * 3L <= leaves.length;
+                long t1 = ramBase + f1 * 4096;
+                /*@ loop_invariant 0 <= i1 && i1 <= 512 && 0 <= n && n <= va.length;
                   @ loop_invariant (\forall int k; 0 <= k && k < n;
-                  @      0 <= leaves[3 * k] && leaves[3 * k] < Sv39.USER_VA_LIMIT && leaves[3 * k] % 4096 == 0
-                  @      && ramBase <= leaves[3 * k + 1] && leaves[3 * k + 1] - ramBase <= ramSize - 4096
-                  @      && leaves[3 * k + 1] % 4096 == 0 && leaves[3 * k + 1] >= lim[USER_LOW]
-                  @      && (lim[REGION_BASE] - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - lim[REGION_BASE] >= lim[REGION_SIZE])
-                  @      && (lim[CRASH_BASE] - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - lim[CRASH_BASE] >= lim[CRASH_SIZE])
-                  @      && 0 <= leaves[3 * k + 2] && leaves[3 * k + 2] < 256
-                  @      && leaves[3 * k + 2] % 2 == 1 && (leaves[3 * k + 2] / 16) % 2 == 1
-                  @      && ((leaves[3 * k + 2] / 2) % 2 == 1 || (leaves[3 * k + 2] / 4) % 2 == 1 || (leaves[3 * k + 2] / 8) % 2 == 1));
-                  @ assignable seen[*], leaves[*], where[*];
+                  @      0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
+                  @      && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
+                  @      && 0 <= flags[k] && flags[k] < 256);
+                  @ assignable seen[*], va[*], frame[*], flags[*], where[*];
                   @ decreases 512 - i1;
                   @*/
                 for (int i1 = 0; i1 < 512; i1++) {
                     long pte1 = mem.r64(t1 + 8L * i1);
                     if (Sv39.isValid(pte1)) {
                         long va1 = va2 + i1 * L1_SPAN;
-                        long t0 = Sv39.paOf(Sv39.ptePpn(pte1));
-                        bad = enter(pte1, t0, ramBase, ramSize, lim, seen);
+                        long ppn0 = Sv39.ptePpn(pte1);
+                        long f0 = ppn0 - baseFrame;
+                        bad = enter(pte1, f0, kinds, seen);
                         if (bad != 0) {
-                            return fail(where, va1, t0, bad);
+                            return fail(where, va1, Sv39.paOf(ppn0), bad);
                         }
-                        /*@ loop_invariant 0 <= i0 && i0 <= 512 && 0 <= n && n * 3L <= leaves.length;
+                        long t0 = ramBase + f0 * 4096;
+                        /*@ loop_invariant 0 <= i0 && i0 <= 512 && 0 <= n && n <= va.length;
                           @ loop_invariant (\forall int k; 0 <= k && k < n;
-                          @      0 <= leaves[3 * k] && leaves[3 * k] < Sv39.USER_VA_LIMIT && leaves[3 * k] % 4096 == 0
-                          @      && ramBase <= leaves[3 * k + 1] && leaves[3 * k + 1] - ramBase <= ramSize - 4096
-                          @      && leaves[3 * k + 1] % 4096 == 0 && leaves[3 * k + 1] >= lim[USER_LOW]
-                          @      && (lim[REGION_BASE] - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - lim[REGION_BASE] >= lim[REGION_SIZE])
-                          @      && (lim[CRASH_BASE] - leaves[3 * k + 1] >= 4096 || leaves[3 * k + 1] - lim[CRASH_BASE] >= lim[CRASH_SIZE])
-                          @      && 0 <= leaves[3 * k + 2] && leaves[3 * k + 2] < 256
-                          @      && leaves[3 * k + 2] % 2 == 1 && (leaves[3 * k + 2] / 16) % 2 == 1
-                          @      && ((leaves[3 * k + 2] / 2) % 2 == 1 || (leaves[3 * k + 2] / 4) % 2 == 1 || (leaves[3 * k + 2] / 8) % 2 == 1));
-                          @ assignable seen[*], leaves[*], where[*];
+                          @      0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
+                          @      && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
+                          @      && 0 <= flags[k] && flags[k] < 256);
+                          @ assignable seen[*], va[*], frame[*], flags[*], where[*];
                           @ decreases 512 - i0;
                           @*/
                         for (int i0 = 0; i0 < 512; i0++) {
                             long pte0 = mem.r64(t0 + 8L * i0);
                             if (Sv39.isValid(pte0)) {
-                                long va = va1 + i0 * 4096L;
-                                long pa = Sv39.paOf(Sv39.ptePpn(pte0));
-                                if (!userFrame(pa, ramBase, ramSize, lim[USER_LOW], lim[REGION_BASE], lim[REGION_SIZE],
-                                        lim[CRASH_BASE], lim[CRASH_SIZE])) {
-                                    return fail(where, va, pa, BAD_FRAME);
+                                long v = va1 + i0 * 4096L;
+                                long ppn = Sv39.ptePpn(pte0);
+                                long f = ppn - baseFrame;
+                                if (f < 0 || f >= kinds.length || kinds[(int) f] != USER) {
+                                    return fail(where, v, Sv39.paOf(ppn), BAD_FRAME);
                                 }
-                                int flags = Sv39.pteFlags(pte0);
-                                if (!Sv39.isLeaf(pte0) || !Sv39.hasFlag(flags, Sv39.PTE_U)) {
-                                    return fail(where, va, pa, NOT_USER_LEAF);
+                                int fl = Sv39.pteFlags(pte0);
+                                if (!Sv39.isLeaf(pte0) || !Sv39.hasFlag(fl, Sv39.PTE_U)) {
+                                    return fail(where, v, Sv39.paOf(ppn), NOT_USER_LEAF);
                                 }
-                                if (leaves.length / 3 <= n) {
-                                    return fail(where, va, pa, TOO_MANY);
+                                if (n >= va.length) {
+                                    return fail(where, v, Sv39.paOf(ppn), TOO_MANY);
                                 }
-                                leaves[3 * n] = va;
-                                leaves[3 * n + 1] = pa;
-                                leaves[3 * n + 2] = flags;
+                                va[n] = v;
+                                frame[n] = (int) f;
+                                flags[n] = fl;
                                 n = n + 1;
                             }
                         }

@@ -35,15 +35,28 @@ class DirentWalkTest {
         return new int[size / DirentWalk.MIN_REC_LEN + 1];
     }
 
+    static int walk(byte[] blk, int size, int[] offs) {
+        return walk(blk, size, offs, new int[size / DirentWalk.MIN_REC_LEN]);
+    }
+
+    static int walk(byte[] blk, int size, int[] offs, int[] names) {
+        return DirentWalk.walk(blk, size, offs, names);
+    }
+
     @Test
     void soundChains() {
         int[] o = offs(64);
-        assertEquals(3, DirentWalk.walk(block(64, 12, 1, 12, 2, 40, 5), 64, o));
+        int[] names = new int[64 / 12];
+        assertEquals(3, walk(block(64, 12, 1, 12, 2, 40, 5), 64, o, names));
         assertArrayEquals(new int[] {0, 12, 24, 64}, Arrays.copyOf(o, 4));
-        assertEquals(1, DirentWalk.walk(block(64, 64, 0), 64, o));
+        assertArrayEquals(new int[] {1, 2, 5}, Arrays.copyOf(names, 3));
+        assertEquals(-1, DirentWalk.entry(block(64, 12, 5), 0, 64)); // a name of 5 bytes needs 16
+        assertEquals(16, DirentWalk.entry(block(64, 16, 5), 0, 64));
+        assertEquals(-1, DirentWalk.entry(block(64, 16, 5), 56, 64)); // header would end past the block
+        assertEquals(1, walk(block(64, 64, 0), 64, o));
         assertArrayEquals(new int[] {0, 64}, Arrays.copyOf(o, 2));
         int[] big = offs(4096);
-        assertEquals(2, DirentWalk.walk(block(4096, 12, 1, 4084, 2), 4096, big)); // "." and ".." of a new directory
+        assertEquals(2, walk(block(4096, 12, 1, 4084, 2), 4096, big)); // "." and ".." of a new directory
         // the most entries a block can hold: all of the shortest kind
         int[] shortest = new int[2 * 341];
         for (int i = 0; i < shortest.length; i += 2) {
@@ -51,25 +64,25 @@ class DirentWalkTest {
             shortest[i + 1] = 4;
         }
         byte[] full = block(4092, shortest);
-        assertEquals(341, DirentWalk.walk(full, 4092, offs(4092)));
+        assertEquals(341, walk(full, 4092, offs(4092)));
     }
 
     @Test
     void badChainsNameTheFirstBadEntry() {
         int[] o = offs(64);
-        assertEquals(-1, DirentWalk.walk(block(64, 0, 0), 64, o)); // rec_len 0 would loop forever
-        assertEquals(-1, DirentWalk.walk(block(64, 8, 0), 64, o)); // shorter than any entry
-        assertEquals(-1 - 12, DirentWalk.walk(block(64, 12, 1, 14, 1), 64, o)); // not a multiple of 4
-        assertEquals(-1 - 12, DirentWalk.walk(block(64, 12, 1, 56, 1), 64, o)); // runs past the end
-        assertEquals(-1 - 12, DirentWalk.walk(block(64, 12, 1, 12, 5), 64, o)); // name does not fit
-        assertEquals(-1 - 60, DirentWalk.walk(block(64, 12, 1, 12, 1, 36, 1), 64, o)); // 4 bytes left: no entry fits
-        assertEquals(-1, DirentWalk.walk(block(64, 0xFFFC, 1), 64, o));
+        assertEquals(-1, walk(block(64, 0, 0), 64, o)); // rec_len 0 would loop forever
+        assertEquals(-1, walk(block(64, 8, 0), 64, o)); // shorter than any entry
+        assertEquals(-1 - 12, walk(block(64, 12, 1, 14, 1), 64, o)); // not a multiple of 4
+        assertEquals(-1 - 12, walk(block(64, 12, 1, 56, 1), 64, o)); // runs past the end
+        assertEquals(-1 - 12, walk(block(64, 12, 1, 12, 5), 64, o)); // name does not fit
+        assertEquals(-1 - 60, walk(block(64, 12, 1, 12, 1, 36, 1), 64, o)); // 4 bytes left: no entry fits
+        assertEquals(-1, walk(block(64, 0xFFFC, 1), 64, o));
         // the last entry's header would lie past the block: found before any read out of bounds
-        assertEquals(-1 - 48, DirentWalk.walk(block(56, 12, 1, 12, 1, 12, 1, 12, 1), 56, offs(56)));
+        assertEquals(-1 - 48, walk(block(56, 12, 1, 12, 1, 12, 1, 12, 1), 56, offs(56)));
     }
 
     /** The walk Ext2Dir made before it called the proved one, with the header check added. */
-    static int reference(byte[] blk, int size, List<Integer> out) {
+    static int reference(byte[] blk, int size, List<Integer> out, List<Integer> names) {
         int off = 0;
         while (off < size) {
             if (off + 12 > size) {
@@ -81,6 +94,7 @@ class DirentWalkTest {
                 return -1 - off;
             }
             out.add(off);
+            names.add(nameLen);
             off += rec;
         }
         out.add(size);
@@ -98,12 +112,18 @@ class DirentWalkTest {
         int size = 128;
         byte[] blk = block(size, spec);
         List<Integer> want = new java.util.ArrayList<>();
-        int expected = reference(blk, size, want);
+        List<Integer> wantNames = new java.util.ArrayList<>();
+        int expected = reference(blk, size, want, wantNames);
         int[] o = offs(size);
-        int n = DirentWalk.walk(blk, size, o);
+        int[] names = new int[size / 12];
+        int n = walk(blk, size, o, names);
         assertEquals(expected, n);
         if (n > 0) {
             assertEquals(want, Arrays.stream(Arrays.copyOf(o, n + 1)).boxed().toList());
+            assertEquals(wantNames, Arrays.stream(Arrays.copyOf(names, n)).boxed().toList());
+            for (int k = 0; k < n; k++) { // what the contract leaves to entry: the disk's own rec_len
+                assertEquals(o[k + 1] - o[k], (blk[o[k] + 4] & 0xFF) | (blk[o[k] + 5] & 0xFF) << 8);
+            }
         }
     }
 }

@@ -17,10 +17,8 @@ class PageWalkTest {
     static final long BASE = 0x8000_0000L;
     static final int FRAMES = 64;
     static final long SIZE = FRAMES * 4096L;
-    /** Frames 0..3 are the root area, 4..11 the kernel's region (12..13 its pool), 50..57 the crash region. */
-    static final long USER_LOW = BASE + 4 * 4096L;
+    /** Frames 0..3 are the root area, 4..11 the kernel's structures (12..13 its pool: free memory), 50..57 the crash region. */
     static final long REGION = BASE + 4 * 4096L;
-    static final long REGION_SIZE = 10 * 4096L;
     static final long POOL = BASE + 12 * 4096L;
     static final long CRASH = BASE + 50 * 4096L;
     static final long CRASH_SIZE = 8 * 4096L;
@@ -53,31 +51,47 @@ class PageWalkTest {
         return BASE + i * 4096L;
     }
 
-    static long[] limits() {
-        long[] lim = new long[PageWalk.LIMITS];
-        lim[PageWalk.USER_LOW] = USER_LOW;
-        lim[PageWalk.REGION_BASE] = REGION;
-        lim[PageWalk.REGION_SIZE] = REGION_SIZE;
-        lim[PageWalk.CRASH_BASE] = CRASH;
-        lim[PageWalk.CRASH_SIZE] = CRASH_SIZE;
-        lim[PageWalk.POOL_BASE] = POOL;
-        lim[PageWalk.POOL_SIZE] = 2 * 4096L;
-        return lim;
+    /** The map the validator builds: root area, the region's structures and the crash region KERNEL; the pool USER. */
+    static int[] kinds() {
+        int[] k = new int[FRAMES];
+        PageWalk.mark(k, 4, 12, PageWalk.KERNEL);
+        PageWalk.mark(k, 0, 4, PageWalk.KERNEL);
+        PageWalk.mark(k, 50, 58, PageWalk.KERNEL);
+        return k;
     }
 
     Ram ram;
-    long[] leaves;
+    long[] va;
+    int[] frame;
+    int[] flags;
     long[] where;
 
     @BeforeEach
     void fresh() {
         ram = new Ram();
-        leaves = new long[3 * FRAMES];
+        room(FRAMES);
         where = new long[2];
     }
 
+    void room(int n) {
+        va = new long[n];
+        frame = new int[n];
+        flags = new int[n];
+    }
+
     int walk(long root) {
-        return PageWalk.walk(ram, root, limits(), new long[1], leaves, where);
+        return PageWalk.walk(ram, Math.floorDiv(root, 4096), kinds(), new boolean[FRAMES], va, frame, flags, where);
+    }
+
+    /** The pages found, as {va, pa, flags} triples. */
+    long[] leaves(int n) {
+        long[] out = new long[3 * n];
+        for (int k = 0; k < n; k++) {
+            out[3 * k] = va[k];
+            out[3 * k + 1] = BASE + frame[k] * 4096L;
+            out[3 * k + 2] = flags[k];
+        }
+        return out;
     }
 
     /** root 20 → 21 → 22 mapping va 0x1000 and 0x3000, and 0x4020_0000 through a second chain 23 → 24. */
@@ -98,14 +112,14 @@ class PageWalkTest {
         assertArrayEquals(new long[] {
             0x1000L, frame(30), USER_RW,
             0x3000L, frame(31), USER_RW | Sv39.PTE_X,
-            0x4020_0000L, frame(32), Sv39.PTE_V | Sv39.PTE_R | Sv39.PTE_U}, Arrays.copyOf(leaves, 9));
+            0x4020_0000L, frame(32), Sv39.PTE_V | Sv39.PTE_R | Sv39.PTE_U}, leaves(3));
         assertEquals(3 * 512 + 2 * 512, ram.reads); // five tables, each read whole and once
     }
 
     @Test
     void anEmptyTableHasNoPages() {
         assertEquals(0, walk(frame(20)));
-        assertEquals(0, walk(POOL)); // tables of a crash kernel's pool are tables too
+        assertEquals(0, walk(POOL)); // tables a crash kernel built in its pool are a process's tables
     }
 
     @Test
@@ -115,8 +129,8 @@ class PageWalkTest {
         assertEquals(PageWalk.BAD_ROOT, walk(frame(1))); // root area
         assertEquals(PageWalk.BAD_ROOT, walk(REGION)); // the kernel's own structures
         assertEquals(PageWalk.BAD_ROOT, walk(CRASH));
-        assertEquals(PageWalk.BAD_ROOT, walk(frame(20) + 8)); // not aligned
         assertEquals(PageWalk.BAD_ROOT, walk(-4096L));
+        assertEquals(PageWalk.BAD_ROOT, walk(BASE + 4096L * Integer.MAX_VALUE * 4)); // far past RAM
         assertEquals(0, ram.reads);
     }
 
@@ -138,8 +152,17 @@ class PageWalkTest {
     }
 
     @Test
+    void pagesOnPoolFramesArePagesOfAProcess() {
+        ram.pte(frame(20), 0, frame(21), Sv39.PTE_V);
+        ram.pte(frame(21), 0, POOL + 4096, Sv39.PTE_V); // a last-level table in the pool
+        ram.pte(POOL + 4096, 5, POOL, USER_RW); // a page in the pool
+        assertEquals(1, walk(frame(20)));
+        assertArrayEquals(new long[] {0x5000L, POOL, USER_RW}, leaves(1));
+    }
+
+    @Test
     void leavesOnKernelFramesAreRejected() {
-        for (long bad : new long[] {frame(0), frame(3), REGION, POOL, frame(13), CRASH, CRASH + CRASH_SIZE - 4096}) {
+        for (long bad : new long[] {frame(0), frame(3), REGION, frame(11), CRASH, CRASH + CRASH_SIZE - 4096}) {
             fresh();
             ram.pte(frame(20), 0, frame(21), Sv39.PTE_V);
             ram.pte(frame(21), 0, frame(22), Sv39.PTE_V);
@@ -189,26 +212,22 @@ class PageWalkTest {
     @Test
     void moreLeavesThanRoomIsAReasonNotAnOverflow() {
         threePages();
-        leaves = new long[8]; // room for two
+        room(2);
         assertEquals(PageWalk.TOO_MANY, walk(frame(20)));
         assertEquals(0x4020_0000L, where[0]);
     }
 
     @Test
-    void userFrameIsExact() {
-        long[] l = limits();
-        assertTrue(PageWalk.userFrame(frame(20), BASE, SIZE, l[0], l[1], l[2], l[3], l[4]));
-        assertFalse(PageWalk.userFrame(frame(20), BASE, SIZE, l[0], -1, l[2], l[3], l[4])); // corrupt limits
-        assertFalse(PageWalk.userFrame(BASE + SIZE - 2048, BASE, SIZE, l[0], l[1], l[2], l[3], l[4]));
-        assertTrue(PageWalk.userFrame(BASE + SIZE - 4096, BASE, SIZE, l[0], l[1], l[2], l[3], l[4]));
-        assertFalse(PageWalk.userFrame(Long.MAX_VALUE - 4095, 4096, Long.MAX_VALUE, 0, 0, 0, 0, 0)); // RAM's end overflows
-        assertTrue(PageWalk.outside(0, 4096, 10));
-        assertFalse(PageWalk.outside(1, 4096, 10));
-        assertTrue(PageWalk.outside(4106, 4096, 10));
-        assertFalse(PageWalk.outside(4105, 4096, 10));
-        // an empty region inside the page counts as meeting it, as CrashKernel.overlaps says
-        assertFalse(PageWalk.outside(2048, 4096, 0));
-        assertTrue(PageWalk.outside(4096, 4096, 0));
+    void markSetsExactlyTheFramesOfTheRange() {
+        int[] k = new int[10];
+        PageWalk.mark(k, 3, 6, 7);
+        assertArrayEquals(new int[] {0, 0, 0, 7, 7, 7, 0, 0, 0, 0}, k);
+        PageWalk.mark(k, -5, 2, 1); // clipped to the map
+        PageWalk.mark(k, 8, 1000, 2);
+        PageWalk.mark(k, 5, 4, 9); // empty
+        PageWalk.mark(k, Long.MIN_VALUE, Long.MIN_VALUE + 3, 9);
+        PageWalk.mark(k, Long.MAX_VALUE - 3, Long.MAX_VALUE, 9);
+        assertArrayEquals(new int[] {1, 1, 0, 7, 7, 7, 0, 0, 2, 2}, k);
     }
 
     /**
@@ -228,20 +247,18 @@ class PageWalkTest {
                 r.words[i] = (ppn << 10) | flags;
             }
         }
-        long[] out = new long[3 * FRAMES];
-        long[] w = new long[2];
-        long[] lim = limits();
-        int n = PageWalk.walk(r, frame(rootFrame), lim, new long[1], out, w);
-        assertTrue(n >= PageWalk.TOO_MANY && 3 * n <= out.length);
+        long[] v = new long[FRAMES];
+        int[] f = new int[FRAMES];
+        int[] fl = new int[FRAMES];
+        int[] kinds = kinds();
+        int n = PageWalk.walk(r, BASE / 4096 + rootFrame, kinds, new boolean[FRAMES], v, f, fl, new long[2]);
+        assertTrue(n >= PageWalk.TOO_MANY && n <= FRAMES);
         for (int k = 0; k < n; k++) {
-            long va = out[3 * k];
-            long pa = out[3 * k + 1];
-            int flags = (int) out[3 * k + 2];
-            assertTrue(Sv39.isUserRange(va, 4096) && va % 4096 == 0);
-            assertTrue(PageWalk.userFrame(pa, BASE, SIZE, lim[0], lim[1], lim[2], lim[3], lim[4]));
-            assertTrue((flags & Sv39.PTE_U) != 0 && Sv39.isLeaf(flags));
+            assertTrue(Sv39.isUserRange(v[k], 4096) && v[k] % 4096 == 0);
+            assertEquals(PageWalk.USER, kinds[f[k]]);
+            assertTrue((fl[k] & Sv39.PTE_U) != 0 && Sv39.isLeaf(fl[k]));
             if (k > 0) {
-                assertTrue(out[3 * k - 3] < va);
+                assertTrue(v[k - 1] < v[k]);
             }
         }
     }
