@@ -121,7 +121,7 @@ final class Ext2Dir {
                 int off = e.off[k], rec = e.off[k + 1] - off;
                 int ino = u32(blk, off + D_INODE);
                 if (ino != 0 && lbn * Ext2.BS + off >= pos) {
-                    String name = new String(blk, off + D_NAME, e.nameLen[k], StandardCharsets.UTF_8);
+                    String name = new String(blk, off + D_NAME, e.nameLen[k], StandardCharsets.ISO_8859_1);
                     return new DirEntry(ino, blk[off + D_FILE_TYPE] & 0xFF, name, lbn * Ext2.BS + off + rec);
                 }
             }
