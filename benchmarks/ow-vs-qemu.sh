@@ -25,11 +25,11 @@ for p in "${programs[@]}"; do
   if [ "$p" = compute-long ]; then long; bin="$tmp/compute-long"; prog="$bin"; fi
   : > "$tmp/ow"; : > "$tmp/qemu"; : > "$tmp/b"
   for i in $(seq "$runs"); do
-    s=$(date +%s.%N); (cd "$tmp" && "$here/ow" run "$prog" --quiet ${OW_FLAGS:-} > /dev/null); e=$(date +%s.%N)
+    s=$(date +%s.%N); (cd "$tmp" && "$here/ow" run --quiet ${OW_FLAGS:-} "$prog" > /dev/null); e=$(date +%s.%N)
     echo "$e - $s" | bc >> "$tmp/ow"
     if [ -n "${B_FLAGS:-}${B_JAVA_OPTS:-}" ]; then
       s=$(date +%s.%N)
-      (cd "$tmp" && OW_JAVA_OPTS="${B_JAVA_OPTS:-}" "$here/ow" run "$prog" --quiet ${B_FLAGS:-} > /dev/null)
+      (cd "$tmp" && OW_JAVA_OPTS="${B_JAVA_OPTS:-}" "$here/ow" run --quiet ${B_FLAGS:-} "$prog" > /dev/null)
       e=$(date +%s.%N)
       echo "$e - $s" | bc >> "$tmp/b"
       echo "$p run $i: ow B (${B_FLAGS:-} ${B_JAVA_OPTS:-}) $(tail -1 "$tmp/b") s"

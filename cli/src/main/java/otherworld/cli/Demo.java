@@ -10,10 +10,12 @@ import otherworld.kernel.Scenario;
 import otherworld.kernel.fs.Fsck;
 import otherworld.kernel.fault.FaultPlan;
 import otherworld.kernel.resurrect.ResurrectionReport;
+import otherworld.userland.Programs;
 
 /**
- * The walking skeleton, end to end: three guest programs run on the emulated machine; the same run is repeated
- * with the kernel panicking in the middle of system calls; each program's output and files must be identical.
+ * The walking skeleton, end to end: three guest programs and a shell pipeline of four processes run on the emulated
+ * machine; the same run is repeated with the kernel panicking in the middle of system calls (one of them a pipe
+ * write in the middle of the pipeline's stream); each program's output and files must be identical.
  */
 public final class Demo {
     private final PrintStream out;
@@ -29,11 +31,23 @@ public final class Demo {
     }
 
     Scenario scenario() {
-        return new Scenario()
+        Scenario s = new Scenario()
                 .add(Guest.program("checksum", List.of(Integer.toString(records))))
                 .add(Guest.program("kvstore", List.of()))
                 .add(Guest.program("hello", List.of()))
+                .add(pipeline())
                 .config(KernelConfig.defaults());
+        for (String b : Programs.binaryNames()) s.file("/bin/" + b, Programs.binary(b));
+        return s;
+    }
+
+    /** userland's demo-pipeline case: sh reads "seq 1 100000 | grep 7 | sort -r | wc -l -w -c" from its stdin. */
+    static Scenario.Program pipeline() {
+        Programs.Program c = Programs.goldenCase("demo-pipeline");
+        List<String> argv = new ArrayList<>();
+        argv.add(c.program());
+        argv.addAll(c.args());
+        return new Scenario.Program(c.program(), c.binary(), argv, c.stdin());
     }
 
     static final String[] FILES = {"records.dat", "kv.log"};
@@ -42,7 +56,8 @@ public final class Demo {
     public boolean run() {
         out.println("otherworld demo: applications that survive a kernel crash");
         out.println("machine: RV64GC hart, 64 MiB RAM, ext2 disk of 16 MiB, one console per program");
-        out.println("programs: tty0 checksum " + records + " | tty1 kvstore < kvstore.in | tty2 hello");
+        out.println("programs: tty0 checksum " + records + " | tty1 kvstore < kvstore.in | tty2 hello | tty3 sh running");
+        out.println("          seq 1 100000 | grep 7 | sort -r | wc -l -w -c  (four processes, three pipes; tools on /bin)");
         out.println();
 
         out.println("1. reference run, no crash");
@@ -55,13 +70,16 @@ public final class Demo {
             return false;
         }
 
-        // Crash points: the middle of a console write (half of its bytes already out), then the middle of file
-        // writes (data in the page cache, offset not yet committed), spread over the run.
+        // Crash points: the middle of a console write (half of its bytes already out), then a pipe write in the middle
+        // of the pipeline's stream (its bytes in the pipe, not yet shown), then the middle of file writes (data in the
+        // page cache, offset not yet committed), spread over the run.
         FaultPlan plan = FaultPlan.none();
         long tty = counter.hits("write.tty-partial");
+        long pipe = counter.hits("pipe.write");
         long fsw = counter.hits("write.after-fs");
         plan.andAtPoint("write.tty-partial", Math.max(1, tty / 2));
-        for (int i = 1; i < crashes; i++) plan.andAtPoint("write.after-fs", Math.max(1, fsw * i / crashes + 1));
+        if (crashes > 1) plan.andAtPoint("pipe.write", Math.max(1, pipe / 2));
+        for (int i = 2; i < crashes; i++) plan.andAtPoint("write.after-fs", Math.max(1, fsw * (i - 1) / (crashes - 1) + 1));
         out.println();
         out.println("2. the same run, with " + crashes + " kernel panic" + (crashes > 1 ? "s" : "")
                 + " injected in the middle of system calls");
@@ -76,7 +94,7 @@ public final class Demo {
 
         out.println();
         out.println("3. what each program printed in the run with crashes");
-        List<String> names = List.of("checksum", "kvstore", "hello");
+        List<String> names = List.of("checksum", "kvstore", "hello", "sh pipeline");
         boolean ok = run.allExited() && !run.halted();
         List<String> verdicts = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
@@ -91,6 +109,11 @@ public final class Demo {
         out.println();
         out.println("4. comparison with the run without a crash");
         for (String v : verdicts) out.println(v);
+        boolean golden = run.outputs().get(3).equals(new String(Programs.goldenCase("demo-pipeline").expectedStdout(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        ok &= golden;
+        out.println("   sh pipeline  output " + (golden ? "identical to" : "DIFFERS from")
+                + " qemu-riscv64's (userland/expected/demo-pipeline.out)");
         for (String f : FILES) {
             byte[] a = ref.file(f), b = run.file(f);
             boolean same = a != null && Arrays.equals(a, b);

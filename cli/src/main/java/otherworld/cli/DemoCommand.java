@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
         description = "Run guest programs, crash the kernel in the middle of system calls, resurrect them, and check "
                 + "that every program's output and files equal a run without a crash.")
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--crashes", defaultValue = "2", description = "kernel panics to inject, 1..5 (default ${DEFAULT-VALUE})")
+    @Option(names = "--crashes", defaultValue = "3", description = "kernel panics to inject, 1..5: a console write, a pipe write mid-stream, "
+            + "then file writes (default ${DEFAULT-VALUE})")
     int crashes;
 
     @Option(names = "--records", defaultValue = "3000", description = "records the checksum program writes (default ${DEFAULT-VALUE})")

@@ -17,15 +17,18 @@ class OwTest {
 
     static Run ow(String... args) {
         PrintStream out = System.out, err = System.err;
+        java.io.InputStream in = System.in;
         ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
         try {
             System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            System.setIn(new java.io.ByteArrayInputStream(new byte[0])); // never the test runner's own stdin
             int code = Ow.commandLine().execute(args);
             return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(out);
             System.setErr(err);
+            System.setIn(in);
         }
     }
 
@@ -41,7 +44,7 @@ class OwTest {
 
     @Test
     void runPrintsTheProgramsOutputAndSurvivesACrash() {
-        Run r = ow("run", "checksum", "40", "--crash-at", "30", "--quiet");
+        Run r = ow("run", "--crash-at", "30", "checksum", "40");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("verification: OK"), r.out());
     }
@@ -51,18 +54,18 @@ class OwTest {
         assertEquals(2, ow("demo", "--crashes", "0").code());
         assertEquals(2, ow("run").code());
         Run missing = ow("run", "no-such-program");
-        assertEquals(2, missing.code());
+        assertEquals(127, missing.code());
         assertTrue(missing.err().contains("no such file"), missing.err());
 
         Path notElf = dir.resolve("text.elf");
         Files.writeString(notElf, "#!/bin/sh\necho hi\n");
-        Run bad = ow("run", notElf.toString(), "--quiet");
-        assertEquals(2, bad.code());
+        Run bad = ow("run", notElf.toString());
+        assertEquals(126, bad.code());
         assertTrue(bad.err().contains("not a valid executable"), bad.err());
 
         Path disk = dir.resolve("garbage.img");
         Files.write(disk, new byte[1 << 20]);
-        Run badDisk = ow("run", "hello", "--disk", disk.toString(), "--quiet");
+        Run badDisk = ow("run", "--disk", disk.toString(), "hello");
         assertEquals(2, badDisk.code());
         assertTrue(badDisk.err().contains("cannot boot from this disk"), badDisk.err());
         assertArrayEquals(new byte[1 << 20], Files.readAllBytes(disk), "a disk that cannot be used is left as it was");
@@ -72,7 +75,7 @@ class OwTest {
     void runWithADiskImageKeepsWhatTheProgramWrote(@TempDir Path dir) throws Exception {
         Path disk = dir.resolve("disk.img");
         Files.write(disk, otherworld.kernel.Disks.blankExt2Image());
-        assertEquals(0, ow("run", "checksum", "20", "--disk", disk.toString(), "--quiet").code());
+        assertEquals(0, ow("run", "--disk", disk.toString(), "checksum", "20").code());
         byte[] records = otherworld.kernel.Scenario.readFile(Files.readAllBytes(disk), "records.dat");
         assertNotNull(records);
         assertEquals(20 * 64, records.length);
@@ -97,8 +100,8 @@ class OwTest {
     @Test
     void interpretedAndTranslatedRunsAreTheSameRunCrashesIncluded() {
         // 6.9 million instructions: translation starts after the first million; the crash comes after that
-        Run translated = ow("run", "checksum", "3000", "--crash-at", "2000");
-        Run interpreted = ow("run", "checksum", "3000", "--crash-at", "2000", "--interpret");
+        Run translated = ow("run", "-v", "--crash-at", "2000", "checksum", "3000");
+        Run interpreted = ow("run", "-v", "--crash-at", "2000", "--interpret", "checksum", "3000");
         assertEquals(0, translated.code(), translated.err());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[emulator\\] ([0-9.]+)% of instructions ran translated")
                 .matcher(translated.err());

@@ -39,4 +39,10 @@ public final class Errno {
     public static final int ENOSYS = 38;
     public static final int ENOTEMPTY = 39;
     public static final int ELOOP = 40;
+    public static final int EDEADLK = 35;
+    public static final int ENOLCK = 37;
+    public static final int ENODATA = 61;
+    public static final int EOVERFLOW = 75;
+    public static final int EOPNOTSUPP = 95;
+    public static final int EUCLEAN = 117;
 }

@@ -13,15 +13,24 @@ import otherworld.emulator.TrapCause;
 import otherworld.kernel.file.FileTable;
 import otherworld.kernel.fs.BlockCache;
 import otherworld.kernel.fs.Ext2;
+import otherworld.kernel.fs.FileLocks;
+import otherworld.kernel.fs.FsContext;
+import otherworld.kernel.info.TaskInfo;
 import otherworld.kernel.mem.DirectMem;
 import otherworld.kernel.mem.KMem;
 import otherworld.kernel.mem.TracedMem;
+import otherworld.kernel.mm.AddressSpaces;
+import otherworld.kernel.mm.FilePages;
 import otherworld.kernel.mm.FrameAllocator;
 import otherworld.kernel.mm.PageTable;
 import otherworld.kernel.mm.UserMemory;
+import otherworld.kernel.mm.Vmas;
 import otherworld.kernel.proc.Exec;
+import otherworld.kernel.proc.Procs;
+import otherworld.kernel.proc.Signals;
 import otherworld.kernel.proc.Task;
 import otherworld.kernel.sys.Syscalls;
+import otherworld.kernel.time.Sleeps;
 import otherworld.kernel.tty.Tty;
 import otherworld.kernel.verified.Sv39;
 
@@ -50,8 +59,19 @@ public final class Kernel {
     public final BlockCache cache;
     public final Ext2 fs;
     public final UserMemory user;
+    public final Procs procs;
+    public final Signals signals;
+    /** Address spaces: VMA tables, demand paging, shared file pages. */
+    public final AddressSpaces mm;
+    /** Deadlines of sleeping tasks. */
+    public final Sleeps sleeps;
+    /** Per-task file-system contexts, task information, and the file locks (issue 9's tables). */
+    public final FsContext fsctx;
+    public final TaskInfo info;
+    public final FileLocks locks;
     private final long tasksPa;
     private final long ttysPa;
+    private final long tinfoPa;
     private final Syscalls syscalls;
 
     private Kernel(Machine machine, KernelConfig config, KernelHooks hooks) {
@@ -65,13 +85,24 @@ public final class Kernel {
         if (ram.read32(header) != KHDR.magic) throw new KernelPanic("no kernel header");
         this.traced = hooks.tracesWrites();
         this.mem = traced ? new TracedMem(ram, hooks::kernelWrite) : direct;
-        this.frames = new FrameAllocator(mem, ram.read64(header + KH_BITMAP), ram.base(), (int) ram.read64(header + KH_NFRAMES));
+        this.frames = new FrameAllocator(mem, ram.read64(header + KH_BITMAP), ram.read64(header + KH_FRAME_REFS), ram.base(),
+                (int) ram.read64(header + KH_NFRAMES));
         this.files = new FileTable(mem, ram.read64(header + KH_FILES));
         this.tasksPa = ram.read64(header + KH_TASKS);
         this.ttysPa = ram.read64(header + KH_TTYS);
+        this.tinfoPa = ram.read64(header + KH_TINFO);
         this.cache = BlockCache.attach(mem, machine.disk, ram.read64(header + KH_CACHE));
         this.fs = Ext2.mount(cache, this::seconds);
         this.user = new UserMemory(mem, mem);
+        this.procs = new Procs(mem, ram.read64(header + KH_PROCS), tasksPa);
+        this.signals = new Signals(mem, ram.read64(header + KH_SIGNALS));
+        this.mm = new AddressSpaces(this, ram.read64(header + KH_VMAS), ram.read64(header + KH_FPAGES));
+        this.sleeps = new Sleeps(mem, ram.read64(header + KH_SLEEPS));
+        cache.overlay(mm);
+        user.pager(mm::faultIn);
+        this.fsctx = new FsContext(mem, ram.read64(header + KH_FSCTX));
+        this.info = new TaskInfo(mem, ram.read64(header + KH_TINFO));
+        this.locks = new FileLocks(mem, ram.read64(header + KH_LOCKS));
         this.syscalls = new Syscalls(this);
     }
 
@@ -97,6 +128,8 @@ public final class Kernel {
         ROOT.init(d, ROOT_PA);
         ram.write64(ROOT_PA + ROOT_HEADER, r.header());
         Kernel k = attach(machine, config, hooks);
+        int orphans = k.fs.reclaimOrphans(ino -> false); // no process holds anything at boot
+        if (orphans != 0) k.log("boot: " + orphans + " orphan inode(s) of an earlier run released");
         k.log("boot: " + (ram.size() >> 20) + " MiB RAM, kernel region 0x" + Long.toHexString(r.base())
                 + (crashSize > 0 ? ", crash region 0x" + Long.toHexString(crashBase) : ", Otherworld off"));
         return k;
@@ -133,9 +166,29 @@ public final class Kernel {
         d.w64(h + KH_RANDOM, random);
         d.w64(h + KH_CURRENT, MAX_TASKS - 1);
         d.w64(h + KH_LAST_FLUSH, machine.clock());
+        d.w64(h + KH_PROCS, r.procs());
+        d.w64(h + KH_SIGNALS, r.signals());
+        d.w64(h + KH_PIPES, r.pipes());
+        d.w64(h + KH_FRAME_REFS, r.frameRefs());
+        d.zero(r.frameRefs(), 2 * nframes);
+        Procs.format(d, r.procs());
+        Signals.format(d, r.signals());
+        for (int i = 0; i < MAX_PIPES; i++) PIPE.init(d, r.pipes() + (long) i * PIPE.size());
+        d.w64(h + KH_VMAS, r.vmas());
+        d.w64(h + KH_FPAGES, r.fpages());
+        d.w64(h + KH_SLEEPS, r.sleeps());
         d.zero(r.bitmap(), (int) FrameAllocator.bitmapBytes(nframes));
         for (int i = 0; i < MAX_TASKS; i++) TASK.init(d, r.tasks() + (long) i * TASK.size());
         FileTable.format(d, r.files());
+        Vmas.format(d, r.vmas());
+        FilePages.format(d, r.fpages());
+        Sleeps.format(d, r.sleeps());
+        d.w64(h + KH_FSCTX, r.fsctx());
+        d.w64(h + KH_TINFO, r.tinfo());
+        d.w64(h + KH_LOCKS, r.locks());
+        FsContext.format(d, r.fsctx());
+        TaskInfo.format(d, r.tinfo());
+        FileLocks.format(d, r.locks());
         Tty.format(d, r.ttys(), machine, Math.min(machine.consoleCount(), MAX_TTYS));
         BlockCache.format(d, machine.disk, r.cache(), config.cacheSlots());
     }
@@ -144,13 +197,41 @@ public final class Kernel {
 
     public Task task(int i) { return new Task(mem, tasksPa, i); }
 
+    /** The task dispatched last (KH_CURRENT), or null. */
+    public Task currentTask() {
+        long i = ram.read64(header + KH_CURRENT);
+        return i >= 0 && i < MAX_TASKS ? task((int) i) : null;
+    }
+
     public long ttyRecord(int i) { return Tty.record(ttysPa, i); }
 
     public int ttyCount() { return ram.read32(header + KH_NTTYS); }
 
-    long seconds() { return 1_700_000_000L + machine.clock() / 100_000_000L; }
+    /**
+     * Wall-clock time in nanoseconds since 1970: the configured epoch plus the instruction clock (rule 5), or the
+     * host's clock when the configuration asks for real time.
+     */
+    public long wallNanos() {
+        if (config.realTime()) {
+            java.time.Instant now = java.time.Instant.now();
+            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        }
+        return config.epochSeconds() * 1_000_000_000L + machine.clock() * (1_000_000_000L / KernelConfig.CLOCK_HZ);
+    }
+
+    /** Nanoseconds since boot on the instruction clock (CLOCK_MONOTONIC, CLOCK_BOOTTIME). */
+    public long uptimeNanos() { return machine.clock() * (1_000_000_000L / KernelConfig.CLOCK_HZ); }
+
+    long seconds() { return wallNanos() / 1_000_000_000L; }
 
     public void log(String line) { hooks.log("[" + machine.clock() + "] " + line); }
+
+    private final java.util.Set<Integer> loggedOnce = new java.util.HashSet<>();
+
+    /** A use of call nr the kernel does not support, logged the first time only (a log, not kernel state). */
+    public void logOnce(int nr, String line) {
+        if (loggedOnce.add(nr)) log(line);
+    }
 
     /** Physical address the write trace gives a byte sent to a device (a console's transmit register). */
     public static final long DEVICE = -1;
@@ -163,16 +244,33 @@ public final class Kernel {
 
     // ---- processes ---------------------------------------------------------------------------------------
 
+    /**
+     * Where a spawned program's fds 0, 1 and 2 go: a tty each (the same one, or a separate output-only console for
+     * stderr), and which of them stand for a host pipe or file rather than a terminal (bit fd set in notTerminal:
+     * the guest sees no terminal there, as under qemu-riscv64 with a redirected stream).
+     */
+    public record Stdio(int in, int out, int err, int notTerminal) {
+        public static Stdio of(int tty) { return new Stdio(tty, tty, tty, 0); }
+    }
+
     /** Start a program from an ELF image, its stdin/stdout/stderr on tty. Returns the pid. */
     public int spawn(String path, byte[] elf, List<String> argv, int tty) throws Exec.ExecException {
-        if (tty < 0 || tty >= ttyCount()) throw new Exec.ExecException("no tty " + tty);
+        return spawn(path, elf, argv, List.of(), Stdio.of(tty));
+    }
+
+    /** Start a program from an ELF image with environment envp, its fds 0..2 as io says. Returns the pid. */
+    public int spawn(String path, byte[] elf, List<String> argv, List<String> envp, Stdio io) throws Exec.ExecException {
+        int tty = io.in();
+        for (int x : new int[] {io.in(), io.out(), io.err()}) {
+            if (x < 0 || x >= ttyCount()) throw new Exec.ExecException("no tty " + x);
+        }
         int slot = -1;
         for (int i = 0; i < MAX_TASKS && slot < 0; i++) if (task(i).state() == TASK_FREE) slot = i;
         if (slot < 0) throw new Exec.ExecException("task table full");
         long h = header;
         byte[] random16 = new byte[16];
         mem.w64(h + KH_RANDOM, Syscalls.randomBytes(ram.read64(h + KH_RANDOM), random16));
-        Exec.Image img = Exec.load(mem, frames, user, elf, path, argv, random16);
+        Exec.Image img = Exec.load(mem, frames, user, elf, path, argv, envp, random16);
         int pid = (int) ram.read64(h + KH_NEXT_PID);
         mem.w64(h + KH_NEXT_PID, pid + 1L);
         Task t = task(slot);
@@ -185,20 +283,31 @@ public final class Kernel {
         mem.w64(t.pa + T_CAUSE, -1); // as if preempted at its first instruction
         byte[] name = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         mem.write(t.pa + T_NAME, name, 0, Math.min(name.length, NAME_LEN - 1));
-        int n = 0;
-        for (long[] v : img.vmas()) t.setVma(n++, v[0], v[1], v[2]);
-        t.setVma(n++, img.brk(), img.brk(), Sv39.PTE_R | Sv39.PTE_W); // the heap, grown by brk
-        mem.w32(t.pa + T_NVMA, n);
+        mm.install(t, img.vmas());
+        sleeps.disarm(t);
         for (int fd = 0; fd < NOFILE; fd++) t.setFd(fd, -1);
-        int f = files.alloc(FT_TTY, 2, 0, tty);
-        if (f < 0) throw new Exec.ExecException("file table full");
-        files.ref(f);
-        files.ref(f);
-        t.setFd(0, f);
-        t.setFd(1, f);
-        t.setFd(2, f);
+        int[] ttys = {io.in(), io.out(), io.err()};
+        for (int fd = 0; fd < 3; fd++) {
+            int flags = 2 | ((io.notTerminal() >> fd & 1) != 0 ? FF_NOT_A_TERMINAL : 0);
+            int shared = -1; // an earlier fd on the same tty with the same kind shares its description
+            for (int e = 0; e < fd; e++) {
+                if (ttys[e] == ttys[fd] && files.flags(t.fd(e)) == flags) shared = t.fd(e);
+            }
+            int f = shared;
+            if (f < 0) {
+                f = files.alloc(FT_TTY, flags, 0, ttys[fd]);
+                if (f < 0) throw new Exec.ExecException("file table full");
+            } else {
+                files.ref(f);
+            }
+            t.setFd(fd, f);
+        }
+        fsctx.spawned(slot);
+        info.spawned(slot, path, config.uid(), config.gid(), machine.clock());
         t.setPc(img.entry());
         t.setX(2, img.sp());
+        procs.create(slot, 0, pid, pid, Signals.SIGCHLD, 0, -1);
+        signals.reset(slot);
         t.setState(TASK_RUNNABLE);
         log("spawn pid " + pid + " " + path + " on tty" + tty);
         return pid;
@@ -224,27 +333,56 @@ public final class Kernel {
         boolean stay = true;
         while (machine.clock() < stop) {
             if (!stay || current < 0 || current >= MAX_TASKS || task(current).state() != TASK_RUNNABLE) {
+                wakeWaiting();
                 current = next(current);
-                if (current < 0) return anyBlocked() ? Outcome.ALL_BLOCKED : Outcome.ALL_EXITED;
+                while (current < 0 && idleToDeadline(stop)) {
+                    wakeWaiting();
+                    current = next(current);
+                }
+                if (current < 0) {
+                    if (machine.clock() >= stop) return Outcome.BUDGET_USED;
+                    return anyBlocked() ? Outcome.ALL_BLOCKED : Outcome.ALL_EXITED;
+                }
                 mem.w64(header + KH_CURRENT, current);
                 sliceEnd = machine.clock() + config.quantum();
             }
             Task t = task(current);
+            if (!syscalls.deliverSignals(t)) { // stopped or ended by a signal
+                stay = false;
+                continue;
+            }
             Task.loadRegisters(direct, t.pa, hart); // a new satp makes the hart flush its TLB
             int pid = t.pid();
             hooks.dispatch(hart, pid);
+            long ran = machine.clock();
             TrapCause cause = hart.run(Math.max(1, Math.min(sliceEnd, stop) - machine.clock()));
             hooks.trapped(hart, pid, cause);
             Task.saveRegisters(direct, t.pa, hart, cause.code);
+            TaskInfo.charge(direct, tinfoPa, current, machine.clock() - ran);
             switch (cause) {
                 case ECALL_FROM_U -> {
                     syscalls.handle(t);
                     stay = true;
+                    if (yielding) { // sched_yield: the task runs to its next trap (the rule above), then the next one
+                        yielding = false;
+                        sliceEnd = machine.clock();
+                    }
                 }
                 case TIMER -> stay = machine.clock() < sliceEnd;
+                case LOAD_PAGE_FAULT, STORE_PAGE_FAULT, INSTRUCTION_PAGE_FAULT -> {
+                    int access = cause == TrapCause.STORE_PAGE_FAULT ? AddressSpaces.STORE
+                            : cause == TrapCause.LOAD_PAGE_FAULT ? AddressSpaces.LOAD : AddressSpaces.FETCH;
+                    int sig = mm.fault(t, hart.trapValue, access);
+                    if (sig == 0) {
+                        stay = machine.clock() < sliceEnd;
+                    } else {
+                        kill(t, cause, hart.trapValue, sig);
+                        stay = true; // its signal is delivered on its way back
+                    }
+                }
                 default -> {
                     kill(t, cause, hart.trapValue);
-                    stay = false;
+                    stay = true; // its signal is delivered on its way back
                 }
             }
             if (config.flushInterval() > 0 && machine.clock() - ram.read64(header + KH_LAST_FLUSH) >= config.flushInterval()) {
@@ -264,12 +402,26 @@ public final class Kernel {
      */
     public String finishInFlight() {
         int current = (int) ram.read64(header + KH_CURRENT);
-        if (current < 0 || current >= MAX_TASKS) return null;
-        Task t = task(current);
-        if (t.state() != TASK_RUNNABLE) return null;
-        String done = t.callCommitted() ? syscalls.redoTail(t) : t.callInFlight() ? syscalls.reconcile(t) : null;
+        String done = inFlight(current);
+        int orphans = fs.reclaimOrphans(syscalls::isOpen); // unlinked files no resurrected process holds
+        if (orphans > 0) done = (done == null ? "" : done + "; ") + orphans + " orphan inode(s) no process holds released";
         cache.writeBack(); // what was mended is on disk before anything runs
         return done;
+    }
+
+    /** The in-flight call of the task that ran last, finished or repaired (see finishInFlight); what was done. */
+    private String inFlight(int current) {
+        if (current < 0 || current >= MAX_TASKS) return null;
+        Task t = task(current);
+        if (t.state() == TASK_ZOMBIE) { // it exited last: its exit's tail (re-parenting, telling its parent) again
+            syscalls.exitTail(t);
+            return "exit had committed: its tail was made again";
+        }
+        if (t.state() != TASK_RUNNABLE) return null;
+        if (t.cause() == CAUSE_SIGNAL) return syscalls.redoDelivery(t);
+        if (t.cause() == CAUSE_SIGRETURN) return syscalls.redoSigreturn(t);
+        return procs.execState(current) == Procs.EXEC_PENDING && t.callCommitted() ? syscalls.redoExec(t)
+                : t.callCommitted() ? syscalls.redoTail(t) : t.callInFlight() ? syscalls.reconcile(t) : null;
     }
 
     /**
@@ -295,8 +447,43 @@ public final class Kernel {
         return n;
     }
 
+    /** Set by sched_yield: the caller's time slice ends at its next trap. Scheduling only: nothing to resurrect. */
+    private boolean yielding;
+
+    public void yieldCpu() { yielding = true; }
+
+    /** Tasks blocked on a deadline that has passed, or in a poll whose files are ready, become runnable. */
+    private void wakeWaiting() {
+        long now = machine.clock();
+        for (int i = 0; i < MAX_TASKS; i++) {
+            Task t = task(i);
+            if (t.state() != TASK_BLOCKED) continue;
+            long chan = mem.r64(t.pa + T_WAIT);
+            if (chan != Sleeps.CHAN_SLEEP && chan != Sleeps.CHAN_POLL) continue;
+            if ((sleeps.armed(t) && now >= sleeps.deadline(t)) || (chan == Sleeps.CHAN_POLL && syscalls.ready(t))) {
+                t.setState(TASK_RUNNABLE);
+            }
+        }
+    }
+
+    /**
+     * Nothing can run: time moves on to the earliest deadline of a sleeping task (no instruction runs meanwhile, as a
+     * hart waiting for an interrupt), at most to stop. True if a deadline was reached.
+     */
+    private boolean idleToDeadline(long stop) {
+        long earliest = Long.MAX_VALUE;
+        for (int i = 0; i < MAX_TASKS; i++) {
+            Task t = task(i);
+            if (t.state() == TASK_BLOCKED && sleeps.armed(t)) earliest = Math.min(earliest, sleeps.deadline(t));
+        }
+        if (earliest == Long.MAX_VALUE) return false;
+        long to = Math.min(earliest, stop);
+        if (to > machine.clock()) machine.hart.instret = to;
+        return earliest <= stop;
+    }
+
     private boolean anyBlocked() {
-        for (int i = 0; i < MAX_TASKS; i++) if (task(i).state() == TASK_BLOCKED) return true;
+        for (int i = 0; i < MAX_TASKS; i++) if (task(i).state() == TASK_BLOCKED || task(i).state() == TASK_STOPPED) return true;
         return false;
     }
 
@@ -315,9 +502,13 @@ public final class Kernel {
             case INSTRUCTION_ACCESS_FAULT, LOAD_ACCESS_FAULT, STORE_ACCESS_FAULT -> 7;
             default -> 11;
         };
-        log(String.format("pid %d (%s): %s at pc 0x%x, value 0x%x: killed by signal %d",
+        kill(t, cause, tval, sig);
+    }
+
+    private void kill(Task t, TrapCause cause, long tval, int sig) {
+        log(String.format("pid %d (%s): %s at pc 0x%x, value 0x%x: signal %d",
                 t.pid(), t.name(), cause, t.pc(), tval, sig));
-        syscalls.exit(t, sig);
+        syscalls.fault(t, sig, tval);
     }
 
     /** Write every dirty cached block to disk. */

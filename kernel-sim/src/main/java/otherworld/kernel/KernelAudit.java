@@ -11,6 +11,11 @@ import java.util.Map;
 import otherworld.emulator.PhysicalMemory;
 import otherworld.kernel.fs.BlockCache;
 import otherworld.kernel.mem.ReadOnlyMem;
+import otherworld.kernel.mm.CopyOnWrite;
+import otherworld.kernel.mm.FilePages;
+import otherworld.kernel.mm.PageTable;
+import otherworld.kernel.mm.Vma;
+import otherworld.kernel.mm.Vmas;
 import otherworld.kernel.verified.Sv39;
 
 /**
@@ -20,7 +25,10 @@ import otherworld.kernel.verified.Sv39;
  * crash region, and the page tables and pages of every live process — and for every open-file reference:
  * <ul>
  *   <li>a used frame that nothing accounts for is a leak; a frame in use by a process but marked free, or claimed
- *       twice (two mappings, or a table reached twice), is corruption;</li>
+ *       twice (a table reached twice, or a page mapped twice where one mapping can write it), is corruption;</li>
+ *   <li>shared frames are counted: a page mapped by n address spaces (copy-on-write after fork, all read-only, or a
+ *       shared anonymous mapping passed on by fork, writable in all) has
+ *       the sharing count n − 1, every other frame 0; a vfork child uses its lender's tables, claimed once;</li>
  *   <li>an open-file entry's reference count equals the number of fd slots of live processes that name it, and a
  *       process that exited holds no fd;</li>
  *   <li>the page cache passes its own validation.</li>
@@ -41,9 +49,29 @@ public final class KernelAudit {
         expect(ram, kernel, regionBase, ram.read64(h + KH_PT_POOL) - regionBase);
         expect(ram, kernel, ram.read64(h + KH_CRASH_BASE), ram.read64(h + KH_CRASH_SIZE));
         BitSet owned = new BitSet(nframes);
+        // shared file pages: their frames are the table's, mapped (PTE_SHARED) by any number of tasks
+        long fpages = ram.read64(h + KH_FPAGES);
+        BitSet filePages = new BitSet(nframes);
+        int hwm = ram.read32(fpages + FP_HWM);
+        for (int e = 0; e < Math.min(hwm, MAX_FPAGES); e++) {
+            long a = FilePages.entry(fpages, e);
+            if (ram.read32(a + FE_STATE) == FPAGE_FREE) continue;
+            long frame = ram.read64(a + FE_FRAME);
+            if (!ram.contains(frame, Sv39.PAGE_SIZE)) {
+                p.add(String.format("file page %d: frame 0x%x outside RAM", e, frame));
+                continue;
+            }
+            if (claim(ram, owned, frame, 0, "file page", p)) filePages.set((int) ((frame - ram.base()) / Sv39.PAGE_SIZE));
+        }
+        for (int e = hwm; e < MAX_FPAGES && e >= 0; e++) {
+            if (ram.read32(FilePages.entry(fpages, e) + FE_STATE) != FPAGE_FREE) p.add("file page " + e + " in use above hwm");
+        }
+        long vmas = ram.read64(h + KH_VMAS);
         long tasks = ram.read64(h + KH_TASKS);
         long files = ram.read64(h + KH_FILES);
         Map<Integer, Integer> fdRefs = new HashMap<>();
+        Map<Long, int[]> pages = new HashMap<>(); // frame -> {mappings, writable mappings}
+        long procs = ram.read64(h + KH_PROCS);
         for (int i = 0; i < MAX_TASKS; i++) {
             long t = tasks + (long) i * TASK.size();
             int state = ram.read32(t + T_STATE);
@@ -55,8 +83,30 @@ public final class KernelAudit {
                 if (state == TASK_ZOMBIE) p.add("pid " + pid + " has exited but holds fd " + fd);
                 else fdRefs.merge(f, 1, Integer::sum);
             }
-            if (state == TASK_ZOMBIE) continue;
-            claimTables(ram, kernel, owned, Sv39.satpRootPa(ram.read64(t + T_SATP)), 2, pid, p);
+            Vmas table = new Vmas(new ReadOnlyMem(ram), vmas, i);
+            if (state == TASK_ZOMBIE) {
+                if (table.count(0) != 0 || table.count(1) != 0) p.add("pid " + pid + " has exited but holds VMAs");
+                continue;
+            }
+            List<Vma> l = table.list();
+            for (String c : Vmas.check(l)) p.add("pid " + pid + ": " + c);
+            int lender = ram.read32(procs + (long) i * PROC.size() + P_VM_PARENT) - 1;
+            if (lender >= 0) {
+                if (lender >= MAX_TASKS || ram.read64(tasks + (long) lender * TASK.size() + T_SATP) != ram.read64(t + T_SATP)) {
+                    p.add("pid " + pid + ": a vfork child whose address space is not its lender's");
+                }
+                continue;
+            }
+            claimTables(ram, kernel, owned, pages, filePages, l, Sv39.satpRootPa(ram.read64(t + T_SATP)), 2, 0, pid, p);
+        }
+        long frameRefs = ram.read64(h + KH_FRAME_REFS);
+        for (int i = 0; i < nframes; i++) {
+            long pa = ram.base() + (long) i * Sv39.PAGE_SIZE;
+            int[] m = pages.get(pa);
+            int expect = m == null ? 0 : m[0] - 1;
+            int recorded = ram.read16(frameRefs + 2L * i);
+            if (recorded != expect) p.add(String.format("frame 0x%x: sharing count %d, %d mappings", pa, recorded, expect + 1));
+            if (m != null && m[0] > 1 && m[1] > 0) p.add(String.format("frame 0x%x: shared by %d mappings, writable in %d", pa, m[0], m[1]));
         }
         for (int f = 0; f < MAX_FILES; f++) {
             int refs = ram.read32(files + (long) f * FILE.size() + F_REFS);
@@ -83,19 +133,39 @@ public final class KernelAudit {
      * Claim the table at pa and, below it, every table and leaf frame; a frame claimed twice is reported, and so is
      * a page (not a table: a crash kernel builds tables in its region's pool) inside a kernel region.
      */
-    private static void claimTables(PhysicalMemory ram, BitSet kernel, BitSet owned, long table, int level, int pid,
+    private static void claimTables(PhysicalMemory ram, BitSet kernel, BitSet owned, Map<Long, int[]> pages,
+                                    BitSet filePages, List<Vma> vmas, long table, int level, long vaBase, int pid,
                                     List<String> p) {
         if (!claim(ram, owned, table, pid, "page table", p)) return;
         for (int i = 0; i < 512; i++) {
             long pte = ram.read64(table + 8L * i);
             if (!Sv39.isValid(pte)) continue;
             long pa = Sv39.paOf(Sv39.ptePpn(pte));
+            long va = vaBase | ((long) i << (12 + 9 * level));
             if (level == 0 || Sv39.isLeaf(pte)) {
-                if (claim(ram, owned, pa, pid, "page", p) && kernel.get((int) ((pa - ram.base()) / Sv39.PAGE_SIZE))) {
-                    p.add(String.format("pid %d: page 0x%x lies in a kernel region", pid, pa));
+                boolean inside = false;
+                for (Vma v : vmas) inside |= v.contains(va) && (v.flags() & VM_GUARD) == 0;
+                if (!inside) p.add(String.format("pid %d: page 0x%x mapped outside every vma", pid, va));
+                if ((pte & PageTable.PTE_SHARED) != 0) {
+                    if (!ram.contains(pa, Sv39.PAGE_SIZE) || !filePages.get((int) ((pa - ram.base()) / Sv39.PAGE_SIZE))) {
+                        p.add(String.format("pid %d: shared page 0x%x maps frame 0x%x, no file page", pid, va, pa));
+                    }
+                    continue;
                 }
+                if (!ram.contains(pa, Sv39.PAGE_SIZE)) {
+                    p.add(String.format("pid %d: page 0x%x outside RAM", pid, pa));
+                    continue;
+                }
+                int[] m = pages.computeIfAbsent(pa, x -> new int[2]);
+                m[0]++;
+                if (CopyOnWrite.writable(pte) && !Vmas.sharedAnon(vmas, va)) m[1]++; // shared anonymous: writable by all
+                if (m[0] > 1) continue;
+                int f = (int) ((pa - ram.base()) / Sv39.PAGE_SIZE);
+                if (owned.get(f)) p.add(String.format("pid %d: page 0x%x is also a page table", pid, pa));
+                owned.set(f);
+                if (kernel.get(f)) p.add(String.format("pid %d: page 0x%x lies in a kernel region", pid, pa));
             } else {
-                claimTables(ram, kernel, owned, pa, level - 1, pid, p);
+                claimTables(ram, kernel, owned, pages, filePages, vmas, pa, level - 1, va, pid, p);
             }
         }
     }

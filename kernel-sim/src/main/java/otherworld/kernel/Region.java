@@ -12,7 +12,8 @@ import otherworld.kernel.mm.FrameAllocator;
  * tables of the processes it resurrects, and what they leave is ordinary free memory.
  */
 public record Region(long base, long size, long header, long bitmap, long tasks, long files, long ttys, long cache,
-                     long rrec, long ptPool) {
+                     long rrec, long ptPool, long procs, long signals, long pipes, long frameRefs, long vmas, long fpages,
+                     long sleeps, long fsctx, long tinfo, long locks) {
 
     static long align(long v, long a) { return (v + a - 1) / a * a; }
 
@@ -26,16 +27,37 @@ public record Region(long base, long size, long header, long bitmap, long tasks,
         p = align(p + (long) MAX_TASKS * TASK.size(), 64);
         long files = p;
         p = align(p + (long) MAX_FILES * FILE.size(), 64);
+        long procs = p;
+        p = align(p + (long) MAX_TASKS * PROC.size(), 64);
+        long signals = p;
+        p = align(p + (long) MAX_TASKS * SIGS.size(), 64);
+        long frameRefs = p;
+        p = align(p + 2L * nframes, 64);
+        long pipes = p;
+        p = align(p + (long) MAX_PIPES * PIPE.size(), 64);
         long ttys = p;
-        p = align(p + (long) MAX_TTYS * TTY.size(), 4096);
+        p = align(p + (long) MAX_TTYS * TTY.size(), 64);
+        long fsctx = p;
+        p = align(p + (long) MAX_TASKS * FSCTX.size(), 64);
+        long tinfo = p;
+        p = align(p + (long) MAX_TASKS * TINFO.size(), 64);
+        long locks = p;
+        p = align(p + (long) MAX_LOCKS * LOCK.size(), 4096);
         long cache = p;
         p = align(p + BlockCache.bytesNeeded(cacheSlots), 4096);
         long rrec = p;
         p = align(p + RREC.size(), 4096);
+        long vmas = p;
+        p = align(p + (long) MAX_TASKS * VMAT.size(), 64);
+        long fpages = p;
+        p = align(p + FPAGES.size(), 64);
+        long sleeps = p;
+        p = align(p + (long) MAX_TASKS * SLEEP.size(), 4096);
         if (p + 64L * 4096 > base + size) {
             throw new IllegalArgumentException("kernel region of " + size + " bytes is too small for its tables");
         }
-        return new Region(base, size, header, bitmap, tasks, files, ttys, cache, rrec, p);
+        return new Region(base, size, header, bitmap, tasks, files, ttys, cache, rrec, p, procs, signals, pipes, frameRefs,
+                vmas, fpages, sleeps, fsctx, tinfo, locks);
     }
 
     public long end() { return base + size; }

@@ -22,8 +22,25 @@ import otherworld.kernel.resurrect.ResurrectionReport;
  * two scenarios can be compared from outside.
  */
 public final class Scenario {
-    /** A guest program to start: its ELF image, argv, and what its console will type. */
-    public record Program(String name, byte[] elf, List<String> argv, byte[] stdin) { }
+    /**
+     * A guest program to start: its ELF image, argv, what its console will type, its environment, whether its stderr
+     * goes to a console of its own (else to the same tty as stdin and stdout), and which of fds 0..2 stand for a
+     * host pipe or file rather than a terminal (bit fd set: see {@link Kernel.Stdio}).
+     */
+    public record Program(String name, byte[] elf, List<String> argv, byte[] stdin, List<String> env,
+                          boolean separateStderr, int notTerminal) {
+        public Program(String name, byte[] elf, List<String> argv, byte[] stdin) {
+            this(name, elf, argv, stdin, List.of(), false, 0);
+        }
+
+        public Program withEnv(List<String> e) {
+            return new Program(name, elf, argv, stdin, List.copyOf(e), separateStderr, notTerminal);
+        }
+
+        public Program withStdio(boolean separate, int notTerm) {
+            return new Program(name, elf, argv, stdin, env, separate, notTerm);
+        }
+    }
 
     /**
      * What could be seen of the run from outside. {@code exitStatus}: per program, the wait status of the exit it
@@ -33,7 +50,8 @@ public final class Scenario {
     public record Result(List<String> outputs, List<Integer> exitStatus, boolean allExited, boolean halted, byte[] disk,
                          long instructions,
                          long syscalls, List<ResurrectionReport> reports, List<String> faults, List<String> log,
-                         List<String> audit) {
+                         List<String> audit, List<byte[]> stdout, List<byte[]> stderr,
+                         java.util.Map<String, Long> callCounts, java.util.Map<String, Long> enosys) {
         /** Contents of a file on the final disk, or null if absent. */
         public byte[] file(String path) { return readFile(disk, path); }
     }
@@ -46,6 +64,9 @@ public final class Scenario {
     private int ramBytes = 64 << 20;
     private long maxInstructions = 20_000_000_000L;
     private byte[] diskImage;
+    private final java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+    private String workingDirectory;
+    private java.io.OutputStream echoOut, echoErr;
 
     public Scenario add(Program p) {
         programs.add(p);
@@ -89,15 +110,45 @@ public final class Scenario {
         return this;
     }
 
+    /** A file (mode 0755) put on the disk before boot: an executable for execve, or a script. */
+    public Scenario file(String path, byte[] content) {
+        files.put(path, content);
+        return this;
+    }
+
     public Scenario ram(int bytes) {
         this.ramBytes = bytes;
+        return this;
+    }
+
+    /** The programs start in this directory of the disk (absolute; it must exist) instead of the root. */
+    public Scenario workingDirectory(String path) {
+        this.workingDirectory = path;
+        return this;
+    }
+
+    /** The first program's stdout (and its stderr, when it has a console of its own) go to these as they are written. */
+    public Scenario echo(java.io.OutputStream out, java.io.OutputStream err) {
+        this.echoOut = out;
+        this.echoErr = err;
         return this;
     }
 
     public Result run() {
         List<Console> consoles = new ArrayList<>();
         for (int i = 0; i < programs.size(); i++) consoles.add(new Console("tty" + i, programs.get(i).stdin()));
-        MemoryDisk disk = diskImage == null ? Disks.blankExt2() : new MemoryDisk(diskImage);
+        int[] errTty = new int[programs.size()];
+        for (int i = 0; i < programs.size(); i++) {
+            errTty[i] = i;
+            if (programs.get(i).separateStderr()) {
+                errTty[i] = consoles.size();
+                consoles.add(new Console("tty" + i + "-stderr"));
+            }
+        }
+        if (echoOut != null && !consoles.isEmpty()) consoles.get(0).echoTo(printStream(echoOut));
+        if (echoErr != null && !programs.isEmpty() && errTty[0] != 0) consoles.get(errTty[0]).echoTo(printStream(echoErr));
+        byte[] image = diskImage == null ? Disks.blankExt2Image() : diskImage.clone();
+        MemoryDisk disk = new MemoryDisk(files.isEmpty() ? image : withFiles(image, files));
         Machine m = new Machine(ramBytes, consoles, disk);
         List<String> lines = new ArrayList<>();
         Observer seen = new Observer(probe.apply(m), m);
@@ -110,26 +161,73 @@ public final class Scenario {
         } catch (otherworld.kernel.fs.Ext2Exception | IllegalStateException e) {
             throw new IllegalArgumentException("cannot boot from this disk: " + e.getMessage(), e);
         }
+        int cwd = 0;
+        if (workingDirectory != null) {
+            cwd = c.kernel().fs.lookup(workingDirectory);
+            if (cwd < 0) throw new IllegalArgumentException("working directory " + workingDirectory + " is not on the disk");
+        }
         List<Integer> pids = new ArrayList<>();
         for (int i = 0; i < programs.size(); i++) {
             Program p = programs.get(i);
             try {
-                pids.add(c.spawn("/bin/" + p.name(), p.elf(), p.argv(), i));
+                Kernel.Stdio io = new Kernel.Stdio(i, i, errTty[i], p.notTerminal());
+                int pid = c.kernel().spawn("/bin/" + p.name(), p.elf(), p.argv(), p.env(), io);
+                if (cwd > 0) c.kernel().fsctx.setCwd(slotOf(c.kernel(), pid), cwd);
+                pids.add(pid);
             } catch (Exec.ExecException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
         }
         boolean done = c.run(maxInstructions);
+        faults.stop();
         if (c.kernel() != null) {
             c.kernel().sync();
             for (String a : KernelAudit.check(m.memory)) seen.audit.add("at the end: " + a);
         }
         List<String> outs = new ArrayList<>();
-        for (Console con : consoles) outs.add(con.outputString());
+        List<byte[]> stdout = new ArrayList<>();
+        List<byte[]> stderr = new ArrayList<>();
+        for (int i = 0; i < programs.size(); i++) {
+            outs.add(consoles.get(i).outputString());
+            stdout.add(consoles.get(i).output());
+            stderr.add(errTty[i] == i ? new byte[0] : consoles.get(errTty[i]).output());
+        }
         List<Integer> exits = new ArrayList<>();
-        for (int pid : pids) exits.add(seen.exits.getOrDefault(pid, -1));
+        for (int pid : pids) exits.add(seen.exits.getOrDefault(pid, c.kernel() == null ? -1 : killedStatus(c.kernel(), pid)));
+        if (echoOut != null) flush(echoOut);
+        if (echoErr != null) flush(echoErr);
         return new Result(outs, exits, done, c.halted(), disk.image(), m.clock(), seen.ecalls, c.reports(),
-                faults.firedAt(), lines, seen.audit);
+                faults.firedAt(), lines, seen.audit, stdout, stderr, seen.counts, seen.enosys);
+    }
+
+    private static java.io.PrintStream printStream(java.io.OutputStream o) {
+        return o instanceof java.io.PrintStream ps ? ps : new java.io.PrintStream(o, false);
+    }
+
+    private static void flush(java.io.OutputStream o) {
+        try {
+            o.flush();
+        } catch (java.io.IOException e) {
+            // the host stream is gone: nothing more to say
+        }
+    }
+
+    private static int slotOf(Kernel k, int pid) {
+        for (int i = 0; i < otherworld.kernel.layout.Layouts.MAX_TASKS; i++) {
+            if (k.task(i).state() != otherworld.kernel.layout.Layouts.TASK_FREE && k.task(i).pid() == pid) return i;
+        }
+        throw new IllegalStateException("no task " + pid);
+    }
+
+    /** The wait status of a process that ended without calling exit (killed by a signal), from its zombie; or -1. */
+    private static int killedStatus(Kernel k, int pid) {
+        for (int i = 0; i < otherworld.kernel.layout.Layouts.MAX_TASKS; i++) {
+            var t = k.task(i);
+            if (t.state() == otherworld.kernel.layout.Layouts.TASK_ZOMBIE && t.pid() == pid) {
+                return t.mem.r32(t.pa + otherworld.kernel.layout.Layouts.T_EXIT);
+            }
+        }
+        return -1;
     }
 
     /**
@@ -142,6 +240,10 @@ public final class Scenario {
         final Machine machine;
         final java.util.Map<Integer, Integer> exits = new java.util.HashMap<>();
         final List<String> audit = new ArrayList<>();
+        /** System calls made, by name; and those that returned ENOSYS (seen in a0 when the caller runs again). */
+        final java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        final java.util.Map<String, Long> enosys = new java.util.TreeMap<>();
+        final java.util.Map<Integer, Long> lastCall = new java.util.HashMap<>();
         long ecalls;
         int resurrections;
 
@@ -158,11 +260,19 @@ public final class Scenario {
 
         @Override public void point(String name) { next.point(name); }
         @Override public void syscallStarted(int nr) { next.syscallStarted(nr); }
-        @Override public void dispatch(otherworld.emulator.Hart hart, int pid) { next.dispatch(hart, pid); }
+        @Override public void dispatch(otherworld.emulator.Hart hart, int pid) {
+            Long nr = lastCall.remove(pid);
+            if (nr != null && hart.x[10] == -otherworld.kernel.Errno.ENOSYS) {
+                enosys.merge(otherworld.kernel.sys.Sysno.name((int) (long) nr), 1L, Long::sum);
+            }
+            next.dispatch(hart, pid);
+        }
 
         @Override public void trapped(otherworld.emulator.Hart hart, int pid, otherworld.emulator.TrapCause cause) {
             if (cause == otherworld.emulator.TrapCause.ECALL_FROM_U) {
                 ecalls++;
+                counts.merge(otherworld.kernel.sys.Sysno.name((int) hart.x[17]), 1L, Long::sum);
+                lastCall.put(pid, hart.x[17]);
                 if (hart.x[17] == otherworld.kernel.sys.Sysno.EXIT || hart.x[17] == otherworld.kernel.sys.Sysno.EXIT_GROUP) {
                     exits.put(pid, (int) (hart.x[10] & 0xFF) << 8);
                 }
@@ -171,11 +281,43 @@ public final class Scenario {
         }
     }
 
+    /**
+     * A copy of an ext2 image with files added (mode 0755, parent directories made as needed), written host-side
+     * through the kernel's own driver on scratch memory.
+     */
+    public static byte[] withFiles(byte[] image, java.util.Map<String, byte[]> files) {
+        PhysicalMemory scratch = new PhysicalMemory(8 << 20);
+        MemoryDisk d = new MemoryDisk(image.clone());
+        BlockCache cache = BlockCache.format(new DirectMem(scratch), d, scratch.base(), 1024);
+        Ext2 fs = Ext2.mount(cache, () -> 0);
+        for (java.util.Map.Entry<String, byte[]> f : files.entrySet()) {
+            String path = f.getKey();
+            for (int i = path.indexOf('/', 1); i > 0; i = path.indexOf('/', i + 1)) {
+                if (fs.lookup(path.substring(0, i)) < 0 && fs.mkdir(path.substring(0, i), 0755) < 0) {
+                    throw new IllegalArgumentException("cannot make the directory of " + path);
+                }
+            }
+            int ino = fs.create(path, 0755);
+            byte[] b = f.getValue();
+            if (ino < 0 || fs.write(ino, 0, b, 0, b.length) != b.length) {
+                throw new IllegalArgumentException("cannot put " + path + " on the disk (" + ino + ")");
+            }
+        }
+        fs.sync();
+        return d.image();
+    }
+
     /** The names in the root directory of an ext2 image (host-side, on a copy). */
     public static List<String> listFiles(byte[] image) {
         List<String> names = mount(image).list("/");
         return names == null ? List.of() : names;
     }
+
+    /** The first inode of an ext2 image's orphan list (unlinked files still open when it was last written); 0: none. */
+    public static int orphanHead(byte[] image) { return mount(image).orphanHead(); }
+
+    /** Free inodes of an ext2 image, as its superblock counts them. */
+    public static long freeInodes(byte[] image) { return mount(image).statfs()[3]; }
 
     private static Ext2 mount(byte[] image) {
         PhysicalMemory scratch = new PhysicalMemory(1 << 20);

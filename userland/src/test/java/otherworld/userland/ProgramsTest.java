@@ -33,6 +33,14 @@ class ProgramsTest {
         return Programs.names().stream();
     }
 
+    static Stream<String> binaryNames() {
+        return Programs.binaryNames().stream();
+    }
+
+    static Stream<String> caseNames() {
+        return Programs.caseNames().stream();
+    }
+
     @Test
     void listsTheProgramsInFileOrder() {
         List<String> names = Programs.names();
@@ -60,10 +68,74 @@ class ProgramsTest {
         assertThrows(IllegalArgumentException.class, () -> Programs.parse("a -\na -\n"));
     }
 
+    @Test
+    void listsTheShellAndItsTools() {
+        List<String> tools = Programs.tools();
+        assertEquals("sh", tools.get(0));
+        assertTrue(tools.containsAll(List.of("cat", "echo", "wc", "sort", "grep", "head", "seq", "tee", "true",
+                "false", "sleep")), tools.toString());
+        for (String t : tools) {
+            assertFalse(Programs.names().contains(t), t + " is in both programs.txt and tools.txt");
+        }
+        assertEquals(Programs.names().size() + tools.size(), Programs.binaryNames().size());
+        assertTrue(Programs.binary("sh").length > 0);
+        assertThrows(IllegalArgumentException.class, () -> Programs.binary("no-such-program"));
+    }
+
+    @Test
+    void everyToolHasItsOwnCases() {
+        List<String> cases = Programs.caseNames();
+        for (String tool : Programs.tools()) {
+            assertTrue(cases.stream().anyMatch(c -> c.equals(tool) || c.startsWith(tool + "-")),
+                    tool + ": no case named " + tool + " or " + tool + "-... in cases.txt");
+        }
+    }
+
+    @Test
+    void casesRunKnownProgramsUnderTheirOwnNames() {
+        List<String> cases = Programs.caseNames();
+        assertEquals(cases.size(), new TreeSet<>(cases).size(), "no duplicate case names");
+        for (Program c : Programs.cases()) {
+            assertTrue(Programs.binaryNames().contains(c.program()), c + ": unknown program " + c.program());
+            assertFalse(Programs.names().contains(c.name()), c.name() + ": golden files would clash with programs.txt");
+            assertEquals(c.program(), c.argv().get(0));
+        }
+        Program demo = Programs.goldenCase("demo-pipeline");
+        assertEquals("sh", demo.program());
+        assertEquals("demo-pipeline.sh", demo.stdinName());
+        assertThrows(IllegalArgumentException.class, () -> Programs.goldenCase("no-such-case"));
+    }
+
+    @Test
+    void parsesCases() {
+        List<Program> cs = Programs.parseCases("# comment\n\n  c1  sh  s.sh\nc2 seq - 1 2\n");
+        assertEquals(2, cs.size());
+        assertEquals("c1", cs.get(0).name());
+        assertEquals("sh", cs.get(0).program());
+        assertEquals("s.sh", cs.get(0).stdinName());
+        assertEquals("otherworld/userland/bin/sh", cs.get(0).binaryResource());
+        assertEquals("otherworld/userland/expected/c1.out", cs.get(0).expectedStdoutResource());
+        assertEquals(List.of("seq", "1", "2"), cs.get(1).argv());
+        assertNull(cs.get(1).stdinName());
+        assertEquals("c2: seq 1 2", cs.get(1).toString());
+        assertThrows(IllegalArgumentException.class, () -> Programs.parseCases("c1 sh\n"));
+        assertThrows(IllegalArgumentException.class, () -> Programs.parseCases("a sh -\na seq -\n"));
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource("names")
+    @MethodSource("caseNames")
+    void caseHasGoldenOutputAndInput(String name) {
+        Program c = Programs.goldenCase(name);
+        c.expectedStdout(); // may be empty (true, sleep), but must exist
+        int status = c.expectedExitStatus();
+        assertTrue(status >= 0 && status <= 255, name + ": exit status " + status);
+        assertEquals(c.hasStdin(), c.stdin().length > 0, name + ": stdin script");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("binaryNames")
     void binaryIsAStaticRiscv64Executable(String name) {
-        byte[] elf = Programs.get(name).binary();
+        byte[] elf = Programs.binary(name);
         assertTrue(elf.length > 64, name + ": too short for an ELF header");
         ByteBuffer b = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals(0x7f, elf[0] & 0xff);
@@ -112,7 +184,7 @@ class ProgramsTest {
                     .map(f -> f.substring(0, f.length() - 2))
                     .forEach(f -> sources.add(f));
         }
-        assertEquals(sources, new TreeSet<>(Programs.names()));
+        assertEquals(sources, new TreeSet<>(Programs.binaryNames()));
     }
 
     @Test

@@ -53,6 +53,10 @@ public final class FaultPlan {
     private String callName = "";
 
     private boolean counting;
+    private boolean stopped;
+    /** With {@link #everySyscall}: a crash in every n-th system call, at this step. */
+    private long every;
+    private int everyStep;
 
     /** No fault; costs nothing at the crash points. */
     public static FaultPlan none() { return new FaultPlan(); }
@@ -65,6 +69,16 @@ public final class FaultPlan {
     }
 
     public static FaultPlan atSyscall(long n, int step) { return new FaultPlan().andAtSyscall(n, step); }
+
+    /** A crash in every n-th system call (n, 2n, 3n, ...), at its step-th crash point (as {@link #atSyscall}). */
+    public static FaultPlan everySyscall(long n, int step) {
+        if (n < 1 || step < 0) throw new IllegalArgumentException("crash every n >= 1 system calls, at step >= 0");
+        FaultPlan p = new FaultPlan();
+        p.every = n;
+        p.everyStep = step;
+        p.counting = true; // the calls are counted even before the first trigger exists
+        return p;
+    }
 
     public static FaultPlan atPoint(String name, long n) { return new FaultPlan().andAtPoint(name, n); }
 
@@ -108,8 +122,13 @@ public final class FaultPlan {
 
     public long callsCounted() { return callNames.size(); }
 
+    /** The run is over: what the harness makes the kernel do afterwards (a final sync) is no crash point. */
+    public void stop() {
+        stopped = true;
+    }
+
     public void kernelWrite(long pa, int len) {
-        if (!traceWrites || syscalls == 0) return;
+        if (!traceWrites || syscalls == 0 || stopped) return;
         int i = writesInCall++;
         if (counting) {
             maxWrites.merge(callName, writesInCall, Math::max);
@@ -135,6 +154,7 @@ public final class FaultPlan {
     public void syscallStarted(int nr) {
         if (triggers.isEmpty() && !counting) return;
         syscalls++;
+        if (every > 0 && syscalls % every == 0) triggers.add(new Trigger(syscalls, everyStep, null, 0, -1));
         pointsInCall = 0;
         writesInCall = 0;
         callName = Sysno.name(nr);
@@ -145,7 +165,7 @@ public final class FaultPlan {
     }
 
     public void point(String name) {
-        if (triggers.isEmpty() && !counting) return;
+        if (triggers.isEmpty() && !counting || stopped) return;
         long h = hits.merge(name, 1L, Long::sum);
         long i = pointsInCall++;
         for (Trigger t : triggers) {

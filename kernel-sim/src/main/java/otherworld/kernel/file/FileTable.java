@@ -36,10 +36,13 @@ public final class FileTable {
      * A free description filled in for a file about to be opened, still with no reference (so still free to anyone
      * who looks, and to a crash kernel); the open's tail {@link #install}s it. Its index, or -1 when the table is full.
      */
-    public int prepare(int type, int flags, int ino, int tty) {
+    public int prepare(int type, int flags, int ino, int tty) { return prepare(type, flags, ino, tty, -1); }
+
+    /** {@link #prepare}, skipping entry {@code skip} (the other end of a pipe being made). */
+    public int prepare(int type, int flags, int ino, int tty, int skip) {
         for (int i = 0; i < MAX_FILES; i++) {
             long e = entry(i);
-            if (mem.r32(e + F_REFS) == 0) {
+            if (mem.r32(e + F_REFS) == 0 && i != skip) {
                 mem.w32(e + F_TYPE, type);
                 mem.w32(e + F_FLAGS, flags);
                 mem.w32(e + F_INO, ino);
@@ -66,6 +69,19 @@ public final class FileTable {
     public int tty(int i) { return mem.r32(entry(i) + F_TTY); }
     public long offset(int i) { return mem.r64(entry(i) + F_OFFSET); }
     public void setOffset(int i, long off) { mem.w64(entry(i) + F_OFFSET, off); }
+    public void setFlags(int i, int flags) { if (flags(i) != flags) mem.w32(entry(i) + F_FLAGS, flags); }
+
+    /** Open files naming pipe p, by end: {readers, writers}. A pipe's ends are counted, never kept. */
+    public int[] pipeEnds(int p) {
+        int[] ends = new int[2];
+        for (int i = 0; i < MAX_FILES; i++) {
+            long e = entry(i);
+            if (mem.r32(e + F_REFS) > 0 && mem.r32(e + F_TYPE) == FT_PIPE && mem.r32(e + F_INO) == p) {
+                ends[(mem.r32(e + F_FLAGS) & 3) == 1 ? 1 : 0]++;
+            }
+        }
+        return ends;
+    }
     public void ref(int i) { mem.w32(entry(i) + F_REFS, refs(i) + 1); }
 
     /** Drop one reference; returns the references left. */

@@ -64,6 +64,40 @@ public final class BlockCache {
     private final int slots;
     private final long frames;
 
+    /**
+     * Blocks whose data lives outside the cache while processes map them shared (the memory manager's file pages):
+     * while a block is there, {@link #get} and {@link #modify} give its frame, so read(2), write(2) and the mappings
+     * see the same bytes; the cache keeps no copy of such a block. {@link #writeBack} writes them too.
+     */
+    public interface Overlay {
+        /** The frame holding block, or -1 when the block is not mapped. */
+        long frameOf(long block);
+
+        /** A write through the cache changed the block's frame: it is dirty. */
+        void written(long block);
+
+        /** Write the dirty mapped blocks whose number satisfies which to the disk; how many. */
+        int writeBack(LongPredicate which);
+    }
+
+    private Overlay overlay;
+
+    /** Set by the memory manager when the kernel starts (a view: the table it reads is in guest RAM). */
+    public void overlay(Overlay o) { this.overlay = o; }
+
+    private long overlaid(long blockNo) { return overlay == null ? -1 : overlay.frameOf(blockNo); }
+
+    /**
+     * Drop the cached copy of a block that is about to be mapped shared: written back first if dirty. Afterwards the
+     * block is read and written in its mapped frame (Overlay).
+     */
+    public void forget(long blockNo) {
+        int i = find(blockNo);
+        if (i < 0) return;
+        if (mem.r32(slot(i) + S_FLAGS) == (VALID | DIRTY)) writeSlot(i);
+        mem.w32(slot(i) + S_FLAGS, 0);
+    }
+
     private BlockCache(KMem mem, BlockDevice disk, long base, int slots) {
         this.mem = mem;
         this.disk = disk;
@@ -166,6 +200,8 @@ public final class BlockCache {
     /** Physical address of the frame holding blockNo, read from disk on a miss. Valid until the next get. */
     public long get(long blockNo) {
         checkBlock(blockNo);
+        long o = overlaid(blockNo);
+        if (o >= 0) return o;
         int i = find(blockNo);
         if (i < 0) {
             i = victim();
@@ -182,6 +218,12 @@ public final class BlockCache {
     /** Frame for a block whose old content does not matter (newly allocated): zero-filled, DIRTY, no disk read. */
     public long getZeroed(long blockNo) {
         checkBlock(blockNo);
+        long o = overlaid(blockNo);
+        if (o >= 0) {
+            mem.zero(o, BLOCK);
+            overlay.written(blockNo);
+            return o;
+        }
         int i = find(blockNo);
         if (i < 0) {
             i = victim();
@@ -202,6 +244,10 @@ public final class BlockCache {
 
     /** Mark a cached block dirty. The block must be in the cache (just returned by get). */
     public void markDirty(long blockNo) {
+        if (overlaid(blockNo) >= 0) {
+            overlay.written(blockNo);
+            return;
+        }
         int i = find(blockNo);
         if (i < 0) throw new IllegalStateException("markDirty: block " + blockNo + " is not in the cache");
         long s = slot(i);
@@ -220,7 +266,7 @@ public final class BlockCache {
 
     /** Write the dirty blocks whose number satisfies which (e.g. one file's blocks for fsync). */
     public int writeBack(LongPredicate which) {
-        int n = 0;
+        int n = overlay == null ? 0 : overlay.writeBack(which);
         for (int i = 0; i < slots; i++) {
             long s = slot(i);
             if (mem.r32(s + S_FLAGS) == (VALID | DIRTY) && which.test(mem.r64(s + S_BLOCK))) {

@@ -7,6 +7,7 @@ import static otherworld.kernel.Errno.EINVAL;
 import static otherworld.kernel.Errno.EIO;
 import static otherworld.kernel.Errno.EISDIR;
 import static otherworld.kernel.Errno.EMLINK;
+import static otherworld.kernel.Errno.ELOOP;
 import static otherworld.kernel.Errno.ENAMETOOLONG;
 import static otherworld.kernel.Errno.ENOENT;
 import static otherworld.kernel.Errno.ENOTDIR;
@@ -34,7 +35,7 @@ import otherworld.kernel.mem.KMem;
  * file system, a bad rec_len, an inode number out of range, a double free) raises {@link Ext2Exception} inside and
  * comes out as -EIO; the operation may be half done. Permissions are not
  * checked here (the kernel's job); new inodes belong to uid 0, gid 0. Reads do not update atime (noatime).
- * Symbolic links are not followed: the path walk treats them like files.
+ * Symbolic links are followed by the path walk (up to 40 of them, as Linux), the last component's on request.
  *
  * <p>Crashes: the kernel makes a system call's changes in an order after which a crash at any write leaves nothing
  * a {@link Ext2Repair} of the inodes the call names cannot mend. Operations a system call splits around its commit
@@ -169,7 +170,7 @@ public final class Ext2 {
     public long blocksCount() { return blocksCount; }
 
     /** Run an operation; corruption found on the way becomes -EIO. */
-    private int guard(IntSupplier op) {
+    int guard(IntSupplier op) {
         try {
             return op.getAsInt();
         } catch (Ext2Exception | java.io.UncheckedIOException e) {
@@ -179,13 +180,39 @@ public final class Ext2 {
 
     // ---- path walk ----
 
-    static byte[] nameBytes(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+    /**
+     * Names are bytes, as in Linux: a String here holds one byte per char (ISO-8859-1), as the kernel reads a path
+     * from user memory; a host name must be converted first ({@link #hostName}).
+     */
+    static byte[] nameBytes(String s) { return s.getBytes(StandardCharsets.ISO_8859_1); }
 
-    /** Inode of path (absolute, or relative to start), or -errno. Symbolic links are not followed. */
-    private int walk(int start, String path) {
+    /** A host (Java) name as the driver's one-byte-per-char form of its UTF-8 bytes. */
+    public static String hostName(String javaName) {
+        return new String(javaName.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    }
+
+    /** The Java form of a name the driver returns (its bytes read as UTF-8). */
+    public static String javaName(String driverName) {
+        return new String(driverName.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    }
+
+    /** Symbolic links followed in one path walk before it fails with ELOOP (Linux's MAXSYMLINKS). */
+    static final int MAX_SYMLINKS = 40;
+
+    /**
+     * Inode of path (absolute, or relative to directory start), or -errno. Symbolic links met on the way are followed
+     * (a relative target from the directory that holds the link); the last component's too when follow, or when the
+     * path ends in "/". At most {@link #MAX_SYMLINKS} in all: -ELOOP.
+     */
+    private int walk(int start, String path, boolean follow, int[] hops) {
         if (path.isEmpty()) return -ENOENT;
         int cur = path.startsWith("/") ? ROOT_INO : start;
-        for (String c : path.split("/")) {
+        if (Ext2Inode.links(this, cur) == 0) return -ENOENT; // a removed working directory
+        String[] parts = path.split("/");
+        int last = parts.length - 1;
+        while (last >= 0 && parts[last].isEmpty()) last--;
+        for (int i = 0; i <= last; i++) {
+            String c = parts[i];
             if (c.isEmpty()) continue;
             if (!Ext2Inode.isDir(this, cur)) return -ENOTDIR;
             byte[] name = nameBytes(c);
@@ -193,16 +220,25 @@ public final class Ext2 {
             int next = Ext2Dir.find(this, cur, name);
             if (next == 0) return -ENOENT;
             if (next < 0 || next > inodesCount) throw new Ext2Exception("directory " + cur + " names inode " + next);
+            if (Ext2Inode.isSymlink(this, next) && (i < last || follow || path.endsWith("/"))) {
+                if (++hops[0] > MAX_SYMLINKS) return -ELOOP;
+                byte[] target = Ext2Inode.readlink(this, next);
+                if (target.length == 0) return -ENOENT;
+                next = walk(cur, new String(target, StandardCharsets.ISO_8859_1), true, hops);
+                if (next < 0) return next;
+            }
             cur = next;
         }
         if (path.endsWith("/") && !Ext2Inode.isDir(this, cur)) return -ENOTDIR;
         return cur;
     }
 
-    /** The directory that holds the last component of path, and that component; dir < 0 is an errno. */
-    private record Parent(int dir, byte[] name) { }
+    private int walk(int start, String path) { return walk(start, path, true, new int[1]); }
 
-    private Parent parent(int start, String path) {
+    /** The directory that holds the last component of path, and that component; dir < 0 is an errno. */
+    record Parent(int dir, byte[] name) { }
+
+    Parent parent(int start, String path) {
         if (path.isEmpty()) return new Parent(-ENOENT, null);
         String p = path;
         while (p.length() > 1 && p.endsWith("/")) p = p.substring(0, p.length() - 1);
@@ -216,16 +252,34 @@ public final class Ext2 {
         return new Parent(dir, name);
     }
 
-    private static boolean isDot(byte[] n) { return n.length == 1 && n[0] == '.'; }
-    private static boolean isDotDot(byte[] n) { return n.length == 2 && n[0] == '.' && n[1] == '.'; }
+    static boolean isDot(byte[] n) { return n.length == 1 && n[0] == '.'; }
+    static boolean isDotDot(byte[] n) { return n.length == 2 && n[0] == '.' && n[1] == '.'; }
 
     // ---- the API ----
 
     /** Inode number of path (relative paths start at the root), or -ENOENT / -ENOTDIR / -ENAMETOOLONG / -EIO. */
     public int lookup(String path) { return lookupAt(ROOT_INO, path); }
 
-    /** Inode number of path, relative paths starting at directory inode dir. */
+    /** Inode number of path, relative paths starting at directory inode dir; symbolic links followed. */
     public int lookupAt(int dir, String path) { return guard(() -> walk(dir, path)); }
+
+    /**
+     * Inode number of path from directory dir, symbolic links on the way followed, the last one only when follow
+     * (lstat, O_NOFOLLOW, AT_SYMLINK_NOFOLLOW, unlink and rename name the link itself); or -errno.
+     */
+    public int resolve(int dir, String path, boolean follow) {
+        return guard(() -> walk(dir, path, follow, new int[1]));
+    }
+
+    /** The target of symbolic link ino, or null if ino is not one (or is unreadable). */
+    public byte[] readlink(int ino) {
+        try {
+            if (ino < 1 || ino > inodesCount || !Ext2Inode.isSymlink(this, ino)) return null;
+            return Ext2Inode.readlink(this, ino);
+        } catch (Ext2Exception e) {
+            return null;
+        }
+    }
 
     /** Create an empty regular file (permission bits from mode); its inode number or -errno (-EEXIST if present). */
     public int create(String path, int mode) { return createAt(ROOT_INO, path, mode); }
@@ -324,6 +378,14 @@ public final class Ext2 {
      * and the inode released if that was its last link and it is not released yet. 0 or -EIO.
      */
     public int unlinkPrepared(int dir, String path, int ino, int linksBefore) {
+        return unlinkPrepared(dir, path, ino, linksBefore, false);
+    }
+
+    /**
+     * As {@link #unlinkPrepared(int, String, int, int)}; when open (a process holds the inode), the last link makes it
+     * an orphan instead of releasing it: it stays, with its blocks, until its last close ({@link #releaseOrphan}).
+     */
+    public int unlinkPrepared(int dir, String path, int ino, int linksBefore, boolean open) {
         return guard(() -> {
             Parent p = parent(dir, path);
             long t = now();
@@ -331,13 +393,7 @@ public final class Ext2 {
                 Ext2Dir.remove(this, p.dir, p.name);
                 Ext2Inode.touch(this, p.dir, t);
             }
-            int links = Math.max(0, linksBefore - 1);
-            if (links > 0) {
-                Ext2Inode.setLinks(this, ino, links);
-                Ext2Inode.setCtime(this, ino, t);
-            } else if (Ext2Inode.links(this, ino) != 0 || Ext2Alloc.inodeUsed(this, ino)) {
-                Ext2Inode.release(this, ino, t);
-            }
+            Ext2Names.dropLink(this, ino, linksBefore, open, t);
             return 0;
         });
     }
@@ -365,6 +421,141 @@ public final class Ext2 {
             return 0;
         });
     }
+
+    // ---- name-space operations split around a system call's commit (see Ext2Names) ----
+
+    /** Everything rmdir can fail on, decided without writing: the directory's inode, or -errno. */
+    public int prepareRmdir(int start, String path) { return guard(() -> Ext2Names.prepareRmdir(this, start, path)); }
+
+    /** rmdir's tail (idempotent): the entry of ino removed, the parent's link count recounted, ino released. */
+    public int rmdirPrepared(int start, String path, int ino) {
+        return guard(() -> Ext2Names.rmdirPrepared(this, start, path, ino));
+    }
+
+    /** Everything link can fail on: the inode | its link count << 32, or -errno. No write. */
+    public long prepareLink(int oldStart, String oldPath, boolean follow, int newStart, String newPath) {
+        try {
+            return Ext2Names.prepareLink(this, oldStart, oldPath, follow, newStart, newPath);
+        } catch (Ext2Exception | java.io.UncheckedIOException e) {
+            return -EIO;
+        }
+    }
+
+    /** link's tail (idempotent). 0 or -errno. */
+    public int linkPrepared(int newStart, String newPath, int ino, int linksBefore) {
+        return guard(() -> Ext2Names.linkPrepared(this, newStart, newPath, ino, linksBefore));
+    }
+
+    /** Make inode ino (from prepareCreate with S_IFLNK) a symlink to target named path: ino or -errno. */
+    public int createSymlink(int start, String path, byte[] target, int ino) {
+        return guard(() -> Ext2Names.createSymlink(this, start, path, target, ino));
+    }
+
+    /** Everything renameat2 can fail on: the plan its tail follows, or -errno. No write. */
+    public long prepareRename(int oldStart, String oldPath, int newStart, String newPath, int flags) {
+        try {
+            return Ext2Names.prepareRename(this, oldStart, oldPath, newStart, newPath, flags);
+        } catch (Ext2Exception | java.io.UncheckedIOException e) {
+            return -EIO;
+        }
+    }
+
+    /** renameat2's tail (idempotent); open says whether a process holds an inode (a replaced one becomes an orphan). */
+    public int renamePrepared(int oldStart, String oldPath, int newStart, String newPath, long plan,
+                              java.util.function.IntPredicate open) {
+        return guard(() -> Ext2Names.renamePrepared(this, oldStart, oldPath, newStart, newPath, plan, open));
+    }
+
+    /** A plan of prepareRename: the inode a plain rename replaces (0: none; not for exchanges and no-ops). */
+    public static int replacedBy(long plan) {
+        return (plan & (Ext2Names.PLAN_NOOP | Ext2Names.PLAN_EXCHANGE)) != 0 ? 0 : (int) (plan & 0x7FFF_FFFF);
+    }
+
+    /** The name under which directory dir names ino, or null. */
+    public String nameIn(int dir, int ino) {
+        try {
+            byte[] n = Ext2Dir.nameOf(this, dir, ino);
+            return n == null ? null : new String(n, StandardCharsets.ISO_8859_1);
+        } catch (Ext2Exception e) {
+            return null;
+        }
+    }
+
+    /** The inode ".." names in directory dir, or -errno. */
+    public int parentDir(int dir) {
+        return guard(() -> Ext2Inode.isDir(this, dir) ? Ext2Dir.dotDot(this, dir) : -ENOTDIR);
+    }
+
+    // ---- orphans: unlinked inodes still open (see Ext2Orphans) ----
+
+    /** Whether ino is in use with no links left (an orphan kept for a process that holds it open). */
+    public boolean isOrphan(int ino) {
+        try {
+            return ino >= firstIno && ino <= inodesCount && Ext2Inode.links(this, ino) == 0 && Ext2Alloc.inodeUsed(this, ino);
+        } catch (Ext2Exception e) {
+            return false;
+        }
+    }
+
+    /** The last holder of orphan ino closed it: released (idempotent). 0 or -EIO. */
+    public int releaseOrphan(int ino) {
+        return guard(() -> {
+            Ext2Orphans.release(this, ino, now());
+            return 0;
+        });
+    }
+
+    /** Release every orphan held says is not held (at boot: all). The number released, or -EIO. */
+    public int reclaimOrphans(java.util.function.IntPredicate held) {
+        return guard(() -> Ext2Orphans.reclaim(this, held, now()));
+    }
+
+    /** The first inode of the orphan list (0: empty). */
+    public int orphanHead() { return r32(SB + Ext2Orphans.SB_LAST_ORPHAN); }
+
+    // ---- attributes ----
+
+    /** Permission bits (and set-id, sticky) := mode & 07777, ctime now. 0 or -errno. */
+    public int chmod(int ino, int mode) {
+        return guard(() -> {
+            long p = Ext2Inode.pos(this, ino);
+            int m = (r16(p + Ext2Inode.I_MODE) & Stat.S_IFMT) | (mode & 07777);
+            if (r16(p + Ext2Inode.I_MODE) != m) w16(p + Ext2Inode.I_MODE, m);
+            Ext2Inode.setCtime(this, ino, now());
+            return 0;
+        });
+    }
+
+    /** Owner := uid, group := gid (-1: unchanged), ctime now. 0 or -errno. */
+    public int chown(int ino, int uid, int gid) {
+        return guard(() -> {
+            long p = Ext2Inode.pos(this, ino);
+            if (uid != -1) {
+                w16(p + Ext2Inode.I_UID, uid & 0xFFFF);
+                w16(p + Ext2Inode.I_UID_HIGH, uid >>> 16);
+            }
+            if (gid != -1) {
+                w16(p + Ext2Inode.I_GID, gid & 0xFFFF);
+                w16(p + Ext2Inode.I_GID_HIGH, gid >>> 16);
+            }
+            Ext2Inode.setCtime(this, ino, now());
+            return 0;
+        });
+    }
+
+    /** atime and mtime := the given seconds (-1: unchanged), ctime now. 0 or -errno. */
+    public int setTimes(int ino, long atime, long mtime) {
+        return guard(() -> {
+            long p = Ext2Inode.pos(this, ino);
+            if (atime >= 0) w32(p + Ext2Inode.I_ATIME, atime);
+            if (mtime >= 0) w32(p + Ext2Inode.I_MTIME, mtime);
+            Ext2Inode.setCtime(this, ino, now());
+            return 0;
+        });
+    }
+
+    /** What statfs reports: blocks, free blocks, inodes, free inodes (block size 4096, names up to 255). */
+    public long[] statfs() { return new long[] {blocksCount, freeBlocks(), inodesCount, freeInodes()}; }
 
     /** The inode's attributes, or null when ino is out of range, free, or unreadable (the kernel says -ENOENT/-EIO). */
     public Stat stat(int ino) {
@@ -494,8 +685,38 @@ public final class Ext2 {
         return Ext2Dir.next(this, dir, pos);
     }
 
+    /**
+     * The disk block holding block lbn of a regular file (its bytes lbn * 4096 onwards), 0 for a hole, or -errno.
+     * For the memory manager's shared file pages, which are read and written in a frame of their own.
+     */
+    public long blockOf(int ino, long lbn) {
+        long[] b = new long[1];
+        int r = guard(() -> {
+            int ck = checkRegular(ino);
+            if (ck < 0) return ck;
+            b[0] = lbn < 0 ? 0 : Ext2Inode.bmap(this, ino, lbn, false);
+            return 0;
+        });
+        return r < 0 ? r : b[0];
+    }
+
+    /** The size of a regular file, or -errno. */
+    public long sizeOf(int ino) {
+        long[] b = new long[1];
+        int r = guard(() -> {
+            int ck = checkRegular(ino);
+            if (ck < 0) return ck;
+            b[0] = Ext2Inode.size(this, ino);
+            return 0;
+        });
+        return r < 0 ? r : b[0];
+    }
+
     /** A repair of the inodes an interrupted call touched (used once, by a resurrected kernel). */
-    public Ext2Repair repair() { return new Ext2Repair(this); }
+    public Ext2Repair repair() { return new Ext2Repair(this, ino -> false); }
+
+    /** A repair that keeps the orphans a resurrected process holds (held(ino)). */
+    public Ext2Repair repair(java.util.function.IntPredicate held) { return new Ext2Repair(this, held); }
 
     /** The byte form of a path's last component and the inode of its directory, or -errno in dir. */
     public int parentOf(int start, String path) {
@@ -525,7 +746,7 @@ public final class Ext2 {
         int mode = Ext2Inode.mode(this, ino);
         if ((mode & Stat.S_IFMT) == Stat.S_IFDIR) return -EISDIR;
         if ((mode & Stat.S_IFMT) != Stat.S_IFREG) return -EINVAL;
-        if (Ext2Inode.links(this, ino) == 0) return -ENOENT;
+        if (Ext2Inode.links(this, ino) == 0 && !Ext2Alloc.inodeUsed(this, ino)) return -ENOENT; // an orphan is readable
         return 0;
     }
 }

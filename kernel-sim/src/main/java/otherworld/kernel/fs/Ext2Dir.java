@@ -90,18 +90,24 @@ final class Ext2Dir {
 
     /** Inode number of name in directory dir, or 0. */
     static int find(Ext2 fs, int dir, byte[] name) {
+        long pos = locate(fs, dir, name);
+        return pos < 0 ? 0 : fs.r32(pos + D_INODE);
+    }
+
+    /** Where the used entry name of directory dir is on the disk (block * BS + offset), or -1 if there is none. */
+    private static long locate(Ext2 fs, int dir, byte[] name) {
         byte[] blk = new byte[Ext2.BS];
         Entries e = new Entries();
         long n = blocks(fs, dir);
         for (long lbn = 0; lbn < n; lbn++) {
-            fs.readBlock(block(fs, dir, lbn), blk);
+            long pb = block(fs, dir, lbn);
+            fs.readBlock(pb, blk);
             for (int k = 0, m = e.walk(blk, dir, lbn); k < m; k++) {
                 int off = e.off[k];
-                int ino = u32(blk, off + D_INODE);
-                if (ino != 0 && e.named(blk, k, name)) return ino;
+                if (u32(blk, off + D_INODE) != 0 && e.named(blk, k, name)) return pb * Ext2.BS + off;
             }
         }
-        return 0;
+        return -1;
     }
 
     /** The first used entry at or after directory position pos, or null at the end. */
@@ -115,7 +121,7 @@ final class Ext2Dir {
                 int off = e.off[k], rec = e.off[k + 1] - off;
                 int ino = u32(blk, off + D_INODE);
                 if (ino != 0 && lbn * Ext2.BS + off >= pos) {
-                    String name = new String(blk, off + D_NAME, e.nameLen[k], StandardCharsets.UTF_8);
+                    String name = new String(blk, off + D_NAME, e.nameLen[k], StandardCharsets.ISO_8859_1);
                     return new DirEntry(ino, blk[off + D_FILE_TYPE] & 0xFF, name, lbn * Ext2.BS + off + rec);
                 }
             }
@@ -209,6 +215,97 @@ final class Ext2Dir {
             }
         }
         return 0;
+    }
+
+    /**
+     * Whether {@link #add} of a name of nameLen bytes would succeed now: a gap big enough, or the blocks a new
+     * directory block needs (one, and an indirect block when the directory grows past its direct blocks). No write.
+     */
+    static boolean hasRoom(Ext2 fs, int dir, int nameLen) {
+        int need = recLen(nameLen);
+        byte[] blk = new byte[Ext2.BS];
+        Entries e = new Entries();
+        long n = blocks(fs, dir);
+        for (long lbn = 0; lbn < n; lbn++) {
+            fs.readBlock(block(fs, dir, lbn), blk);
+            for (int k = 0, m = e.walk(blk, dir, lbn); k < m; k++) {
+                int off = e.off[k], rec = e.off[k + 1] - off;
+                int keep = u32(blk, off + D_INODE) != 0 ? recLen(e.nameLen[k]) : 0;
+                if (rec - keep >= need) return true;
+            }
+        }
+        long b = fs.freeBlocks();
+        return n < Ext2Inode.N_DIRECT ? b >= 1 : b >= 3; // a data block, and up to two indirect ones
+    }
+
+    /**
+     * Entry name of dir, which exists, names ino from now on (its file type with it): one 8-byte write of the entry's
+     * header (inode, rec_len, name_len, file_type), so that the entry names the old inode with the old type or the new
+     * one with the new type, never a mix. Returns the inode it named, or 0 if there is no such entry.
+     */
+    static int retarget(Ext2 fs, int dir, byte[] name, int ino, int mode) {
+        long pos = locate(fs, dir, name);
+        if (pos < 0) return 0;
+        int old = fs.r32(pos + D_INODE);
+        if (old == ino) return old;
+        long header = (ino & 0xFFFF_FFFFL) | (long) fs.r16(pos + D_REC_LEN) << 32
+                | (long) fs.r8(pos + D_NAME_LEN) << 48 | (long) fileType(fs, mode) << 56;
+        fs.mem.w64(fs.cache.modify(pos / Ext2.BS) + pos % Ext2.BS, header);
+        changed(fs, dir);
+        return old;
+    }
+
+    /** The ".." of directory dir names parent (one write of its inode number; nothing if it already does). */
+    static void setDotDot(Ext2 fs, int dir, int parent) {
+        long pb = block(fs, dir, 0);
+        byte[] blk = new byte[Ext2.BS];
+        fs.readBlock(pb, blk);
+        Entries e = new Entries();
+        int m = e.walk(blk, dir, 0);
+        for (int k = 0; k < m; k++) {
+            int off = e.off[k];
+            if (e.nameLen[k] == 2 && blk[off + D_NAME] == '.' && blk[off + D_NAME + 1] == '.') {
+                if (u32(blk, off + D_INODE) != parent) fs.w32(pb * Ext2.BS + off + D_INODE, parent);
+                return;
+            }
+        }
+        throw new Ext2Exception("directory " + dir + " has no \"..\" in its first block");
+    }
+
+    /** The inode ".." names in directory dir, or 0. */
+    static int dotDot(Ext2 fs, int dir) {
+        return find(fs, dir, new byte[] {'.', '.'});
+    }
+
+    /** Subdirectories named in dir (entries other than "." and ".." whose inode is a directory). */
+    static int subdirs(Ext2 fs, int dir) {
+        int n = 0;
+        for (DirEntry e = next(fs, dir, 0); e != null; e = next(fs, dir, e.nextPos())) {
+            if (e.name().equals(".") || e.name().equals("..")) continue;
+            if (e.ino() >= 1 && e.ino() <= fs.inodesCount && Ext2Inode.isDir(fs, e.ino())) n++;
+        }
+        return n;
+    }
+
+    /** The name under which dir names ino (the first such entry other than "." and ".."), or null. */
+    static byte[] nameOf(Ext2 fs, int dir, int ino) {
+        for (DirEntry e = next(fs, dir, 0); e != null; e = next(fs, dir, e.nextPos())) {
+            if (e.ino() == ino && !e.name().equals(".") && !e.name().equals("..")) return Ext2.nameBytes(e.name());
+        }
+        return null;
+    }
+
+    /** Fix the file type of the entry name in dir to agree with its inode's mode (a repair). */
+    static void fixType(Ext2 fs, int dir, byte[] name) {
+        if (!fs.fileType) return;
+        int ino = find(fs, dir, name);
+        if (ino <= 0 || ino > fs.inodesCount) return;
+        retargetType(fs, dir, name, fileType(fs, Ext2Inode.mode(fs, ino)));
+    }
+
+    private static void retargetType(Ext2 fs, int dir, byte[] name, int type) {
+        long pos = locate(fs, dir, name);
+        if (pos >= 0 && fs.r8(pos + D_FILE_TYPE) != type) fs.w8(pos + D_FILE_TYPE, type);
     }
 
     /** Give new directory ino its first block: "." and "..". 0 or -ENOSPC. */

@@ -53,6 +53,31 @@ final class Ext2Inode {
 
     static boolean isDir(Ext2 fs, int ino) { return (mode(fs, ino) & Stat.S_IFMT) == Stat.S_IFDIR; }
 
+    static boolean isSymlink(Ext2 fs, int ino) { return (mode(fs, ino) & Stat.S_IFMT) == Stat.S_IFLNK; }
+
+    /** Bytes of a fast symlink's target kept in i_block itself. */
+    static final int FAST_SYMLINK_MAX = 60;
+
+    /**
+     * The target of symlink ino: the bytes of i_block (a fast symlink) or of its first data block; at most 4095
+     * bytes (PATH_MAX - 1).
+     */
+    static byte[] readlink(Ext2 fs, int ino) {
+        long p = pos(fs, ino);
+        long size = fs.u32(p + I_SIZE);
+        if (size >= Ext2.BS) throw new Ext2Exception("symlink " + ino + " has size " + size);
+        byte[] b = new byte[(int) size];
+        if (!hasBlockMap(fs, ino)) {
+            if (size > FAST_SYMLINK_MAX) throw new Ext2Exception("fast symlink " + ino + " has size " + size);
+            fs.mem.read(fs.cache.get((p + I_BLOCK) / Ext2.BS) + (p + I_BLOCK) % Ext2.BS, b, 0, b.length);
+            return b;
+        }
+        long pb = bmap(fs, ino, 0, false);
+        if (pb == 0) throw new Ext2Exception("symlink " + ino + " has no data block");
+        fs.mem.read(fs.cache.get(pb), b, 0, b.length);
+        return b;
+    }
+
     static int links(Ext2 fs, int ino) { return fs.r16(pos(fs, ino) + I_LINKS); }
 
     static void setLinks(Ext2 fs, int ino, int n) { fs.w16(pos(fs, ino) + I_LINKS, n); }
@@ -106,7 +131,7 @@ final class Ext2Inode {
     static Stat stat(Ext2 fs, int ino) {
         long p = pos(fs, ino);
         int links = fs.r16(p + I_LINKS);
-        if (links == 0) return null;
+        if (links == 0 && !Ext2Alloc.inodeUsed(fs, ino)) return null; // free; an orphan (links 0, in use) is still there
         return new Stat(ino, fs.r16(p + I_MODE), links,
                 fs.r16(p + I_UID) | fs.r16(p + I_UID_HIGH) << 16,
                 fs.r16(p + I_GID) | fs.r16(p + I_GID_HIGH) << 16,
@@ -282,7 +307,7 @@ final class Ext2Inode {
         return fs.u32(p + I_BLOCKS) - aclSectors > 0;
     }
 
-    /** The last link is gone: free the blocks, the extended-attribute block and the inode. */
+    /** The last link is gone: free the blocks, the extended-attribute block and the inode; i_dtime := t (if t >= 0). */
     static void release(Ext2 fs, int ino, long t) {
         boolean dir = isDir(fs, ino);
         if (hasBlockMap(fs, ino)) trim(fs, ino, 0);
@@ -300,7 +325,7 @@ final class Ext2Inode {
         fs.w32(p + I_BLOCKS, 0);
         setSize(fs, ino, 0);
         fs.w16(p + I_LINKS, 0);
-        fs.w32(p + I_DTIME, t);
+        if (t >= 0) fs.w32(p + I_DTIME, t); // an orphan's i_dtime is the orphan list's link: kept (t < 0)
         Ext2Alloc.freeInode(fs, ino, dir);
     }
 }

@@ -26,8 +26,13 @@ import java.util.TreeSet;
 public final class Ext2Repair {
     private final Ext2 fs;
     private final Set<Integer> groups = new TreeSet<>();
+    /** Whether a process still holds an inode open (an orphan it holds is kept, not released). */
+    private final java.util.function.IntPredicate held;
 
-    Ext2Repair(Ext2 fs) { this.fs = fs; }
+    Ext2Repair(Ext2 fs, java.util.function.IntPredicate held) {
+        this.fs = fs;
+        this.held = held;
+    }
 
     /**
      * Make inode ino agree with itself and the bitmaps. An inode with no links (its release was interrupted, or it
@@ -39,10 +44,34 @@ public final class Ext2Repair {
         groups.add(Ext2Inode.group(fs, ino));
         long p = Ext2Inode.pos(fs, ino);
         if (Ext2Inode.links(fs, ino) == 0) {
-            if (Ext2Alloc.inodeUsed(fs, ino) || fs.r16(p + Ext2Inode.I_MODE) != 0) release(ino);
+            if (held.test(ino) && ino >= fs.firstIno) { // an orphan a resurrected process holds: whole, and listed
+                if (Ext2Inode.hasBlockMap(fs, ino)) mend(ino, p);
+                if (!Ext2Alloc.inodeUsed(fs, ino)) Ext2Alloc.setBit(fs, inodeBitmap(ino), (ino - 1) % fs.inodesPerGroup, true);
+                Ext2Orphans.add(fs, ino);
+                return;
+            }
+            boolean listed = Ext2Orphans.contains(fs, ino);
+            if (Ext2Alloc.inodeUsed(fs, ino) || fs.r16(p + Ext2Inode.I_MODE) != 0) release(ino, listed);
+            if (listed) {
+                Ext2Orphans.unlink(fs, ino);
+                fs.w32(p + Ext2Inode.I_DTIME, fs.now());
+            }
             return;
         }
+        if (Ext2Inode.isDir(fs, ino)) {
+            try {
+                Ext2Names.recountLinks(fs, ino);
+            } catch (Ext2Exception halfReleased) {
+                // rmdir's tail was releasing it when the kernel died (its blocks gone, its links not yet 0): there are
+                // no entries to count; the tail, made again next, finishes the release
+            }
+        }
         if (!Ext2Inode.hasBlockMap(fs, ino)) return;
+        mend(ino, p);
+    }
+
+    /** Blocks past the size freed, those within it marked, i_blocks recounted, the inode's bit set. */
+    private void mend(int ino, long p) {
         Ext2Inode.trim(fs, ino, Ext2Inode.size(fs, ino), groups);
         long blocks = markMap(ino);
         long acl = fs.u32(p + Ext2Inode.I_FILE_ACL) != 0 ? 1 : 0;
@@ -58,15 +87,22 @@ public final class Ext2Repair {
         if (Ext2Inode.isDir(fs, dir) && Ext2Dir.find(fs, dir, name) == ino) Ext2Dir.remove(fs, dir, name);
         reconcile(dir);
         fs.w16(Ext2Inode.pos(fs, ino) + Ext2Inode.I_LINKS, 0);
-        release(ino);
+        release(ino, false);
     }
 
-    private void release(int ino) {
+    /** Entry name of dir gets the file type of the inode it names (a retarget is one write; a repair checks). */
+    public void fixType(int dir, byte[] name) {
+        if (dir < 1 || dir > fs.inodesCount || !Ext2Inode.isDir(fs, dir)) return;
+        Ext2Dir.fixType(fs, dir, name);
+    }
+
+    /** Free ino whole; on the orphan list its i_dtime is the list's link, which the caller unlinks first. */
+    private void release(int ino, boolean listed) {
         long p = Ext2Inode.pos(fs, ino);
         if (Ext2Inode.hasBlockMap(fs, ino)) Ext2Inode.trim(fs, ino, 0, groups);
         fs.w32(p + Ext2Inode.I_BLOCKS, 0);
         Ext2Inode.setSize(fs, ino, 0);
-        if (fs.u32(p + Ext2Inode.I_DTIME) == 0) fs.w32(p + Ext2Inode.I_DTIME, fs.now());
+        if (!listed && fs.u32(p + Ext2Inode.I_DTIME) == 0) fs.w32(p + Ext2Inode.I_DTIME, fs.now());
         Ext2Alloc.setBit(fs, inodeBitmap(ino), (ino - 1) % fs.inodesPerGroup, false);
         groups.add(Ext2Inode.group(fs, ino));
     }
@@ -118,6 +154,11 @@ public final class Ext2Repair {
             int freeInodes = fs.inodesPerGroup - ones(bitmap, fs.inodesPerGroup);
             if (fs.r16(gd + Ext2.GD_FREE_BLOCKS) != freeBlocks) fs.w16(gd + Ext2.GD_FREE_BLOCKS, freeBlocks);
             if (fs.r16(gd + Ext2.GD_FREE_INODES) != freeInodes) fs.w16(gd + Ext2.GD_FREE_INODES, freeInodes);
+            int dirs = 0;
+            for (int i = 0; i < fs.inodesPerGroup; i++) {
+                if ((bitmap[i >>> 3] & 1 << (i & 7)) != 0 && Ext2Inode.isDir(fs, g * fs.inodesPerGroup + i + 1)) dirs++;
+            }
+            if (fs.r16(gd + Ext2.GD_USED_DIRS) != dirs) fs.w16(gd + Ext2.GD_USED_DIRS, dirs);
         }
         long blocks = 0, inodes = 0;
         for (int g = 0; g < fs.groups; g++) {

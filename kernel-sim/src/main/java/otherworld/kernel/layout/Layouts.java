@@ -23,20 +23,29 @@ public final class Layouts {
     /** Where the boot kernel's region starts. */
     public static final long FIRST_REGION_PA = 0x8001_0000L;
 
-    public static final int MAX_TASKS = 16;
-    public static final int MAX_FILES = 64;
-    public static final int NOFILE = 16;
-    public static final int MAX_VMAS = 8;
+    public static final int MAX_TASKS = 64;
+    public static final int MAX_FILES = 128;
+    public static final int NOFILE = 64;
+    /** VMAs a task may have (Linux allows 65530; real programs use tens). */
+    public static final int MAX_VMAS = 128;
+    /** File pages mapped shared, machine-wide (16 MiB of shared file mappings). */
+    public static final int MAX_FPAGES = 4096;
     public static final int MAX_TTYS = 8;
     public static final int TTY_BUF = 4096;
     public static final int NAME_LEN = 64;
+    public static final int NSIG = 64;
+    public static final int MAX_PIPES = 32;
+    /** Bytes a pipe buffers. */
+    public static final int PIPE_SIZE = 8192;
+    /** A pipe write of at most this many bytes is atomic (POSIX PIPE_BUF). */
+    public static final int PIPE_BUF = 4096;
 
     /** The root descriptor: one pointer that says which kernel header is current. Writing it is the commit. */
     public static final Struct ROOT = new Struct("root", Struct.magic("OWRT"), 1);
     public static final int ROOT_HEADER = ROOT.field("header_pa", 8, "physical address of the current kernel header");
 
     /** The kernel header: where everything else is. Lives at the start of the kernel's region. */
-    public static final Struct KHDR = new Struct("kernel_header", Struct.magic("KHDR"), 2);
+    public static final Struct KHDR = new Struct("kernel_header", Struct.magic("KHDR"), 3);
     public static final int KH_GENERATION = KHDR.field("generation", 8, "number of crashes survived by this machine");
     public static final int KH_MODE = KHDR.field("mode", 4, "0 off, 1 default (Otherworld)");
     public static final int KH_NTTYS = KHDR.field("nttys", 4, "number of tty records");
@@ -59,6 +68,17 @@ public final class Layouts {
     public static final int KH_CURRENT = KHDR.field("current", 8,
             "task index dispatched last; after a system call the same task runs again before any other");
     public static final int KH_LAST_FLUSH = KHDR.field("last_flush", 8, "clock (instructions) of the last flusher run");
+    public static final int KH_PROCS = KHDR.field("procs_pa", 8, "process table (MAX_TASKS records, one per task slot)");
+    public static final int KH_SIGNALS = KHDR.field("signals_pa", 8, "signal table (MAX_TASKS records, one per task slot)");
+    public static final int KH_PIPES = KHDR.field("pipes_pa", 8, "pipe table (MAX_PIPES records)");
+    public static final int KH_FRAME_REFS = KHDR.field("frame_refs_pa", 8,
+            "u16 per frame of RAM: mappings of a user frame beyond the first (copy-on-write sharing); derived after a crash");
+    public static final int KH_VMAS = KHDR.field("vmas_pa", 8, "VMA tables (MAX_TASKS records, one per task slot)");
+    public static final int KH_FPAGES = KHDR.field("fpages_pa", 8, "shared file pages (one FPAGES table)");
+    public static final int KH_SLEEPS = KHDR.field("sleeps_pa", 8, "sleep deadlines (MAX_TASKS records, one per task slot)");
+    public static final int KH_FSCTX = KHDR.field("fsctx_pa", 8, "file-system contexts (MAX_TASKS FSCTX records)");
+    public static final int KH_TINFO = KHDR.field("tinfo_pa", 8, "task information (MAX_TASKS TINFO records)");
+    public static final int KH_LOCKS = KHDR.field("locks_pa", 8, "file locks (MAX_LOCKS LOCK records)");
 
     /**
      * A task: one process with one thread. The trap frame is written at every trap, in every mode, as Linux's
@@ -67,8 +87,8 @@ public final class Layouts {
      * again from orig_a0 and the other registers; after it, its tail (writes after the commit) can be redone from
      * the same registers, a0 and sysword.
      */
-    public static final Struct TASK = new Struct("task", Struct.magic("TASK"), 2);
-    public static final int T_STATE = TASK.field("state", 4, "0 free, 1 runnable, 2 zombie, 3 blocked");
+    public static final Struct TASK = new Struct("task", Struct.magic("TASK"), 3);
+    public static final int T_STATE = TASK.field("state", 4, "0 free, 1 runnable, 2 zombie, 3 blocked, 4 stopped");
     public static final int T_WAIT = TASK.field("wait_channel", 8, "what a blocked task waits for (Kernel.block)");
     public static final int T_PID = TASK.field("pid", 4, "");
     public static final int T_EXIT = TASK.field("exit_status", 4, "wait status once a zombie");
@@ -78,9 +98,7 @@ public final class Layouts {
     public static final int T_BRK = TASK.field("brk", 8, "current program break");
     public static final int T_TID_ADDR = TASK.field("tid_address", 8, "set_tid_address");
     public static final int T_ROBUST = TASK.field("robust_list", 8, "set_robust_list head");
-    public static final int T_NVMA = TASK.field("nvma", 4, "number of VMAs in use");
     public static final int T_NAME = TASK.field("name", NAME_LEN, "executable path, NUL-terminated");
-    public static final int T_VMAS = TASK.field("vmas", MAX_VMAS * 24, "VMAs: {start u64, end u64, prot u64}");
     public static final int T_FD = TASK.field("fd", NOFILE * 4, "fd table: open-file index, -1 closed");
     public static final int T_SYSWORD = TASK.field("sysword", 8,
             "the one word some system calls need besides their registers to redo their tail (spec: in-flight rule)");
@@ -94,24 +112,135 @@ public final class Layouts {
 
     /** tf_cause of a system call (RISC-V: environment call from U-mode). */
     public static final long CAUSE_ECALL = 8;
+    /**
+     * tf_cause once a signal's delivery has committed (its frame is on the user stack): until the process runs, a
+     * resurrected kernel makes the delivery's tail again (registers for the handler, mask, pending bit).
+     */
+    public static final long CAUSE_SIGNAL = -2;
+    /** tf_cause once rt_sigreturn's tail began: its registers are restored again from the frame at sysword. */
+    public static final long CAUSE_SIGRETURN = -3;
 
     public static final int TASK_FREE = 0;
     public static final int TASK_RUNNABLE = 1;
     public static final int TASK_ZOMBIE = 2;
     /** Waiting in a system call that could not proceed; woken, it makes the call again from its ecall. */
     public static final int TASK_BLOCKED = 3;
+    /** Stopped by a signal (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU) until SIGCONT or SIGKILL. */
+    public static final int TASK_STOPPED = 4;
+
+    /**
+     * A process (one per task slot, the same index): its place in the tree, its group and session, its fds'
+     * close-on-exec flags, and the new image of an execve between its commit and the end of its tail.
+     */
+    public static final Struct PROC = new Struct("proc", Struct.magic("PROC"), 2);
+    public static final int P_PPID = PROC.field("ppid", 4, "parent's pid; 0: started by the host (never reaped)");
+    public static final int P_PGID = PROC.field("pgid", 4, "process group");
+    public static final int P_SID = PROC.field("sid", 4, "session");
+    public static final int P_EXIT_SIGNAL = PROC.field("exit_signal", 4, "signal the parent gets at exit (clone's low byte)");
+    public static final int P_VM_PARENT = PROC.field("vm_parent", 4,
+            "vfork child: 1 + the slot whose address space it borrows until it execs or exits; 0: its own");
+    public static final int P_EXEC_STATE = PROC.field("exec_state", 4, "1: an execve committed, its tail not finished");
+    public static final int P_JOBCTL = PROC.field("jobctl", 4,
+            "wait4's news of a stop or continue: 0 none, signal<<8|1 stopped not yet reported, 2 continued not reported");
+    public static final int P_CLOEXEC = PROC.field("cloexec", 8, "bit fd set: fd is closed on execve (FD_CLOEXEC)");
+    public static final int P_EXEC_SATP = PROC.field("exec_satp", 8, "execve: the new address space");
+    public static final int P_EXEC_ENTRY = PROC.field("exec_entry", 8, "execve: the new image's entry point");
+    public static final int P_EXEC_SP = PROC.field("exec_sp", 8, "execve: the new stack pointer");
+    public static final int P_EXEC_BRK = PROC.field("exec_brk", 8, "execve: the new program break");
+    public static final int P_EXEC_VLIST = PROC.field("exec_vlist", 4,
+            "execve: the list of its VMA table (VMAT) where the new image's VMAs are staged, put in force by its tail");
+    public static final int P_EXEC_NAME = PROC.field("exec_name", NAME_LEN, "execve: the new image's path");
+
+    /**
+     * A process's signal state (one per task slot): what it blocks and has pending, what each signal does, its
+     * alternate stack, and the delivery in progress (from its commit, tf_cause := CAUSE_SIGNAL, to the end of its tail).
+     */
+    public static final Struct SIGS = new Struct("signals", Struct.magic("SIGS"), 1);
+    public static final int S_BLOCKED = SIGS.field("blocked", 8, "bit s-1: signal s blocked");
+    public static final int S_PENDING = SIGS.field("pending", 8, "bit s-1: signal s pending");
+    public static final int S_DELIVER_SIG = SIGS.field("deliver_sig", 4, "the signal being delivered (see tf_cause)");
+    public static final int S_ALT_FLAGS = SIGS.field("altstack_flags", 4, "sigaltstack ss_flags (SS_DISABLE)");
+    public static final int S_DELIVER_SP = SIGS.field("deliver_sp", 8, "the signal frame's address on the user stack");
+    public static final int S_ALT_SP = SIGS.field("altstack_sp", 8, "sigaltstack ss_sp");
+    public static final int S_ALT_SIZE = SIGS.field("altstack_size", 8, "sigaltstack ss_size");
+    public static final int S_ACTIONS = SIGS.field("actions", NSIG * 24, "per signal: {handler u64, flags u64, mask u64}");
+    public static final int S_INFO = SIGS.field("info", NSIG * 16,
+            "per pending signal: {si_code i32, si_pid i32, si_status or si_addr u64}");
+
+    /**
+     * A pipe: xv6's two ever-growing counters (nwrite − nread bytes are waiting, index = counter mod size). Its
+     * readers and writers are the open files that name it (counted, never kept). A write of more than PIPE_BUF bytes
+     * owns the write side until it ends: its progress is nwrite − base, advanced by the same write that shows its bytes.
+     */
+    public static final Struct PIPE = new Struct("pipe", Struct.magic("PIPE"), 1);
+    public static final int PI_NREAD = PIPE.field("nread", 8, "bytes ever read");
+    public static final int PI_NWRITE = PIPE.field("nwrite", 8, "bytes ever written");
+    public static final int PI_OWNER = PIPE.field("owner", 4, "pid of the writer of more than PIPE_BUF bytes in progress, or 0");
+    public static final int PI_BASE = PIPE.field("base", 8, "nwrite when the owner's write began");
+    public static final int PI_DATA = PIPE.field("buf", PIPE_SIZE, "ring buffer, index = counter % size");
 
     /** An open file description, shared by the fds that point to it. */
     public static final Struct FILE = new Struct("file", Struct.magic("FILE"), 1);
     public static final int F_REFS = FILE.field("refs", 4, "fds pointing here; 0 = free");
-    public static final int F_TYPE = FILE.field("type", 4, "1 regular file, 2 tty");
-    public static final int F_FLAGS = FILE.field("flags", 4, "open flags (O_ACCMODE, O_APPEND)");
-    public static final int F_INO = FILE.field("ino", 4, "ext2 inode number (regular files)");
+    public static final int F_TYPE = FILE.field("type", 4, "1 regular file, 2 tty, 3 pipe");
+    public static final int F_FLAGS = FILE.field("flags", 4, "open flags (O_ACCMODE, O_APPEND, O_NONBLOCK)");
+    public static final int F_INO = FILE.field("ino", 4, "ext2 inode number (regular files), pipe index (pipes)");
     public static final int F_TTY = FILE.field("tty", 4, "tty index (ttys)");
     public static final int F_OFFSET = FILE.field("offset", 8, "file offset");
 
     public static final int FT_REG = 1;
     public static final int FT_TTY = 2;
+    /** A pipe end: F_INO is the pipe's index, F_FLAGS's access mode says which end. */
+    public static final int FT_PIPE = 3;
+
+    /**
+     * F_FLAGS bit of a tty description that stands for a host pipe or file (ow run with a redirected stream): the
+     * guest sees no terminal there (ioctl ENOTTY, fstat S_IFIFO), as under qemu-riscv64.
+     */
+    public static final int FF_NOT_A_TERMINAL = 1 << 30;
+    /** F_FLAGS bit of a description opened with O_PATH-like intent to a directory (getdents, fchdir, *at calls). */
+    public static final int FF_DIRECTORY = 1 << 29;
+
+    /**
+     * A task's file-system context, one record per task slot (index = task slot), in its own table so that the
+     * task record does not grow (issue 9): working directory and umask. Validated and rebuilt by
+     * {@code resurrect.TaskTables}; a fork copies the parent's record.
+     */
+    public static final Struct FSCTX = new Struct("fs_context", Struct.magic("FSCX"), 1);
+    public static final int FS_CWD = FSCTX.field("cwd_ino", 4, "ext2 inode of the working directory (0: the root)");
+    public static final int FS_UMASK = FSCTX.field("umask", 4, "file mode creation mask (022 at spawn)");
+
+    /**
+     * What the information calls report about a task, one record per task slot: credentials (getuid family,
+     * setres[ug]id), scheduling priority (getpriority/setpriority), the name prctl(PR_SET_NAME) gives, and the
+     * instructions it ran (times, getrusage, the CPU-time clocks; charged by the run loop).
+     */
+    public static final Struct TINFO = new Struct("task_info", Struct.magic("TINF"), 1);
+    public static final int TI_UID = TINFO.field("uid", 4, "real user id");
+    public static final int TI_EUID = TINFO.field("euid", 4, "effective user id");
+    public static final int TI_SUID = TINFO.field("suid", 4, "saved user id");
+    public static final int TI_GID = TINFO.field("gid", 4, "real group id");
+    public static final int TI_EGID = TINFO.field("egid", 4, "effective group id");
+    public static final int TI_SGID = TINFO.field("sgid", 4, "saved group id");
+    public static final int TI_NICE = TINFO.field("nice", 4, "nice value, -20..19");
+    public static final int TI_COMM = TINFO.field("comm", 16, "name (prctl PR_SET_NAME), NUL-terminated");
+    public static final int TI_UTIME = TINFO.field("utime", 8, "instructions retired in user mode");
+    public static final int TI_START = TINFO.field("start", 8, "clock (instructions) when the task started");
+
+    /**
+     * File locks, one table for the machine: POSIX record locks (owned by a process), open-file-description locks
+     * and flock locks (owned by an open file). A lock covers [start, end) of an inode; end = Long.MAX_VALUE is
+     * "to the end of the file, however long". Released on close and exit; resurrected with their owners.
+     */
+    public static final Struct LOCK = new Struct("file_lock", Struct.magic("FLCK"), 1);
+    public static final int L_KIND = LOCK.field("kind", 4, "0 free, 1 POSIX (owner: pid), 2 OFD, 3 flock (owner: open file)");
+    public static final int L_TYPE = LOCK.field("type", 4, "1 read (shared), 2 write (exclusive)");
+    public static final int L_OWNER = LOCK.field("owner", 4, "pid (POSIX) or open-file index (OFD, flock)");
+    public static final int L_INO = LOCK.field("ino", 4, "ext2 inode locked");
+    public static final int L_START = LOCK.field("start", 8, "first byte");
+    public static final int L_END = LOCK.field("end", 8, "one past the last byte; Long.MAX_VALUE: to EOF");
+    public static final int MAX_LOCKS = 64;
+    public static final int LOCK_POSIX = 1, LOCK_OFD = 2, LOCK_FLOCK = 3;
 
     /** A terminal: the input ring (xv6-style counters) fed from its console device. */
     public static final Struct TTY = new Struct("tty", Struct.magic("TTY "), 2);
@@ -123,6 +252,63 @@ public final class Layouts {
     public static final int TTY_EOF = TTY.field("eof", 4, "device reported end of input");
     public static final int TTY_DATA = TTY.field("buf", TTY_BUF, "ring buffer, index = counter % size");
 
+    /**
+     * A task's VMAs: its address space as a list of mappings, sorted by address, not overlapping. Two lists, of
+     * which {@code active} is in force: a call that changes the mappings writes the new list into the other one
+     * (invisible), and one write of {@code active}, in its tail, makes it the task's (spec 5.1: the VMA calls).
+     * Every page mapped in the task's page table lies inside a VMA of the active list, at every write.
+     */
+    public static final Struct VMAT = new Struct("vma_table", Struct.magic("VMAT"), 1);
+    public static final int VT_ACTIVE = VMAT.field("active", 4, "the list in force: 0 or 1");
+    public static final int VT_COUNT = VMAT.field("count", 8, "VMAs in list 0 (u32), then in list 1 (u32)");
+    /** One VMA: a range of pages and what backs them. */
+    public static final Struct VMA = Struct.entry("vma");
+    public static final int V_START = VMA.field("start", 8, "first byte, page aligned");
+    public static final int V_END = VMA.field("end", 8, "byte after the last, page aligned, > start");
+    public static final int V_PGOFF = VMA.field("offset", 8, "file offset of start (file mappings), page aligned");
+    public static final int V_PROT = VMA.field("prot", 4, "PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4");
+    public static final int V_FLAGS = VMA.field("flags", 4, "VM_SHARED 1, VM_FILE 2, VM_HEAP 4, VM_STACK 8, VM_GUARD 16");
+    public static final int V_INO = VMA.field("ino", 4, "ext2 inode of a file mapping, else 0");
+    public static final int VT_LISTS = VMAT.field("lists", 2 * MAX_VMAS * VMA.size(),
+            "list 0 then list 1, MAX_VMAS entries each");
+
+    public static final int VM_SHARED = 1;
+    public static final int VM_FILE = 2;
+    public static final int VM_HEAP = 4;
+    public static final int VM_STACK = 8;
+    public static final int VM_GUARD = 16;
+    public static final int VM_ALL = VM_SHARED | VM_FILE | VM_HEAP | VM_STACK | VM_GUARD;
+
+    /**
+     * File pages mapped shared: for each, the frame that holds the block's data while any process maps it (spec 5.1,
+     * shared file mappings). The page cache reads and writes such a block in this frame, not in a slot of its own
+     * (BlockCache.Overlay), so read(2), write(2) and every mapping of the page see the same bytes. A page is dirty
+     * when its DIRTY flag or the D bit of any PTE that maps it is set; a crash kernel writes dirty pages to disk.
+     */
+    public static final Struct FPAGES = new Struct("file_pages", Struct.magic("FPGS"), 1);
+    public static final int FP_HWM = FPAGES.field("hwm", 4, "entries below this may be in use (a scan stops there)");
+    public static final Struct FPAGE = Struct.entry("file_page");
+    public static final int FE_STATE = FPAGE.field("state", 4, "0 free, 1 in use, 3 in use and dirty");
+    public static final int FE_INO = FPAGE.field("ino", 4, "ext2 inode");
+    public static final int FE_INDEX = FPAGE.field("index", 8, "page index in the file (offset / 4096)");
+    public static final int FE_BLOCK = FPAGE.field("block", 8, "disk block holding that page");
+    public static final int FE_FRAME = FPAGE.field("frame", 8, "physical frame holding the page's data");
+    public static final int FP_ENTRIES = FPAGES.field("entries", MAX_FPAGES * FPAGE.size(), "MAX_FPAGES entries");
+
+    public static final int FPAGE_FREE = 0;
+    public static final int FPAGE_USED = 1;
+    public static final int FPAGE_DIRTY = 2;
+
+    /**
+     * A sleeping task's deadline (nanosleep, clock_nanosleep, ppoll and pselect6 timeouts): armed by the call, kept
+     * while it blocks and is made again, disarmed in its tail. One record per task slot.
+     */
+    public static final Struct SLEEP = new Struct("sleep", Struct.magic("SLEP"), 1);
+    public static final int SL_ARMED = SLEEP.field("armed", 4, "1 while a call of this task waits for the deadline");
+    public static final int SL_NR = SLEEP.field("nr", 4, "the system call that armed it");
+    public static final int SL_EPC = SLEEP.field("epc", 8, "pc of that call's ecall");
+    public static final int SL_DEADLINE = SLEEP.field("deadline", 8, "clock (instructions) at which it wakes");
+
     /** The crash kernel's progress record, in its own page of the crash region's structures (Region.rrec). */
     public static final Struct RREC = new Struct("resurrection_record", Struct.magic("RREC"), 1);
     public static final int R_DEAD_HEADER = RREC.field("dead_header_pa", 8, "header of the kernel being resurrected");
@@ -130,6 +316,6 @@ public final class Layouts {
     public static final int R_PHASE = RREC.field("phase", 4, "1 validating, 2 flushing, 3 building, 4 committed");
 
     public static List<Struct> all() {
-        return List.of(ROOT, KHDR, TASK, FILE, TTY, RREC);
+        return List.of(ROOT, KHDR, TASK, PROC, SIGS, FILE, PIPE, TTY, FSCTX, TINFO, LOCK, VMAT, VMA, FPAGES, FPAGE, SLEEP, RREC);
     }
 }

@@ -29,6 +29,18 @@ public final class Struct {
         field("version", 4, "layout version, " + version);
     }
 
+    /**
+     * An entry of a table inside a structure that has the magic and version (a VMA of a task's VMA table): no
+     * header of its own. {@link #init} must not be used on one.
+     */
+    public static Struct entry(String name) { return new Struct(name); }
+
+    private Struct(String name) {
+        this.name = name;
+        this.magic = 0;
+        this.version = 0;
+    }
+
     /** Append a field; returns its offset. Sizes 1, 2, 4 and 8 are aligned to themselves; larger to 8. */
     public int field(String fieldName, int bytes, String meaning) {
         int align = bytes >= 8 ? 8 : bytes;
@@ -48,6 +60,7 @@ public final class Struct {
 
     /** Lay down an empty record at pa: all fields zero, then the magic and the version. */
     public void init(otherworld.kernel.mem.KMem mem, long pa) {
+        if (magic == 0) throw new IllegalStateException(name + " is a table entry: it has no magic to lay down");
         mem.zero(pa, size());
         mem.w32(pa + offset("magic"), magic);
         mem.w32(pa + offset("version"), version);
@@ -67,7 +80,8 @@ public final class Struct {
     /** The layout as a table, one line a field. */
     public String describe() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%s (magic 0x%08x, version %d, %d bytes)%n", name, magic, version, size()));
+        if (magic == 0) sb.append(String.format("%s (table entry, %d bytes)%n", name, size()));
+        else sb.append(String.format("%s (magic 0x%08x, version %d, %d bytes)%n", name, magic, version, size()));
         for (Field f : fields.values()) {
             sb.append(String.format("  %-20s @%4d  %3d  %s%n", f.name, f.offset, f.size, f.meaning));
         }

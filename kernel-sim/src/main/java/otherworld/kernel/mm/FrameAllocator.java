@@ -9,17 +9,28 @@ import otherworld.kernel.verified.Sv39;
  * Physical frames: one bit a frame of RAM in a bitmap in guest RAM (1 = in use). The bitmap is the only record of
  * which frames are free; this object is a view on it.
  * A crash kernel does not trust it: it derives the frames in use from the live page tables it resurrects.
+ *
+ * <p>A user frame may be mapped by several address spaces (copy-on-write after fork): a table of u16 counts, one per
+ * frame, says how many mappings it has beyond the first. {@link #share} adds one, {@link #free} drops one and frees
+ * the frame only when it was the last. The counts are derived too: a crash kernel counts the mappings it resurrects.
  */
 public final class FrameAllocator {
     private final KMem mem;
     private final long bitmapPa;
     private final long ramBase;
     private final int nframes;
+    private final long refsPa;
     private long lo;
     private long hi;
 
     public FrameAllocator(KMem mem, long bitmapPa, long ramBase, int nframes) {
+        this(mem, bitmapPa, 0, ramBase, nframes);
+    }
+
+    /** With a table of sharing counts at refsPa (0: none, every frame has one owner). */
+    public FrameAllocator(KMem mem, long bitmapPa, long refsPa, long ramBase, int nframes) {
         this.mem = mem;
+        this.refsPa = refsPa;
         this.bitmapPa = bitmapPa;
         this.ramBase = ramBase;
         this.nframes = nframes;
@@ -62,8 +73,34 @@ public final class FrameAllocator {
         }
     }
 
+    /** Mappings of frame pa beyond the first. */
+    public int sharers(long pa) {
+        return refsPa == 0 ? 0 : mem.r16(refsPa + 2L * index(pa));
+    }
+
+    /** One more mapping of the used frame pa (copy-on-write). */
+    public void share(long pa) {
+        int i = index(pa);
+        if (refsPa == 0) throw new KernelPanic("frame sharing without a count table");
+        mem.w16(refsPa + 2L * i, mem.r16(refsPa + 2L * i) + 1);
+    }
+
+    /** Set the count of extra mappings of pa (a crash kernel, from the mappings it counted). */
+    public void setSharers(long pa, int extra) {
+        int i = index(pa);
+        if (mem.r16(refsPa + 2L * i) != extra) mem.w16(refsPa + 2L * i, extra);
+    }
+
+    /** One mapping of pa fewer: the frame is freed when it was the last. */
     public void free(long pa) {
         int i = index(pa);
+        if (refsPa != 0) {
+            int r = mem.r16(refsPa + 2L * i);
+            if (r > 0) {
+                mem.w16(refsPa + 2L * i, r - 1);
+                return;
+            }
+        }
         long w = bitmapPa + (i / 64) * 8L;
         long word = mem.r64(w);
         if (!Bitmap.test(word, i % 64)) throw new KernelPanic(String.format("double free of frame 0x%x", pa));

@@ -9,6 +9,13 @@ import otherworld.kernel.verified.Sv39;
  * U set). Interior tables come from the frame allocator; new tables are zeroed as fresh frames.
  */
 public final class PageTable {
+    /**
+     * RSW bit 8 of a leaf: the frame is not this mapping's own — a shared file page, owned by the file-page table
+     * ({@code Layouts.FPAGES}). Unmapping or destroying such a leaf never frees the frame. (Copy-on-write frames shared
+     * by fork are counted by the processes' code; a leaf that owns its frame has this bit clear.)
+     */
+    public static final int PTE_SHARED = 256;
+
     private final KMem mem;
     private final FrameAllocator frames;
     private final long rootPa;
@@ -66,15 +73,41 @@ public final class PageTable {
         return true;
     }
 
-    /** Change a mapped page's R/W/X. */
+    /** Map va to a shared file page pa (PTE_SHARED, D clear: the hart sets D at the first store). */
+    public boolean mapShared(long va, long pa, int rwx) {
+        long a = pteAddress(va, true);
+        if (a < 0) return false;
+        mem.w64(a, Sv39.makePte(Sv39.ppnOf(pa), rwx | Sv39.PTE_U | Sv39.PTE_V | Sv39.PTE_A | PTE_SHARED));
+        return true;
+    }
+
+    /** Write a whole leaf PTE for va (the tables above it made as needed). False if out of memory. */
+    public boolean setPte(long va, long pte) {
+        long a = pteAddress(va, true);
+        if (a < 0) return false;
+        if (mem.r64(a) != pte) mem.w64(a, pte);
+        return true;
+    }
+
+    /**
+     * Change a mapped page's R/W/X. A frame other address spaces share (copy-on-write) is not made writable: it is
+     * marked {@link CopyOnWrite#PTE_COW} instead, and its first write copies it.
+     */
     public void protect(long va, int rwx) {
         long a = pteAddress(va, false);
         long pte = mem.r64(a);
-        int keep = Sv39.pteFlags(pte) & ~(Sv39.PTE_R | Sv39.PTE_W | Sv39.PTE_X);
-        mem.w64(a, Sv39.makePte(Sv39.ptePpn(pte), keep | rwx));
+        mem.w64(a, CopyOnWrite.withRwx(frames, pte, rwx, false));
     }
 
-    /** Unmap the page at va; returns the frame it mapped, or -1. */
+    /** Map va to pa with the flags of a whole PTE (R/W/X and the copy-on-write mark); U, V, A, D are added. */
+    public boolean mapWith(long va, long pa, int flags) {
+        long a = pteAddress(va, true);
+        if (a < 0) return false;
+        mem.w64(a, Sv39.makePte(Sv39.ppnOf(pa), flags | Sv39.PTE_U | Sv39.PTE_V | Sv39.PTE_A | Sv39.PTE_D));
+        return true;
+    }
+
+    /** Unmap the page at va; returns the frame it mapped, or -1 (a shared page's frame is not the caller's to free). */
     public long unmap(long va) {
         long a = pteAddress(va, false);
         if (a < 0) return -1;
@@ -114,7 +147,7 @@ public final class PageTable {
             if (!Sv39.isValid(pte)) continue;
             long pa = Sv39.paOf(Sv39.ptePpn(pte));
             if (level > 0) destroy(pa, level - 1);
-            else frames.free(pa);
+            else if ((pte & PTE_SHARED) == 0) frames.free(pa);
         }
         frames.free(table);
     }

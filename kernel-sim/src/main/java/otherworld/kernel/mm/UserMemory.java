@@ -13,14 +13,39 @@ public final class UserMemory {
     private final KMem kernel;
     private final KMem user;
 
+    /**
+     * Makes a page present that a mapping allows but that is not mapped yet (demand paging), or writable when it is
+     * copy-on-write: the one fault handler, {@code AddressSpaces.fault}.
+     */
+    public interface Pager {
+        /** Whether the page holding va is now mapped with the permission need (R or W). */
+        boolean fault(long rootPa, long va, int need);
+    }
+
+    private Pager pager;
+
+    /** The running kernel's pager; a crash kernel's view has none (it reads what is there). */
+    public void pager(Pager p) { this.pager = p; }
+
     /** {@code kernel} reads page tables; {@code user} reads and writes user frames. */
     public UserMemory(KMem kernel, KMem user) {
         this.kernel = kernel;
         this.user = user;
     }
 
-    /** Physical address for va in the address space rooted at rootPa with the needed permission, or -1. */
+    /**
+     * Physical address for va in the address space rooted at rootPa with the needed permission, or -1. A page a
+     * mapping allows is made present first (as the hart's page fault would).
+     */
     public long translate(long rootPa, long va, int need) {
+        long pa = walk(rootPa, va, need);
+        if (pa < 0 && pager != null && va >= 0 && va < Sv39.USER_VA_LIMIT && pager.fault(rootPa, va, need)) {
+            pa = walk(rootPa, va, need);
+        }
+        return pa;
+    }
+
+    private long walk(long rootPa, long va, int need) {
         if (va < 0 || va >= Sv39.USER_VA_LIMIT) return -1;
         long table = rootPa;
         for (int level = 2; level >= 0; level--) {
@@ -29,6 +54,7 @@ public final class UserMemory {
             if (Sv39.isLeaf(pte)) {
                 if (level != 0) return -1;
                 if ((Sv39.pteFlags(pte) & (need | Sv39.PTE_U)) != (need | Sv39.PTE_U)) return -1;
+                if ((Sv39.pteFlags(pte) & (Sv39.PTE_R | Sv39.PTE_W)) == Sv39.PTE_W) return -1; // PROT_NONE (Vma.pteBits)
                 return Sv39.paOf(Sv39.ptePpn(pte)) + Sv39.pageOffset(va);
             }
             table = Sv39.paOf(Sv39.ptePpn(pte));

@@ -20,6 +20,15 @@ import otherworld.kernel.verified.Sv39;
 public final class Exec {
     public static final long STACK_TOP = Sv39.USER_VA_LIMIT - 0x1000;
     public static final long STACK_SIZE = 256 * 1024;
+    /**
+     * The signal return trampoline, one page mapped R|X in every process just above its stack: {@code li a7, 139;
+     * ecall} (rt_sigreturn). Linux puts it in the vDSO; there is no vDSO here, and RISC-V glibc passes no
+     * SA_RESTORER, so a handler returns (ra) here.
+     */
+    public static final long SIGRETURN_VA = STACK_TOP;
+    static final int[] SIGRETURN_CODE = {0x08b00893, 0x00000073};
+    /** Longest argument and environment strings, all together (Linux: a quarter of the stack limit; here less). */
+    public static final int ARG_MAX = 128 * 1024;
 
     static final int PT_LOAD = 1;
     static final int PT_PHDR = 6;
@@ -28,7 +37,15 @@ public final class Exec {
     static final int PF_R = 4;
 
     public static final class ExecException extends Exception {
-        public ExecException(String m) { super(m); }
+        /** The errno execve returns for it: ENOEXEC for a bad image, ENOMEM when memory ran out. */
+        public final int errno;
+
+        public ExecException(String m) { this(m, m.endsWith("out of memory") ? 12 : 8); }
+
+        public ExecException(String m, int errno) {
+            super(m);
+            this.errno = errno;
+        }
     }
 
     /** What exec produced. */
@@ -46,6 +63,24 @@ public final class Exec {
 
     public static Image load(KMem mem, FrameAllocator frames, UserMemory user, byte[] elf, String path,
                              List<String> argv, byte[] random16) throws ExecException {
+        return load(mem, frames, user, elf, path, argv, List.of(), random16);
+    }
+
+    static List<byte[]> bytes(List<String> strings) {
+        List<byte[]> out = new ArrayList<>();
+        for (String s : strings) out.add(s.getBytes(StandardCharsets.UTF_8));
+        return out;
+    }
+
+    /** A new address space for the executable elf, its stack laid out with argv and envp. */
+    public static Image load(KMem mem, FrameAllocator frames, UserMemory user, byte[] elf, String path,
+                             List<String> argv, List<String> envp, byte[] random16) throws ExecException {
+        return loadBytes(mem, frames, user, elf, path, bytes(argv), bytes(envp), random16);
+    }
+
+    /** The same, with argv and envp as the bytes of each string (without its NUL), as a process passed them. */
+    public static Image loadBytes(KMem mem, FrameAllocator frames, UserMemory user, byte[] elf, String path,
+                                  List<byte[]> argv, List<byte[]> envp, byte[] random16) throws ExecException {
         int bad = ElfCheck.checkHeader(elf, elf.length);
         if (bad != 0) throw new ExecException(path + ": not a valid executable: " + ElfCheck.reason(bad));
         long phoff = LittleEndian.u64(elf, 32);
@@ -101,7 +136,12 @@ public final class Exec {
                 mem.zero(pa, (int) Sv39.PAGE_SIZE);
             }
             vmas.add(new long[] {stackLo, STACK_TOP, Sv39.PTE_R | Sv39.PTE_W});
-            long sp = buildStack(user, pt.rootPa(), path, argv, random16, phdrVa, phnum, entry);
+            long tramp = frames.alloc();
+            if (tramp < 0 || !pt.map(SIGRETURN_VA, tramp, Sv39.PTE_R | Sv39.PTE_X)) throw new ExecException(path + ": out of memory");
+            mem.zero(tramp, (int) Sv39.PAGE_SIZE);
+            for (int i = 0; i < SIGRETURN_CODE.length; i++) mem.w32(tramp + 4L * i, SIGRETURN_CODE[i]);
+            vmas.add(new long[] {SIGRETURN_VA, SIGRETURN_VA + Sv39.PAGE_SIZE, Sv39.PTE_R | Sv39.PTE_X});
+            long sp = buildStack(user, pt.rootPa(), path, argv, envp, random16, phdrVa, phnum, entry);
             return new Image(pt, entry, sp, end, vmas);
         } catch (ExecException | RuntimeException e) {
             pt.destroy();
@@ -109,13 +149,24 @@ public final class Exec {
         }
     }
 
-    private static long buildStack(UserMemory user, long root, String path, List<String> argv, byte[] random16,
-                                   long phdrVa, int phnum, long entry) throws ExecException {
+    private static long buildStack(UserMemory user, long root, String path, List<byte[]> argv, List<byte[]> envp,
+                                   byte[] random16, long phdrVa, int phnum, long entry) throws ExecException {
         long sp = STACK_TOP;
+        long room = 0;
+        for (byte[] a : argv) room += a.length + 1;
+        for (byte[] e : envp) room += e.length + 1;
+        if (room > STACK_SIZE / 2) throw new ExecException(path + ": argument list too long (" + room + " bytes)");
+        long[] envPtrs = new long[envp.size()];
+        for (int i = envp.size() - 1; i >= 0; i--) {
+            byte[] s = java.util.Arrays.copyOf(envp.get(i), envp.get(i).length + 1);
+            sp -= s.length;
+            if (!user.copyOut(root, sp, s, 0, s.length)) throw new ExecException("stack");
+            envPtrs[i] = sp;
+        }
         // Strings and random bytes at the top.
         long[] argPtrs = new long[argv.size()];
         for (int i = argv.size() - 1; i >= 0; i--) {
-            byte[] s = (argv.get(i) + "\0").getBytes(StandardCharsets.UTF_8);
+            byte[] s = java.util.Arrays.copyOf(argv.get(i), argv.get(i).length + 1);
             sp -= s.length;
             if (!user.copyOut(root, sp, s, 0, s.length)) throw new ExecException("stack");
             argPtrs[i] = sp;
@@ -133,7 +184,7 @@ public final class Exec {
             11, 0, 12, 0, 13, 0, 14, 0,
             16, hwcap(), 17, 100, 23, 0, 25, random, 31, execfn, 0, 0
         };
-        int words = 1 + argPtrs.length + 1 + 1 + aux.length;
+        int words = 1 + argPtrs.length + 1 + envPtrs.length + 1 + aux.length;
         sp -= 8L * words;
         sp &= ~15L;
         long p = sp;
@@ -145,7 +196,11 @@ public final class Exec {
         }
         user.put64(root, p, 0); // end of argv
         p += 8;
-        user.put64(root, p, 0); // empty envp
+        for (long e : envPtrs) {
+            user.put64(root, p, e);
+            p += 8;
+        }
+        user.put64(root, p, 0); // end of envp
         p += 8;
         for (long a : aux) {
             user.put64(root, p, a);

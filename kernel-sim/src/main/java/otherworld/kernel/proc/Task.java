@@ -46,17 +46,6 @@ public final class Task {
 
     /** The last trap was a system call that committed (its tail may still be running). */
     public boolean callCommitted() { return cause() == CAUSE_ECALL && pc() != epc(); }
-    public int nvma() { return mem.r32(pa + T_NVMA); }
-    public long vmaStart(int i) { return mem.r64(pa + T_VMAS + 24L * i); }
-    public long vmaEnd(int i) { return mem.r64(pa + T_VMAS + 24L * i + 8); }
-    public long vmaProt(int i) { return mem.r64(pa + T_VMAS + 24L * i + 16); }
-
-    public void setVma(int i, long start, long end, long prot) {
-        mem.w64(pa + T_VMAS + 24L * i, start);
-        mem.w64(pa + T_VMAS + 24L * i + 8, end);
-        mem.w64(pa + T_VMAS + 24L * i + 16, prot);
-    }
-
     public String name() {
         byte[] b = new byte[NAME_LEN];
         mem.read(pa + T_NAME, b, 0, NAME_LEN);

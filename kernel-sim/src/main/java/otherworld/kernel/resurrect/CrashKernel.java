@@ -23,7 +23,9 @@ import otherworld.kernel.mem.KMem;
 import otherworld.kernel.mem.ReadOnlyMem;
 import otherworld.kernel.mm.FrameAllocator;
 import otherworld.kernel.mm.PageTable;
+import otherworld.kernel.mm.CopyOnWrite;
 import otherworld.kernel.mm.UserMemory;
+import otherworld.kernel.proc.Procs;
 import otherworld.kernel.sys.Syscalls;
 import otherworld.kernel.sys.Sysno;
 import otherworld.kernel.verified.Bounds;
@@ -74,6 +76,15 @@ public final class CrashKernel {
         final int[] fds = new int[NOFILE];
         /** Its call had not committed: a0 from orig_a0, made again from the ecall. */
         boolean restart;
+        /** From its process record: its parent's pid, and the slot whose address space a vfork child borrows (-1). */
+        int ppid;
+        int vmLender = -1;
+        /** Its execve had committed: the crash kernel applied the new image to its copy of the record. */
+        boolean execApplied;
+        /** The task record as it comes back (the dead one, or the copy with an execve applied). */
+        byte[] record;
+        /** Its clone had made the child (sysword names it) but not committed: completed with a0 := the child's pid. */
+        long completeClone;
         /** Its console write had sent some bytes: the rest are sent, the call completes with n. */
         Console completeWrite;
         String inflight;
@@ -81,7 +92,8 @@ public final class CrashKernel {
 
     /** The dead kernel, as its header describes it (validated). */
     private record Dead(long header, long regionBase, long regionSize, long ptPool, long crashBase, long crashSize,
-                        int nframes, long tasks, long files, long ttys, long cache, int nttys) { }
+                        int nframes, long tasks, long files, long ttys, long cache, int nttys, long procs, long sigs,
+                        long pipes, long vmas, long fpages, long sleeps, long fsctx, long tinfo, long locks) { }
 
     public ResurrectionReport resurrect() {
         KMem v = new ReadOnlyMem(ram);
@@ -102,9 +114,9 @@ public final class CrashKernel {
         // ---- 1. validate ----------------------------------------------------------------------------------
         List<String> cacheProblems = BlockCache.validate(v, d.cache);
         report.machineProblems.addAll(cacheProblems);
-        List<Image> images = validateTasks(v, d);
         int current = (int) v.r64(d.header + KH_CURRENT);
-        for (Image img : images) decideCall(v, d, img, current);
+        List<Image> images = validateTasks(v, d, current);
+        for (Image img : images) decideCall(v, d, img, current, images);
         hooks.point("resurrect.decided");
 
         // ---- 2. flush ------------------------------------------------------------------------------------
@@ -114,6 +126,7 @@ public final class CrashKernel {
         } else {
             report.machineProblems.add("page cache not flushed: its structures are corrupt");
         }
+        report.dirtyBlocksFlushed += filePages.flush(v, machine.disk); // after the cache's blocks: they are newer
         machine.disk.flush();
         hooks.point("resurrect.flushed");
         for (Image img : images) if (img.completeWrite != null) completeConsoleWrite(v, d, img);
@@ -160,33 +173,132 @@ public final class CrashKernel {
         long files = v.r64(h + KH_FILES);
         long ttys = v.r64(h + KH_TTYS);
         int nttys = v.r32(h + KH_NTTYS);
+        long procs = v.r64(h + KH_PROCS);
+        long sigs = v.r64(h + KH_SIGNALS);
+        long pipes = v.r64(h + KH_PIPES);
+        long vmas = v.r64(h + KH_VMAS);
+        long fpages = v.r64(h + KH_FPAGES);
+        long sleeps = v.r64(h + KH_SLEEPS);
+        if (!Bounds.inRegion(vmas, (long) MAX_TASKS * VMAT.size(), regionBase, structures)
+                || !Bounds.inRegion(fpages, FPAGES.size(), regionBase, structures)
+                || !Bounds.inRegion(sleeps, (long) MAX_TASKS * SLEEP.size(), regionBase, structures)) {
+            throw new KernelPanic("dead kernel header: memory tables out of bounds");
+        }
         if (!Bounds.inRegion(tasks, (long) MAX_TASKS * TASK.size(), regionBase, structures)
+                || !Bounds.inRegion(procs, (long) MAX_TASKS * PROC.size(), regionBase, structures)
+                || !Bounds.inRegion(sigs, (long) MAX_TASKS * SIGS.size(), regionBase, structures)
+                || !Bounds.inRegion(pipes, (long) MAX_PIPES * PIPE.size(), regionBase, structures)
                 || !Bounds.inRegion(files, (long) MAX_FILES * FILE.size(), regionBase, structures)
                 || !Bounds.inRegion(ttys, (long) MAX_TTYS * TTY.size(), regionBase, structures)
                 || nttys < 0 || nttys > Math.min(MAX_TTYS, machine.consoleCount())) {
             throw new KernelPanic("dead kernel header: tables out of bounds");
         }
+        long fsctx = v.r64(h + KH_FSCTX), tinfo = v.r64(h + KH_TINFO), locks = v.r64(h + KH_LOCKS);
+        if (!Bounds.inRegion(fsctx, (long) MAX_TASKS * FSCTX.size(), regionBase, structures)
+                || !Bounds.inRegion(tinfo, (long) MAX_TASKS * TINFO.size(), regionBase, structures)
+                || !Bounds.inRegion(locks, (long) MAX_LOCKS * LOCK.size(), regionBase, structures)) {
+            throw new KernelPanic("dead kernel header: file-system tables out of bounds");
+        }
         return new Dead(h, regionBase, regionSize, ptPool, crashBase, crashSize, nframes, tasks, files, ttys,
-                v.r64(h + KH_CACHE), nttys);
+                v.r64(h + KH_CACHE), nttys, procs, sigs, pipes, vmas, fpages, sleeps, fsctx, tinfo, locks);
     }
 
-    private List<Image> validateTasks(KMem v, Dead d) {
-        Validator check = new Validator(v, ram, d.regionBase, d.regionSize, d.crashBase, d.crashSize, d.ptPool, d.nttys);
+    /** The dead kernel's shared file pages (validated with the tasks). */
+    private FilePageImage filePages;
+
+    /**
+     * Every task record, validated: its own fields and page tables ({@link Validator}), its process and signal
+     * records, its VMA table ({@link VmaImage}), the tree ({@link ProcessTree}), and frames shared between address
+     * spaces — legal only when no mapping of the frame can write it (copy-on-write or read-only) or it is a shared
+     * file page; otherwise the later task is refused. A task whose execve had committed (it ran last; its record says
+     * PENDING) is validated with the new image applied, its staged VMA list as the one in force.
+     */
+    private List<Image> validateTasks(KMem v, Dead d, int current) {
+        filePages = FilePageImage.validate(v, d.fpages, machine.disk.sizeBytes() / Sv39.PAGE_SIZE,
+                new Validator(v, ram, d.regionBase, d.regionSize, d.crashBase, d.crashSize, d.ptPool, d.nttys)::userFrame);
         List<Image> images = new ArrayList<>();
-        Map<Long, Integer> owner = new HashMap<>();
+        Map<Long, long[]> owner = new HashMap<>(); // frame -> {slot, writable}
         Set<Integer> pids = new HashSet<>();
         for (int i = 0; i < MAX_TASKS; i++) {
             long t = d.tasks + (long) i * TASK.size();
             if (v.r32(t + T_STATE) == TASK_FREE && v.r32(t) == TASK.magic) continue;
+            long proc = d.procs + (long) i * PROC.size();
+            KMem tv = v;
+            boolean exec = i == current && v.r32(proc) == PROC.magic && v.r32(proc + P_EXEC_STATE) == Procs.EXEC_PENDING
+                    && v.r64(t + T_CAUSE) == CAUSE_ECALL && v.r64(t + T_PC) != v.r64(t + T_EPC)
+                    && v.r32(t + T_STATE) == TASK_RUNNABLE;
+            OverlayMem overlay = null;
+            if (exec) {
+                overlay = new OverlayMem(v, t, TASK.size());
+                Procs.applyExec(overlay, t, proc);
+                tv = overlay;
+            }
+            Validator check = new Validator(tv, ram, d.regionBase, d.regionSize, d.crashBase, d.crashSize, d.ptPool,
+                    d.nttys).pipes(d.pipes);
             Image img = check.task(t, i, d.files);
+            img.execApplied = exec;
+            img.record = new byte[TASK.size()];
+            tv.read(t, img.record, 0, img.record.length);
+            if (img.pid <= 0) img.pid = v.r32(t + T_PID); // a record refused early still names its pid for the tree
+            ProcessTree.validateRecords(v, d.procs, d.sigs, img);
+            if (img.problems.isEmpty() && img.state != TASK_ZOMBIE) {
+                TaskTables.validate(v, d.fsctx, d.tinfo, i, 0, img.problems);
+            }
             if (!pids.add(img.pid)) img.problems.add("pid " + img.pid + " appears twice");
+            List<otherworld.kernel.mm.Vma> vmaList = new ArrayList<>();
+            if (img.problems.isEmpty() && img.state != TASK_ZOMBIE) {
+                int inForce = exec ? v.r32(proc + P_EXEC_VLIST) : -1;
+                if (exec && inForce != 0 && inForce != 1) img.problems.add("execve's staged VMA list " + inForce + " invalid");
+                else img.problems.addAll(VmaImage.validate(v, d.vmas, i, img.leaves, stagedList(v, t, i == current), inForce,
+                        vmaList));
+                if (i == current) dropMovedAliases(v, t, img);
+            }
+            boolean borrows = img.vmLender >= 0 && !exec;
             for (long[] leaf : img.leaves) {
-                Integer other = owner.putIfAbsent(leaf[1], i);
-                if (other != null) img.problems.add(String.format("frame 0x%x also mapped by task slot %d", leaf[1], other));
+                if (borrows) break; // the lender's pages, counted once, with the lender
+                if (filePages.isFilePage(leaf[1])) continue; // a shared file page: the file-page table's frame
+                boolean writable = CopyOnWrite.writable(leaf[2]) && !otherworld.kernel.mm.Vmas.sharedAnon(vmaList, leaf[0]);
+                long[] other = owner.putIfAbsent(leaf[1], new long[] {i, writable ? 1 : 0});
+                if (other != null && (writable || other[1] != 0)) {
+                    img.problems.add(String.format("frame 0x%x also mapped by task slot %d, and writable", leaf[1], other[0]));
+                }
             }
             images.add(img);
         }
+        ProcessTree.validateTree(v, d.tasks, images);
         return images;
+    }
+
+    /**
+     * The VMA list a committed call of the current task puts in force in its tail (its sysword names it), or -1: that
+     * list must be valid too.
+     */
+    private static int stagedList(KMem v, long t, boolean current) {
+        long nr = v.r64(t + T_X + 8L * 17);
+        if (!current || v.r64(t + T_CAUSE) != CAUSE_ECALL || v.r64(t + T_PC) == v.r64(t + T_EPC)) return -1;
+        if (nr != Sysno.BRK && nr != Sysno.MMAP && nr != Sysno.MUNMAP && nr != Sysno.MPROTECT && nr != Sysno.MREMAP) {
+            return -1;
+        }
+        long w = v.r64(t + T_SYSWORD);
+        return w == 0 ? -1 : (int) (w & 3) - 1;
+    }
+
+    /**
+     * An mremap that moves pages, committed, its tail interrupted between writing a page's new PTE and clearing its old
+     * one: the frame is mapped at both addresses. The tail, made again, would clear the old one; the new kernel is built
+     * without it (the same result), so that every frame is mapped once.
+     */
+    private static void dropMovedAliases(KMem v, long t, Image img) {
+        if (v.r64(t + T_CAUSE) != CAUSE_ECALL || v.r64(t + T_PC) == v.r64(t + T_EPC)
+                || v.r64(t + T_X + 8L * 17) != Sysno.MREMAP || (v.r64(t + T_SYSWORD) & 0x100) == 0) {
+            return;
+        }
+        long old = v.r64(t + T_ORIG_A0), to = v.r64(t + T_X + 8L * 10);
+        long len = Math.min(v.r64(t + T_X + 8L * 11), v.r64(t + T_X + 8L * 12));
+        Map<Long, Long> atNew = new HashMap<>();
+        for (long[] leaf : img.leaves) if (leaf[0] >= to && leaf[0] - to < len) atNew.put(leaf[0] - to, leaf[1]);
+        img.leaves.removeIf(leaf -> leaf[0] >= old && leaf[0] - old < len
+                && Long.valueOf(leaf[1]).equals(atNew.get(leaf[0] - old)));
     }
 
     /**
@@ -195,15 +307,30 @@ public final class CrashKernel {
      * leave the machine (the device's bytes_out beyond the tty's out), which is completed instead. Committed, and the
      * task is the current one: its tail may be unfinished, and the new kernel makes it again before anything runs.
      */
-    private void decideCall(KMem v, Dead d, Image img, int current) {
+    private void decideCall(KMem v, Dead d, Image img, int current, List<Image> images) {
         long t = d.tasks + (long) img.slot * TASK.size();
         if (!img.problems.isEmpty() || img.state == TASK_ZOMBIE || v.r64(t + T_CAUSE) != CAUSE_ECALL) return;
+        if (img.execApplied) {
+            img.inflight = "execve had committed: its new image is resurrected, its tail made again first";
+            return;
+        }
         String call = Sysno.name((int) v.r64(t + T_X + 8L * 17));
         if (v.r64(t + T_PC) != v.r64(t + T_EPC)) {
             if (img.slot == current) img.inflight = call + " had committed: its tail is made again first";
             return;
         }
-        if (v.r64(t + T_X + 8L * 17) == Sysno.WRITE) {
+        long nr = v.r64(t + T_X + 8L * 17);
+        long child = v.r64(t + T_SYSWORD);
+        if (nr == Sysno.CLONE && child > 0) {
+            for (Image c : images) {
+                if (c.pid == child && c.ppid == img.pid && c.problems.isEmpty()) {
+                    img.completeClone = child;
+                    img.inflight = "clone had made pid " + child + ": completed";
+                    return;
+                }
+            }
+        }
+        if (nr == Sysno.WRITE || nr == Sysno.WRITEV) {
             long fd = v.r64(t + T_ORIG_A0);
             int f = fd >= 0 && fd < NOFILE ? img.fds[(int) fd] : -1;
             long tty = ttyOf(v, d, f);
@@ -235,18 +362,38 @@ public final class CrashKernel {
     /** The rest of an interrupted console write, each byte once: what bytes_out says was sent is not sent again. */
     private void completeConsoleWrite(KMem v, Dead d, Image img) {
         long t = d.tasks + (long) img.slot * TASK.size();
-        long fd = v.r64(t + T_ORIG_A0);
-        long tty = ttyOf(v, d, img.fds[(int) fd]);
-        long buf = v.r64(t + T_X + 8L * 11);
-        long count = Math.min(v.r64(t + T_X + 8L * 12), Syscalls.MAX_IO);
+        byte[] all = consoleBytes(v, t);
+        if (all == null) return;
         Console dev = img.completeWrite;
-        long done = dev.bytesOut() - v.r64(tty + TTY_OUT); // counts bytes an earlier crash kernel sent too
-        if (done < count) {
-            byte[] rest = new byte[(int) (count - done)];
-            if (new UserMemory(v, v).copyIn(Sv39.satpRootPa(v.r64(t + T_SATP)), buf + done, rest, 0, rest.length)) {
-                for (byte b : rest) dev.put(b);
-            }
+        long done = dev.bytesOut() - v.r64(ttyOf(v, d, img.fds[(int) v.r64(t + T_ORIG_A0)]) + TTY_OUT); // an earlier crash kernel's too
+        for (long i = done; i < all.length; i++) dev.put(all[(int) i]);
+    }
+
+    /**
+     * The bytes a console write(fd, buf, count) or writev(fd, iov, iovcnt) in flight sends (at most MAX_IO), read
+     * through the dead task's page tables; its count for the result. Null if its memory cannot be read.
+     */
+    private static byte[] consoleBytes(KMem v, long t) {
+        UserMemory um = new UserMemory(v, v);
+        long root = Sv39.satpRootPa(v.r64(t + T_SATP));
+        if (v.r64(t + T_X + 8L * 17) == Sysno.WRITE) {
+            byte[] b = new byte[(int) Math.max(0, Math.min(v.r64(t + T_X + 8L * 12), Syscalls.MAX_IO))];
+            return um.copyIn(root, v.r64(t + T_X + 8L * 11), b, 0, b.length) ? b : null;
         }
+        long iov = v.r64(t + T_X + 8L * 11), cnt = v.r64(t + T_X + 8L * 12);
+        if (cnt < 0 || cnt > 1024) return null;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < cnt && out.size() < Syscalls.MAX_IO; i++) {
+            byte[] pair = new byte[16];
+            if (!um.copyIn(root, iov + 16L * i, pair, 0, 16)) return null;
+            long base = java.nio.ByteBuffer.wrap(pair).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
+            long len = java.nio.ByteBuffer.wrap(pair).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(8);
+            if (len < 0) return null;
+            byte[] b = new byte[(int) Math.min(len, Syscalls.MAX_IO - out.size())];
+            if (!um.copyIn(root, base, b, 0, b.length)) return null;
+            out.write(b, 0, b.length);
+        }
+        return out.toByteArray();
     }
 
     private void build(KMem v, Dead d, Region r, DirectMem own, List<Image> images, int current,
@@ -254,15 +401,29 @@ public final class CrashKernel {
         Kernel.layDown(own, machine, config, r, 0, 0, report.generation, v.r64(d.header + KH_NEXT_PID),
                 v.r64(d.header + KH_RANDOM));
         if (current >= 0 && current < MAX_TASKS) own.w64(r.header() + KH_CURRENT, current);
-        FrameAllocator frames = new FrameAllocator(own, r.bitmap(), ram.base(), d.nframes);
+        FrameAllocator frames = new FrameAllocator(own, r.bitmap(), r.frameRefs(), ram.base(), d.nframes);
         frames.markUsed(ram.base(), FIRST_REGION_PA - ram.base());
         frames.markUsed(r.base(), r.ptPool() - r.base());
+        Map<Long, Integer> mappings = new HashMap<>();
         for (Image img : images) {
-            if (img.problems.isEmpty()) for (long[] leaf : img.leaves) frames.markUsed(leaf[1], Sv39.PAGE_SIZE);
+            if (!img.problems.isEmpty() || img.vmLender >= 0 && !img.execApplied) continue;
+            for (long[] leaf : img.leaves) {
+                frames.markUsed(leaf[1], Sv39.PAGE_SIZE);
+                if (!filePages.isFilePage(leaf[1])) mappings.merge(leaf[1], 1, Integer::sum); // file pages: uncounted
+            }
+        }
+        for (Map.Entry<Long, Integer> e : mappings.entrySet()) {
+            if (e.getValue() > 1) frames.setSharers(e.getKey(), e.getValue() - 1); // derived, never trusted
         }
         frames.restrict(r.ptPool(), r.end());
         int[] refs = new int[MAX_FILES];
-        for (Image img : images) {
+        Map<Integer, Long> newSatp = new HashMap<>();
+        Set<Long> keptFilePages = new HashSet<>();
+        // lenders before borrowers: a vfork child gets the address space built for its parent
+        List<Image> order = new ArrayList<>();
+        for (Image img : images) if (img.vmLender < 0 || img.execApplied) order.add(img);
+        for (Image img : images) if (img.vmLender >= 0 && !img.execApplied) order.add(img);
+        for (Image img : order) {
             long t = d.tasks + (long) img.slot * TASK.size();
             long nt = r.tasks() + (long) img.slot * TASK.size();
             if (!img.problems.isEmpty()) {
@@ -270,9 +431,12 @@ public final class CrashKernel {
                         img.problems));
                 continue;
             }
-            byte[] rec = new byte[TASK.size()];
-            v.read(t, rec, 0, rec.length);
-            own.write(nt, rec, 0, rec.length);
+            own.write(nt, img.record, 0, img.record.length);
+            VmaImage.rebuild(v, own, d.vmas, r.vmas(), img.slot, img.state == TASK_ZOMBIE);
+            if (img.execApplied) { // the new image's list in force, as the tail made again would put it
+                own.w32(r.vmas() + (long) img.slot * VMAT.size() + VT_ACTIVE, v.r32(d.procs + (long) img.slot * PROC.size() + P_EXEC_VLIST));
+            }
+            SleepImage.rebuild(v, own, d.sleeps, r.sleeps(), img.slot, img.state == TASK_ZOMBIE);
             List<String> fileNames = new ArrayList<>();
             for (int fd = 0; fd < NOFILE; fd++) {
                 int f = img.state != TASK_ZOMBIE ? img.fds[fd] : -1; // a zombie holds nothing
@@ -281,30 +445,64 @@ public final class CrashKernel {
                 refs[f]++;
                 long fe = d.files + (long) f * FILE.size();
                 fileNames.add(fd + (v.r32(fe + F_TYPE) == FT_TTY ? ":tty" + v.r32(fe + F_TTY)
+                        : v.r32(fe + F_TYPE) == FT_PIPE ? ":pipe" + v.r32(fe + F_INO)
                         : ":ino " + v.r32(fe + F_INO) + "@" + v.r64(fe + F_OFFSET)));
             }
+            long satp = 0;
             if (img.state != TASK_ZOMBIE) {
-                own.w32(nt + T_STATE, TASK_RUNNABLE); // a blocked call had no effect: it is made again
-                PageTable pt = PageTable.create(own, frames);
-                if (pt == null) throw new KernelPanic("crash region too small for page tables");
-                for (long[] leaf : img.leaves) {
-                    if (!pt.map(leaf[0], leaf[1], (int) leaf[2] & (Sv39.PTE_R | Sv39.PTE_W | Sv39.PTE_X))) {
-                        throw new KernelPanic("crash region too small for page tables");
+                TaskTables.rebuild(v, own, d.fsctx, d.tinfo, r.fsctx(), r.tinfo(), img.slot);
+                // a blocked call had no effect: it is made again; a stopped process stays stopped
+                own.w32(nt + T_STATE, img.state == TASK_STOPPED ? TASK_STOPPED : TASK_RUNNABLE);
+                if (img.vmLender >= 0 && !img.execApplied) {
+                    satp = newSatp.get(img.vmLender);
+                } else {
+                    PageTable pt = PageTable.create(own, frames);
+                    if (pt == null) throw new KernelPanic("crash region too small for page tables");
+                    for (long[] leaf : img.leaves) {
+                        boolean shared = filePages.isFilePage(leaf[1]);
+                        if (shared) keptFilePages.add(leaf[1]);
+                        int rwx = (int) leaf[2] & (Sv39.PTE_R | Sv39.PTE_W | Sv39.PTE_X);
+                        if (!(shared ? pt.mapShared(leaf[0], leaf[1], rwx)
+                                : pt.mapWith(leaf[0], leaf[1], rwx | ((int) leaf[2] & CopyOnWrite.PTE_COW)))) {
+                            throw new KernelPanic("crash region too small for page tables");
+                        }
                     }
+                    satp = pt.satp();
                 }
-                own.w64(nt + T_SATP, pt.satp());
+                newSatp.put(img.slot, satp);
+                own.w64(nt + T_SATP, satp);
                 if (img.restart) own.w64(nt + T_X + 8L * 10, v.r64(t + T_ORIG_A0));
                 if (img.completeWrite != null) {
-                    own.w64(nt + T_X + 8L * 10, Math.min(v.r64(t + T_X + 8L * 12), Syscalls.MAX_IO));
+                    byte[] all = consoleBytes(v, t);
+                    own.w64(nt + T_X + 8L * 10, all == null ? 0 : all.length);
                     own.w64(nt + T_PC, v.r64(t + T_EPC) + 4);
                 }
+                if (img.completeClone > 0) {
+                    own.w64(nt + T_X + 8L * 10, img.completeClone);
+                    own.w64(nt + T_PC, v.r64(t + T_EPC) + 4);
+                }
+                int borrower = ProcessTree.borrower(images, img);
+                if (borrower > 0) ProcessTree.blockLender(own, nt, borrower);
             } else {
                 own.w64(nt + T_SATP, 0);
             }
+            ProcessTree.rebuild(v, d.procs, d.sigs, own, r.procs(), r.signals(), images, img, satp);
             report.processes.add(new ResurrectionReport.Process(img.pid, img.name, true, img.state == TASK_ZOMBIE,
                     img.leaves.size(), fileNames, img.inflight, List.of()));
         }
         buildFiles(v, d, r, own, refs);
+        Set<Integer> alive = new HashSet<>();
+        for (Image img : images) if (img.problems.isEmpty() && img.state != TASK_ZOMBIE) alive.add(img.pid);
+        Set<Integer> pipesBack = new HashSet<>();
+        for (int f = 0; f < MAX_FILES; f++) {
+            long fe = d.files + (long) f * FILE.size();
+            if (refs[f] > 0 && v.r32(fe + F_TYPE) == FT_PIPE && pipesBack.add(v.r32(fe + F_INO))) {
+                PipeImage.rebuild(v, d.pipes, own, r.pipes(), v.r32(fe + F_INO), alive);
+            }
+        }
+        filePages.rebuild(own, r.fpages(), keptFilePages);
+        report.machineProblems.addAll(filePages.problems);
+        TaskTables.rebuildLocks(v, own, d.locks, r.locks(), alive, refs, 0, report);
         buildTtys(v, d, r, own);
         frames.unrestrict(); // the pool frames the tables did not take are free memory for the new kernel
         long nextCrash = frames.findFreeRun((int) (d.crashSize / Sv39.PAGE_SIZE));

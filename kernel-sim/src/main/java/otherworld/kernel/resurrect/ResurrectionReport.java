@@ -16,6 +16,8 @@ public final class ResurrectionReport {
     public final List<Process> processes = new ArrayList<>();
     public final List<String> machineProblems = new ArrayList<>();
     public int dirtyBlocksFlushed;
+    /** File locks resurrected with their owners, and those dropped (owner gone, or the record corrupt). */
+    public int locksKept, locksDropped;
     public int attempt;
     public long newHeader;
     public long newCrashRegion;
@@ -35,6 +37,9 @@ public final class ResurrectionReport {
         out.add(String.format("crash kernel: generation %d, %d dirty page-cache blocks written to disk", generation,
                 dirtyBlocksFlushed));
         for (String m : machineProblems) out.add("crash kernel: " + m);
+        if (locksKept + locksDropped > 0) {
+            out.add(String.format("crash kernel: %d file locks resurrected with their owners, %d dropped", locksKept, locksDropped));
+        }
         for (Process p : processes) {
             if (p.exited()) {
                 out.add(String.format("  pid %d (%s) had already exited: kept as a zombie", p.pid(), p.name()));

@@ -6,6 +6,9 @@ import java.util.List;
 
 import otherworld.emulator.PhysicalMemory;
 import otherworld.kernel.mem.KMem;
+import otherworld.kernel.mm.CopyOnWrite;
+import otherworld.kernel.mm.PageTable;
+import otherworld.kernel.proc.Channels;
 import otherworld.kernel.verified.Bounds;
 import otherworld.kernel.verified.PageWalk;
 import otherworld.kernel.verified.PhysWords;
@@ -14,7 +17,7 @@ import otherworld.kernel.verified.Sv39;
 /**
  * Read-only checks of one dead task: magic and version, fields in range, its page tables walked by the proved
  * {@link PageWalk} (each table inside RAM, outside every kernel region, used once — so a cycle or a shared table is
- * caught), every user frame in RAM and outside kernel regions, its VMAs, trap frame and fd table. Problems are
+ * caught), every user frame in RAM and outside kernel regions, its trap frame and fd table (its VMAs: {@link VmaImage}). Problems are
  * collected, not thrown.
  */
 final class Validator {
@@ -22,6 +25,13 @@ final class Validator {
     private final PhysicalMemory ram;
     private final long regionBase, regionSize, crashBase, crashSize, ptPool;
     private final int nttys;
+    private long pipes;
+
+    /** Where the dead kernel's pipe table is (for the pipes the fds name). */
+    Validator pipes(long pipesPa) {
+        this.pipes = pipesPa;
+        return this;
+    }
     /** What each frame of RAM may hold (PageWalk.USER or KERNEL), the same for every task. */
     private final int[] kinds;
 
@@ -59,6 +69,12 @@ final class Validator {
         return Math.floorDiv(pa, Sv39.PAGE_SIZE) + (Math.floorMod(pa, Sv39.PAGE_SIZE) != 0 ? 1 : 0);
     }
 
+    /** Whether pa is a frame of RAM a process may own (what {@link PageWalk} accepts for a page). */
+    boolean userFrame(long pa) {
+        if (pa < ram.base() || pa - ram.base() >= ram.size() || Math.floorMod(pa, Sv39.PAGE_SIZE) != 0) return false;
+        return kinds[(int) ((pa - ram.base()) / Sv39.PAGE_SIZE)] == PageWalk.USER;
+    }
+
     CrashKernel.Image task(long t, int slot, long filesPa) {
         CrashKernel.Image img = new CrashKernel.Image();
         img.slot = slot;
@@ -76,14 +92,15 @@ final class Validator {
         while (n < NAME_LEN && nb[n] != 0) n++;
         img.name = n < NAME_LEN ? new String(nb, 0, n, java.nio.charset.StandardCharsets.UTF_8) : "?";
         if (n == NAME_LEN) p.add("name not terminated");
-        if (img.state != TASK_RUNNABLE && img.state != TASK_ZOMBIE && img.state != TASK_BLOCKED) {
+        if (img.state != TASK_RUNNABLE && img.state != TASK_ZOMBIE && img.state != TASK_BLOCKED && img.state != TASK_STOPPED) {
             p.add("state " + img.state + " unknown");
         }
         if (img.pid <= 0) p.add("pid " + img.pid + " invalid");
         if (img.tty < 0 || img.tty >= nttys) p.add("tty " + img.tty + " invalid");
         if (img.state == TASK_ZOMBIE) return img;
-        if (img.state == TASK_BLOCKED && !(v.r64(t + T_CAUSE) == CAUSE_ECALL && v.r64(t + T_PC) == v.r64(t + T_EPC))) {
-            p.add("blocked outside a system call");
+        if (img.state == TASK_BLOCKED && !(v.r64(t + T_CAUSE) == CAUSE_ECALL && v.r64(t + T_PC) == v.r64(t + T_EPC))
+                && Channels.kind(v.r64(t + T_WAIT)) != Channels.VFORK) {
+            p.add("blocked outside a system call"); // only a vfork parent waits after its call
         }
 
         long satp = v.r64(t + T_SATP);
@@ -97,27 +114,7 @@ final class Validator {
         if (v.r64(t + T_CAUSE) == CAUSE_ECALL && !Sv39.isUserRange(epc, 4)) {
             p.add(String.format("trap frame: ecall at 0x%x, outside user space", epc));
         }
-        int nvma = v.r32(t + T_NVMA);
-        if (nvma < 0 || nvma > MAX_VMAS) {
-            p.add("vma count " + nvma + " invalid");
-        } else {
-            for (int i = 0; i < nvma; i++) {
-                long s = v.r64(t + T_VMAS + 24L * i), e = v.r64(t + T_VMAS + 24L * i + 8);
-                if (s > e || !Bounds.isAligned(s, Sv39.PAGE_SIZE) || !Sv39.isUserRange(s, e - s)) {
-                    p.add(String.format("vma %d [0x%x, 0x%x) invalid", i, s, e));
-                }
-            }
-            for (long[] leaf : img.leaves) {
-                boolean inside = false;
-                for (int i = 0; i < nvma && !inside; i++) {
-                    inside = leaf[0] >= v.r64(t + T_VMAS + 24L * i) && leaf[0] < v.r64(t + T_VMAS + 24L * i + 8);
-                }
-                if (!inside) {
-                    p.add(String.format("page 0x%x mapped outside every vma", leaf[0]));
-                    break;
-                }
-            }
-        }
+        // its VMAs: VmaImage, with the tables of every task (CrashKernel.validateTasks)
         if (v.r64(t + T_BRK) < v.r64(t + T_BRK_BASE)) p.add("brk below its base");
         for (int fd = 0; fd < NOFILE; fd++) {
             int f = v.r32(t + T_FD + 4L * fd);
@@ -130,11 +127,19 @@ final class Validator {
             long fe = filesPa + (long) f * FILE.size();
             int type = v.r32(fe + F_TYPE);
             if (!Bounds.magicOk(v.r32(fe), FILE.magic, v.r32(fe + 4), FILE.version, FILE.version) || v.r32(fe + F_REFS) <= 0
-                    || (type != FT_REG && type != FT_TTY) || v.r64(fe + F_OFFSET) < 0
+                    || (type != FT_REG && type != FT_TTY && type != FT_PIPE) || v.r64(fe + F_OFFSET) < 0
+
                     || (type == FT_REG && v.r32(fe + F_INO) <= 0)
                     || (type == FT_TTY && (v.r32(fe + F_TTY) < 0 || v.r32(fe + F_TTY) >= nttys))) {
                 p.add("fd " + fd + ": open file " + f + " is corrupt");
                 continue;
+            }
+            if (type == FT_PIPE) {
+                String bad = PipeImage.check(v, pipes, v.r32(fe + F_INO));
+                if (bad != null) {
+                    p.add("fd " + fd + ": " + bad);
+                    continue;
+                }
             }
             img.fds[fd] = f;
         }
@@ -164,8 +169,10 @@ final class Validator {
                 img.problems.add(problem(n, where[0], where[1]));
                 return true;
             }
+            PageTable dead = new PageTable(v, null, Sv39.satpRootPa(satp));
             for (int k = 0; k < n; k++) {
-                img.leaves.add(new long[] {va[k], ram.base() + frame[k] * Sv39.PAGE_SIZE, flags[k]});
+                long cow = dead.lookup(va[k]) & CopyOnWrite.PTE_COW; // the walk gives bits 7..0 only
+                img.leaves.add(new long[] {va[k], ram.base() + frame[k] * Sv39.PAGE_SIZE, flags[k] | cow});
             }
             return true;
         }

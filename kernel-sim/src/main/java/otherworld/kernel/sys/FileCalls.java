@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 
 import otherworld.emulator.Console;
 import otherworld.kernel.Kernel;
-import otherworld.kernel.file.FileTable;
 import otherworld.kernel.fs.Ext2;
 import otherworld.kernel.fs.Ext2Repair;
 import otherworld.kernel.fs.Stat;
@@ -20,42 +19,39 @@ import otherworld.kernel.tty.Tty;
  * Each is written to the in-flight rule of {@link Syscalls}; the comment on each says what it writes before its
  * commit, what its tail writes, and what its sysword holds.
  */
-final class FileCalls {
-    static final int AT_FDCWD = -100;
-    static final int AT_EMPTY_PATH = 0x1000;
-    static final int AT_REMOVEDIR = 0x200;
+final class FileCalls extends PathCalls {
+    static final int AT_FDCWD = Paths.AT_FDCWD;
+    static final int AT_EMPTY_PATH = Paths.AT_EMPTY_PATH;
+    static final int AT_REMOVEDIR = Paths.AT_REMOVEDIR;
     static final int O_ACCMODE = 3;
     static final int O_WRONLY = 1;
     static final int O_CREAT = 0x40;
     static final int O_EXCL = 0x80;
     static final int O_TRUNC = 0x200;
     static final int O_APPEND = 0x400;
+    static final int O_NONBLOCK = 0x800;
     static final int O_DIRECTORY = 0x10000;
+    static final int O_NOFOLLOW = 0x20000;
+    static final int O_CLOEXEC = 0x80000;
+    static final int O_PATH = 0x200000;
+    static final int O_TMPFILE = 0x400000;
+    /** The open flags a description keeps (F_GETFL). */
+    static final int KEPT_FLAGS = O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH;
     static final int TCGETS = 0x5401;
     static final int TCSETS = 0x5402;
     static final int TCSETSW = 0x5403;
     static final int TCSETSF = 0x5404;
     static final int TIOCGWINSZ = 0x5413;
 
-    private final Kernel k;
-    private final FileTable files;
-    private final Ext2 fs;
-    private Syscalls sys;
 
-    FileCalls(Kernel k) {
-        this.k = k;
-        this.files = k.files;
-        this.fs = k.fs;
-    }
+    FileCalls(Kernel k, Syscalls sys, Paths paths) { super(k, sys, paths); }
 
     void register(Syscalls s) {
-        this.sys = s;
         s.define(READ, this::read, this::readTail);
         s.define(WRITE, this::write, this::writeTail, this::writeRepair);
         s.define(OPENAT, this::openat, this::openatTail, this::openatRepair);
         s.define(CLOSE, this::close, this::closeTail);
         s.define(LSEEK, this::lseek, this::lseekTail);
-        s.define(FSYNC, t -> sys.fileOf(t, t.x(10)) < 0 ? -EBADF : sync());
         s.define(UNLINKAT, this::unlinkat, this::unlinkatTail, this::unlinkatRepair);
         s.define(NEWFSTATAT, t -> fstatat(t, (int) t.x(10), t.x(11), t.x(12), (int) t.x(13)));
         s.define(FSTAT, t -> fstatat(t, (int) t.x(10), 0, t.x(11), AT_EMPTY_PATH));
@@ -65,11 +61,6 @@ final class FileCalls {
 
     private Console console(int tty) {
         return k.machine.console(Tty.console(k.mem, k.ttyRecord(tty)));
-    }
-
-    private long sync() {
-        k.cache.writeBack();
-        return 0;
     }
 
     /**
@@ -84,6 +75,18 @@ final class FileCalls {
         if (count < 0) return -EINVAL;
         int n = (int) Math.min(count, Syscalls.MAX_IO);
         byte[] tmp = new byte[n];
+        int got = readInto(t, f, tmp, n);
+        if (got < 0) return got;
+        k.hooks.point("read.before-copyout");
+        if (!k.user.copyOut(t.rootPa(), buf, tmp, 0, got)) return -EFAULT;
+        return got;
+    }
+
+    /**
+     * The part of read (and readv) before the copy-out: up to n bytes of open file f into tmp, from the tty's ring or
+     * the file's offset; sysword := where they were read from. The count, or -errno.
+     */
+    int readInto(Task t, int f, byte[] tmp, int n) {
         int got;
         if (files.type(f) == FT_TTY) {
             long rec = k.ttyRecord(files.tty(f));
@@ -94,10 +97,7 @@ final class FileCalls {
             long off = files.offset(f);
             t.setSysword(off);
             got = fs.read(files.ino(f), off, tmp, 0, n);
-            if (got < 0) return got;
         }
-        k.hooks.point("read.before-copyout");
-        if (!k.user.copyOut(t.rootPa(), buf, tmp, 0, got)) return -EFAULT;
         return got;
     }
 
@@ -125,6 +125,14 @@ final class FileCalls {
         int n = (int) Math.min(count, Syscalls.MAX_IO);
         byte[] tmp = new byte[n];
         if (!k.user.copyIn(t.rootPa(), buf, tmp, 0, n)) return -EFAULT;
+        return writeFrom(t, f, tmp, n);
+    }
+
+    /**
+     * The part of write (and writev) after the copy-in: n bytes of tmp to open file f (a tty's device, or the file at
+     * its offset or end; sysword := where). The count, or -errno.
+     */
+    int writeFrom(Task t, int f, byte[] tmp, int n) {
         if (files.type(f) == FT_TTY) {
             Console dev = console(files.tty(f));
             for (int i = 0; i < n; i++) {
@@ -168,20 +176,20 @@ final class FileCalls {
     }
 
     /**
-     * openat(dirfd, path, flags, mode). Before the commit: the lowest free fd is chosen; a file created (sysword :=
-     * its inode << 32 before the inode is written, so a repair can forget it if the call does not commit) or
-     * truncated (a restart truncates again); a description prepared, not yet referenced; sysword := description |
-     * created inode << 32. Tail: the description installed at fd a0. Repair: not committed, a file it created is
-     * forgotten (its entry removed, its inode freed), so the restart creates it again and O_EXCL still holds;
-     * what it created or truncated reconciled.
+     * openat(dirfd, path, flags, mode). Before the commit: the path resolved from dirfd or the cwd; the lowest free
+     * fd chosen; a file created (sysword := its inode << 32 before the inode is written, so a repair can forget it if
+     * the call does not commit) or truncated (a restart truncates again); a description prepared, not yet referenced;
+     * sysword := description | created inode << 32. Tail: the description installed at fd a0. Repair: not committed,
+     * a file it created is forgotten (its entry removed, its inode freed), so the restart creates it again and
+     * O_EXCL still holds; what it created or truncated reconciled.
      */
     long openat(Task t) {
         int dirfd = (int) t.x(10);
         int flags = (int) t.x(12), mode = (int) t.x(13);
-        String path = k.user.string(t.rootPa(), t.x(11), 4096);
+        String path = paths.path(t, t.x(11));
         if (path == null) return -EFAULT;
         if (path.isEmpty()) return -ENOENT;
-        if (!path.startsWith("/") && dirfd != AT_FDCWD) return -EBADF;
+        if ((flags & O_TMPFILE) == O_TMPFILE) return -EOPNOTSUPP;
         int fd = -1;
         for (int i = 0; i < NOFILE && fd < 0; i++) if (t.fd(i) < 0) fd = i;
         if (fd < 0) return -EMFILE;
@@ -191,29 +199,34 @@ final class FileCalls {
             t.setSysword(file);
             return fd;
         }
-        int ino = fs.lookup(path);
+        int start = paths.start(t, dirfd, path);
+        if (start < 0) return start;
+        boolean excl = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
+        int ino = fs.resolve(start, path, (flags & O_NOFOLLOW) == 0 && !excl);
         int created = 0;
         if (ino == -ENOENT && (flags & O_CREAT) != 0) {
-            ino = fs.prepareCreate(Ext2.ROOT_INO, path, Stat.S_IFREG | (mode & 07777));
+            int m = Stat.S_IFREG | (mode & 07777 & ~k.fsctx.umask(t.index));
+            ino = fs.prepareCreate(start, path, m);
             if (ino < 0) return ino;
             t.setSysword((long) ino << 32);
-            ino = fs.createPrepared(Ext2.ROOT_INO, path, Stat.S_IFREG | (mode & 07777), ino);
+            ino = fs.createPrepared(start, path, m, ino);
             if (ino < 0) return ino;
             created = ino;
             k.hooks.point("openat.after-create");
-        } else if (ino > 0 && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
+        } else if (ino > 0 && excl) {
             return -EEXIST;
         }
         if (ino < 0) return ino;
         Stat st = fs.stat(ino);
         if (st == null) return -EIO;
+        if ((st.mode() & Stat.S_IFMT) == Stat.S_IFLNK && (flags & O_PATH) == 0) return -ELOOP; // O_NOFOLLOW
         if (st.isDir() && (flags & O_ACCMODE) != 0) return -EISDIR;
         if (!st.isDir() && (flags & O_DIRECTORY) != 0) return -ENOTDIR;
-        if ((flags & O_TRUNC) != 0 && (flags & O_ACCMODE) != 0 && st.isRegular()) {
+        if ((flags & O_TRUNC) != 0 && (flags & O_ACCMODE) != 0 && st.isRegular() && st.size() != 0 && created == 0) {
             int r = fs.truncate(ino, 0);
             if (r < 0) return r;
         }
-        int file = files.prepare(FT_REG, flags & (O_ACCMODE | O_APPEND), ino, 0);
+        int file = files.prepare(FT_REG, flags & KEPT_FLAGS, ino, 0);
         if (file < 0) return -ENFILE;
         t.setSysword(file | (long) created << 32);
         return fd;
@@ -221,24 +234,33 @@ final class FileCalls {
 
     void openatTail(Task t) {
         long fd = t.x(10);
-        if (fd >= 0 && fd < NOFILE) files.install((int) t.sysword(), t.pa, (int) fd);
+        if (fd >= 0 && fd < NOFILE) {
+            files.install((int) t.sysword(), t.pa, (int) fd);
+            k.procs.setCloexec(t.index, (int) fd, (t.x(12) & O_CLOEXEC) != 0);
+        }
     }
 
     void openatRepair(Task t, Ext2Repair r, boolean committed) {
-        String path = k.user.string(t.rootPa(), t.x(11), 4096);
+        String path = paths.path(t, t.x(11));
         if (path == null || path.isEmpty() || path.startsWith("/dev/")) return;
+        int start = paths.start(t, (int) t.origA0(), path);
+        if (start < 0) return;
         int created = (int) (t.sysword() >>> 32);
-        int dir = fs.parentOf(Ext2.ROOT_INO, path);
+        int dir = fs.parentOf(start, path);
         if (created != 0 && !committed) {
             if (dir > 0) r.forgetCreated(dir, Ext2.lastName(path), created);
             return;
         }
         if (dir > 0) r.reconcile(dir);
-        int ino = fs.lookup(path);
+        int ino = fs.resolve(start, path, true);
         if (ino > 0) r.reconcile(ino);
     }
 
-    /** close(fd). Before the commit: nothing. Tail: fd's slot cleared and its description released. */
+    /**
+     * close(fd). Before the commit: nothing. Tail: the process's POSIX locks on the file released (POSIX: any close
+     * of the file does), fd's slot cleared and its description released (its last close releases its OFD and flock
+     * locks, and an orphan inode no one else holds).
+     */
     long close(Task t) {
         return sys.fileOf(t, t.x(10)) < 0 ? -EBADF : 0;
     }
@@ -248,6 +270,7 @@ final class FileCalls {
         int fd = (int) t.origA0();
         int f = t.fd(fd);
         if (f < 0) return;
+        if (files.type(f) == FT_REG) sys.releasePosixLocks(t.pid(), files.ino(f));
         t.setFd(fd, -1);
         sys.release(f);
     }
@@ -268,6 +291,12 @@ final class FileCalls {
                 if (st == null) return -EIO;
                 base = st.size();
             }
+            case 3, 4 -> { // SEEK_DATA, SEEK_HOLE: the whole file is data, its end the only hole
+                Stat st = fs.stat(files.ino(f));
+                if (st == null) return -EIO;
+                if (off < 0 || off >= st.size()) return -ENXIO;
+                return whence == 3 ? off : st.size();
+            }
             default -> {
                 return -EINVAL;
             }
@@ -284,63 +313,78 @@ final class FileCalls {
     }
 
     /**
-     * unlinkat(dirfd, path, flags). Before the commit: everything it can fail on is decided; sysword := the inode
-     * and its link count. Tail: the entry removed if it still names that inode, the link count set to one less, the
-     * inode released at its last link (each step idempotent). Repair: the inode and its directory reconciled.
-     * rmdir (AT_REMOVEDIR) is made before the commit: its restart after a crash may say ENOENT.
+     * unlinkat(dirfd, path, flags). Before the commit: everything it can fail on is decided; sysword := the inode and
+     * its link count (a directory, AT_REMOVEDIR: its inode). Tail: the entry removed if it still names that inode;
+     * a file's link count set to one less and the inode released at its last link, or kept as an orphan while a
+     * process holds it open; a directory's parent recounted and the directory released (each step idempotent).
+     * Repair: the inode and its directory reconciled.
      */
     long unlinkat(Task t) {
         int dirfd = (int) t.x(10), flags = (int) t.x(12);
-        String path = k.user.string(t.rootPa(), t.x(11), 4096);
+        String path = paths.path(t, t.x(11));
         if (path == null) return -EFAULT;
-        if (!path.startsWith("/") && dirfd != AT_FDCWD) return -EBADF;
-        if ((flags & AT_REMOVEDIR) != 0) return fs.rmdir(path);
-        long u = fs.prepareUnlink(Ext2.ROOT_INO, path);
+        if ((flags & ~AT_REMOVEDIR) != 0) return -EINVAL;
+        if (path.isEmpty()) return -ENOENT;
+        int start = paths.start(t, dirfd, path);
+        if (start < 0) return start;
+        if ((flags & AT_REMOVEDIR) != 0) {
+            int ino = fs.prepareRmdir(start, path);
+            if (ino < 0) return ino;
+            t.setSysword(ino);
+            return 0;
+        }
+        long u = fs.prepareUnlink(start, path);
         if (u < 0) return u;
         t.setSysword(u);
         return 0;
     }
 
     void unlinkatTail(Task t) {
-        if (t.x(10) != 0 || (t.x(12) & AT_REMOVEDIR) != 0) return;
-        String path = k.user.string(t.rootPa(), t.x(11), 4096);
+        if (t.x(10) != 0) return;
+        String path = paths.path(t, t.x(11));
+        int start = path == null ? -1 : paths.start(t, (int) t.origA0(), path);
+        if (start < 0) return;
         long u = t.sysword();
-        if (path != null) fs.unlinkPrepared(Ext2.ROOT_INO, path, (int) u, (int) (u >>> 32));
+        if ((t.x(12) & AT_REMOVEDIR) != 0) fs.rmdirPrepared(start, path, (int) u);
+        else fs.unlinkPrepared(start, path, (int) u, (int) (u >>> 32), sys.isOpen((int) u));
     }
 
     void unlinkatRepair(Task t, Ext2Repair r, boolean committed) {
-        if (!committed || (t.x(12) & AT_REMOVEDIR) != 0) return;
-        String path = k.user.string(t.rootPa(), t.x(11), 4096);
-        if (path == null) return;
-        int dir = fs.parentOf(Ext2.ROOT_INO, path);
+        if (!committed) return;
+        String path = paths.path(t, t.x(11));
+        int start = path == null ? -1 : paths.start(t, (int) t.origA0(), path);
+        if (start < 0) return;
+        int dir = fs.parentOf(start, path);
         if (dir > 0) r.reconcile(dir);
         r.reconcile((int) t.sysword());
     }
 
     long fstatat(Task t, int dirfd, long pathPtr, long statbuf, int flags) {
-        String path = pathPtr == 0 ? "" : k.user.string(t.rootPa(), pathPtr, 4096);
+        String path = pathPtr == 0 ? "" : paths.path(t, pathPtr);
         if (path == null) return -EFAULT;
+        if ((flags & ~(Paths.AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800)) != 0) return -EINVAL; // 0x800: AT_NO_AUTOMOUNT
         byte[] st = new byte[128];
-        if (path.isEmpty()) {
-            if ((flags & AT_EMPTY_PATH) == 0) return -ENOENT;
+        if (path.isEmpty() && (flags & AT_EMPTY_PATH) != 0 && dirfd != AT_FDCWD) {
             int f = sys.fileOf(t, dirfd);
             if (f < 0) return -EBADF;
             if (files.type(f) == FT_TTY) {
-                fillTtyStat(st, files.tty(f));
-            } else {
-                Stat s = fs.stat(files.ino(f));
-                if (s == null) return -EIO;
-                fillStat(st, s);
+                fillTtyStat(st, files.tty(f), (files.flags(f) & FF_NOT_A_TERMINAL) != 0);
+                return k.user.copyOut(t.rootPa(), statbuf, st, 0, st.length) ? 0 : -EFAULT;
+            } else if (files.type(f) == FT_PIPE) {
+                fillPipeStat(st, files.ino(f));
+                return k.user.copyOut(t.rootPa(), statbuf, st, 0, st.length) ? 0 : -EFAULT;
             }
-        } else {
-            if (!path.startsWith("/") && dirfd != AT_FDCWD) return -EBADF;
-            int ino = fs.lookup(path);
-            if (ino < 0) return ino;
-            Stat s = fs.stat(ino);
-            if (s == null) return -EIO;
-            fillStat(st, s);
         }
+        int ino = paths.target(t, dirfd, path, flags);
+        if (ino < 0) return ino;
+        Stat s = fs.stat(ino);
+        if (s == null) return -EIO;
+        fillStat(st, s);
         return k.user.copyOut(t.rootPa(), statbuf, st, 0, st.length) ? 0 : -EFAULT;
+    }
+
+    static int get32(byte[] b, int off) {
+        return (b[off] & 0xFF) | (b[off + 1] & 0xFF) << 8 | (b[off + 2] & 0xFF) << 16 | (b[off + 3] & 0xFF) << 24;
     }
 
     static void put(byte[] b, int off, long v, int bytes) {
@@ -363,13 +407,21 @@ final class FileCalls {
         put(b, 104, s.ctime(), 8);
     }
 
-    static void fillTtyStat(byte[] b, int tty) {
+    static void fillTtyStat(byte[] b, int tty, boolean pipe) {
         put(b, 0, 0x16, 8);
         put(b, 8, 3 + tty, 8);
-        put(b, 16, 0x2000 | 0620, 4);  // S_IFCHR
+        put(b, 16, pipe ? 0x1000 | 0600 : 0x2000 | 0620, 4);  // S_IFIFO for a host pipe, else S_IFCHR
         put(b, 20, 1, 4);
         put(b, 32, (4L << 8) | (64 + tty), 8); // ttyS<n>: major 4, minor 64+n
         put(b, 56, 1024, 4);
+    }
+
+    static void fillPipeStat(byte[] b, int pipe) {
+        put(b, 0, 0xc, 8);             // pipefs
+        put(b, 8, 1000 + pipe, 8);
+        put(b, 16, 0x1000 | 0600, 4);  // S_IFIFO
+        put(b, 20, 1, 4);
+        put(b, 56, 4096, 4);
     }
 
     long ioctl(Task t) {
@@ -377,7 +429,7 @@ final class FileCalls {
         int req = (int) t.x(11);
         long arg = t.x(12);
         if (f < 0) return -EBADF;
-        if (files.type(f) != FT_TTY) return -ENOTTY;
+        if (files.type(f) != FT_TTY || (files.flags(f) & FF_NOT_A_TERMINAL) != 0) return -ENOTTY;
         switch (req) {
             case TCGETS -> {
                 byte[] tio = new byte[36];
@@ -404,14 +456,22 @@ final class FileCalls {
         }
     }
 
+    /** readlinkat(dirfd, path, buf, size): the target of a symbolic link (not NUL-terminated), or /proc/self/exe's. */
     long readlinkat(Task t) {
         long buf = t.x(12), size = t.x(13);
-        String path = k.user.string(t.rootPa(), t.x(11), 4096);
+        String path = paths.path(t, t.x(11));
         if (path == null) return -EFAULT;
         if (size <= 0) return -EINVAL;
-        if (!path.equals("/proc/self/exe")) return fs.lookup(path) > 0 ? -EINVAL : -ENOENT;
-        byte[] name = t.name().getBytes(StandardCharsets.UTF_8);
-        int n = (int) Math.min(name.length, size);
-        return k.user.copyOut(t.rootPa(), buf, name, 0, n) ? n : -EFAULT;
+        byte[] target;
+        if (path.equals("/proc/self/exe")) {
+            target = t.name().getBytes(StandardCharsets.UTF_8);
+        } else {
+            int ino = paths.resolve(t, (int) t.x(10), path, false);
+            if (ino < 0) return ino;
+            target = fs.readlink(ino);
+            if (target == null) return -EINVAL;
+        }
+        int n = (int) Math.min(target.length, size);
+        return k.user.copyOut(t.rootPa(), buf, target, 0, n) ? n : -EFAULT;
     }
 }

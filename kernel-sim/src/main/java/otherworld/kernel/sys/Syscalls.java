@@ -34,6 +34,12 @@ public final class Syscalls {
     /** What a call returns when it cannot proceed now ({@link Kernel#block}): no commit, made again when woken. */
     public static final long BLOCK = Long.MIN_VALUE;
 
+    /**
+     * What a call returns when a signal must be delivered before it is made (rt_sigsuspend): no commit, the task stays
+     * runnable at its ecall, and the delivery on its way back to user mode decides the call's result.
+     */
+    public static final long RESTART = Long.MIN_VALUE + 1;
+
     /** Longest transfer one read or write makes (a short count, as Linux may give). */
     public static final int MAX_IO = 64 * 1024;
 
@@ -62,10 +68,55 @@ public final class Syscalls {
 
     public Syscalls(Kernel k) {
         this.k = k;
-        new FileCalls(k).register(this);
+        Paths paths = new Paths(k, this);
+        new FileCalls(k, this, paths).register(this);
+        new DirCalls(k, this, paths).register(this);
+        new IoCalls(k, this, paths).register(this);
+        new AttrCalls(k, this, paths).register(this);
+        lockCalls = new LockCalls(k, this);
+        lockCalls.register(this);
+        new ClockCalls(k).register(this);
+        new InfoCalls(k).register(this);
         new ProcCalls(k).register(this);
         new MemCalls(k).register(this);
+        new TimeCalls(k).register(this);
+        polls = new PollCalls(k, this);
+        polls.register(this);
+        new PipeCalls(k).register(this);
+        new FdCalls(k).register(this);
+        signals = new SignalCalls(k);
+        signals.register(this);
     }
+
+    final SignalCalls signals;
+    /** fcntl's record locks and flock (fcntl itself is FdCalls'). */
+    final LockCalls lockCalls;
+
+    /** On the way back to user mode: t's deliverable signals (see {@link SignalCalls#deliver}); whether t may run. */
+    public boolean deliverSignals(Task t) { return signals.deliver(t); }
+
+    /** A fault of t's (SIGSEGV, SIGILL, SIGBUS...), delivered on its way back. */
+    public void fault(Task t, int sig, long addr) { signals.fault(t, sig, SignalCalls.faultCode(sig), addr); }
+
+    /** After a crash: t ran last and its signal delivery had committed: the delivery's tail again. */
+    public String redoDelivery(Task t) {
+        signals.deliveryTail(t);
+        return "a signal delivery had committed: its tail was made again";
+    }
+
+    /** After a crash: t ran last and its rt_sigreturn's tail had begun: the registers restored again. */
+    public String redoSigreturn(Task t) {
+        signals.restore(t);
+        return "rt_sigreturn had committed: the registers were restored again";
+    }
+
+    private final PollCalls polls;
+
+    /** How ppoll and pselect6 ask files of this type (an FT_ constant) whether they are ready. */
+    public void readiness(int fileType, Readiness r) { polls.readiness(fileType, r); }
+
+    /** Whether blocked task t, waiting in a poll, would now find a file ready (reads only). */
+    public boolean ready(Task t) { return polls.ready(t); }
 
     void define(int nr, Call call) { define(nr, call, null, null); }
 
@@ -74,6 +125,22 @@ public final class Syscalls {
     void define(int nr, Call call, Tail tail, Repair repair) {
         if (table[nr] != null) throw new IllegalStateException("system call " + nr + " defined twice");
         table[nr] = new Entry(Sysno.name(nr), call, tail, repair);
+    }
+
+    /**
+     * Give call nr a new first part and tail for the open files {@code mine} claims (by the fd in a0 at entry), the
+     * old ones for all others: how pipes join read and write without touching the file system's calls.
+     */
+    void wrap(int nr, java.util.function.Predicate<Task> mine, Call call, Tail tail) {
+        Entry old = table[nr];
+        table[nr] = new Entry(old.name(), t -> mine.test(t) ? call.run(t) : old.call().run(t),
+                t -> {
+                    if (mine.test(t)) {
+                        tail.run(t);
+                    } else if (old.tail() != null) {
+                        old.tail().run(t);
+                    }
+                }, old.repair());
     }
 
     private Entry entry(long nr) { return nr >= 0 && nr < table.length ? table[(int) nr] : null; }
@@ -86,13 +153,13 @@ public final class Syscalls {
         Entry e = entry(nr);
         long ret;
         if (e == null) {
-            k.log("pid " + t.pid() + ": " + Sysno.name((int) nr) + " not implemented: ENOSYS");
+            k.logOnce((int) nr, "pid " + t.pid() + ": " + Sysno.name((int) nr) + " not implemented: ENOSYS (logged once)");
             ret = -ENOSYS;
         } else {
             ret = e.call.run(t);
         }
         if (ret == BLOCK && t.state() != TASK_BLOCKED) throw new IllegalStateException("BLOCK without Kernel.block");
-        if (t.state() == TASK_RUNNABLE) {
+        if (t.state() == TASK_RUNNABLE && ret != RESTART) {
             k.hooks.point("syscall.before-commit");
             t.setX(10, ret);
             t.setPc(t.epc() + 4); // the commit
@@ -121,7 +188,7 @@ public final class Syscalls {
 
     private void repair(Entry e, Task t, boolean committed) {
         if (e.repair == null) return;
-        Ext2Repair r = k.fs.repair();
+        Ext2Repair r = k.fs.repair(this::isOpen);
         e.repair.run(t, r, committed);
         r.finish();
     }
@@ -133,14 +200,48 @@ public final class Syscalls {
         return f >= 0 && f < MAX_FILES && k.files.refs(f) > 0 ? f : -1;
     }
 
-    /** Drop a reference to an open file; the last close of a regular file writes the cache back. */
+    /**
+     * Drop a reference to an open file. The last close of a regular file releases the description's OFD and flock
+     * locks (waking their waiters), releases its inode if it is an orphan no other description holds, and writes the
+     * cache back; the last close of a pipe end wakes whoever waits on the pipe (a reader sees end of file, a writer
+     * EPIPE).
+     */
     void release(int f) {
-        boolean reg = k.files.type(f) == FT_REG;
-        if (k.files.refs(f) > 0 && k.files.unref(f) == 0 && reg) {
-            k.hooks.point("close.before-writeback");
-            k.cache.writeBack();
+        int type = k.files.type(f);
+        if (k.files.refs(f) > 0 && k.files.unref(f) == 0) {
+            if (type == FT_REG) {
+                int ino = k.files.ino(f);
+                releaseLocks(otherworld.kernel.layout.Layouts.LOCK_OFD, f, 0);
+                releaseLocks(otherworld.kernel.layout.Layouts.LOCK_FLOCK, f, 0);
+                if (k.fs.isOrphan(ino) && !isOpen(ino)) k.fs.releaseOrphan(ino);
+                k.hooks.point("close.before-writeback");
+                k.cache.writeBack();
+            } else if (type == FT_PIPE) {
+                k.wakeup(otherworld.kernel.proc.Channels.of(otherworld.kernel.proc.Channels.PIPE, k.files.ino(f)));
+            }
         }
     }
+
+    /** Whether an open file description (with a reference) holds inode ino. */
+    public boolean isOpen(int ino) {
+        for (int f = 0; f < MAX_FILES; f++) {
+            if (k.files.refs(f) > 0 && k.files.type(f) == FT_REG && k.files.ino(f) == ino) return true;
+        }
+        return false;
+    }
+
+    /** The POSIX locks process pid holds on ino (0: on every inode) are released, and their waiters woken. */
+    void releasePosixLocks(int pid, int ino) { releaseLocks(otherworld.kernel.layout.Layouts.LOCK_POSIX, pid, ino); }
+
+    private void releaseLocks(int kind, int owner, int ino) {
+        long gone = k.locks.releaseAll(kind, owner, ino);
+        for (int i = 0; i < otherworld.kernel.layout.Layouts.MAX_LOCKS; i++) {
+            if ((gone >>> i & 1) != 0) k.wakeup(otherworld.kernel.fs.FileLocks.channel(k.locks.ino(i)));
+        }
+    }
+
+    /** A process ends: its POSIX locks go (its files are released by the caller, fd by fd). */
+    public void exited(Task t) { releasePosixLocks(t.pid(), 0); }
 
     /**
      * Fill b from splitmix64 at state s and return the new state. getrandom and AT_RANDOM are deterministic
@@ -158,4 +259,13 @@ public final class Syscalls {
 
     /** The process ends (exit, or killed by a signal): see {@link ProcCalls#exit}. */
     public void exit(Task t, int waitStatus) { ProcCalls.exit(k, this, t, waitStatus); }
+
+    /** After a crash: the zombie that ran last finishes its exit (see {@link ProcCalls#exitTail}). */
+    public void exitTail(Task t) { ProcCalls.exitTail(k, this, t); }
+
+    /** After a crash: t's execve had committed (its registers may be the new image's already): its tail again. */
+    public String redoExec(Task t) {
+        ProcCalls.execTail(k, this, t);
+        return "execve had committed: its tail was made again";
+    }
 }

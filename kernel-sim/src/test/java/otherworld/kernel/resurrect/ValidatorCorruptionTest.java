@@ -37,6 +37,10 @@ class ValidatorCorruptionTest {
     record Dead(PhysicalMemory ram, long header, long healthy, long victim) {
         long fileOf(int fd) { return ram.read64(header + KH_FILES) + (long) ram.read32(victim + T_FD + 4L * fd) * FILE.size(); }
         long root() { return Sv39.satpRootPa(ram.read64(victim + T_SATP)); }
+        int slot() { return (int) ((victim - ram.read64(header + KH_TASKS)) / TASK.size()); }
+        long vmat() { return ram.read64(header + KH_VMAS) + (long) slot() * VMAT.size(); }
+        int active() { return ram.read32(vmat() + VT_ACTIVE); }
+        long vma(int i) { return otherworld.kernel.mm.Vmas.entry(vmat(), active(), i); }
         /** Physical address of the first valid PTE of the table at pa, at or after index from. */
         long firstValid(long table, int from) {
             for (int i = from; i < 512; i++) if (Sv39.isValid(ram.read64(table + 8L * i))) return table + 8L * i;
@@ -44,11 +48,21 @@ class ValidatorCorruptionTest {
         }
         long level1Pte() { return firstValid(Sv39.paOf(Sv39.ptePpn(ram.read64(firstValid(root(), 0)))), 0); }
         long leafPte() { return firstValid(Sv39.paOf(Sv39.ptePpn(ram.read64(level1Pte()))), 0); }
-        long healthyLeafPa() {
+        /** A frame the healthy process can write (sharing one is corruption; read-only sharing is copy-on-write). */
+        long healthyWritablePa() {
             long r = Sv39.satpRootPa(ram.read64(healthy + T_SATP));
             long l1 = Sv39.paOf(Sv39.ptePpn(ram.read64(firstValid(r, 0))));
             long l0 = Sv39.paOf(Sv39.ptePpn(ram.read64(firstValid(l1, 0))));
-            return Sv39.paOf(Sv39.ptePpn(ram.read64(firstValid(l0, 0))));
+            for (int i = 0; i < 512; i++) {
+                long pte = ram.read64(l0 + 8L * i);
+                if (Sv39.isValid(pte) && (pte & Sv39.PTE_W) != 0) return Sv39.paOf(Sv39.ptePpn(pte));
+            }
+            throw new IllegalStateException("no writable page");
+        }
+        /** The victim's process record. */
+        long proc() {
+            long tasks = ram.read64(header + KH_TASKS);
+            return ram.read64(header + KH_PROCS) + (victim - tasks) / TASK.size() * PROC.size();
         }
         void setPpn(long ptePa, long pa) {
             long pte = ram.read64(ptePa);
@@ -81,13 +95,19 @@ class ValidatorCorruptionTest {
                 "satp"));
         c.add(new Case("pc in the kernel half", d -> d.ram.write64(d.victim + T_PC, 0xFFFF_FFC0_0000_0000L),
                 "outside user space"));
-        c.add(new Case("vma count", d -> d.ram.write32(d.victim + T_NVMA, MAX_VMAS + 1), "vma count"));
-        c.add(new Case("vma unaligned", d -> d.ram.write64(d.victim + T_VMAS, d.ram.read64(d.victim + T_VMAS) + 1),
+        c.add(new Case("vma table magic", d -> d.ram.write32(d.vmat(), 0), "vma table: bad magic"));
+        c.add(new Case("vma list in force", d -> d.ram.write32(d.vmat() + VT_ACTIVE, 5), "list in force 5 invalid"));
+        c.add(new Case("vma count", d -> d.ram.write32(d.vmat() + VT_COUNT + 4L * d.active(), MAX_VMAS + 1), "vma count"));
+        c.add(new Case("vma unaligned", d -> d.ram.write64(d.vma(0) + V_START, d.ram.read64(d.vma(0) + V_START) + 1),
                 "vma 0"));
-        c.add(new Case("vma inverted", d -> d.ram.write64(d.victim + T_VMAS + 8, 0), "vma 0"));
+        c.add(new Case("vma inverted", d -> d.ram.write64(d.vma(0) + V_END, 0), "vma 0"));
+        c.add(new Case("vmas overlap", d -> d.ram.write64(d.vma(1) + V_START, d.ram.read64(d.vma(0) + V_START)), "overlaps"));
+        c.add(new Case("vma protection", d -> d.ram.write32(d.vma(0) + V_PROT, 64), "protection or flags invalid"));
+        c.add(new Case("file vma without a file", d -> d.ram.write32(d.vma(0) + V_FLAGS, VM_FILE),
+                "file mapping without a file"));
         c.add(new Case("page outside every vma", d -> {
-            int n = d.ram.read32(d.victim + T_NVMA);
-            for (int i = 0; i < n; i++) d.ram.write64(d.victim + T_VMAS + 24L * i + 8, d.ram.read64(d.victim + T_VMAS + 24L * i));
+            int n = d.ram.read32(d.vmat() + VT_COUNT + 4L * d.active());
+            for (int i = 0; i < n; i++) d.ram.write64(d.vma(i) + V_END, d.ram.read64(d.vma(i) + V_START) + 4096);
         }, "outside every vma"));
         c.add(new Case("brk below its base", d -> d.ram.write64(d.victim + T_BRK, d.ram.read64(d.victim + T_BRK_BASE) - 4096),
                 "brk below its base"));
@@ -103,7 +123,15 @@ class ValidatorCorruptionTest {
         c.add(new Case("leaf outside RAM", d -> d.setPpn(d.leafPte(), d.ram.end() + 4096), "not a user frame"));
         c.add(new Case("leaf without U", d -> d.ram.write64(d.leafPte(), d.ram.read64(d.leafPte()) & ~(long) Sv39.PTE_U),
                 "not a user leaf"));
-        c.add(new Case("frame mapped by both", d -> d.setPpn(d.leafPte(), d.healthyLeafPa()), "also mapped"));
+        c.add(new Case("frame mapped by both, writable", d -> d.setPpn(d.leafPte(), d.healthyWritablePa()), "also mapped"));
+        c.add(new Case("process record magic", d -> d.ram.write32(d.proc(), 0), "process record"));
+        c.add(new Case("parent does not exist", d -> d.ram.write32(d.proc() + P_PPID, 777), "parent pid 777 does not exist"));
+        c.add(new Case("cycle in the process tree", d -> d.ram.write32(d.proc() + P_PPID, 2), "cycle in the process tree"));
+        c.add(new Case("process group", d -> d.ram.write32(d.proc() + P_PGID, -3), "process group"));
+        c.add(new Case("vfork lender that is not its parent", d -> d.ram.write32(d.proc() + P_VM_PARENT, 1),
+                "vfork child"));
+        c.add(new Case("signal record magic", d -> d.ram.write32(d.ram.read64(d.header + KH_SIGNALS)
+                + (d.proc() - d.ram.read64(d.header + KH_PROCS)) / PROC.size() * SIGS.size(), 0), "signal record"));
         c.add(new Case("superpage", d -> d.ram.write64(d.level1Pte(), d.ram.read64(d.level1Pte()) | Sv39.PTE_R),
                 "superpage"));
         c.add(new Case("page-table cycle", d -> d.setPpn(d.level1Pte(), d.root()), "reached twice"));
