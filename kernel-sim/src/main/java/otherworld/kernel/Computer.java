@@ -138,11 +138,13 @@ public final class Computer {
             halted = true;
             return;
         }
+        long start = System.nanoTime();
         for (int attempt = 1; attempt <= MAX_CRASH_KERNEL_ATTEMPTS; attempt++) {
             hooks.log("microreboot: crash kernel starts (attempt " + attempt + ")");
             try {
                 CrashKernel ck = new CrashKernel(machine, config, hooks);
                 ResurrectionReport r = ck.resurrect();
+                r.nanos = System.nanoTime() - start;
                 reports.add(r);
                 for (String line : r.lines()) hooks.log(line);
                 kernel = Kernel.attach(machine, config, hooks);

@@ -206,6 +206,12 @@ public final class Kernel {
 
     // ---- the run loop -----------------------------------------------------------------------------------
 
+    /**
+     * The watchdog's deadline, in quanta from the last scheduler tick: a kernel that does not come back to its
+     * scheduler within it (it loops inside a call) is bitten, which is a panic.
+     */
+    public static final long WATCHDOG_QUANTA = 50;
+
     /** Why {@link #run} returned: every process exited; the budget ran out; or every live process is blocked. */
     public enum Outcome { ALL_EXITED, BUDGET_USED, ALL_BLOCKED }
 
@@ -230,6 +236,7 @@ public final class Kernel {
                 sliceEnd = machine.clock() + config.quantum();
             }
             Task t = task(current);
+            machine.watchdog.arm(machine.clock() + WATCHDOG_QUANTA * config.quantum()); // the scheduler tick
             Task.loadRegisters(direct, t.pa, hart); // a new satp makes the hart flush its TLB
             int pid = t.pid();
             hooks.dispatch(hart, pid);

@@ -46,6 +46,7 @@ public final class Scenario {
     private int ramBytes = 64 << 20;
     private long maxInstructions = 20_000_000_000L;
     private byte[] diskImage;
+    private java.util.function.UnaryOperator<otherworld.emulator.BlockDevice> diskFaults = d -> d;
 
     public Scenario add(Program p) {
         programs.add(p);
@@ -89,6 +90,12 @@ public final class Scenario {
         return this;
     }
 
+    /** The machine's disk is the image behind this wrapper (a faulty disk: fault.FaultyDisk). */
+    public Scenario diskFaults(java.util.function.UnaryOperator<otherworld.emulator.BlockDevice> wrap) {
+        this.diskFaults = wrap;
+        return this;
+    }
+
     public Scenario ram(int bytes) {
         this.ramBytes = bytes;
         return this;
@@ -98,7 +105,7 @@ public final class Scenario {
         List<Console> consoles = new ArrayList<>();
         for (int i = 0; i < programs.size(); i++) consoles.add(new Console("tty" + i, programs.get(i).stdin()));
         MemoryDisk disk = diskImage == null ? Disks.blankExt2() : new MemoryDisk(diskImage);
-        Machine m = new Machine(ramBytes, consoles, disk);
+        Machine m = new Machine(ramBytes, consoles, diskFaults.apply(disk));
         List<String> lines = new ArrayList<>();
         Observer seen = new Observer(probe.apply(m), m);
         Computer c = new Computer(m, config).faults(faults).probe(seen).log(l -> {

@@ -21,20 +21,36 @@ import otherworld.kernel.sys.Sysno;
  * </ul>
  */
 public final class FaultPlan {
+    /**
+     * What a trigger does when it fires: by default the kernel panics there. A fault of another kind (a wild write,
+     * a flipped bit, a hang: see {@link Faults}) does its harm first, then panics, or returns and lets the kernel run
+     * on. {@code where} says where it struck, e.g. "system call 12 (write) at write 3 (0x80012340)".
+     */
+    public interface Strike {
+        void strike(String where);
+    }
+
+    /** The default strike: the kernel panics. */
+    public static final Strike PANIC = where -> {
+        throw new KernelPanic("injected fault in " + where);
+    };
+
     private static final class Trigger {
         final long syscall;
         final int step;
         final String point;
         final long occurrence;
         final int write;
+        final Strike strike;
         boolean fired;
 
-        Trigger(long syscall, int step, String point, long occurrence, int write) {
+        Trigger(long syscall, int step, String point, long occurrence, int write, Strike strike) {
             this.syscall = syscall;
             this.step = step;
             this.point = point;
             this.occurrence = occurrence;
             this.write = write;
+            this.strike = strike;
         }
     }
 
@@ -79,19 +95,25 @@ public final class FaultPlan {
 
     public FaultPlan andAtSyscall(long n, int step) {
         if (n < 1 || step < 0) throw new IllegalArgumentException("system call numbers start at 1, steps at 0");
-        triggers.add(new Trigger(n, step, null, 0, -1));
+        triggers.add(new Trigger(n, step, null, 0, -1, PANIC));
         return this;
     }
 
-    public FaultPlan andAtPoint(String name, long n) {
+    public FaultPlan andAtPoint(String name, long n) { return andAtPoint(name, n, PANIC); }
+
+    /** The n-th time the named point is reached, strike. */
+    public FaultPlan andAtPoint(String name, long n, Strike strike) {
         if (n < 1) throw new IllegalArgumentException("occurrences start at 1");
-        triggers.add(new Trigger(-1, 0, name, n, -1));
+        triggers.add(new Trigger(-1, 0, name, n, -1, strike));
         return this;
     }
 
-    public FaultPlan andAtWrite(long n, int write) {
+    public FaultPlan andAtWrite(long n, int write) { return andAtWrite(n, write, PANIC); }
+
+    /** During system call n, just before the kernel's write number {@code write} of it, strike. */
+    public FaultPlan andAtWrite(long n, int write, Strike strike) {
         if (n < 1 || write < 0) throw new IllegalArgumentException("system call numbers start at 1, writes at 0");
-        triggers.add(new Trigger(n, 0, null, 0, write));
+        triggers.add(new Trigger(n, 0, null, 0, write, strike));
         traceWrites = true;
         return this;
     }
@@ -108,6 +130,9 @@ public final class FaultPlan {
 
     public long callsCounted() { return callNames.size(); }
 
+    /** System calls started so far (counted once the plan has a trigger or counts). */
+    public long syscalls() { return syscalls; }
+
     public void kernelWrite(long pa, int len) {
         if (!traceWrites || syscalls == 0) return;
         int i = writesInCall++;
@@ -120,7 +145,7 @@ public final class FaultPlan {
             t.fired = true;
             String where = String.format("system call %d (%s) at write %d (0x%x)", syscalls, callName, i, pa);
             firedAt.add(where);
-            throw new KernelPanic("injected fault in " + where);
+            t.strike.strike(where);
         }
     }
 
@@ -158,7 +183,7 @@ public final class FaultPlan {
                 String where = (name.startsWith("resurrect.") ? "crash kernel" : "system call " + syscalls + " (" + callName + ")")
                         + " at " + name;
                 firedAt.add(where);
-                throw new KernelPanic("injected fault in " + where);
+                t.strike.strike(where);
             }
         }
     }

@@ -270,6 +270,7 @@ public final class CrashKernel {
                         img.problems));
                 continue;
             }
+            hooks.point("resurrect.task");
             byte[] rec = new byte[TASK.size()];
             v.read(t, rec, 0, rec.length);
             own.write(nt, rec, 0, rec.length);
