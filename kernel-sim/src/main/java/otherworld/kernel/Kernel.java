@@ -133,6 +133,8 @@ public final class Kernel {
         d.w64(h + KH_RANDOM, random);
         d.w64(h + KH_CURRENT, MAX_TASKS - 1);
         d.w64(h + KH_LAST_FLUSH, machine.clock());
+        d.w64(h + KH_RECOVERY, r.recovery());
+        for (int i = 0; i < MAX_TASKS; i++) RECOVERY.init(d, r.recovery() + (long) i * RECOVERY.size());
         d.zero(r.bitmap(), (int) FrameAllocator.bitmapBytes(nframes));
         for (int i = 0; i < MAX_TASKS; i++) TASK.init(d, r.tasks() + (long) i * TASK.size());
         FileTable.format(d, r.files());
@@ -276,7 +278,8 @@ public final class Kernel {
         if (t.state() != TASK_RUNNABLE) return null;
         String done = t.callCommitted() ? syscalls.redoTail(t) : t.callInFlight() ? syscalls.reconcile(t) : null;
         cache.writeBack(); // what was mended is on disk before anything runs
-        return done;
+        String sent = otherworld.kernel.resurrect.Recovery.dispatch(this);
+        return done == null ? sent : sent == null ? done : done + "; " + sent;
     }
 
     /**

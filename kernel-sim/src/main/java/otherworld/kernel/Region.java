@@ -12,7 +12,7 @@ import otherworld.kernel.mm.FrameAllocator;
  * tables of the processes it resurrects, and what they leave is ordinary free memory.
  */
 public record Region(long base, long size, long header, long bitmap, long tasks, long files, long ttys, long cache,
-                     long rrec, long ptPool) {
+                     long rrec, long ptPool, long recovery) {
 
     static long align(long v, long a) { return (v + a - 1) / a * a; }
 
@@ -27,7 +27,9 @@ public record Region(long base, long size, long header, long bitmap, long tasks,
         long files = p;
         p = align(p + (long) MAX_FILES * FILE.size(), 64);
         long ttys = p;
-        p = align(p + (long) MAX_TTYS * TTY.size(), 4096);
+        p = align(p + (long) MAX_TTYS * TTY.size(), 64);
+        long recovery = p;
+        p = align(p + (long) MAX_TASKS * RECOVERY.size(), 4096);
         long cache = p;
         p = align(p + BlockCache.bytesNeeded(cacheSlots), 4096);
         long rrec = p;
@@ -35,7 +37,7 @@ public record Region(long base, long size, long header, long bitmap, long tasks,
         if (p + 64L * 4096 > base + size) {
             throw new IllegalArgumentException("kernel region of " + size + " bytes is too small for its tables");
         }
-        return new Region(base, size, header, bitmap, tasks, files, ttys, cache, rrec, p);
+        return new Region(base, size, header, bitmap, tasks, files, ttys, cache, rrec, p, recovery);
     }
 
     public long end() { return base + size; }

@@ -104,7 +104,8 @@ public final class CrashKernel {
         report.machineProblems.addAll(cacheProblems);
         List<Image> images = validateTasks(v, d);
         int current = (int) v.r64(d.header + KH_CURRENT);
-        for (Image img : images) decideCall(v, d, img, current);
+        long deadRecovery = Recovery.deadTable(v, d.header, d.regionBase, d.ptPool - d.regionBase);
+        for (Image img : images) if (!Recovery.returning(v, deadRecovery, img)) decideCall(v, d, img, current);
         hooks.point("resurrect.decided");
 
         // ---- 2. flush ------------------------------------------------------------------------------------
@@ -262,6 +263,7 @@ public final class CrashKernel {
         }
         frames.restrict(r.ptPool(), r.end());
         int[] refs = new int[MAX_FILES];
+        long deadRecovery = Recovery.deadTable(v, d.header, d.regionBase, d.ptPool - d.regionBase);
         for (Image img : images) {
             long t = d.tasks + (long) img.slot * TASK.size();
             long nt = r.tasks() + (long) img.slot * TASK.size();
@@ -299,6 +301,8 @@ public final class CrashKernel {
                     own.w64(nt + T_X + 8L * 10, Math.min(v.r64(t + T_X + 8L * 12), Syscalls.MAX_IO));
                     own.w64(nt + T_PC, v.r64(t + T_EPC) + 4);
                 }
+                String rc = Recovery.rebuild(v, own, deadRecovery, r.recovery(), img, t, nt, report.generation);
+                if (rc != null) img.inflight = img.inflight == null ? rc : img.inflight + "; " + rc;
             } else {
                 own.w64(nt + T_SATP, 0);
             }

@@ -65,6 +65,7 @@ public final class Syscalls {
         new FileCalls(k).register(this);
         new ProcCalls(k).register(this);
         new MemCalls(k).register(this);
+        new RecoveryCalls(k).register(this);
     }
 
     void define(int nr, Call call) { define(nr, call, null, null); }
