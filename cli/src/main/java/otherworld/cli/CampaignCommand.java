@@ -52,8 +52,16 @@ final class CampaignCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "no progress bar")
     boolean noProgress;
 
+    @Option(names = "--from", paramLabel = "CASES.jsonl", description = "run nothing: summarise the cases of an earlier (or "
+            + "interrupted) campaign into --out, with --seconds as its duration if known")
+    Path from;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "0", description = "with --from: how long those cases took")
+    double seconds;
+
     @Override
     public Integer call() throws IOException {
+        if (from != null) return summarise();
         Campaign c;
         List<FaultType> ts = new ArrayList<>();
         try {
@@ -76,7 +84,32 @@ final class CampaignCommand implements Callable<Integer> {
         try (PrintWriter jsonl = new PrintWriter(Files.newBufferedWriter(out.resolve("cases.jsonl"), StandardCharsets.UTF_8))) {
             results = c.progress(noProgress ? null : System.err).run(r -> jsonl.println(r.json()));
         }
-        Summary s = new Summary(results, (System.nanoTime() - t0) / 1e9);
+        return report(new Summary(results, (System.nanoTime() - t0) / 1e9), command);
+    }
+
+    /** --from: the summary, table and report of cases already run, read back from their JSON lines. */
+    Integer summarise() throws IOException {
+        List<CaseResult> results = new ArrayList<>();
+        try {
+            int n = 0;
+            for (String line : Files.readAllLines(from, StandardCharsets.UTF_8)) {
+                n++;
+                if (line.isBlank()) continue;
+                try {
+                    results.add(CaseResult.parse(line));
+                } catch (RuntimeException e) {
+                    System.err.println("ow campaign: " + from + " line " + n + " is not a case (cut short?): skipped");
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            System.err.println("ow campaign: no such file: " + from);
+            return 2;
+        }
+        Files.createDirectories(out);
+        return report(new Summary(results, seconds), "ow campaign --from " + from + " (" + results.size() + " cases)");
+    }
+
+    Integer report(Summary s, String command) throws IOException {
         String table = s.table();
         System.out.print(table);
         Files.writeString(out.resolve("summary.txt"), command + "\n" + table);
