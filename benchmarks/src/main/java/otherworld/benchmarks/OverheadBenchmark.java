@@ -1,7 +1,5 @@
 package otherworld.benchmarks;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -19,7 +17,6 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import otherworld.kernel.KernelConfig;
 import otherworld.kernel.Scenario;
-import otherworld.userland.Programs;
 
 /**
  * Run-time cost of Otherworld's default mode against a kernel without it ("off": no crash region; a panic halts),
@@ -47,17 +44,7 @@ public class OverheadBenchmark {
 
     @Setup(Level.Trial)
     public void setup() {
-        String name = program.contains(":") ? program.substring(0, program.indexOf(':')) : program;
-        Programs.Program p = Programs.get(name);
-        List<String> argv = new ArrayList<>();
-        argv.add(name);
-        if (program.contains(":")) {
-            argv.add(program.substring(program.indexOf(':') + 1));
-            argv.add("4000");
-        } else {
-            argv.addAll(p.args());
-        }
-        guest = new Scenario.Program(name, p.binary(), argv, p.stdin());
+        guest = OverheadPairs.guest(program);
         config = KernelConfig.defaults().withOtherworld(mode.equals("default"));
     }
 

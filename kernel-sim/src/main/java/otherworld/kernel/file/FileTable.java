@@ -27,19 +27,9 @@ public final class FileTable {
 
     /** A new description with one reference, or -1 when the table is full. */
     public int alloc(int type, int flags, int ino, int tty) {
-        for (int i = 0; i < MAX_FILES; i++) {
-            long e = entry(i);
-            if (mem.r32(e + F_REFS) == 0) {
-                mem.w32(e + F_REFS, 1);
-                mem.w32(e + F_TYPE, type);
-                mem.w32(e + F_FLAGS, flags);
-                mem.w32(e + F_INO, ino);
-                mem.w32(e + F_TTY, tty);
-                mem.w64(e + F_OFFSET, 0);
-                return i;
-            }
-        }
-        return -1;
+        int i = prepare(type, flags, ino, tty);
+        if (i >= 0) mem.w32(entry(i) + F_REFS, 1);
+        return i;
     }
 
     /**
