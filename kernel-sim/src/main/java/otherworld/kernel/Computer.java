@@ -87,6 +87,28 @@ public final class Computer {
 
     public boolean halted() { return halted; }
 
+    /**
+     * The end of a run: every dirty block written back, as the kernel's last act. A device error there is a panic
+     * like any other (issue 11: a disk write that fails at the final write-back escaped to the host): the crash
+     * kernel resurrects and flushes what is dirty, and the write-back is made again, at most as often as crash
+     * kernels are tried.
+     */
+    public void sync() {
+        for (int i = 0; i <= MAX_CRASH_KERNEL_ATTEMPTS && kernel != null && !halted; i++) {
+            try {
+                if (finishPending) {
+                    finishPending = false;
+                    String done = kernel.finishInFlight();
+                    if (done != null) hooks.log("[" + machine.clock() + "] resurrected kernel: " + done);
+                }
+                kernel.sync();
+                return;
+            } catch (RuntimeException | StackOverflowError e) {
+                microreboot(e);
+            }
+        }
+    }
+
     public List<ResurrectionReport> reports() { return reports; }
 
     /** The kernel object dropped at the last crash, for the test that proves it unreachable. */

@@ -127,8 +127,8 @@ public final class Scenario {
             }
         }
         boolean done = c.run(maxInstructions);
+        c.sync();
         if (c.kernel() != null) {
-            c.kernel().sync();
             for (String a : KernelAudit.check(m.memory)) seen.audit.add("at the end: " + a);
         }
         List<String> outs = new ArrayList<>();
