@@ -23,9 +23,6 @@ import org.jfree.data.statistics.HistogramDataset;
 public final class HtmlReport {
     private HtmlReport() { }
 
-    static final Color[] OUTCOME_COLORS = {new Color(0x2e7d32), new Color(0xf9a825), new Color(0xc62828),
-            new Color(0x6d4c41), new Color(0x6a1b9a)};
-
     public static String render(Summary s, String command) {
         System.setProperty("java.awt.headless", "true");
         StringBuilder h = new StringBuilder();
@@ -37,10 +34,10 @@ public final class HtmlReport {
         h.append("<h1>Fault-injection campaign</h1>\n<p><code>").append(esc(command)).append("</code></p>\n");
         long bad = s.silentCorruptionsOutsideUserWrites() + s.hostExceptions();
         h.append(String.format("<p>%d cases, %d processes: <span class=\"%s\">%.2f%% survived</span> (identical to the run "
-                        + "without a fault: resurrected, or through their recovery procedure); %d silent corruptions "
+                        + "without a fault: %d resurrected and resumed, %d through their recovery procedure); %d silent corruptions "
                         + "(%d outside user-write), <span class=\"%s\">%d host exceptions</span>. %.2f cases/s.</p>\n",
                 s.results.size(), s.total.processes, bad == 0 ? "good" : "bad", s.total.survival(),
-                s.total.count(Outcome.DIVERGED), s.silentCorruptionsOutsideUserWrites(),
+                s.total.count(Outcome.IDENTICAL) - s.total.recovered, s.total.recovered, s.total.count(Outcome.DIVERGED), s.silentCorruptionsOutsideUserWrites(),
                 s.hostExceptions() == 0 ? "good" : "bad", s.hostExceptions(), s.casesPerSecond()));
         h.append("<h2>Survival by fault type</h2>\n").append(img(outcomeChart("Processes by outcome, per fault type", "fault type", s.byType)));
         table(h, "fault type", s.byType, s.total);
@@ -88,17 +85,27 @@ public final class HtmlReport {
         return h.toString();
     }
 
+    /** Series of the outcome charts: survival split into resurrected and recovered (by a registered procedure). */
+    static final String RESURRECTED = "identical, resurrected", RECOVERED = "identical, by its recovery procedure";
+    static final Color[] SERIES_COLORS = {new Color(0x2e7d32), new Color(0x81c784), new Color(0xf9a825), new Color(0xc62828),
+            new Color(0x6d4c41), new Color(0x6a1b9a)};
+
     static JFreeChart outcomeChart(String title, String axis, Map<String, Summary.Row> rows) {
         DefaultCategoryDataset d = new DefaultCategoryDataset();
-        for (Outcome o : Outcome.values()) {
-            for (Summary.Row r : rows.values()) d.addValue(r.processes == 0 ? 0 : 100.0 * r.count(o) / r.processes, o.id, r.name);
+        for (Summary.Row r : rows.values()) {
+            double k = r.processes == 0 ? 0 : 100.0 / r.processes;
+            d.addValue(k * (r.count(Outcome.IDENTICAL) - r.recovered), RESURRECTED, r.name);
+            d.addValue(k * r.recovered, RECOVERED, r.name);
+            for (Outcome o : Outcome.values()) if (o != Outcome.IDENTICAL) d.addValue(k * r.count(o), o.id, r.name);
         }
         JFreeChart c = ChartFactory.createStackedBarChart(title, axis, "% of processes", d, PlotOrientation.VERTICAL,
                 true, false, false);
         CategoryPlot p = c.getCategoryPlot();
         StackedBarRenderer r = (StackedBarRenderer) p.getRenderer();
-        for (int i = 0; i < OUTCOME_COLORS.length; i++) r.setSeriesPaint(i, OUTCOME_COLORS[i]);
+        for (int i = 0; i < SERIES_COLORS.length; i++) r.setSeriesPaint(i, SERIES_COLORS[i]);
         p.getRangeAxis().setRange(0, 100);
+        p.getDomainAxis().setMaximumCategoryLabelLines(2);
+        p.getDomainAxis().setMaximumCategoryLabelWidthRatio(2.0f);
         p.setBackgroundPaint(Color.WHITE);
         return c;
     }
