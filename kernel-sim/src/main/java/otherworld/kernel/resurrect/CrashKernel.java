@@ -100,7 +100,7 @@ public final class CrashKernel {
         hooks.point("resurrect.validate");
 
         // ---- 1. validate ----------------------------------------------------------------------------------
-        List<String> cacheProblems = BlockCache.validate(v, d.cache);
+        List<String> cacheProblems = BlockCache.validate(v, d.cache, machine.disk);
         report.machineProblems.addAll(cacheProblems);
         List<Image> images = validateTasks(v, d);
         int current = (int) v.r64(d.header + KH_CURRENT);
