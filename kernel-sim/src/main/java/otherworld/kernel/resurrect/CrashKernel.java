@@ -344,7 +344,8 @@ public final class CrashKernel {
 
     /**
      * ttys keep their modes and rings; the counters the devices also keep come from the devices: out = bytes_out
-     * (an interrupted write is complete now), nwrite = bytes_in (a byte is in the ring before the device lets it go).
+     * (an interrupted write is complete now), nwrite = bytes_in (a byte is in the ring before the device lets it go);
+     * the console index is tty i's own, i.
      */
     private void buildTtys(KMem v, Dead d, Region r, DirectMem own) {
         for (int i = 0; i < d.nttys; i++) {
@@ -353,8 +354,12 @@ public final class CrashKernel {
             byte[] rec = new byte[TTY.size()];
             v.read(old, rec, 0, rec.length);
             own.write(nt, rec, 0, rec.length);
-            int con = v.r32(old + TTY_CONSOLE);
-            if (con < 0 || con >= machine.consoleCount()) continue;
+            // the console index is derived, as Tty.format lays it (tty i on console i), not trusted: a corrupt one
+            // made every later kernel panic on the tty's first write (found by the campaign: ow replay
+            // kvstore:bit-flip:88947a707bebeab4 resurrected, panicked and ran its recovery procedure for ever)
+            int con = i < machine.consoleCount() ? i : -1;
+            own.w32(nt + TTY_CONSOLE, con);
+            if (con < 0) continue;
             Console dev = machine.console(con);
             own.w64(nt + TTY_OUT, dev.bytesOut());
             long nread = v.r64(old + TTY_NREAD);

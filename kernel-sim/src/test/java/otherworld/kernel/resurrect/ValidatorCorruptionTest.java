@@ -161,6 +161,20 @@ class ValidatorCorruptionTest {
         assertTrue(r.log().stream().noneMatch(l -> l.contains("crash kernel failed")), r.log().toString());
     }
 
+    /** A tty's console index is derived by the crash kernel, not trusted: both processes finish as without a crash. */
+    @org.junit.jupiter.api.Test
+    void aCorruptConsoleIndexIsRebuilt() {
+        Scenario.Result r = two().probe(m -> new Corrupting(m, d -> {
+            long ttys = d.ram.read64(d.header + KH_TTYS);
+            for (int i = 0; i < 2; i++) d.ram.write32(ttys + (long) i * TTY.size() + TTY_CONSOLE, 131072);
+        })).run();
+        assertFalse(r.halted(), r.log().toString());
+        assertEquals(1, r.reports().size(), r.log().toString());
+        assertEquals(REFERENCE.outputs(), r.outputs());
+        assertEquals(REFERENCE.exitStatus(), r.exitStatus());
+        assertEquals(List.of(), r.audit());
+    }
+
     /** Crashes the kernel at the start of system call CRASH_AT_CALL after corrupting the dead kernel's memory. */
     static final class Corrupting implements KernelHooks {
         final Machine m;
