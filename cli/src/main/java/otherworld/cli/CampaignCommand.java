@@ -115,7 +115,8 @@ final class CampaignCommand implements Callable<Integer> {
         Files.writeString(out.resolve("summary.txt"), command + "\n" + table);
         Files.writeString(out.resolve("report.html"), HtmlReport.render(s, command));
         for (CaseResult r : s.bad) System.out.println("  " + r.outcome().id + ": " + r.replayCommand() + "  (" + r.fault + ")");
-        System.out.println("wrote " + out.resolve("cases.jsonl") + ", " + out.resolve("summary.txt") + ", " + out.resolve("report.html"));
+        System.out.println("wrote " + (from == null ? out.resolve("cases.jsonl") + ", " : "") + out.resolve("summary.txt") + ", "
+                + out.resolve("report.html"));
         long failing = s.hostExceptions() + (strict ? s.total.count(otherworld.campaign.Outcome.DIVERGED) : s.silentCorruptionsOutsideUserWrites());
         return failing == 0 ? 0 : 1;
     }
