@@ -16,9 +16,22 @@ final class Alu {
 
     // RV64M: division by zero gives all ones (quotient) or the dividend (remainder); overflow wraps.
     static long div(long a, long b) { return b == 0 ? -1 : a / b; }                         // MIN / -1 == MIN
-    static long divu(long a, long b) { return b == 0 ? -1 : Long.divideUnsigned(a, b); }
+    static long divu(long a, long b) {
+        if (b == 0) return -1;
+        if (b < 0) return Long.compareUnsigned(a, b) < 0 ? 0 : 1;
+        if (a >= 0) return a / b;
+        // JDK 17's Long.divideUnsigned goes through BigInteger for a dividend >= 2^63: Hacker's Delight 9-3
+        long q = ((a >>> 1) / b) << 1;
+        return Long.compareUnsigned(a - q * b, b) >= 0 ? q + 1 : q;
+    }
     static long rem(long a, long b) { return b == 0 ? a : a % b; }                          // MIN % -1 == 0
-    static long remu(long a, long b) { return b == 0 ? a : Long.remainderUnsigned(a, b); }
+    static long remu(long a, long b) {
+        if (b == 0) return a;
+        if (b < 0) return Long.compareUnsigned(a, b) < 0 ? a : a - b;
+        if (a >= 0) return a % b;
+        long r = a - (((a >>> 1) / b) << 1) * b;
+        return Long.compareUnsigned(r, b) >= 0 ? r - b : r;
+    }
     static long mulw(long a, long b) { return (int) a * (int) b; }
     static long divw(long a, long b) { return (int) b == 0 ? -1 : (int) a / (int) b; }
     static long divuw(long a, long b) { return (int) b == 0 ? -1 : Integer.divideUnsigned((int) a, (int) b); }

@@ -57,7 +57,13 @@ final class FloatingPoint {
         long[] x = h.x;
         switch (funct5) {
             case 0: case 1: case 2: case 3:                     // fadd fsub fmul fdiv
-                f[rd] = dbl ? arithD(h, funct5, f[rs1], f[rs2], rm) : arithS(h, funct5, f[rs1], f[rs2], rm);
+                if (!dbl) {
+                    f[rd] = funct5 == 0 ? addS(h, f[rs1], f[rs2], rm) : funct5 == 1 ? subS(h, f[rs1], f[rs2], rm)
+                            : funct5 == 2 ? mulS(h, f[rs1], f[rs2], rm) : divS(h, f[rs1], f[rs2], rm);
+                } else if (funct5 == 0) f[rd] = addD(h, f[rs1], f[rs2], rm);
+                else if (funct5 == 1) f[rd] = subD(h, f[rs1], f[rs2], rm);
+                else if (funct5 == 2) f[rd] = mulD(h, f[rs1], f[rs2], rm);
+                else f[rd] = divD(h, f[rs1], f[rs2], rm);
                 break;
             case 11:                                            // fsqrt
                 if (rs2 != 0) return false;
@@ -101,6 +107,13 @@ final class FloatingPoint {
                 return false;
         }
         return true;
+    }
+
+    /** fcsr's rounding mode for an instruction with rm = 7 (dynamic); frm 5..7 make it illegal. */
+    static int dynamicRm(Hart h, int insn) {
+        int rm = (h.fcsr >>> 5) & 7;
+        if (rm > 4) throw JitSupport.illegal(insn);
+        return rm;
     }
 
     // ---- boxing and classification ----
@@ -228,6 +241,86 @@ final class FloatingPoint {
     }
 
     // ---- arithmetic: double ----
+
+    // Small entry points for the common case, so that the JIT inlines them into translated code: a normal,
+    // finite result (which implies finite operands) rounded to nearest even is returned here; everything else
+    // goes to arithD, the full fast path with its SoftFloat fallback, which decides again from the operands.
+
+    static long addD(Hart h, long ab, long bb, int rm) {
+        double a = Double.longBitsToDouble(ab), b = Double.longBitsToDouble(bb);
+        double s = a + b;
+        if (rm == RNE && safeD(s)) return nearestD(h, s, twoSumError(a, b, s));
+        return arithD(h, 0, ab, bb, rm);
+    }
+
+    static long subD(Hart h, long ab, long bb, int rm) {
+        double a = Double.longBitsToDouble(ab), b = -Double.longBitsToDouble(bb);
+        double s = a + b;
+        if (rm == RNE && safeD(s)) return nearestD(h, s, twoSumError(a, b, s));
+        return arithD(h, 1, ab, bb, rm);
+    }
+
+    static long mulD(Hart h, long ab, long bb, int rm) {
+        double a = Double.longBitsToDouble(ab), b = Double.longBitsToDouble(bb);
+        double p = a * b;
+        double m = Math.abs(p);
+        if (rm == RNE && m >= TINY && m < 0x1p1023) return nearestD(h, p, Math.fma(a, b, -p));
+        return arithD(h, 2, ab, bb, rm);
+    }
+
+    static long divD(Hart h, long ab, long bb, int rm) {
+        double a = Double.longBitsToDouble(ab), b = Double.longBitsToDouble(bb);
+        if (rm == RNE && Math.abs(b) >= Double.MIN_NORMAL && Math.abs(a) >= TINY) {
+            double q = a / b;
+            if (safeD(q)) return nearestD(h, q, Math.fma(-q, b, a));
+        }
+        return arithD(h, 3, ab, bb, rm);
+    }
+
+    static long addS(Hart h, long ar, long br, int rm) { return sumS(h, 0, ar, br, rm); }
+
+    static long subS(Hart h, long ar, long br, int rm) { return sumS(h, 1, ar, br, rm); }
+
+    /** op: 0 fadd.s, 1 fsub.s. */
+    private static long sumS(Hart h, int op, long ar, long br, int rm) {
+        int ab = unbox(ar), bb = unbox(br);
+        if (rm == RNE && finiteS(ab) && finiteS(bb)) {
+            double a = Float.intBitsToFloat(ab), b = Float.intBitsToFloat(bb);
+            if (op == 1) b = -b;
+            double s = a + b;
+            long r = toSingle(h, s, twoSumError(a, b, s), RNE);
+            if (r != SLOW) return r;
+        }
+        return arithS(h, op, ar, br, rm);
+    }
+
+    static long mulS(Hart h, long ar, long br, int rm) {
+        int ab = unbox(ar), bb = unbox(br);
+        if (rm == RNE && finiteS(ab) && finiteS(bb)) {
+            long r = toSingle(h, (double) Float.intBitsToFloat(ab) * Float.intBitsToFloat(bb), 0, RNE);   // exact
+            if (r != SLOW) return r;
+        }
+        return arithS(h, 2, ar, br, rm);
+    }
+
+    static long divS(Hart h, long ar, long br, int rm) {
+        int ab = unbox(ar), bb = unbox(br);
+        if (rm == RNE && finiteS(ab) && finiteS(bb)) {
+            double a = Float.intBitsToFloat(ab), b = Float.intBitsToFloat(bb);
+            if (b != 0) {
+                double q = a / b;
+                long r = toSingle(h, q, Math.fma(-q, b, a) * Math.signum(b), RNE);
+                if (r != SLOW) return r;
+            }
+        }
+        return arithS(h, 3, ar, br, rm);
+    }
+
+    /** r, the value rounded to nearest even, with its residue e (only whether it is zero matters). */
+    private static long nearestD(Hart h, double r, double e) {
+        if (e != 0) h.fcsr |= NX;
+        return Double.doubleToRawLongBits(r);
+    }
 
     /** op: 0 fadd, 1 fsub, 2 fmul, 3 fdiv. */
     static long arithD(Hart h, int op, long ab, long bb, int rm) {

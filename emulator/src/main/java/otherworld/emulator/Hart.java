@@ -101,12 +101,19 @@ public final class Hart {
         this.translate = translate;
     }
 
-    /** Tests: translate from the first instruction, code entered this many times (1: at once). */
-    void translationThreshold(int n) {
+    /**
+     * Tests: translate from the first instruction, code entered this many times (1: at once), on the hart's
+     * own thread unless {@code background}.
+     */
+    void translationThreshold(int n, boolean background) {
         warmup = 0;
         startTranslating();
         translator.threshold = n;
+        translator.background = background;
     }
+
+    /** Tests: translate from the first instruction on the hart's thread, code entered this many times. */
+    void translationThreshold(int n) { translationThreshold(n, false); }
 
     private void startTranslating() {
         if (translator == null) translator = new Translator(this, memory, mmu);

@@ -54,7 +54,7 @@ final class Translator implements PhysicalMemory.CodeListener {
 
     // statistics
     long translateNanos;
-    long regions, reused, bytecodeBytes, guestInstructions, invalidations, translatedRetired, refused, dispatches, linked;
+    long regions, reused, dropped, bytecodeBytes, guestInstructions, invalidations, translatedRetired, refused, dispatches, linked;
     private static final boolean LOG = Boolean.getBoolean("otherworld.jit.log");
 
     /** Translations and block-entry counts of one frame, for the virtual page it was reached through. */
@@ -66,6 +66,8 @@ final class Translator implements PhysicalMemory.CodeListener {
         /** An instruction of some region starts here (an entry or not): no heat counted (a timer landed here). */
         final boolean[] covered = new boolean[2048];
         final List<Region> all = new ArrayList<>();
+        /** A background translation of this page is under way. */
+        boolean pending;
 
         CodePage(long vbase) { this.vbase = vbase; }
     }
@@ -85,6 +87,7 @@ final class Translator implements PhysicalMemory.CodeListener {
      * instruction page fault the interpreter would raise at pc.
      */
     Region lookup(long pc) {
+        if (pending != 0) installFinished();
         int off = mmu.fetchPage(pc);
         int frame = off >>> 12;
         long vbase = pc & ~0xFFFL;
@@ -102,14 +105,41 @@ final class Translator implements PhysicalMemory.CodeListener {
             return r;
         }
         if (page.covered[slot] || page.heat[slot] < 0 || ++page.heat[slot] < threshold) return null;
-        long t0 = System.nanoTime();
-        r = translate(frame, vbase, po);
-        translateNanos += System.nanoTime() - t0;
-        if (r == null) {
-            page.heat[slot] = Short.MIN_VALUE;
-            refused++;
+        int base = frame << 12;
+        Shared found = cached(vbase + po, ram, base);
+        if (found != null) {
+            reused++;
+        } else if (background) {
+            if (page.pending) {                         // one job per page: its region may well cover pc
+                page.heat[slot]--;
+                return null;
+            }
+            page.pending = true;
+            page.heat[slot] = PENDING;
+            pending++;
+            request(new Job(this, page, frame, vbase, po, java.util.Arrays.copyOfRange(ram, base, base + 4096)));
             return null;
+        } else {
+            long t0 = System.nanoTime();
+            found = compile(ram, base, vbase, po, MAX_INSNS);
+            translateNanos += System.nanoTime() - t0;
+            if (found == null) {
+                page.heat[slot] = REFUSED;
+                refused++;
+                return null;
+            }
+            share(vbase + po, found);
+            counted(found);
         }
+        install(page, frame, po, instantiate(found, frame, vbase));
+        hart.jitEntry = page.entry[slot];
+        return page.region[slot];
+    }
+
+    /** Heat of a slot whose translation was refused (never again) or is being made in the background. */
+    private static final short REFUSED = Short.MIN_VALUE, PENDING = Short.MIN_VALUE + 1;
+
+    private void install(CodePage page, int frame, int po, Region r) {
         if (page.all.isEmpty()) {
             memory.markCode(frame);
             mmu.dropWrites(frame << 12);
@@ -123,8 +153,110 @@ final class Translator implements PhysicalMemory.CodeListener {
                 page.entry[s] = (short) e;
             }
         }
-        hart.jitEntry = page.entry[slot];
-        return r;
+    }
+
+    private void counted(Shared found) {
+        regions++;
+        bytecodeBytes += found.bytecodeBytes;
+        guestInstructions += found.instructions;
+    }
+
+    // ---- translation in the background ----------------------------------------------------------------------
+    //
+    // The hart does not wait for the translator: at the threshold it hands a copy of the code page to one
+    // compiler thread (shared by every hart of the JVM) and keeps interpreting; finished translations are
+    // installed by the hart itself, at its next lookup, and only if the page still holds the bytes they were
+    // made from. Which instructions run translated then depends on timing, but nothing guest-visible does:
+    // translated code retires, counts and traps exactly as the interpreter (the differential runner's claim).
+
+    /**
+     * Translate in the background ({@code -Dotherworld.jit.background=true}); off by default: on the shared 2-core
+     * machine it was measured, the hart interpreting longer cost more than the translating it no longer waited
+     * for (benchmarks/RESULTS.md, issue #10).
+     */
+    boolean background = BACKGROUND;
+    static final boolean BACKGROUND = Boolean.getBoolean("otherworld.jit.background");
+    /** Background translations requested and not yet installed or dropped (the hart's thread only). */
+    private int pending;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Job> finished = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private static final java.util.concurrent.ExecutorService COMPILER =
+            java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+                Thread t = new Thread(task, "otherworld-translator");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /** A translation asked of the compiler thread: the page's bytes at the time, and the result. */
+    private static final class Job {
+        final Translator owner;
+        final CodePage page;
+        final int frame, po;
+        final long vbase;
+        final byte[] code;
+        Shared result;
+        long nanos;
+        /** Made by this job (not found made already). */
+        boolean made;
+        /** What translating threw (a translator bug: raised on the hart's thread, as without the background). */
+        Throwable failure;
+
+        Job(Translator owner, CodePage page, int frame, long vbase, int po, byte[] code) {
+            this.owner = owner;
+            this.page = page;
+            this.frame = frame;
+            this.vbase = vbase;
+            this.po = po;
+            this.code = code;
+        }
+    }
+
+    private static void request(Job job) {
+        COMPILER.execute(() -> {
+            long t0 = System.nanoTime();
+            try {
+                Shared found = cached(job.vbase + job.po, job.code, 0);
+                if (found == null) {
+                    found = job.owner.compile(job.code, 0, job.vbase, job.po, MAX_INSNS);
+                    if (found != null) share(job.vbase + job.po, found);
+                    job.made = true;
+                }
+                job.result = found;
+            } catch (RuntimeException | LinkageError e) {
+                job.failure = e;
+            }
+            job.nanos = System.nanoTime() - t0;
+            job.owner.finished.add(job);
+        });
+    }
+
+    /** Installs the background translations that are done and still match their page. */
+    private void installFinished() {
+        Job job;
+        while ((job = finished.poll()) != null) {
+            pending--;
+            job.page.pending = false;
+            translateNanos += job.nanos;
+            int slot = job.po >>> 1;
+            if (job.failure != null) {
+                throw new IllegalStateException("translation of 0x" + Long.toHexString(job.vbase + job.po) + " failed",
+                        job.failure);
+            }
+            if (job.result == null) {
+                job.page.heat[slot] = REFUSED;
+                refused++;
+                continue;
+            }
+            if (job.made) counted(job.result);
+            else reused++;
+            int base = job.frame << 12;
+            if (pages[job.frame] != job.page || !java.util.Arrays.equals(job.code, 0, 4096, ram, base, base + 4096)) {
+                job.page.heat[slot] = 0;                    // the page changed meanwhile: start over
+                dropped++;
+                continue;
+            }
+            if (job.page.region[slot] == null) install(job.page, job.frame, job.po, instantiate(job.result, job.frame, job.vbase));
+        }
     }
 
     /** A watched frame is about to be written: its translations go, and a running region leaves. */
@@ -160,12 +292,12 @@ final class Translator implements PhysicalMemory.CodeListener {
     }
 
     /** The instruction at page offset off, or null if it does not lie wholly in the page. */
-    private Insn decodeAt(int base, int off) {
+    private static Insn decodeAt(byte[] code, int base, int off) {
         int raw;
         if (off <= 4092) {
-            raw = (int) JitSupport.I32.get(ram, base + off);
+            raw = (int) JitSupport.I32.get(code, base + off);
         } else {
-            raw = (ram[base + off] & 0xFF) | (ram[base + off + 1] & 0xFF) << 8;
+            raw = (code[base + off] & 0xFF) | (code[base + off + 1] & 0xFF) << 8;
             if ((raw & 3) == 3) return null;
         }
         Insn d = new Insn();
@@ -210,39 +342,33 @@ final class Translator implements PhysicalMemory.CodeListener {
     private static final int SHARED_MAX = 8192;
     private static final Map<Long, List<Shared>> SHARED = new HashMap<>();
 
-    private Region translate(int frame, long vbase, int start) {
-        int base = frame << 12;
-        long key = vbase + start;
-        Shared found = null;
+    /** The translation made for these page bytes (code[base..base+4096)) and this start address, or null. */
+    private static Shared cached(long key, byte[] code, int base) {
         synchronized (SHARED) {
             List<Shared> list = SHARED.get(key);
             if (list != null) {
                 for (Shared sh : list) {
-                    if (java.util.Arrays.equals(sh.page, 0, 4096, ram, base, base + 4096)) {
-                        found = sh;
-                        break;
-                    }
+                    if (java.util.Arrays.equals(sh.page, 0, 4096, code, base, base + 4096)) return sh;
                 }
             }
         }
-        if (found == null) {
-            found = compile(frame, vbase, start, MAX_INSNS);
-            if (found == null) return null;
-            synchronized (SHARED) {
-                if (SHARED.size() >= SHARED_MAX) SHARED.clear();
-                SHARED.computeIfAbsent(key, k -> new ArrayList<>()).add(found);
-            }
-            regions++;
-            bytecodeBytes += found.bytecodeBytes;
-            guestInstructions += found.instructions;
-        } else {
-            reused++;
+        return null;
+    }
+
+    private static void share(long key, Shared found) {
+        synchronized (SHARED) {
+            if (SHARED.size() >= SHARED_MAX) SHARED.clear();
+            SHARED.computeIfAbsent(key, k -> new ArrayList<>()).add(found);
         }
+    }
+
+    /** This hart's instance of a translation, for the frame it runs from. */
+    private static Region instantiate(Shared found, int frame, long vbase) {
         Region r;
         try {
             r = (Region) found.hidden.findConstructor(found.hidden.lookupClass(), MethodType.methodType(void.class)).invoke();
         } catch (Throwable e) {
-            throw new IllegalStateException("translation of 0x" + Long.toHexString(vbase + start) + " failed", e);
+            throw new IllegalStateException("translation of 0x" + Long.toHexString(vbase) + " failed", e);
         }
         r.frame = frame;
         r.vbase = vbase;
@@ -258,8 +384,8 @@ final class Translator implements PhysicalMemory.CodeListener {
         return r;
     }
 
-    private Shared compile(int frame, long vbase, int start, int maxInsns) {
-        int base = frame << 12;
+    /** Translates from the page at code[base..base+4096), mapped at vbase; null if nothing there translates. */
+    private Shared compile(byte[] code, int base, long vbase, int start, int maxInsns) {
         TreeMap<Integer, Insn> insns = new TreeMap<>();
         TreeSet<Integer> leaders = new TreeSet<>();
         ArrayDeque<Integer> work = new ArrayDeque<>();
@@ -268,7 +394,7 @@ final class Translator implements PhysicalMemory.CodeListener {
         while (!work.isEmpty()) {
             int off = work.poll();
             if (off < 0 || off >= 4096 || insns.containsKey(off) || insns.size() >= maxInsns) continue;
-            Insn d = decodeAt(base, off);
+            Insn d = decodeAt(code, base, off);
             if (d == null || !translatable(d.op)) continue;
             insns.put(off, d);
             int next = off + d.len;
@@ -306,7 +432,7 @@ final class Translator implements PhysicalMemory.CodeListener {
         Emitter em = new Emitter(blocks, vbase);
         byte[] bytes = em.generate();
         if (bytes.length > MAX_CLASS_BYTES) {
-            return maxInsns > 8 ? compile(frame, vbase, start, Math.min(maxInsns, insns.size()) / 2) : null;
+            return maxInsns > 8 ? compile(code, base, vbase, start, Math.min(maxInsns, insns.size()) / 2) : null;
         }
         MethodHandles.Lookup hidden;
         try {
@@ -322,11 +448,11 @@ final class Translator implements PhysicalMemory.CodeListener {
         long[] exitTarget = new long[em.exitTargets.size()];
         for (int i = 0; i < exitTarget.length; i++) exitTarget[i] = em.exitTargets.get(i);
         if (LOG) {
-            System.err.printf("jit: region 0x%x (frame %d): %d blocks, %d instructions, %d exits, %d bytes%n",
-                    vbase + start, frame, blocks.size(), insns.size(), exitTarget.length, bytes.length);
+            System.err.printf("jit: region 0x%x: %d blocks, %d instructions, %d exits, %d bytes%n",
+                    vbase + start, blocks.size(), insns.size(), exitTarget.length, bytes.length);
         }
-        return new Shared(java.util.Arrays.copyOfRange(ram, base, base + 4096), hidden, entryOffset, instructionOffsets,
-                exitTarget, insns.size(), bytes.length);
+        return new Shared(java.util.Arrays.copyOfRange(code, base, base + 4096), hidden, entryOffset,
+                instructionOffsets, exitTarget, insns.size(), bytes.length);
     }
 
     // ---- code generation ------------------------------------------------------------------------------------
@@ -809,7 +935,291 @@ final class Translator implements PhysicalMemory.CodeListener {
             }
         }
 
+        /**
+         * An OP-FP or fused multiply-add instruction: decoded here, once, into a direct call of the operation's
+         * method in {@link FloatingPoint} (the one the interpreter's {@code FloatingPoint.execute} calls, with
+         * the same arguments), so each run skips the decoding. A dynamic rounding mode is read from fcsr at run
+         * time ({@link FloatingPoint#dynamicRm}, which raises the illegal-instruction trap for 5..7). Encodings
+         * that are illegal or rare go through {@code execute} itself.
+         */
         private void floatingPoint(Insn d) {
+            int bits = d.bits;
+            int opcode = bits & 0x7F;
+            int rd = (bits >>> 7) & 31, rs1 = (bits >>> 15) & 31, rs2 = (bits >>> 20) & 31, rs3 = bits >>> 27;
+            int rmField = (bits >>> 12) & 7, fmt = (bits >>> 25) & 3;
+            boolean dbl = fmt == 1;
+            if (fmt > 1 || rmField == 5 || rmField == 6) {
+                floatingPointGeneric(d);
+                return;
+            }
+            String fpArgs = dbl ? "D" : "S";
+            if (opcode != 0x53) {                                           // fmadd, fmsub, fnmsub, fnmadd
+                boolean negProduct = opcode == 0x4B || opcode == 0x4F, negAddend = opcode == 0x47 || opcode == 0x4F;
+                startF(rd);
+                mv.visitVarInsn(ALOAD, H);
+                getF(rs1);
+                getF(rs2);
+                getF(rs3);
+                iconst(negProduct ? 1 : 0);
+                iconst(negAddend ? 1 : 0);
+                roundingMode(rmField, bits);
+                call(FPU, "fma" + fpArgs, "(L" + HART + ";JJJZZI)J");
+                mv.visitInsn(LASTORE);
+                return;
+            }
+            int funct5 = bits >>> 27;
+            switch (funct5) {
+                case 0: case 1: case 2: case 3:                             // fadd fsub fmul fdiv
+                    Label done = null;
+                    if (dbl && (rmField == 0 || rmField == 7)) done = nearestEvenD(funct5, rd, rs1, rs2, rmField);
+                    startF(rd);
+                    mv.visitVarInsn(ALOAD, H);
+                    getF(rs1);
+                    getF(rs2);
+                    roundingMode(rmField, bits);
+                    call(FPU, ARITH[funct5] + fpArgs, "(L" + HART + ";JJI)J");
+                    mv.visitInsn(LASTORE);
+                    if (done != null) mv.visitLabel(done);
+                    return;
+                case 11:                                                    // fsqrt
+                    if (rs2 != 0) break;
+                    startF(rd);
+                    mv.visitVarInsn(ALOAD, H);
+                    getF(rs1);
+                    roundingMode(rmField, bits);
+                    call(FPU, "sqrt" + fpArgs, "(L" + HART + ";JI)J");
+                    mv.visitInsn(LASTORE);
+                    return;
+                case 4:                                                     // fsgnj, fsgnjn, fsgnjx
+                    if (rmField > 2) break;
+                    startF(rd);
+                    getF(rs1);
+                    getF(rs2);
+                    iconst(rmField);
+                    call(FPU, "signInject" + fpArgs, "(JJI)J");
+                    mv.visitInsn(LASTORE);
+                    return;
+                case 5:                                                     // fmin, fmax
+                    if (rmField > 1) break;
+                    startF(rd);
+                    mv.visitVarInsn(ALOAD, H);
+                    getF(rs1);
+                    getF(rs2);
+                    iconst(rmField);
+                    call(FPU, "minMax" + fpArgs, "(L" + HART + ";JJZ)J");
+                    mv.visitInsn(LASTORE);
+                    return;
+                case 8:                                                     // fcvt.d.s, fcvt.s.d
+                    if (dbl && rs2 == 0) {
+                        startF(rd);
+                        mv.visitVarInsn(ALOAD, H);
+                        getF(rs1);
+                        roundingMode(rmField, bits);                        // checked as execute checks it
+                        mv.visitInsn(POP);
+                        call(FPU, "widen", "(L" + HART + ";J)J");
+                        mv.visitInsn(LASTORE);
+                        return;
+                    }
+                    if (!dbl && rs2 == 1) {
+                        startF(rd);
+                        mv.visitVarInsn(ALOAD, H);
+                        getF(rs1);
+                        roundingMode(rmField, bits);
+                        call(FPU, "narrow", "(L" + HART + ";JI)J");
+                        mv.visitInsn(LASTORE);
+                        return;
+                    }
+                    break;
+                case 20:                                                    // fle, flt, feq
+                    if (rmField > 2) break;
+                    mv.visitVarInsn(ALOAD, H);
+                    getF(rs1);
+                    getF(rs2);
+                    iconst(rmField);
+                    call(FPU, "compare" + fpArgs, "(L" + HART + ";JJI)J");
+                    put(rd);
+                    return;
+                case 24:                                                    // fcvt.{w,wu,l,lu}.{s,d}
+                    if (rs2 > 3) break;
+                    mv.visitVarInsn(ALOAD, H);
+                    getF(rs1);
+                    iconst(rs2);
+                    roundingMode(rmField, bits);
+                    call(FPU, "toInteger" + fpArgs, "(L" + HART + ";JII)J");
+                    put(rd);
+                    return;
+                case 26:                                                    // fcvt.{s,d}.{w,wu,l,lu}
+                    if (rs2 > 3) break;
+                    startF(rd);
+                    mv.visitVarInsn(ALOAD, H);
+                    get(rs1);
+                    iconst(rs2);
+                    roundingMode(rmField, bits);
+                    call(FPU, "fromInteger" + fpArgs, "(L" + HART + ";JII)J");
+                    mv.visitInsn(LASTORE);
+                    return;
+                case 28:                                                    // fmv.x.{w,d}, fclass
+                    if (rs2 != 0 || rmField > 1) break;
+                    getF(rs1);
+                    if (rmField == 0) {
+                        if (!dbl) {
+                            mv.visitInsn(L2I);
+                            mv.visitInsn(I2L);
+                        }
+                    } else if (dbl) {
+                        call(FPU, "classifyD", "(J)J");
+                    } else {
+                        call(FPU, "unbox", "(J)I");
+                        call(FPU, "classifyS", "(I)J");
+                    }
+                    put(rd);
+                    return;
+                case 30:                                                    // fmv.{w,d}.x
+                    if (rs2 != 0 || rmField != 0) break;
+                    startF(rd);
+                    get(rs1);
+                    if (!dbl) {
+                        mv.visitInsn(L2I);
+                        call(FPU, "box", "(I)J");
+                    }
+                    mv.visitInsn(LASTORE);
+                    return;
+                default:
+                    break;
+            }
+            floatingPointGeneric(d);
+        }
+
+        private static final String[] ARITH = {"add", "sub", "mul", "div"};
+
+        // double scratch locals of the inline FP paths, after the guest registers
+        private static final int DA = REG0 + 62, DB = REG0 + 64, DS = REG0 + 66, DE = REG0 + 68;
+
+        /**
+         * The common case of fadd/fsub/fmul/fdiv.d inline, as in FloatingPoint.addD..divD: rounding to nearest
+         * even (static, or dynamic with frm 0) and a result far enough from underflow and overflow that the JVM's
+         * own operation is the answer, inexact when the exact error term is not zero. Anything else jumps to the
+         * code that follows, the call of the full operation; the label returned is after it.
+         */
+        private Label nearestEvenD(int funct5, int rd, int rs1, int rs2, int rmField) {
+            Label slow = new Label(), done = new Label();
+            if (rmField == 7) {
+                mv.visitVarInsn(ALOAD, H);
+                mv.visitFieldInsn(GETFIELD, HART, "fcsr", "I");
+                iconst(0xE0);
+                mv.visitInsn(IAND);
+                mv.visitJumpInsn(IFNE, slow);
+            }
+            getF(rs1);
+            call("java/lang/Double", "longBitsToDouble", "(J)D");
+            mv.visitVarInsn(DSTORE, DA);
+            getF(rs2);
+            call("java/lang/Double", "longBitsToDouble", "(J)D");
+            if (funct5 == 1) mv.visitInsn(DNEG);
+            mv.visitVarInsn(DSTORE, DB);
+            if (funct5 == 3) {                                          // divD's operand conditions
+                absAtLeast(DB, Double.MIN_NORMAL, slow);
+                absAtLeast(DA, 0x1p-900, slow);
+            }
+            mv.visitVarInsn(DLOAD, DA);
+            mv.visitVarInsn(DLOAD, DB);
+            mv.visitInsn(funct5 <= 1 ? DADD : funct5 == 2 ? DMUL : DDIV);
+            mv.visitVarInsn(DSTORE, DS);
+            // the result's magnitude: (MIN_NORMAL, 2^1023) for add, sub, div; [2^-900, 2^1023) for mul
+            mv.visitVarInsn(DLOAD, DS);
+            call("java/lang/Math", "abs", "(D)D");
+            mv.visitVarInsn(DSTORE, DE);
+            mv.visitVarInsn(DLOAD, DE);
+            if (funct5 == 2) {
+                mv.visitLdcInsn(0x1p-900);
+                mv.visitInsn(DCMPL);
+                mv.visitJumpInsn(IFLT, slow);
+            } else {
+                mv.visitLdcInsn(Double.MIN_NORMAL);
+                mv.visitInsn(DCMPL);
+                mv.visitJumpInsn(IFLE, slow);
+            }
+            mv.visitVarInsn(DLOAD, DE);
+            mv.visitLdcInsn(0x1p1023);
+            mv.visitInsn(DCMPG);
+            mv.visitJumpInsn(IFGE, slow);
+            // the exact error: two-sum for add and sub, a fused multiply-add for mul and div
+            switch (funct5) {
+                case 0: case 1:
+                    mv.visitVarInsn(DLOAD, DA);
+                    mv.visitVarInsn(DLOAD, DB);
+                    mv.visitVarInsn(DLOAD, DS);
+                    call(FPU, "twoSumError", "(DDD)D");
+                    break;
+                case 2:
+                    mv.visitVarInsn(DLOAD, DA);
+                    mv.visitVarInsn(DLOAD, DB);
+                    mv.visitVarInsn(DLOAD, DS);
+                    mv.visitInsn(DNEG);
+                    call("java/lang/Math", "fma", "(DDD)D");
+                    break;
+                default:
+                    mv.visitVarInsn(DLOAD, DS);
+                    mv.visitInsn(DNEG);
+                    mv.visitVarInsn(DLOAD, DB);
+                    mv.visitVarInsn(DLOAD, DA);
+                    call("java/lang/Math", "fma", "(DDD)D");
+                    break;
+            }
+            mv.visitInsn(DCONST_0);
+            mv.visitInsn(DCMPL);
+            Label exact = new Label();
+            mv.visitJumpInsn(IFEQ, exact);
+            mv.visitVarInsn(ALOAD, H);
+            mv.visitInsn(DUP);
+            mv.visitFieldInsn(GETFIELD, HART, "fcsr", "I");
+            mv.visitInsn(ICONST_1);                                     // NX
+            mv.visitInsn(IOR);
+            mv.visitFieldInsn(PUTFIELD, HART, "fcsr", "I");
+            mv.visitLabel(exact);
+            startF(rd);
+            mv.visitVarInsn(DLOAD, DS);
+            call("java/lang/Double", "doubleToRawLongBits", "(D)J");
+            mv.visitInsn(LASTORE);
+            mv.visitJumpInsn(GOTO, done);
+            mv.visitLabel(slow);
+            return done;
+        }
+
+        /** Jumps to slow unless |local| >= bound (a NaN jumps). */
+        private void absAtLeast(int local, double bound, Label slow) {
+            mv.visitVarInsn(DLOAD, local);
+            call("java/lang/Math", "abs", "(D)D");
+            mv.visitLdcInsn(bound);
+            mv.visitInsn(DCMPL);
+            mv.visitJumpInsn(IFLT, slow);
+        }
+
+        /** f array and index rd, for the LASTORE after the value. */
+        private void startF(int rd) {
+            mv.visitVarInsn(ALOAD, FA);
+            iconst(rd);
+        }
+
+        private void getF(int r) {
+            mv.visitVarInsn(ALOAD, FA);
+            iconst(r);
+            mv.visitInsn(LALOAD);
+        }
+
+        /** Pushes the rounding mode: the static field, or fcsr's frm (an illegal-instruction trap if above 4). */
+        private void roundingMode(int rmField, int bits) {
+            if (rmField != 7) {
+                iconst(rmField);
+                return;
+            }
+            mv.visitVarInsn(ALOAD, H);
+            mv.visitLdcInsn(bits);
+            call(FPU, "dynamicRm", "(L" + HART + ";I)I");
+        }
+
+        /** Any FP instruction through {@code FloatingPoint.execute}, which decodes it (illegal encodings). */
+        private void floatingPointGeneric(Insn d) {
             int f5 = d.bits >>> 27;
             boolean opFp = (d.bits & 0x7F) == 0x53;
             boolean readsX = opFp && (f5 == 26 || f5 == 30);
@@ -983,8 +1393,9 @@ final class Translator implements PhysicalMemory.CodeListener {
 
     /** A summary for reports: regions, guest instructions and bytecode bytes, invalidations, hit counts. */
     String statistics() {
-        return String.format("%d regions translated in %.0f ms (%d guest instructions, %d bytecode bytes), %d reused, "
-                + "%d invalidations, %d refused, %d region runs (%d through direct links)", regions, translateNanos / 1e6,
-                guestInstructions, bytecodeBytes, reused, invalidations, refused, dispatches, linked);
+        return String.format("%d regions translated in %.0f ms%s (%d guest instructions, %d bytecode bytes), %d reused, "
+                + "%d invalidations, %d refused, %d dropped, %d region runs (%d through direct links)", regions,
+                translateNanos / 1e6, background ? " in the background" : "", guestInstructions, bytecodeBytes, reused,
+                invalidations, refused, dropped, dispatches, linked);
     }
 }

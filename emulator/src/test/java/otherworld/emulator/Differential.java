@@ -16,7 +16,8 @@ import java.util.Random;
  * tables with their A/D bits) are compared. A
  * mismatch is shrunk (instructions replaced by nops, slices kept) to a small program.
  *
- * <p>{@code java -cp ... otherworld.emulator.Differential [programs] [seed]} runs longer campaigns; the default
+ * <p>{@code java -cp ... otherworld.emulator.Differential [programs] [seed]} runs longer campaigns
+ * ({@code -Ddifferential.background=true}: the translating machine translates in the background); the default
  * tests run a bounded count ({@link DifferentialTest}).
  */
 final class Differential {
@@ -136,7 +137,7 @@ final class Differential {
         int rm = r.nextInt(20) == 0 ? 5 + r.nextInt(2) : r.nextInt(10) < 7 ? 7 : r.nextInt(5);
         int fmt = r.nextBoolean() ? 1 : 0;
         int rd = r.nextInt(32), rs1 = r.nextInt(32), rs2 = r.nextInt(32);
-        switch (r.nextInt(10)) {
+        switch (r.nextInt(12)) {
             case 0: case 1: return rtype((r.nextInt(4) << 2) | fmt, rs2, rs1, rm, rd, 0x53);             // fadd..fdiv
             case 2: return rtype(0x2C | fmt, 0, rs1, rm, rd, 0x53);                                      // fsqrt
             case 3: return (r.nextInt(32) << 27) | fmt << 25 | rs2 << 20 | rs1 << 15 | rm << 12 | rd << 7 | (0x43 + 4 * r.nextInt(4));
@@ -145,6 +146,12 @@ final class Differential {
             case 6: return rtype(0x68 | fmt, r.nextInt(4), reg(), rm, rd, 0x53);                         // fcvt from int
             case 7: return rtype(0x78 | fmt, 0, reg(), 0, rd, 0x53);                                     // fmv.x->f
             case 8: return rtype(0x70 | fmt, 0, rs1, r.nextInt(2), dest(), 0x53);                        // fmv.f->x, fclass
+            case 9: {                                                                                     // fsgnj*, fmin/fmax
+                boolean minMax = r.nextBoolean();
+                int kind = r.nextInt(10) == 0 ? 3 : r.nextInt(minMax ? 2 : 3);
+                return rtype((minMax ? 0x14 : 0x10) | fmt, rs2, rs1, kind, rd, 0x53);
+            }
+            case 10: return rtype(0x20 | fmt, r.nextInt(10) == 0 ? r.nextInt(32) : 1 - fmt, rs1, rm, rd, 0x53); // fcvt.s.d/d.s
             default: {                                                                                    // FP loads/stores
                 int b = base();
                 return r.nextBoolean() ? itype(memOffset(b), b, 2 + fmt, rd, 0x07) : Asm.sType(memOffset(b), rs2, b, 2 + fmt, 0x27);
@@ -216,6 +223,65 @@ final class Differential {
         return p;
     }
 
+    /** FP operands at the boundaries: zeros, subnormals, the largest and smallest normals, infinities, NaNs. */
+    private static final long[] FP_EDGES = {
+        0, Long.MIN_VALUE, 1, 0x000F_FFFF_FFFF_FFFFL, 0x0010_0000_0000_0000L, 0x7FEF_FFFF_FFFF_FFFFL,
+        0x7FF0_0000_0000_0000L, 0xFFF0_0000_0000_0000L, 0x7FF8_0000_0000_0000L, 0x7FF4_0000_0000_0001L,
+        0x3FF0_0000_0000_0000L, 0xBFF0_0000_0000_0001L, 0x43E0_0000_0000_0000L, 0x41E0_0000_0000_0000L,
+        0xFFFF_FFFF_0000_0001L, 0xFFFF_FFFF_0080_0000L, 0xFFFF_FFFF_7F7F_FFFFL, 0xFFFF_FFFF_7F80_0000L,
+        0xFFFF_FFFF_7FA0_0001L, 0xFFFF_FFFF_3F80_0000L, 0xFFFF_FFFF_CF00_0000L, 0xFFFF_FFFF_8000_0000L,
+    };
+
+    /**
+     * A program of FP instructions only (every OP-FP and fused form, both formats, static rounding modes valid
+     * and invalid, dynamic ones with fcsr's frm changed now and then by a csrrwi), on operands drawn from
+     * boundary values and random doubles and singles: the translator's FP paths against the interpreter's.
+     */
+    /** An FP instruction other than a load or store; an invalid rounding mode one time in 20. */
+    private int fpOperation() {
+        while (true) {
+            int w = fp();
+            int op = w & 0x7F;
+            if (op == 0x07 || op == 0x27) continue;
+            return w;
+        }
+    }
+
+    Program generateFp(long seed, int length) {
+        int[] code = new int[CODE_WORDS];
+        Arrays.fill(code, 0x00100073);
+        int i = 0;
+        while (i < length - 2) {
+            int k = r.nextInt(40);
+            int frm = r.nextInt(10) == 0 ? 5 + r.nextInt(3) : r.nextInt(5);
+            if (k == 0) {
+                code[i++] = itype(2, frm, 5, dest(), 0x73);                                          // csrrwi frm
+                code[i++] = Asm.bType(4, 0, 0, 0);          // beq to the next word: the block ends, translation resumes
+            } else if (k < 3) {
+                code[i++] = Asm.bType(4, 0, 0, 0);
+            } else {
+                code[i++] = k < 6 ? rtype(0x78 | r.nextInt(2), 0, reg(), 0, r.nextInt(32), 0x53)      // fmv from x
+                        : fpOperation();
+            }
+        }
+        code[i] = Asm.jType(-4 * i, 0);                                                              // and again
+
+        Program p = new Program(code, seed);
+        for (int j = 1; j < 32; j++) p.x[j] = r.nextInt(4) == 0 ? r.nextInt(64) - 32 : r.nextLong();
+        for (int j = 0; j < 32; j++) {
+            int k = r.nextInt(4);
+            p.f[j] = k == 0 ? FP_EDGES[r.nextInt(FP_EDGES.length)]
+                    : k == 1 ? Double.doubleToRawLongBits(r.nextGaussian() * Math.scalb(1.0, r.nextInt(200) - 100))
+                    : k == 2 ? 0xFFFF_FFFF_0000_0000L | Float.floatToRawIntBits((float) (r.nextGaussian() * 1e3)) & 0xFFFF_FFFFL
+                    : r.nextLong();
+        }
+        p.x[5] = DATA;
+        p.x[6] = CODE;
+        p.x[7] = RO - 4;
+        p.fcsr = r.nextInt(5) << 5;
+        return p;
+    }
+
     /** A store into the code ahead (t1 = CODE), sometimes of a word that is itself a valid instruction. */
     private int smc(int i, int n) {
         int target = Math.min(n - 1, i + 1 + r.nextInt(16));
@@ -227,7 +293,10 @@ final class Differential {
     // ---- running ----
 
     /** A machine loaded with the program: code RWX (two pages), data RW (two pages), a read-only page. */
-    static TestMachine machine(Program p, boolean translate) {
+    static TestMachine machine(Program p, boolean translate) { return machine(p, translate, false); }
+
+    /** The same; background: translations made by the compiler thread, installed whenever they are done. */
+    static TestMachine machine(Program p, boolean translate, boolean background) {
         TestMachine m = new TestMachine(translate);
         m.map(CODE, TestMachine.R | TestMachine.W | TestMachine.X | TestMachine.U);
         m.map(CODE + 4096, TestMachine.R | TestMachine.W | TestMachine.X | TestMachine.U);
@@ -236,7 +305,7 @@ final class Differential {
         for (int k = 0; k < 4096; k += 8) m.mem.write64(ro + k, 0x0123_4567_89AB_CDEFL * (k + 1));
         for (int k = 0; k < 8192; k += 8) m.write64(DATA + k, 0x9E37_79B9_7F4A_7C15L * (k + 3));
         for (int i = 0; i < p.code.length; i++) m.mem.write32(m.pa(CODE + 4L * i), p.code[i]);
-        if (translate) m.hart.translationThreshold(1);
+        if (translate) m.hart.translationThreshold(1, background);
         Hart h = m.hart;
         System.arraycopy(p.x, 0, h.x, 0, 32);
         System.arraycopy(p.f, 0, h.f, 0, 32);
@@ -342,11 +411,22 @@ final class Differential {
      * instructions, instructions run translated}.
      */
     static List<String> campaign(long seed, int n, int length, long maxInstructions, long[] stats) {
+        return campaign(seed, n, length, maxInstructions, stats, false);
+    }
+
+    /** The same; fpOnly: programs of FP instructions ({@link #generateFp}). */
+    static List<String> campaign(long seed, int n, int length, long maxInstructions, long[] stats, boolean fpOnly) {
+        return campaign(seed, n, length, maxInstructions, stats, fpOnly, false);
+    }
+
+    /** The same; background: the translating machine translates in the background ({@link #machine}). */
+    static List<String> campaign(long seed, int n, int length, long maxInstructions, long[] stats, boolean fpOnly,
+            boolean background) {
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long s = seed + i;
-            Program p = new Differential(s).generate(s, length);
-            String d = compare(p, maxInstructions, stats);
+            Program p = fpOnly ? new Differential(s).generateFp(s, length) : new Differential(s).generate(s, length);
+            String d = compare(p, maxInstructions, stats, q -> machine(q, true, background));
             stats[1]++;
             if (d != null) {
                 Program small = shrink(p, maxInstructions);
@@ -362,7 +442,8 @@ final class Differential {
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
         long[] stats = new long[4];
         long t0 = System.nanoTime();
-        List<String> failures = campaign(seed, n, 200, 20_000, stats);
+        boolean background = Boolean.getBoolean("differential.background");
+        List<String> failures = campaign(seed, n, 200, 20_000, stats, false, background);
         double s = (System.nanoTime() - t0) / 1e9;
         for (String f : failures) System.out.println(f);
         System.out.printf("%d programs, %d state comparisons in %.1f s: %.1f programs/s, %.0f comparisons/s; "

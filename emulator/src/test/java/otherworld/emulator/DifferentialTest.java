@@ -22,6 +22,29 @@ class DifferentialTest {
         assertEquals(true, stats[3] > stats[2] / 4, "translated " + stats[3] + " of " + stats[2]);
     }
 
+    /**
+     * Translation in the background: the translating machine keeps interpreting until the compiler thread's
+     * regions are installed, at whatever instruction that happens; the state after every slice still agrees.
+     */
+    @Test
+    void translatorInTheBackgroundAgreesWithTheInterpreter() {
+        long[] stats = new long[4];
+        List<String> failures = Differential.campaign(Long.getLong("differential.seed", 1000), PROGRAMS, 200, 20_000, stats,
+                false, true);
+        assertEquals(List.of(), failures);
+        assertEquals(PROGRAMS, stats[1]);
+        assertEquals(true, stats[3] > 0, "translated " + stats[3] + " of " + stats[2]);
+    }
+
+    /** FP-only programs: every OP-FP and fused form, rounding modes, boundary operands. */
+    @Test
+    void translatedFloatingPointAgreesWithTheInterpreter() {
+        long[] stats = new long[4];
+        List<String> failures = Differential.campaign(Long.getLong("differential.seed", 1000), PROGRAMS, 400, 20_000, stats, true);
+        assertEquals(List.of(), failures);
+        assertEquals(true, stats[3] > stats[2] / 5, "translated " + stats[3] + " of " + stats[2]);
+    }
+
     /** A machine that "mistranslates" addw as add: the campaign must see it and shrink it to a few instructions. */
     private static TestMachine addwAsAdd(Differential.Program p) {
         int[] code = p.code.clone();

@@ -48,6 +48,23 @@ class IntegerTest {
         assertEquals(-20 & 3, h.x[17]);
     }
 
+    /** divu and remu against BigInteger on operands around every boundary (the dividend's and divisor's sign bit). */
+    @Test
+    void unsignedDivisionAgreesWithBigInteger() {
+        long[] v = {0, 1, 2, 3, 7, 10, 0x7FFF_FFFFL, 0x8000_0000L, 0xFFFF_FFFFL, Long.MAX_VALUE - 1, Long.MAX_VALUE,
+            Long.MIN_VALUE, Long.MIN_VALUE + 1, -3, -2, -1, 0x2545_F491_4F6C_DD1DL, 0x9E37_79B9_7F4A_7C15L, 1L << 40 | 1};
+        BigInteger two64 = BigInteger.ONE.shiftLeft(64);
+        java.util.Random r = new java.util.Random(10);
+        for (int k = 0; k < 20_000; k++) {
+            long a = k < v.length * v.length ? v[k / v.length] : r.nextLong() >>> r.nextInt(64);
+            long b = k < v.length * v.length ? v[k % v.length] : r.nextLong() >>> r.nextInt(64);
+            BigInteger ua = BigInteger.valueOf(a).mod(two64), ub = BigInteger.valueOf(b).mod(two64);
+            long q = b == 0 ? -1 : ua.divide(ub).longValue(), rem = b == 0 ? a : ua.mod(ub).longValue();
+            assertEquals(q, Alu.divu(a, b), a + " divu " + b);
+            assertEquals(rem, Alu.remu(a, b), a + " remu " + b);
+        }
+    }
+
     @Test
     void shiftAmountsUseLowSixBits() {
         m.hart.x[A1] = 1;
