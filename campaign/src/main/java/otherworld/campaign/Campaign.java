@@ -117,12 +117,7 @@ public final class Campaign {
             Thread.currentThread().interrupt();
         }
         if (out[0] != null) return out[0];
-        CaseResult r = new CaseResult();
-        r.id = c.id();
-        r.index = c.index();
-        r.workload = c.workload();
-        r.type = c.type().id;
-        r.fault = "?";
+        CaseResult r = unjudged(c);
         if (t.isAlive()) {
             try {
                 t.stop(); // the host's last resort against a case that loops: Java 17 still stops a thread
@@ -134,6 +129,17 @@ public final class Campaign {
             r.hostException = String.valueOf(failed[0]);
         }
         for (String n : Workload.of(c.workload()).names()) r.processes.add(new CaseResult.Proc(n, Outcome.HOST_EXCEPTION, false, r.hostException));
+        return r;
+    }
+
+    /** The result of a case that has none of its own (it did not end, or its member failed): only what names it. */
+    static CaseResult unjudged(Case c) {
+        CaseResult r = new CaseResult();
+        r.id = c.id();
+        r.index = c.index();
+        r.workload = c.workload();
+        r.type = c.type().id;
+        r.fault = "?";
         return r;
     }
 
@@ -158,12 +164,7 @@ public final class Campaign {
                     @Override public void onResponse(CaseResult r) { finish(r); }
 
                     @Override public void onFailure(Throwable e) {
-                        CaseResult r = new CaseResult();
-                        r.id = c.id();
-                        r.index = c.index();
-                        r.workload = c.workload();
-                        r.type = c.type().id;
-                        r.fault = "?";
+                        CaseResult r = unjudged(c);
                         r.hostException = "the member failed the case: " + e;
                         r.processes.add(new CaseResult.Proc("?", Outcome.HOST_EXCEPTION, false, r.hostException));
                         finish(r);
