@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The ow command: run guest programs, the crash demo, model checking, layouts. */
 @Command(name = "ow", mixinStandardHelpOptions = true, version = "otherworld 0.1.0",
         description = "Applications that survive operating-system kernel crashes.",
-        subcommands = {DemoCommand.class, RunCommand.class, DiffCommand.class, LayoutCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, DiffCommand.class, LayoutCommand.class, CampaignCommand.class,
+                ReplayCommand.class, CommandLine.HelpCommand.class})
 public final class Ow implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -11,6 +11,10 @@ public final class Machine {
     public final Hart hart;
     private final List<Console> consoles;
     public final BlockDevice disk;
+    /** The watchdog timer, armed by the kernel's scheduler tick. */
+    public final Watchdog watchdog = new Watchdog();
+    /** Cycles the hart spent without retiring an instruction (a kernel spinning: {@link #stall}). */
+    private long stalled;
 
     /** A machine whose hart translates hot code unless {@value Hart#INTERPRET_PROPERTY} is set. */
     public Machine(int ramBytes, List<Console> consoles, BlockDevice disk) {
@@ -31,6 +35,19 @@ public final class Machine {
 
     public List<Console> consoles() { return consoles; }
 
-    /** Time: instructions retired since power-on (rule 5). */
-    public long clock() { return hart.instret; }
+    /**
+     * Time: instructions retired since power-on (rule 5), plus the cycles of {@link #stall}, which only a kernel
+     * that loops without returning to user mode spends (none in a run without such a fault).
+     */
+    public long clock() { return hart.instret + stalled; }
+
+    /**
+     * Kernel code spins for {@code cycles} without retiring a user instruction: time passes, and the watchdog, if
+     * armed, may bite ({@link Watchdog.Bite}). Deterministic: time is counted, not measured.
+     */
+    public void stall(long cycles) {
+        if (cycles < 0) throw new IllegalArgumentException("negative stall");
+        stalled += cycles;
+        watchdog.check(clock());
+    }
 }

@@ -20,6 +20,16 @@ import otherworld.kernel.resurrect.ResurrectionReport;
  */
 public final class Computer {
     public static final int MAX_CRASH_KERNEL_ATTEMPTS = 4;
+    /**
+     * A crash loop (issue 11, found by the campaign: ow replay regs:bit-flip:8a2ef65f5ecb573a looped on the host):
+     * this many panics in a row, each before any system call was completed and within {@link #LOOP_INSTRUCTIONS}
+     * instructions of the resurrection before it, halt the machine instead of resurrecting for ever.
+     */
+    public static final int MAX_PANICS_WITHOUT_PROGRESS = 16;
+    public static final long LOOP_INSTRUCTIONS = 10_000;
+    private int panicsWithoutProgress;
+    private long resurrectedAt = -1;
+    private long callsDoneAtResurrection;
 
     public final Machine machine;
     private final KernelConfig config;
@@ -37,7 +47,11 @@ public final class Computer {
         Consumer<String> log = s -> { };
         KernelHooks probe = KernelHooks.NONE;
 
+        /** System calls that reached their end ("syscall.done"): progress, for the crash-loop guard. */
+        long callsDone;
+
         @Override public void point(String name) {
+            if (name.equals("syscall.done")) callsDone++;
             probe.point(name);
             faults.point(name);
         }
@@ -87,6 +101,28 @@ public final class Computer {
 
     public boolean halted() { return halted; }
 
+    /**
+     * The end of a run: every dirty block written back, as the kernel's last act. A device error there is a panic
+     * like any other (issue 11: a disk write that fails at the final write-back escaped to the host): the crash
+     * kernel resurrects and flushes what is dirty, and the write-back is made again, at most as often as crash
+     * kernels are tried.
+     */
+    public void sync() {
+        for (int i = 0; i <= MAX_CRASH_KERNEL_ATTEMPTS && kernel != null && !halted; i++) {
+            try {
+                if (finishPending) {
+                    finishPending = false;
+                    String done = kernel.finishInFlight();
+                    if (done != null) hooks.log("[" + machine.clock() + "] resurrected kernel: " + done);
+                }
+                kernel.sync();
+                return;
+            } catch (RuntimeException | StackOverflowError e) {
+                microreboot(e);
+            }
+        }
+    }
+
     public List<ResurrectionReport> reports() { return reports; }
 
     /** The kernel object dropped at the last crash, for the test that proves it unreachable. */
@@ -119,7 +155,19 @@ public final class Computer {
                 if (o == Kernel.Outcome.ALL_EXITED) return true;
                 if (o == Kernel.Outcome.ALL_BLOCKED) return false; // nothing can run until something outside happens
             } catch (RuntimeException | StackOverflowError e) {
+                boolean progress = resurrectedAt < 0 || hooks.callsDone != callsDoneAtResurrection
+                        || machine.clock() - resurrectedAt >= LOOP_INSTRUCTIONS;
+                panicsWithoutProgress = progress ? 0 : panicsWithoutProgress + 1;
+                if (panicsWithoutProgress >= MAX_PANICS_WITHOUT_PROGRESS) {
+                    hooks.log("[" + machine.clock() + "] PANIC: " + describe(e));
+                    hooks.log("crash loop: " + MAX_PANICS_WITHOUT_PROGRESS + " panics in a row, each within " + LOOP_INSTRUCTIONS
+                            + " instructions of its resurrection: machine halted");
+                    halted = true;
+                    return false;
+                }
                 microreboot(e);
+                resurrectedAt = machine.clock();
+                callsDoneAtResurrection = hooks.callsDone;
             }
         }
         return false;
@@ -138,11 +186,13 @@ public final class Computer {
             halted = true;
             return;
         }
+        long start = System.nanoTime();
         for (int attempt = 1; attempt <= MAX_CRASH_KERNEL_ATTEMPTS; attempt++) {
             hooks.log("microreboot: crash kernel starts (attempt " + attempt + ")");
             try {
                 CrashKernel ck = new CrashKernel(machine, config, hooks);
                 ResurrectionReport r = ck.resurrect();
+                r.nanos = System.nanoTime() - start;
                 reports.add(r);
                 for (String line : r.lines()) hooks.log(line);
                 kernel = Kernel.attach(machine, config, hooks);

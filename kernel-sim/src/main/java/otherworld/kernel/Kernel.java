@@ -177,6 +177,8 @@ public final class Kernel {
         d.w64(h + KH_VMAS, r.vmas());
         d.w64(h + KH_FPAGES, r.fpages());
         d.w64(h + KH_SLEEPS, r.sleeps());
+        d.w64(h + KH_RECOVERY, r.recovery());
+        for (int i = 0; i < MAX_TASKS; i++) RECOVERY.init(d, r.recovery() + (long) i * RECOVERY.size());
         d.zero(r.bitmap(), (int) FrameAllocator.bitmapBytes(nframes));
         for (int i = 0; i < MAX_TASKS; i++) TASK.init(d, r.tasks() + (long) i * TASK.size());
         FileTable.format(d, r.files());
@@ -315,6 +317,12 @@ public final class Kernel {
 
     // ---- the run loop -----------------------------------------------------------------------------------
 
+    /**
+     * The watchdog's deadline, in quanta from the last scheduler tick: a kernel that does not come back to its
+     * scheduler within it (it loops inside a call) is bitten, which is a panic.
+     */
+    public static final long WATCHDOG_QUANTA = 50;
+
     /** Why {@link #run} returned: every process exited; the budget ran out; or every live process is blocked. */
     public enum Outcome { ALL_EXITED, BUDGET_USED, ALL_BLOCKED }
 
@@ -351,6 +359,7 @@ public final class Kernel {
                 stay = false;
                 continue;
             }
+            machine.watchdog.arm(machine.clock() + WATCHDOG_QUANTA * config.quantum()); // the scheduler tick
             Task.loadRegisters(direct, t.pa, hart); // a new satp makes the hart flush its TLB
             int pid = t.pid();
             hooks.dispatch(hart, pid);
@@ -406,7 +415,8 @@ public final class Kernel {
         int orphans = fs.reclaimOrphans(syscalls::isOpen); // unlinked files no resurrected process holds
         if (orphans > 0) done = (done == null ? "" : done + "; ") + orphans + " orphan inode(s) no process holds released";
         cache.writeBack(); // what was mended is on disk before anything runs
-        return done;
+        String sent = otherworld.kernel.resurrect.Recovery.dispatch(this);
+        return done == null ? sent : sent == null ? done : done + "; " + sent;
     }
 
     /** The in-flight call of the task that ran last, finished or repaired (see finishInFlight); what was done. */

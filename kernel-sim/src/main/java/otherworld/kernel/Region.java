@@ -13,7 +13,7 @@ import otherworld.kernel.mm.FrameAllocator;
  */
 public record Region(long base, long size, long header, long bitmap, long tasks, long files, long ttys, long cache,
                      long rrec, long ptPool, long procs, long signals, long pipes, long frameRefs, long vmas, long fpages,
-                     long sleeps, long fsctx, long tinfo, long locks) {
+                     long sleeps, long fsctx, long tinfo, long locks, long recovery) {
 
     static long align(long v, long a) { return (v + a - 1) / a * a; }
 
@@ -42,7 +42,9 @@ public record Region(long base, long size, long header, long bitmap, long tasks,
         long tinfo = p;
         p = align(p + (long) MAX_TASKS * TINFO.size(), 64);
         long locks = p;
-        p = align(p + (long) MAX_LOCKS * LOCK.size(), 4096);
+        p = align(p + (long) MAX_LOCKS * LOCK.size(), 64);
+        long recovery = p;
+        p = align(p + (long) MAX_TASKS * RECOVERY.size(), 4096);
         long cache = p;
         p = align(p + BlockCache.bytesNeeded(cacheSlots), 4096);
         long rrec = p;
@@ -57,7 +59,7 @@ public record Region(long base, long size, long header, long bitmap, long tasks,
             throw new IllegalArgumentException("kernel region of " + size + " bytes is too small for its tables");
         }
         return new Region(base, size, header, bitmap, tasks, files, ttys, cache, rrec, p, procs, signals, pipes, frameRefs,
-                vmas, fpages, sleeps, fsctx, tinfo, locks);
+                vmas, fpages, sleeps, fsctx, tinfo, locks, recovery);
     }
 
     public long end() { return base + size; }

@@ -67,6 +67,7 @@ public final class Scenario {
     private final java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
     private String workingDirectory;
     private java.io.OutputStream echoOut, echoErr;
+    private java.util.function.UnaryOperator<otherworld.emulator.BlockDevice> diskFaults = d -> d;
 
     public Scenario add(Program p) {
         programs.add(p);
@@ -116,6 +117,12 @@ public final class Scenario {
         return this;
     }
 
+    /** The machine's disk is the image behind this wrapper (a faulty disk: fault.FaultyDisk). */
+    public Scenario diskFaults(java.util.function.UnaryOperator<otherworld.emulator.BlockDevice> wrap) {
+        this.diskFaults = wrap;
+        return this;
+    }
+
     public Scenario ram(int bytes) {
         this.ramBytes = bytes;
         return this;
@@ -149,7 +156,7 @@ public final class Scenario {
         if (echoErr != null && !programs.isEmpty() && errTty[0] != 0) consoles.get(errTty[0]).echoTo(printStream(echoErr));
         byte[] image = diskImage == null ? Disks.blankExt2Image() : diskImage.clone();
         MemoryDisk disk = new MemoryDisk(files.isEmpty() ? image : withFiles(image, files));
-        Machine m = new Machine(ramBytes, consoles, disk);
+        Machine m = new Machine(ramBytes, consoles, diskFaults.apply(disk));
         List<String> lines = new ArrayList<>();
         Observer seen = new Observer(probe.apply(m), m);
         Computer c = new Computer(m, config).faults(faults).probe(seen).log(l -> {
@@ -180,8 +187,8 @@ public final class Scenario {
         }
         boolean done = c.run(maxInstructions);
         faults.stop();
+        c.sync();
         if (c.kernel() != null) {
-            c.kernel().sync();
             for (String a : KernelAudit.check(m.memory)) seen.audit.add("at the end: " + a);
         }
         List<String> outs = new ArrayList<>();

@@ -133,8 +133,23 @@ class ResurrectionProperties {
                 for (Map.Entry<Integer, Long> e : satp.entrySet()) {
                     memAtCrash.put(e.getKey(), memoryHash(m.memory, e.getValue()));
                 }
+                forgetRecoveryProcedures(m);
                 throw new KernelPanic("property crash at " + name);
             }
+        }
+    }
+
+    /**
+     * kvstore registers a recovery procedure (spec 5.3), which a resurrection would run instead of resuming it; this
+     * property is about resuming, so the registrations are forgotten at the crash, as if never made (RecoveryTest
+     * covers the procedures).
+     */
+    static void forgetRecoveryProcedures(Machine m) {
+        long h = m.memory.read64(otherworld.kernel.layout.Layouts.ROOT_PA + otherworld.kernel.layout.Layouts.ROOT_HEADER);
+        long table = m.memory.read64(h + otherworld.kernel.layout.Layouts.KH_RECOVERY);
+        for (int i = 0; i < otherworld.kernel.layout.Layouts.MAX_TASKS; i++) {
+            m.memory.write64(table + (long) i * otherworld.kernel.layout.Layouts.RECOVERY.size()
+                    + otherworld.kernel.layout.Layouts.RC_ENTRY, 0);
         }
     }
 

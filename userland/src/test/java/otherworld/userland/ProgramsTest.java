@@ -184,7 +184,26 @@ class ProgramsTest {
                     .map(f -> f.substring(0, f.length() - 2))
                     .forEach(f -> sources.add(f));
         }
-        assertEquals(sources, new TreeSet<>(Programs.binaryNames()));
+        TreeSet<String> programs = new TreeSet<>(Programs.binaryNames());
+        programs.addAll(extraPrograms());
+        assertEquals(sources, programs);
+    }
+
+    /** The Makefile's EXTRA programs: built and committed like the others, with no golden run (fuzz). */
+    static List<String> extraPrograms() throws IOException {
+        for (String line : Files.readAllLines(HostTools.moduleDir().resolve("Makefile"))) {
+            if (line.startsWith("EXTRA :=")) return List.of(line.substring("EXTRA :=".length()).trim().split("\\s+"));
+        }
+        return List.of();
+    }
+
+    @Test
+    void extraProgramsAreBuiltAndCommittedButHaveNoGoldenRun() throws IOException {
+        assertEquals(List.of("fuzz"), extraPrograms());
+        for (String p : extraPrograms()) {
+            assertTrue(Files.isRegularFile(HostTools.moduleDir().resolve("bin/" + p)), p);
+            assertFalse(Programs.names().contains(p), p + " must not be in programs.txt (no golden run under qemu)");
+        }
     }
 
     @Test

@@ -21,20 +21,36 @@ import otherworld.kernel.sys.Sysno;
  * </ul>
  */
 public final class FaultPlan {
+    /**
+     * What a trigger does when it fires: by default the kernel panics there. A fault of another kind (a wild write,
+     * a flipped bit, a hang: see {@link Faults}) does its harm first, then panics, or returns and lets the kernel run
+     * on. {@code where} says where it struck, e.g. "system call 12 (write) at write 3 (0x80012340)".
+     */
+    public interface Strike {
+        void strike(String where);
+    }
+
+    /** The default strike: the kernel panics. */
+    public static final Strike PANIC = where -> {
+        throw new KernelPanic("injected fault in " + where);
+    };
+
     private static final class Trigger {
         final long syscall;
         final int step;
         final String point;
         final long occurrence;
         final int write;
+        final Strike strike;
         boolean fired;
 
-        Trigger(long syscall, int step, String point, long occurrence, int write) {
+        Trigger(long syscall, int step, String point, long occurrence, int write, Strike strike) {
             this.syscall = syscall;
             this.step = step;
             this.point = point;
             this.occurrence = occurrence;
             this.write = write;
+            this.strike = strike;
         }
     }
 
@@ -93,19 +109,25 @@ public final class FaultPlan {
 
     public FaultPlan andAtSyscall(long n, int step) {
         if (n < 1 || step < 0) throw new IllegalArgumentException("system call numbers start at 1, steps at 0");
-        triggers.add(new Trigger(n, step, null, 0, -1));
+        triggers.add(new Trigger(n, step, null, 0, -1, PANIC));
         return this;
     }
 
-    public FaultPlan andAtPoint(String name, long n) {
+    public FaultPlan andAtPoint(String name, long n) { return andAtPoint(name, n, PANIC); }
+
+    /** The n-th time the named point is reached, strike. */
+    public FaultPlan andAtPoint(String name, long n, Strike strike) {
         if (n < 1) throw new IllegalArgumentException("occurrences start at 1");
-        triggers.add(new Trigger(-1, 0, name, n, -1));
+        triggers.add(new Trigger(-1, 0, name, n, -1, strike));
         return this;
     }
 
-    public FaultPlan andAtWrite(long n, int write) {
+    public FaultPlan andAtWrite(long n, int write) { return andAtWrite(n, write, PANIC); }
+
+    /** During system call n, just before the kernel's write number {@code write} of it, strike. */
+    public FaultPlan andAtWrite(long n, int write, Strike strike) {
         if (n < 1 || write < 0) throw new IllegalArgumentException("system call numbers start at 1, writes at 0");
-        triggers.add(new Trigger(n, 0, null, 0, write));
+        triggers.add(new Trigger(n, 0, null, 0, write, strike));
         traceWrites = true;
         return this;
     }
@@ -127,6 +149,9 @@ public final class FaultPlan {
         stopped = true;
     }
 
+    /** System calls started so far (counted once the plan has a trigger or counts). */
+    public long syscalls() { return syscalls; }
+
     public void kernelWrite(long pa, int len) {
         if (!traceWrites || syscalls == 0 || stopped) return;
         int i = writesInCall++;
@@ -139,7 +164,7 @@ public final class FaultPlan {
             t.fired = true;
             String where = String.format("system call %d (%s) at write %d (0x%x)", syscalls, callName, i, pa);
             firedAt.add(where);
-            throw new KernelPanic("injected fault in " + where);
+            t.strike.strike(where);
         }
     }
 
@@ -154,7 +179,7 @@ public final class FaultPlan {
     public void syscallStarted(int nr) {
         if (triggers.isEmpty() && !counting) return;
         syscalls++;
-        if (every > 0 && syscalls % every == 0) triggers.add(new Trigger(syscalls, everyStep, null, 0, -1));
+        if (every > 0 && syscalls % every == 0) triggers.add(new Trigger(syscalls, everyStep, null, 0, -1, PANIC));
         pointsInCall = 0;
         writesInCall = 0;
         callName = Sysno.name(nr);
@@ -178,7 +203,7 @@ public final class FaultPlan {
                 String where = (name.startsWith("resurrect.") ? "crash kernel" : "system call " + syscalls + " (" + callName + ")")
                         + " at " + name;
                 firedAt.add(where);
-                throw new KernelPanic("injected fault in " + where);
+                t.strike.strike(where);
             }
         }
     }

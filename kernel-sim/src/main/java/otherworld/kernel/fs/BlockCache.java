@@ -336,15 +336,25 @@ public final class BlockCache {
     }
 
     /**
+     * {@link #validate}, and the disk it would be flushed to has as many blocks as its header says it serves: what
+     * {@link #flushDirty} requires (a crash kernel that validated less than that would fail in the flush; found by
+     * the campaign, ow replay hello:bit-flip:54c562cb4dd2b8b0).
+     */
+    public static List<String> validate(KMem view, long base, BlockDevice disk) {
+        List<String> problems = validate(view, base);
+        if (problems.isEmpty() && view.r64(base + H_DISK_BLOCKS) > disk.sizeBytes() / BLOCK) {
+            problems.add("disk has " + disk.sizeBytes() / BLOCK + " blocks, fewer than the cache's " + view.r64(base + H_DISK_BLOCKS));
+        }
+        return problems;
+    }
+
+    /**
      * Write every VALID|DIRTY frame of the cache at base to its disk block, without writing memory (the flags stay
      * set). Refuses, with IllegalStateException, a cache that fails {@link #validate} or a disk smaller than the
      * header says: better no flush than a wrong one. Returns the number of blocks written.
      */
     public static int flushDirty(KMem view, BlockDevice disk, long base) {
-        List<String> problems = validate(view, base);
-        if (problems.isEmpty() && view.r64(base + H_DISK_BLOCKS) > disk.sizeBytes() / BLOCK) {
-            problems.add("disk has " + disk.sizeBytes() / BLOCK + " blocks, fewer than the cache's " + view.r64(base + H_DISK_BLOCKS));
-        }
+        List<String> problems = validate(view, base, disk);
         if (!problems.isEmpty()) throw new IllegalStateException("not flushing corrupt block cache: " + problems);
         int slots = view.r32(base + H_SLOTS);
         long frames = base + framesOffset(slots);

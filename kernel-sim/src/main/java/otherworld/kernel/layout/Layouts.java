@@ -79,6 +79,7 @@ public final class Layouts {
     public static final int KH_FSCTX = KHDR.field("fsctx_pa", 8, "file-system contexts (MAX_TASKS FSCTX records)");
     public static final int KH_TINFO = KHDR.field("tinfo_pa", 8, "task information (MAX_TASKS TINFO records)");
     public static final int KH_LOCKS = KHDR.field("locks_pa", 8, "file locks (MAX_LOCKS LOCK records)");
+    public static final int KH_RECOVERY = KHDR.field("recovery_pa", 8, "recovery procedures (MAX_TASKS RECOVERY records)");
 
     /**
      * A task: one process with one thread. The trap frame is written at every trap, in every mode, as Linux's
@@ -309,6 +310,38 @@ public final class Layouts {
     public static final int SL_EPC = SLEEP.field("epc", 8, "pc of that call's ecall");
     public static final int SL_DEADLINE = SLEEP.field("deadline", 8, "clock (instructions) at which it wakes");
 
+    /**
+     * A registered recovery procedure, one record per task slot (index = task slot), in its own table (issue 11): what
+     * ow_recovery registered, and whether a resurrection has sent the task to it. Valid for the task whose pid it
+     * names (pids are never reused). Validated and rebuilt by {@code resurrect.Recovery}.
+     */
+    public static final Struct RECOVERY = new Struct("recovery", Struct.magic("RCVY"), 1);
+    public static final int RC_PID = RECOVERY.field("pid", 4, "the task that registered it; 0: none");
+    public static final int RC_RUNS = RECOVERY.field("runs", 4, "times a resurrection sent the task to its procedure");
+    public static final int RC_ENTRY = RECOVERY.field("entry", 8, "user address of the procedure; 0: none");
+    public static final int RC_STACK = RECOVERY.field("stack", 8, "lowest user address of its stack");
+    public static final int RC_SIZE = RECOVERY.field("stack_size", 8, "bytes of its stack");
+    public static final int RC_PENDING = RECOVERY.field("pending_frame", 8,
+            "user address of the frame a crash kernel wrote for it; the new kernel sends the task there, then clears it");
+    public static final int RC_RETURNING = RECOVERY.field("returning_frame", 8,
+            "user address of the frame ow_recovery_return is restoring; cleared when done (a crash kernel completes it)");
+
+    /**
+     * The frame a resurrected task finds at a0 (and sp) when its recovery procedure starts, in its recovery stack
+     * (user ABI, spec section 5.3): what happened, and the context it was in, which ow_recovery_return resumes.
+     */
+    public static final Struct RFRAME = new Struct("recovery_frame", Struct.magic("RFRM"), 1);
+    public static final int RF_GENERATION = RFRAME.field("generation", 8, "crashes the machine has survived");
+    public static final int RF_SYSCALL = RFRAME.field("syscall", 8, "number of the system call in flight, or -1");
+    public static final int RF_CALL_STATE = RFRAME.field("call_state", 8,
+            "0 no call in flight; 1 not made (made again on return); 2 made (its tail redone); 3 completed");
+    public static final int RF_RESTORED = RFRAME.field("restored", 8, "bits: 1 memory, 2 registers, 4 files, 8 tty");
+    public static final int RF_NFDS = RFRAME.field("nfds", 8, "open fds restored");
+    public static final int RF_PC = RFRAME.field("pc", 8, "where the task resumes on ow_recovery_return");
+    public static final int RF_X = RFRAME.field("x", 32 * 8, "its integer registers (x0 unused)");
+    public static final int RF_F = RFRAME.field("f", 32 * 8, "its floating-point registers, raw bits");
+    public static final int RF_FCSR = RFRAME.field("fcsr", 8, "its fcsr");
+
     /** The crash kernel's progress record, in its own page of the crash region's structures (Region.rrec). */
     public static final Struct RREC = new Struct("resurrection_record", Struct.magic("RREC"), 1);
     public static final int R_DEAD_HEADER = RREC.field("dead_header_pa", 8, "header of the kernel being resurrected");
@@ -316,6 +349,7 @@ public final class Layouts {
     public static final int R_PHASE = RREC.field("phase", 4, "1 validating, 2 flushing, 3 building, 4 committed");
 
     public static List<Struct> all() {
-        return List.of(ROOT, KHDR, TASK, PROC, SIGS, FILE, PIPE, TTY, FSCTX, TINFO, LOCK, VMAT, VMA, FPAGES, FPAGE, SLEEP, RREC);
+        return List.of(ROOT, KHDR, TASK, PROC, SIGS, FILE, PIPE, TTY, FSCTX, TINFO, LOCK, VMAT, VMA, FPAGES, FPAGE, SLEEP,
+                RECOVERY, RFRAME, RREC);
     }
 }

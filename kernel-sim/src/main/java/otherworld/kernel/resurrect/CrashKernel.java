@@ -72,6 +72,8 @@ public final class CrashKernel {
         String name = "?";
         int tty;
         final List<long[]> leaves = new ArrayList<>(); // {va, pa, flags}
+        /** Its VMA list in force, as validated (empty for a zombie or a refused task). */
+        List<otherworld.kernel.mm.Vma> vmas = List.of();
         final List<String> problems = new ArrayList<>();
         final int[] fds = new int[NOFILE];
         /** Its call had not committed: a0 from orig_a0, made again from the ecall. */
@@ -112,11 +114,12 @@ public final class CrashKernel {
         hooks.point("resurrect.validate");
 
         // ---- 1. validate ----------------------------------------------------------------------------------
-        List<String> cacheProblems = BlockCache.validate(v, d.cache);
+        List<String> cacheProblems = BlockCache.validate(v, d.cache, machine.disk);
         report.machineProblems.addAll(cacheProblems);
         int current = (int) v.r64(d.header + KH_CURRENT);
         List<Image> images = validateTasks(v, d, current);
-        for (Image img : images) decideCall(v, d, img, current, images);
+        long deadRecovery = Recovery.deadTable(v, d.header, d.regionBase, d.ptPool - d.regionBase);
+        for (Image img : images) if (!Recovery.returning(v, deadRecovery, img)) decideCall(v, d, img, current, images);
         hooks.point("resurrect.decided");
 
         // ---- 2. flush ------------------------------------------------------------------------------------
@@ -246,6 +249,7 @@ public final class CrashKernel {
             }
             if (!pids.add(img.pid)) img.problems.add("pid " + img.pid + " appears twice");
             List<otherworld.kernel.mm.Vma> vmaList = new ArrayList<>();
+            img.vmas = vmaList;
             if (img.problems.isEmpty() && img.state != TASK_ZOMBIE) {
                 int inForce = exec ? v.r32(proc + P_EXEC_VLIST) : -1;
                 if (exec && inForce != 0 && inForce != 1) img.problems.add("execve's staged VMA list " + inForce + " invalid");
@@ -417,6 +421,7 @@ public final class CrashKernel {
         }
         frames.restrict(r.ptPool(), r.end());
         int[] refs = new int[MAX_FILES];
+        long deadRecovery = Recovery.deadTable(v, d.header, d.regionBase, d.ptPool - d.regionBase);
         Map<Integer, Long> newSatp = new HashMap<>();
         Set<Long> keptFilePages = new HashSet<>();
         // lenders before borrowers: a vfork child gets the address space built for its parent
@@ -431,6 +436,7 @@ public final class CrashKernel {
                         img.problems));
                 continue;
             }
+            hooks.point("resurrect.task");
             own.write(nt, img.record, 0, img.record.length);
             VmaImage.rebuild(v, own, d.vmas, r.vmas(), img.slot, img.state == TASK_ZOMBIE);
             if (img.execApplied) { // the new image's list in force, as the tail made again would put it
@@ -483,6 +489,8 @@ public final class CrashKernel {
                 }
                 int borrower = ProcessTree.borrower(images, img);
                 if (borrower > 0) ProcessTree.blockLender(own, nt, borrower);
+                String rc = Recovery.rebuild(v, own, deadRecovery, r.recovery(), img, t, nt, report.generation);
+                if (rc != null) img.inflight = img.inflight == null ? rc : img.inflight + "; " + rc;
             } else {
                 own.w64(nt + T_SATP, 0);
             }
@@ -537,7 +545,8 @@ public final class CrashKernel {
 
     /**
      * ttys keep their modes and rings; the counters the devices also keep come from the devices: out = bytes_out
-     * (an interrupted write is complete now), nwrite = bytes_in (a byte is in the ring before the device lets it go).
+     * (an interrupted write is complete now), nwrite = bytes_in (a byte is in the ring before the device lets it go);
+     * the console index is tty i's own, i.
      */
     private void buildTtys(KMem v, Dead d, Region r, DirectMem own) {
         for (int i = 0; i < d.nttys; i++) {
@@ -546,8 +555,12 @@ public final class CrashKernel {
             byte[] rec = new byte[TTY.size()];
             v.read(old, rec, 0, rec.length);
             own.write(nt, rec, 0, rec.length);
-            int con = v.r32(old + TTY_CONSOLE);
-            if (con < 0 || con >= machine.consoleCount()) continue;
+            // the console index is derived, as Tty.format lays it (tty i on console i), not trusted: a corrupt one
+            // made every later kernel panic on the tty's first write (found by the campaign: ow replay
+            // kvstore:bit-flip:88947a707bebeab4 resurrected, panicked and ran its recovery procedure for ever)
+            int con = i < machine.consoleCount() ? i : -1;
+            own.w32(nt + TTY_CONSOLE, con);
+            if (con < 0) continue;
             Console dev = machine.console(con);
             own.w64(nt + TTY_OUT, dev.bytesOut());
             long nread = v.r64(old + TTY_NREAD);

@@ -23,6 +23,8 @@ public final class ResurrectionReport {
     public long newCrashRegion;
     /** Frames marked used in the new kernel's bitmap once it is built: its regions, the pages and their tables. */
     public int framesInUse;
+    /** Host time the crash kernel took, from the panic to its commit (a measurement: not deterministic). */
+    public long nanos;
 
     public ResurrectionReport(long generation) { this.generation = generation; }
 

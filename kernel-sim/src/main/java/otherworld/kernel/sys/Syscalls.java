@@ -86,6 +86,7 @@ public final class Syscalls {
         new FdCalls(k).register(this);
         signals = new SignalCalls(k);
         signals.register(this);
+        new RecoveryCalls(k).register(this);
     }
 
     final SignalCalls signals;

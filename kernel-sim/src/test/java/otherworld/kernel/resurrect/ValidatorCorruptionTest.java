@@ -170,6 +170,39 @@ class ValidatorCorruptionTest {
                 "the log says why (" + c.problem() + "): " + r.log().subList(Math.max(0, r.log().size() - 6), r.log().size()));
     }
 
+    /**
+     * Found by the campaign (ow replay hello:bit-flip:54c562cb4dd2b8b0): a cache header that names more disk blocks
+     * than the disk has passed validation, then the flush refused it, and every crash kernel failed the same way:
+     * the machine halted. Now it is a cache problem the crash kernel reports, and it resurrects without flushing.
+     */
+    @org.junit.jupiter.api.Test
+    void aCacheHeaderLargerThanTheDiskIsNotFlushedAndTheMachineGoesOn() {
+        Scenario.Result r = two().probe(m -> new Corrupting(m, d -> {
+            long cache = d.ram.read64(d.header + KH_CACHE);
+            d.ram.write64(cache + otherworld.kernel.fs.BlockCache.H_DISK_BLOCKS, 1L << 20);
+        })).run();
+        assertFalse(r.halted(), r.log().toString());
+        assertEquals(1, r.reports().size());
+        assertTrue(r.reports().get(0).machineProblems.stream().anyMatch(p -> p.contains("fewer than the cache's")),
+                r.reports().get(0).machineProblems.toString());
+        assertTrue(r.reports().get(0).machineProblems.stream().anyMatch(p -> p.contains("not flushed")));
+        assertTrue(r.log().stream().noneMatch(l -> l.contains("crash kernel failed")), r.log().toString());
+    }
+
+    /** A tty's console index is derived by the crash kernel, not trusted: both processes finish as without a crash. */
+    @org.junit.jupiter.api.Test
+    void aCorruptConsoleIndexIsRebuilt() {
+        Scenario.Result r = two().probe(m -> new Corrupting(m, d -> {
+            long ttys = d.ram.read64(d.header + KH_TTYS);
+            for (int i = 0; i < 2; i++) d.ram.write32(ttys + (long) i * TTY.size() + TTY_CONSOLE, 131072);
+        })).run();
+        assertFalse(r.halted(), r.log().toString());
+        assertEquals(1, r.reports().size(), r.log().toString());
+        assertEquals(REFERENCE.outputs(), r.outputs());
+        assertEquals(REFERENCE.exitStatus(), r.exitStatus());
+        assertEquals(List.of(), r.audit());
+    }
+
     /** Crashes the kernel at the start of system call CRASH_AT_CALL after corrupting the dead kernel's memory. */
     static final class Corrupting implements KernelHooks {
         final Machine m;
