@@ -31,10 +31,10 @@ class ElfCorpusCliTest {
         List<String> bad = new ArrayList<>();
         int refused = 0, ran = 0;
         for (Path f : files) {
-            OwTest.Run r = OwTest.ow("run", f.toString(), "--quiet");
+            OwTest.Run r = OwTest.ow("run", "--quiet", f.toString()); // ow's options before PROGRAM
             String all = r.out() + r.err();
             if (all.contains("Exception") || all.contains("\tat ")) bad.add(f.getFileName() + ": " + all);
-            if (r.code() == 2) {
+            if (r.code() == 126 || r.code() == 2) { // 126: cannot execute, as a shell says it; 2: a usage error
                 refused++;
                 boolean clear = Stream.of("not a valid executable", "segment", "no loadable segment", "out of memory")
                         .anyMatch(r.err()::contains);
