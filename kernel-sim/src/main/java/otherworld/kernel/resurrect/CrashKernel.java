@@ -217,8 +217,9 @@ public final class CrashKernel {
      * PENDING) is validated with the new image applied, its staged VMA list as the one in force.
      */
     private List<Image> validateTasks(KMem v, Dead d, int current) {
-        filePages = FilePageImage.validate(v, d.fpages, machine.disk.sizeBytes() / Sv39.PAGE_SIZE,
-                new Validator(v, ram, d.regionBase, d.regionSize, d.crashBase, d.crashSize, d.ptPool, d.nttys)::userFrame);
+        Validator base = new Validator(v, ram, d.regionBase, d.regionSize, d.crashBase, d.crashSize, d.ptPool, d.nttys)
+                .pipes(d.pipes); // its frame map is built once, for every task and the file pages
+        filePages = FilePageImage.validate(v, d.fpages, machine.disk.sizeBytes() / Sv39.PAGE_SIZE, base::userFrame);
         List<Image> images = new ArrayList<>();
         Map<Long, long[]> owner = new HashMap<>(); // frame -> {slot, writable}
         Set<Integer> pids = new HashSet<>();
@@ -236,8 +237,7 @@ public final class CrashKernel {
                 Procs.applyExec(overlay, t, proc);
                 tv = overlay;
             }
-            Validator check = new Validator(tv, ram, d.regionBase, d.regionSize, d.crashBase, d.crashSize, d.ptPool,
-                    d.nttys).pipes(d.pipes);
+            Validator check = base.reading(tv);
             Image img = check.task(t, i, d.files);
             img.execApplied = exec;
             img.record = new byte[TASK.size()];

@@ -37,6 +37,11 @@ final class Validator {
 
     Validator(KMem v, PhysicalMemory ram, long regionBase, long regionSize, long crashBase, long crashSize, long ptPool,
               int nttys) {
+        this(v, ram, regionBase, regionSize, crashBase, crashSize, ptPool, nttys, null);
+    }
+
+    private Validator(KMem v, PhysicalMemory ram, long regionBase, long regionSize, long crashBase, long crashSize,
+                      long ptPool, int nttys, int[] kinds) {
         this.ptPool = ptPool;
         this.v = v;
         this.ram = ram;
@@ -45,7 +50,15 @@ final class Validator {
         this.crashBase = crashBase;
         this.crashSize = crashSize;
         this.nttys = nttys;
-        this.kinds = frameKinds();
+        this.kinds = kinds != null ? kinds : frameKinds();
+    }
+
+    /**
+     * The same checks reading the dead kernel through other (a task seen with its committed execve applied); the frame
+     * map is shared, not built again.
+     */
+    Validator reading(KMem other) {
+        return new Validator(other, ram, regionBase, regionSize, crashBase, crashSize, ptPool, nttys, kinds).pipes(pipes);
     }
 
     /**
