@@ -520,8 +520,17 @@ public final class Conformance {
     private String afterCrashMismatch(int p, Instr in, int pcBefore, State m, Puppets.AfterCrash k) {
         stats.comparisons++;
         if (m.proc(p, Layout.STATUS) != Layout.RUNNABLE) {
-            return k == null ? null : "the model has p" + p + " " + State.statusName(m.proc(p, Layout.STATUS))
-                    + " but the kernel dispatched it again (pc delta " + k.pcDelta + ")";
+            if (k != null) {
+                return "the model has p" + p + " " + State.statusName(m.proc(p, Layout.STATUS))
+                        + " but the kernel dispatched it again (pc delta " + k.pcDelta + ")";
+            }
+            // Lost: the call is never made again, so what it had written before the crash stays as the crash
+            // kernel flushed it. The candidate crash point must leave the disk the kernel left (its data in the
+            // cache or not yet), else a later write's bytes would be blamed on a "lost, never written" call.
+            int[] disk = decodeDisk(kernel.diskImage());
+            int[] mdisk = Observation.of(m).disk();
+            return Arrays.equals(disk, mdisk) ? null
+                    : "p" + p + " lost; disk " + Arrays.toString(disk) + ", model " + Arrays.toString(mdisk);
         }
         if (k == null) {
             return "p" + p + " runnable in the model but never dispatched again";
