@@ -11,6 +11,9 @@
  *                   win    TIOCGWINSZ
  *                   pgrp   tcgetpgrp, tcsetpgrp to its own group
  *                   onlcr  output processing on for two lines
+ *                   jobs   job control: a child in a group of its own reads (SIGTTIN stops it), is given the
+ *                          terminal (tcsetpgrp, SIGCONT) and reads the next line; the terminal taken back from
+ *                          the background with SIGTTOU ignored, as a shell does
  *                   quit   stop
  *                 two ends of file in a row also stop.  Each line read is printed escaped, with the signals
  *                 (SIGINT, SIGQUIT, SIGWINCH) caught since the last one.
@@ -26,6 +29,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -190,6 +194,25 @@ static int terminal(void)
         } else if (n == 5 && memcmp(buf, "pgrp\n", 5) == 0) {
             pid_t fg = tcgetpgrp(0);
             out("pgrp: foreground is %s, tcsetpgrp %d\n", fg == getpgrp() ? "mine" : "another", tcsetpgrp(0, getpgrp()));
+        } else if (n == 5 && memcmp(buf, "jobs\n", 5) == 0) {
+            signal(SIGTTOU, SIG_IGN);
+            pid_t c = fork();
+            if (c == 0) {
+                setpgid(0, 0);
+                long r = read(0, buf, sizeof buf);
+                _exit(r < 0 ? 100 : (int) r);
+            }
+            setpgid(c, c);
+            int st = 0;
+            waitpid(c, &st, WUNTRACED);
+            out("jobs: background read: %s\n", WIFSTOPPED(st) && WSTOPSIG(st) == SIGTTIN ? "stopped by SIGTTIN" : "not stopped");
+            out("jobs: tcsetpgrp to the child %d\n", tcsetpgrp(0, c));
+            kill(c, SIGCONT);
+            waitpid(c, &st, 0);
+            int back = tcsetpgrp(0, getpgrp());
+            out("jobs: the child read %d bytes; taken back %d, foreground %s\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1, back,
+                tcgetpgrp(0) == getpgrp() ? "mine" : "another");
+            signal(SIGTTOU, SIG_DFL);
         } else if (n == 6 && memcmp(buf, "onlcr\n", 6) == 0) {
             t.c_oflag |= OPOST | ONLCR;
             tcsetattr(0, TCSANOW, &t);

@@ -18,7 +18,8 @@ import otherworld.kernel.resurrect.ResurrectionReport;
  * The terminal's line discipline, driven as a person types: {@code ttytest tty} (userland/src/ttytest.c) on an open
  * console, input typed between runs (a read blocks until it comes). Then the same session with the kernel crashed
  * between every two things typed, and in the middle of a line: mode, unread input, the line being typed, window
- * size and foreground group survive, so the terminal shows exactly what it showed without a crash.
+ * size and foreground group survive, so the terminal shows exactly what it showed without a crash. Job control:
+ * a background reader is stopped by SIGTTIN, and reads once its group is given the terminal.
  */
 class TtyTest {
     /** What is typed, one step at a time; the program runs until it waits between two steps. */
@@ -30,6 +31,7 @@ class TtyTest {
             "after\n",
             "x\u001cy\n",                        // ^\: SIGQUIT
             "winsz\n", "win\n", "pgrp\n",
+            "jobs\n", "kid\n",                   // SIGTTIN stops a background reader; tcsetpgrp gives it the line
             "raw\n", "ab", "c",                  // VMIN 3: two bytes are not enough; then VTIME runs out
             "onlcr\n",
             "xy\u0004", "\u0004", "\u0004");     // ^D with a line, ^D twice on an empty one: done
@@ -48,6 +50,8 @@ class TtyTest {
             "winsz\n", "line 6 [winsz\\n]\n", "winsz: set 0, now 30 rows, 100 columns, winch=1\n",
             "win\n", "line 4 [win\\n]\n", "win: 30 rows, 100 columns\n",
             "pgrp\n", "line 5 [pgrp\\n]\n", "pgrp: foreground is mine, tcsetpgrp 0\n",
+            "jobs\n", "line 5 [jobs\\n]\n", "jobs: background read: stopped by SIGTTIN\n", "jobs: tcsetpgrp to the child 0\n",
+            "kid\n", "jobs: the child read 4 bytes; taken back 0, foreground mine\n",
             "raw\n", "line 4 [raw\\n]\n", "raw 3 [abc]\n", "raw vtime 0 []\n",
             "onlcr\n", "line 6 [onlcr\\n]\n", "two\r\nlines\r\n",
             "xyline 2 [xy]\n", "line 0 []\n", "line 0 []\n", "done\n");
@@ -78,7 +82,8 @@ class TtyTest {
             runUntilItWaits(c);
         }
         m.console(0).type(SESSION.get(SESSION.size() - 1).getBytes(StandardCharsets.ISO_8859_1));
-        assertTrue(c.run(2_000_000_000L), "it ends after the last ^D");
+        boolean ended = c.run(2_000_000_000L);
+        assertTrue(ended, () -> "it ends after the last ^D: " + m.console(0).outputString());
         assertEquals(EXPECTED, m.console(0).outputString());
         assertEquals(List.of(), KernelAudit.check(m.memory));
     }
