@@ -141,6 +141,24 @@ class TtyTest {
         assertEquals(SESSION.size() - 1, reports.size());
     }
 
+    /** The console's window changes (a person resizes the host terminal): the foreground group gets SIGWINCH. */
+    @Test
+    void aResizedConsoleSendsSigwinchAndTheNewSize() throws Exception {
+        Machine m = machine();
+        Computer c = session(m);
+        runUntilItWaits(c);
+        m.console(0).resize(50, 132);
+        runUntilItWaits(c); // the handler runs, the read is made again and waits
+        m.console(0).type("win\n".getBytes(StandardCharsets.ISO_8859_1));
+        runUntilItWaits(c);
+        assertTrue(m.console(0).outputString().endsWith("line 4 [win\\n] signals int=0 quit=0 winch=1\nwin: 50 rows, 132 columns\n"),
+                m.console(0).outputString());
+        assertNotNull(c.panicNow("test")); // the size the device gave is kept: no second SIGWINCH after a crash
+        m.console(0).type("win\n".getBytes(StandardCharsets.ISO_8859_1));
+        runUntilItWaits(c);
+        assertTrue(m.console(0).outputString().endsWith("line 4 [win\\n]\nwin: 50 rows, 132 columns\n"), m.console(0).outputString());
+    }
+
     /** A corrupt tty record is not trusted: the tty starts afresh, the report says so, its process comes back. */
     @Test
     void aCorruptTtyRecordIsReportedAndStartsAfresh() throws Exception {
