@@ -11,6 +11,7 @@
  *                   win    TIOCGWINSZ
  *                   pgrp   tcgetpgrp, tcsetpgrp to its own group
  *                   onlcr  output processing on for two lines
+ *                   ctty   TIOCNOTTY (the session leader gives the terminal up: tcgetpgrp fails), TIOCSCTTY (back)
  *                   jobs   job control: a child in a group of its own reads (SIGTTIN stops it), is given the
  *                          terminal (tcsetpgrp, SIGCONT) and reads the next line; the terminal taken back from
  *                          the background with SIGTTOU ignored, as a shell does
@@ -194,6 +195,12 @@ static int terminal(void)
         } else if (n == 5 && memcmp(buf, "pgrp\n", 5) == 0) {
             pid_t fg = tcgetpgrp(0);
             out("pgrp: foreground is %s, tcsetpgrp %d\n", fg == getpgrp() ? "mine" : "another", tcsetpgrp(0, getpgrp()));
+        } else if (n == 5 && memcmp(buf, "ctty\n", 5) == 0) {
+            int r = ioctl(0, TIOCNOTTY);
+            pid_t fg = tcgetpgrp(0);
+            out("ctty: TIOCNOTTY %d, then tcgetpgrp %s\n", r, fg < 0 ? strerror(errno) : "works");
+            r = ioctl(0, TIOCSCTTY, 0);
+            out("ctty: TIOCSCTTY %d, foreground %s\n", r, tcgetpgrp(0) == getpgrp() ? "mine" : "another");
         } else if (n == 5 && memcmp(buf, "jobs\n", 5) == 0) {
             signal(SIGTTOU, SIG_IGN);
             pid_t c = fork();

@@ -31,6 +31,7 @@ class TtyTest {
             "after\n",
             "x\u001cy\n",                        // ^\: SIGQUIT
             "winsz\n", "win\n", "pgrp\n",
+            "ctty\n",                            // TIOCNOTTY, TIOCSCTTY
             "jobs\n", "kid\n",                   // SIGTTIN stops a background reader; tcsetpgrp gives it the line
             "raw\n", "ab", "c",                  // VMIN 3: two bytes are not enough; then VTIME runs out
             "onlcr\n",
@@ -50,6 +51,8 @@ class TtyTest {
             "winsz\n", "line 6 [winsz\\n]\n", "winsz: set 0, now 30 rows, 100 columns, winch=1\n",
             "win\n", "line 4 [win\\n]\n", "win: 30 rows, 100 columns\n",
             "pgrp\n", "line 5 [pgrp\\n]\n", "pgrp: foreground is mine, tcsetpgrp 0\n",
+            "ctty\n", "line 5 [ctty\\n]\n", "ctty: TIOCNOTTY 0, then tcgetpgrp Inappropriate ioctl for device\n",
+            "ctty: TIOCSCTTY 0, foreground mine\n",
             "jobs\n", "line 5 [jobs\\n]\n", "jobs: background read: stopped by SIGTTIN\n", "jobs: tcsetpgrp to the child 0\n",
             "kid\n", "jobs: the child read 4 bytes; taken back 0, foreground mine\n",
             "raw\n", "line 4 [raw\\n]\n", "raw 3 [abc]\n", "raw vtime 0 []\n",

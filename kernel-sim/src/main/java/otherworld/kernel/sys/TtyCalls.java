@@ -176,8 +176,9 @@ final class TtyCalls {
             }
             case TIOCSCTTY -> {
                 int sid = k.procs.sid(t.index);
-                if (controlling(t, rec)) return 0;
+                if (controlling(t, rec)) return 0; // already its own: nothing changes (sysword 0)
                 if (sid != t.pid() || k.mem.r32(rec + TTY_SID) != 0 && arg != 1) return -EPERM;
+                t.setSysword(1); // the tail takes the tty for the caller's session
                 return 0;
             }
             case TIOCNOTTY -> {
@@ -232,6 +233,7 @@ final class TtyCalls {
                 if (k.mem.r32(rec + TTY_PGRP) != (int) t.sysword()) k.mem.w32(rec + TTY_PGRP, (int) t.sysword());
             }
             case TIOCSCTTY -> {
+                if (t.sysword() != 1) return;
                 int sid = k.procs.sid(t.index), pgid = k.procs.pgid(t.index);
                 if (k.mem.r32(rec + TTY_PGRP) != pgid) k.mem.w32(rec + TTY_PGRP, pgid);
                 if (k.mem.r32(rec + TTY_SID) != sid) k.mem.w32(rec + TTY_SID, sid);
