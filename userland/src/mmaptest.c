@@ -183,6 +183,16 @@ static void time_calls(int round) {
     check(clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL) == 0, "clock_nanosleep relative");
     struct timespec past = {0, 0};
     check(clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &past, NULL) == 0, "clock_nanosleep to a past time");
+    /* an absolute wall-clock deadline: read on the clock clock_gettime reads, whatever its epoch */
+    struct timespec wall, after;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    wall.tv_nsec += 2000000;
+    if (wall.tv_nsec >= 1000000000) { wall.tv_sec++; wall.tv_nsec -= 1000000000; }
+    check(clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &wall, NULL) == 0, "clock_nanosleep to a wall-clock time");
+    clock_gettime(CLOCK_REALTIME, &after);
+    check(after.tv_sec > wall.tv_sec || (after.tv_sec == wall.tv_sec && after.tv_nsec >= wall.tv_nsec),
+          "woken at or after the wall-clock deadline");
+    check(after.tv_sec < wall.tv_sec + 2, "woken within a second of the wall-clock deadline");
     check(sched_yield() == 0, "sched_yield");
     int fd = open("poll.dat", O_RDWR | O_CREAT, 0644);
     struct pollfd p[2] = {{fd, POLLIN | POLLOUT, 0}, {-1, POLLIN, 0}};

@@ -5,7 +5,7 @@
  *   spawner run PROG [ARG...]     fork, execve(PROG) with the environment OW=1, waitpid; print the status
  *   spawner vfork PROG [ARG...]   the same with vfork
  *   spawner spawn PROG [ARG...]   the same with posix_spawn
- *   spawner show [ARG...]         print its arguments, its environment and /proc/self/exe (an exec'd image)
+ *   spawner show [ARG...]         print its arguments, its environment, /proc/self/exe and its name (comm)
  *   spawner fill                  fork children that exit at once, unreaped, until fork fails; print how
  *   spawner orphan                a child forks a grandchild and exits; the grandchild is adopted by pid 1
  *   spawner loop N PROG [ARG...]  N times fork + execve + wait (round trips, for the benchmark)
@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -78,6 +79,9 @@ int main(int argc, char **argv) {
         say("\nshow: environment:");
         for (char **e = environ; *e; e++) say(" %s", *e);
         say("\nshow: /proc/self/exe is %s\n", exe);
+        char comm[16] = "";
+        prctl(PR_GET_NAME, comm, 0, 0, 0);
+        say("show: comm is %s\n", comm);
         return 3;
     }
     if (!strcmp(mode, "fill")) {

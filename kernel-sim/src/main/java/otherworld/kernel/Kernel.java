@@ -30,6 +30,7 @@ import otherworld.kernel.proc.Procs;
 import otherworld.kernel.proc.Signals;
 import otherworld.kernel.proc.Task;
 import otherworld.kernel.sys.Syscalls;
+import otherworld.kernel.time.Clock;
 import otherworld.kernel.time.Sleeps;
 import otherworld.kernel.tty.Tty;
 import otherworld.kernel.verified.Sv39;
@@ -261,11 +262,11 @@ public final class Kernel {
             java.time.Instant now = java.time.Instant.now();
             return now.getEpochSecond() * 1_000_000_000L + now.getNano();
         }
-        return config.epochSeconds() * 1_000_000_000L + machine.clock() * (1_000_000_000L / KernelConfig.CLOCK_HZ);
+        return config.epochSeconds() * Clock.NS_PER_S + machine.clock() * Clock.NS_PER_INSTRUCTION;
     }
 
     /** Nanoseconds since boot on the instruction clock (CLOCK_MONOTONIC, CLOCK_BOOTTIME). */
-    public long uptimeNanos() { return machine.clock() * (1_000_000_000L / KernelConfig.CLOCK_HZ); }
+    public long uptimeNanos() { return machine.clock() * Clock.NS_PER_INSTRUCTION; }
 
     long seconds() { return wallNanos() / 1_000_000_000L; }
 

@@ -166,6 +166,21 @@ class MemoryCrashTest {
         assertEquals(clockAtEnd[0], clockAtEnd[1], "the same instant: it slept what was left, not the whole sleep again");
     }
 
+    /**
+     * An absolute CLOCK_REALTIME sleep is read on the wall clock clock_gettime reads, from the configured epoch: at an
+     * epoch other than the default it still wakes at its deadline, not years later or at once.
+     */
+    @Test
+    void anAbsoluteWallClockSleepFollowsTheConfiguredEpoch() {
+        for (long epoch : new long[] {KernelConfig.DEFAULT_EPOCH, 1_000_000_000L, 2_000_000_000L}) {
+            Scenario.Result r = mmaptest().config(KernelConfig.defaults().withEpoch(epoch, false)).run();
+            String out = r.outputs().get(0);
+            assertTrue(out.contains("ok   woken at or after the wall-clock deadline\n")
+                    && out.contains("ok   woken within a second of the wall-clock deadline\n"), "epoch " + epoch + ":\n" + out);
+            assertFalse(out.contains("FAIL"), "epoch " + epoch + ":\n" + out);
+        }
+    }
+
     @Test
     void aStackOverflowEndsInTheGuardWithSigsegv() {
         Scenario.Result r = new Scenario().add(Guests.program("mmaptest", "overflow")).run();

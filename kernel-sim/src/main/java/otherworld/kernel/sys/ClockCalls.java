@@ -19,7 +19,7 @@ final class ClockCalls {
             CLOCK_REALTIME_ALARM = 8, CLOCK_BOOTTIME_ALARM = 9, CLOCK_TAI = 11;
     /** Clock ticks per second of times() (sysconf(_SC_CLK_TCK) on Linux). */
     static final long USER_HZ = 100;
-    static final long NS_PER_INSN = 1_000_000_000L / KernelConfig.CLOCK_HZ;
+    static final long NS_PER_INSN = otherworld.kernel.time.Clock.NS_PER_INSTRUCTION;
 
     private final Kernel k;
 

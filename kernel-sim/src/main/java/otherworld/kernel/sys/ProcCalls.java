@@ -357,11 +357,11 @@ final class ProcCalls {
     }
 
     /**
-     * execve's tail, when its record is PENDING: the new image applied to the task record (absolute); the fds marked
-     * close-on-exec closed (slot cleared, then the reference dropped); handled signals reset; the generator state set
-     * from sysword; the old address space freed (if satp still named it) or, for a vfork child, given back and the
-     * parent woken; then exec_state := 0. A crash kernel applies the image itself to a task whose execve committed and
-     * sets exec_satp to the address space it built, so the tail made again frees nothing.
+     * execve's tail, when its record is PENDING: the new image applied to the task record (absolute), comm := its file
+     * name; the fds marked close-on-exec closed (slot cleared, then the reference dropped); handled signals reset; the
+     * generator state set from sysword; the old address space freed (if satp still named it) or, for a vfork child,
+     * given back and the parent woken; then exec_state := 0. A crash kernel applies the image itself to a task whose
+     * execve committed and sets exec_satp to the address space it built, so the tail made again frees nothing.
      */
     static void execTail(Kernel k, Syscalls s, Task t) {
         Procs procs = k.procs;
@@ -376,6 +376,8 @@ final class ProcCalls {
         if (own && oldSatp != newSatp) k.mm.syncShared(t);
         List<otherworld.kernel.mm.Vma> old = k.mm.vmas(t).list();
         Procs.applyExec(k.mem, t.pa, rec);
+        String image = t.name(); // as Linux: comm := the new image's file name, up to 15 bytes (absolute write)
+        k.info.setComm(slot, image.substring(image.lastIndexOf('/') + 1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         k.mm.vmas(t).activate(k.mem.r32(rec + P_EXEC_VLIST));
         for (int fd = 0; fd < NOFILE; fd++) {
             if (!procs.cloexec(slot, fd)) continue;

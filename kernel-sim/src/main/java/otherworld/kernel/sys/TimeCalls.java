@@ -53,7 +53,9 @@ final class TimeCalls {
         } else {
             long ns = readTimespec(t, req);
             if (ns == -EFAULT || ns == -EINVAL) return ns;
-            deadline = absolute ? Clock.instructionAt(clock, ns) : saturatedAdd(now, Clock.instructionsFor(ns));
+            // an absolute deadline is read on the clock the call names, as clock_gettime reads it (epoch included)
+            long left = absolute ? ns - (Clock.isWall(clock) ? k.wallNanos() : k.uptimeNanos()) : ns;
+            deadline = saturatedAdd(now, Clock.instructionsFor(left));
             if (deadline <= now) return 0;
             k.sleeps.arm(t, nr, deadline);
         }

@@ -1,36 +1,31 @@
 package otherworld.kernel.time;
 
+import otherworld.kernel.KernelConfig;
+
 /**
- * The deterministic clock (rule 5): time is the machine's instruction count. One instruction is
- * {@value #NS_PER_INSTRUCTION} ns (100 M instructions a second, the rate Kernel.seconds gives the file system's
- * times); CLOCK_MONOTONIC is that since boot, CLOCK_REALTIME adds {@value #EPOCH_SECONDS} s.
+ * The deterministic clock's units (rule 5): time is the machine's instruction count, one instruction
+ * {@value #NS_PER_INSTRUCTION} ns ({@link KernelConfig#CLOCK_HZ} instructions a second). What a clock reads is the
+ * kernel's ({@code Kernel.uptimeNanos} for CLOCK_MONOTONIC and CLOCK_BOOTTIME, {@code Kernel.wallNanos} for
+ * CLOCK_REALTIME and CLOCK_TAI, from the configured epoch or the host's clock); this class only converts, so that a
+ * clock read and a sleep's deadline can never use two different epochs or rates.
  */
 public final class Clock {
     private Clock() { }
 
-    public static final long NS_PER_INSTRUCTION = 10;
-    public static final long EPOCH_SECONDS = 1_700_000_000L;
     public static final long NS_PER_S = 1_000_000_000L;
+    public static final long NS_PER_INSTRUCTION = NS_PER_S / KernelConfig.CLOCK_HZ;
 
     public static final int CLOCK_REALTIME = 0;
     public static final int CLOCK_MONOTONIC = 1;
     public static final int CLOCK_BOOTTIME = 7;
     public static final int CLOCK_TAI = 11;
 
-    /** Nanoseconds of clock id at instruction count now (REALTIME and TAI from the epoch). */
-    public static long nanos(int clock, long now) {
-        long mono = now * NS_PER_INSTRUCTION;
-        return clock == CLOCK_REALTIME || clock == CLOCK_TAI ? EPOCH_SECONDS * NS_PER_S + mono : mono;
+    /** Whether clock id reads the wall clock (REALTIME, TAI) rather than time since boot. */
+    public static boolean isWall(int clock) {
+        return clock == CLOCK_REALTIME || clock == CLOCK_TAI;
     }
 
-    /** The first instruction count at which clock id reads at least ns (for an absolute deadline). */
-    public static long instructionAt(int clock, long ns) {
-        long mono = clock == CLOCK_REALTIME || clock == CLOCK_TAI ? ns - EPOCH_SECONDS * NS_PER_S : ns;
-        if (mono <= 0) return 0;
-        return (mono + NS_PER_INSTRUCTION - 1) / NS_PER_INSTRUCTION;
-    }
-
-    /** Instructions to wait for at least ns nanoseconds (saturating). */
+    /** Instructions to wait for at least ns nanoseconds (saturating; 0 for ns <= 0). */
     public static long instructionsFor(long ns) {
         if (ns <= 0) return 0;
         return ns / NS_PER_INSTRUCTION + (ns % NS_PER_INSTRUCTION != 0 ? 1 : 0);

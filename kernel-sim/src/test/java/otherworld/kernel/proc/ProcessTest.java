@@ -41,14 +41,23 @@ class ProcessTest {
     @Test
     void execveLaysOutArgvEnvpAndProcSelfExe() {
         Scenario.Result r = spawner("run", "/bin/spawner", "show", "a", "b").run();
-        assertEquals("show: 4 args: show a b\nshow: environment: OW=1 PATH=/bin\nshow: /proc/self/exe is /bin/spawner\n"
+        assertEquals("show: 4 args: show a b\nshow: environment: OW=1 PATH=/bin\nshow: /proc/self/exe is /bin/spawner\nshow: comm is spawner\n"
                 + "spawner: run /bin/spawner exited 3\n", r.outputs().get(0));
+    }
+
+    /** As Linux: execve names the task (comm, prctl's PR_GET_NAME) after the new image's file, not the old one's. */
+    @Test
+    void execveNamesTheTaskAfterItsNewImage() {
+        Scenario.Result r = spawner("run", "/bin/renamed", "show").file("/bin/renamed", Programs.get("spawner").binary())
+                .run();
+        assertTrue(r.outputs().get(0).contains("show: /proc/self/exe is /bin/renamed\nshow: comm is renamed\n"),
+                r.outputs().get(0));
     }
 
     @Test
     void vforkChildBorrowsTheAddressSpaceUntilItExecs() {
         Scenario.Result r = spawner("vfork", "/bin/spawner", "show", "x").run();
-        assertEquals("show: 3 args: show x\nshow: environment: OW=1 PATH=/bin\nshow: /proc/self/exe is /bin/spawner\n"
+        assertEquals("show: 3 args: show x\nshow: environment: OW=1 PATH=/bin\nshow: /proc/self/exe is /bin/spawner\nshow: comm is spawner\n"
                 + "spawner: vfork /bin/spawner exited 3\n", r.outputs().get(0));
         assertEquals(List.of(), r.audit());
     }
@@ -57,7 +66,7 @@ class ProcessTest {
     @Test
     void glibcPosixSpawnRunsAProgramAndReportsAMissingOne() {
         Scenario.Result r = spawner("spawn", "/bin/spawner", "show", "p").run();
-        assertEquals("show: 3 args: show p\nshow: environment: OW=1 PATH=/bin\nshow: /proc/self/exe is /bin/spawner\n"
+        assertEquals("show: 3 args: show p\nshow: environment: OW=1 PATH=/bin\nshow: /proc/self/exe is /bin/spawner\nshow: comm is spawner\n"
                 + "spawner: spawn /bin/spawner exited 3\n", r.outputs().get(0));
         assertEquals(List.of(), r.audit());
         Scenario.Result missing = spawner("spawn", "/bin/no-such-program").run();

@@ -21,13 +21,6 @@ import otherworld.userland.Programs;
 class ShellTest {
     static Stream<String> cases() { return Programs.caseNames().stream(); }
 
-    /**
-     * Cases that make or enter directories (mkdirat, chdir, getcwd, getdents64 for globbing): those calls are issue 9's
-     * (branch i9-files); until they land these cases get ENOSYS where qemu-riscv64 succeeds.
-     */
-    static final java.util.Set<String> NEED_DIRECTORY_CALLS =
-            java.util.Set.of("mkdir", "mkdir-args", "sh-expand", "sh-builtins", "sh-commands");
-
     /** A golden case as a scenario: its program with its arguments and stdin, every binary of userland under /bin. */
     public static Scenario scenario(Programs.Program c) {
         List<String> argv = new ArrayList<>();
@@ -41,8 +34,6 @@ class ShellTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void caseEqualsQemuGolden(String name) {
-        org.junit.jupiter.api.Assumptions.assumeFalse(NEED_DIRECTORY_CALLS.contains(name),
-                "needs mkdirat/chdir/getcwd/getdents64 (issue 9, branch i9-files)");
         org.junit.jupiter.api.Assumptions.assumeFalse(name.equals("wc-stdin"),
                 "the golden run's stdin is a regular file (wc pads its counts to the file's size); here it is the console");
         Programs.Program c = Programs.goldenCase(name);
