@@ -34,6 +34,9 @@ import picocli.CommandLine.Parameters;
             "Everything after PROGRAM is the guest's: its arguments (ow's own options come before PROGRAM).",
             "The guest's stdout and stderr reach ow's stdout and stderr byte for byte; stdin is --stdin FILE, or ow's",
             "own stdin read to its end. A stream that is not a terminal on the host is not one in the guest either.",
+            "When stdin and stdout are a terminal, the terminal is the guest's console: it is in raw mode for the whole",
+            "run and the guest's own line discipline edits, echoes and signals (^C is the guest's SIGINT, not ow's);",
+            "the window size is passed through (a resize is a SIGWINCH); the terminal is restored when ow ends.",
             "",
             "Files: the guest's disk is an ext2 file system made for the run holding the current directory's files,",
             "at the same path, which is the guest's working directory (at most --pack-limit bytes of them); with",
@@ -145,8 +148,22 @@ final class RunCommand implements Callable<Integer> {
             }
             name = program;
         }
-        byte[] input;
-        if (stdin != null) {
+        byte[] input = new byte[0];
+        // a person at the host terminal: it is the guest's console, in raw mode for the whole run (HostTerminal)
+        boolean person = stdin == null && HostTerminal.isTerminal(0) && HostTerminal.isTerminal(1);
+        HostTerminal.Control control = new HostTerminal.Stty();
+        HostTerminal.Session session = null;
+        if (person) {
+            try {
+                session = new HostTerminal.Session(control);
+            } catch (IOException e) {
+                err.println("ow run: the terminal cannot be put in raw mode (" + e.getMessage() + "): stdin is read to its end first");
+                person = false;
+            }
+        }
+        if (person) {
+            // typed as the guest runs: HostTerminal.attach
+        } else if (stdin != null) {
             try {
                 input = Files.readAllBytes(stdin);
             } catch (NoSuchFileException e) {
@@ -166,6 +183,16 @@ final class RunCommand implements Callable<Integer> {
         KernelConfig config = KernelConfig.defaults().withOtherworld(!off).withEpoch(epoch, realTime);
         Scenario s = new Scenario().add(guest).config(config).maxInstructions(maxInstructions).ram((int) ram)
                 .echo(System.out, System.err);
+        if (person) s.interactive(c -> HostTerminal.attach(c, System.in, control));
+        try {
+            return run(s, err);
+        } finally {
+            if (session != null) session.close();
+        }
+    }
+
+    /** The run, with the scenario made; the host terminal (if any) is restored by the caller whatever happens. */
+    private int run(Scenario s, PrintStream err) throws IOException {
         Path hostDir = null;
         String guestDir = "/";
         if (disk != null) {

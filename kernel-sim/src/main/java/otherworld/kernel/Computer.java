@@ -99,6 +99,33 @@ public final class Computer {
 
     public Kernel kernel() { return kernel; }
 
+    /** Set for a person at an open console (ow run on a host terminal): when every process waits, the host waits. */
+    private boolean interactive;
+
+    public Computer interactive(boolean on) {
+        this.interactive = on;
+        return this;
+    }
+
+    /**
+     * Every process waits: with a person at an open console, the host waits until they type, resize the window or
+     * close the line (a short while at most, then the kernel looks again). False when nothing outside can come.
+     */
+    private boolean awaitOutside() {
+        if (!interactive) return false;
+        for (otherworld.emulator.Console c : machine.consoles()) {
+            if (!c.isOpen()) continue;
+            try {
+                c.await(c.winsize(), 200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            return true;
+        }
+        return false;
+    }
+
     public boolean halted() { return halted; }
 
     /**
@@ -153,7 +180,7 @@ public final class Computer {
                 }
                 Kernel.Outcome o = kernel.run(stop - machine.clock());
                 if (o == Kernel.Outcome.ALL_EXITED) return true;
-                if (o == Kernel.Outcome.ALL_BLOCKED) return false; // nothing can run until something outside happens
+                if (o == Kernel.Outcome.ALL_BLOCKED && !awaitOutside()) return false; // nothing can run until something outside happens
             } catch (RuntimeException | StackOverflowError e) {
                 boolean progress = resurrectedAt < 0 || hooks.callsDone != callsDoneAtResurrection
                         || machine.clock() - resurrectedAt >= LOOP_INSTRUCTIONS;

@@ -208,6 +208,49 @@ public final class Kernel {
 
     public long ttyRecord(int i) { return Tty.record(ttysPa, i); }
 
+    /** What tty i's discipline does outside its ring: echo to its console, signals to a process group. */
+    public Tty.Line ttyLine(int i) {
+        Console dev = machine.console(Tty.console(mem, ttyRecord(i)));
+        return new Tty.Line() {
+            @Override public void emit(int b) { Kernel.this.emit(dev, b); }
+
+            @Override public void signal(int pgrp, int sig) { syscalls.signalGroup(pgrp, sig); }
+        };
+    }
+
+    /**
+     * Between instructions, as a terminal's interrupt would: a tty that echoes or makes signals takes its console's
+     * input and acts on it (so ^C reaches a process that does not read), and a console whose window size changed
+     * tells the foreground group (SIGWINCH). A reader waiting on a tty that received something is woken. A scripted
+     * tty (no ECHO, no ISIG) is left alone: its input moves when a process reads it, as it always did.
+     */
+    private void ttyInterrupts() {
+        int n = ttyCount();
+        for (int i = 0; i < n; i++) {
+            long rec = ttyRecord(i);
+            int con = Tty.console(mem, rec);
+            if (con < 0 || con >= machine.consoleCount()) continue;
+            Console dev = machine.console(con);
+            boolean got = false;
+            if ((Tty.lflag(mem, rec) & (Tty.ISIG | Tty.ECHO)) != 0 && dev.inputAvailable() > 0) {
+                got = Tty.receive(mem, rec, dev) > 0;
+                Tty.process(mem, rec, dev, ttyLine(i));
+            }
+            if (dev.winsize() != 0) Tty.resized(mem, rec, dev, ttyLine(i));
+            if (got) wakeup(otherworld.kernel.proc.Channels.of(otherworld.kernel.proc.Channels.TTY, i));
+        }
+    }
+
+    /** A reader blocked on tty i may go on: its console has input to take, or has ended and the tty not yet said so. */
+    private boolean ttyNews(int i) {
+        if (i < 0 || i >= ttyCount()) return true;
+        long rec = ttyRecord(i);
+        int con = Tty.console(mem, rec);
+        if (con < 0 || con >= machine.consoleCount()) return true;
+        Console dev = machine.console(con);
+        return dev.inputAvailable() > 0 || dev.ended() && mem.r32(rec + TTY_EOF) == 0;
+    }
+
     public int ttyCount() { return ram.read32(header + KH_NTTYS); }
 
     /**
@@ -310,6 +353,11 @@ public final class Kernel {
         t.setPc(img.entry());
         t.setX(2, img.sp());
         procs.create(slot, 0, pid, pid, Signals.SIGCHLD, 0, -1);
+        long ttyRec = ttyRecord(tty); // the first program on a tty leads its session, its group in the foreground
+        if (mem.r32(ttyRec + TTY_SID) == 0) {
+            mem.w32(ttyRec + TTY_PGRP, pid);
+            mem.w32(ttyRec + TTY_SID, pid);
+        }
         signals.reset(slot);
         t.setState(TASK_RUNNABLE);
         log("spawn pid " + pid + " " + path + " on tty" + tty);
@@ -412,6 +460,11 @@ public final class Kernel {
      */
     public String finishInFlight() {
         int current = (int) ram.read64(header + KH_CURRENT);
+        for (int i = 0; i < ttyCount(); i++) { // a byte the discipline was acting on: its signal and echo, made again
+            long rec = ttyRecord(i);
+            int con = Tty.console(mem, rec);
+            if (con >= 0 && con < machine.consoleCount()) Tty.process(mem, rec, machine.console(con), ttyLine(i));
+        }
         String done = inFlight(current);
         int orphans = fs.reclaimOrphans(syscalls::isOpen); // unlinked files no resurrected process holds
         if (orphans > 0) done = (done == null ? "" : done + "; ") + orphans + " orphan inode(s) no process holds released";
@@ -465,11 +518,18 @@ public final class Kernel {
 
     /** Tasks blocked on a deadline that has passed, or in a poll whose files are ready, become runnable. */
     private void wakeWaiting() {
+        ttyInterrupts();
         long now = machine.clock();
         for (int i = 0; i < MAX_TASKS; i++) {
             Task t = task(i);
             if (t.state() != TASK_BLOCKED) continue;
             long chan = mem.r64(t.pa + T_WAIT);
+            if (otherworld.kernel.proc.Channels.kind(chan) == otherworld.kernel.proc.Channels.TTY) {
+                if (sleeps.armed(t) && now >= sleeps.deadline(t) || ttyNews(otherworld.kernel.proc.Channels.id(chan))) {
+                    t.setState(TASK_RUNNABLE);
+                }
+                continue;
+            }
             if (chan != Sleeps.CHAN_SLEEP && chan != Sleeps.CHAN_POLL) continue;
             if ((sleeps.armed(t) && now >= sleeps.deadline(t)) || (chan == Sleeps.CHAN_POLL && syscalls.ready(t))) {
                 t.setState(TASK_RUNNABLE);

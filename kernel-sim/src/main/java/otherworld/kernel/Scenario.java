@@ -141,9 +141,22 @@ public final class Scenario {
         return this;
     }
 
+    private Consumer<Console> person;
+
+    /**
+     * A person is at the first program's console (ow run on a host terminal): it is open and a terminal (its tty in
+     * Linux's default mode), {@code attach} is given it to type into and resize, and when every process waits the
+     * run waits for them.
+     */
+    public Scenario interactive(Consumer<Console> attach) {
+        this.person = attach;
+        return this;
+    }
+
     public Result run() {
         List<Console> consoles = new ArrayList<>();
         for (int i = 0; i < programs.size(); i++) consoles.add(new Console("tty" + i, programs.get(i).stdin()));
+        if (person != null && !consoles.isEmpty()) person.accept(consoles.get(0).open().terminal(true));
         int[] errTty = new int[programs.size()];
         for (int i = 0; i < programs.size(); i++) {
             errTty[i] = i;
@@ -152,6 +165,7 @@ public final class Scenario {
                 consoles.add(new Console("tty" + i + "-stderr"));
             }
         }
+        if (person != null && !programs.isEmpty() && errTty[0] != 0) consoles.get(errTty[0]).terminal(true);
         if (echoOut != null && !consoles.isEmpty()) consoles.get(0).echoTo(printStream(echoOut));
         if (echoErr != null && !programs.isEmpty() && errTty[0] != 0) consoles.get(errTty[0]).echoTo(printStream(echoErr));
         byte[] image = diskImage == null ? Disks.blankExt2Image() : diskImage.clone();
@@ -159,7 +173,7 @@ public final class Scenario {
         Machine m = new Machine(ramBytes, consoles, diskFaults.apply(disk));
         List<String> lines = new ArrayList<>();
         Observer seen = new Observer(probe.apply(m), m);
-        Computer c = new Computer(m, config).faults(faults).probe(seen).log(l -> {
+        Computer c = new Computer(m, config).faults(faults).probe(seen).interactive(person != null).log(l -> {
             lines.add(l);
             log.accept(l);
         });

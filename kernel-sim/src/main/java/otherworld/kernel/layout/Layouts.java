@@ -193,6 +193,8 @@ public final class Layouts {
     public static final int FT_TTY = 2;
     /** A pipe end: F_INO is the pipe's index, F_FLAGS's access mode says which end. */
     public static final int FT_PIPE = 3;
+    /** A character device of the small devfs (/dev/null, zero, full, random, urandom): F_INO is its minor (major 1). */
+    public static final int FT_DEV = 4;
 
     /**
      * F_FLAGS bit of a tty description that stands for a host pipe or file (ow run with a redirected stream): the
@@ -243,14 +245,41 @@ public final class Layouts {
     public static final int MAX_LOCKS = 64;
     public static final int LOCK_POSIX = 1, LOCK_OFD = 2, LOCK_FLOCK = 3;
 
-    /** A terminal: the input ring (xv6-style counters) fed from its console device. */
-    public static final Struct TTY = new Struct("tty", Struct.magic("TTY "), 2);
+    /**
+     * A terminal: the input ring (xv6-style counters) fed from its console device, holding the bytes as they were
+     * typed; the line discipline's state (termios, window size, foreground group) beside it. Editing is interpreted
+     * from the ring by the reader (tty.Tty), so a partly typed line is the bytes after nread and survives as they do.
+     * nread <= nproc <= nwrite, nwrite - nread <= TTY_BUF.
+     */
+    public static final Struct TTY = new Struct("tty", Struct.magic("TTY "), 3);
     public static final int TTY_CONSOLE = TTY.field("console", 4, "console device index");
     public static final int TTY_OUT = TTY.field("out", 8,
-            "bytes handed to the device by committed writes: the device's bytes_out minus this is a write in flight");
-    public static final int TTY_NREAD = TTY.field("nread", 8, "bytes ever read by processes");
+            "bytes handed to the device by committed writes (and echoes): the device's bytes_out minus this is a write in flight");
+    public static final int TTY_NREAD = TTY.field("nread", 8, "bytes of the ring ever consumed by readers");
     public static final int TTY_NWRITE = TTY.field("nwrite", 8, "bytes ever received from the device");
-    public static final int TTY_EOF = TTY.field("eof", 4, "device reported end of input");
+    public static final int TTY_EOF = TTY.field("eof", 4, "device reported end of input (no more will come)");
+    public static final int TTY_SKIP = TTY.field("skip", 4,
+            "bytes of the line at nread already returned to a canonical reader that asked for fewer");
+    public static final int TTY_NPROC = TTY.field("nproc", 8,
+            "bytes of the ring the discipline has acted on (echoed, signals sent); the byte at nproc is echoed before nproc moves");
+    public static final int TTY_ECHO = TTY.field("echo", 8,
+            "the echo under way: (its byte's index mod 2^32) << 32 | (bytes_out mod 2^32 when it began); written before its first byte");
+    /** The kernel's struct termios of the Linux RISC-V ABI (asm-generic/termbits.h), as TCGETS copies it. */
+    public static final int TTY_TERMIOS = TTY.field("termios", 36,
+            "struct termios: c_iflag u32, c_oflag u32, c_cflag u32, c_lflag u32, c_line u8, c_cc[19] u8");
+    public static final int TERMIOS_SIZE = 36;
+    public static final int TTY_IFLAG = TTY_TERMIOS;
+    public static final int TTY_OFLAG = TTY_TERMIOS + 4;
+    public static final int TTY_CFLAG = TTY_TERMIOS + 8;
+    public static final int TTY_LFLAG = TTY_TERMIOS + 12;
+    public static final int TTY_LINE = TTY_TERMIOS + 16;
+    public static final int TTY_CC = TTY_TERMIOS + 17;
+    public static final int TTY_WINSIZE = TTY.field("winsize", 8,
+            "struct winsize: ws_row, ws_col, ws_xpixel, ws_ypixel (u16 each), written as one word");
+    public static final int TTY_PGRP = TTY.field("pgrp", 4, "foreground process group; 0: none");
+    public static final int TTY_SID = TTY.field("sid", 4, "session this is the controlling tty of; 0: none");
+    public static final int TTY_DEV_WINSIZE = TTY.field("dev_winsize", 8,
+            "the console's window size last taken into winsize (a change of the device's is a SIGWINCH)");
     public static final int TTY_DATA = TTY.field("buf", TTY_BUF, "ring buffer, index = counter % size");
 
     /**

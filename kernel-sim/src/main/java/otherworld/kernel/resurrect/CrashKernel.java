@@ -132,11 +132,18 @@ public final class CrashKernel {
         report.dirtyBlocksFlushed += filePages.flush(v, machine.disk); // after the cache's blocks: they are newer
         machine.disk.flush();
         hooks.point("resurrect.flushed");
-        for (Image img : images) if (img.completeWrite != null) completeConsoleWrite(v, d, img);
+        java.util.Set<Console> writing = new HashSet<>();
+        for (Image img : images) {
+            if (img.completeWrite != null) {
+                completeConsoleWrite(v, d, img);
+                writing.add(img.completeWrite);
+            }
+        }
+        boolean[] echoed = completeEchoes(v, d, writing, report);
 
         // ---- 3. build ------------------------------------------------------------------------------------
         own.w32(rrec + R_PHASE, 3);
-        build(v, d, r, own, images, current, report);
+        build(v, d, r, own, images, current, report, echoed);
         hooks.point("resurrect.built");
 
         // ---- 4. commit -----------------------------------------------------------------------------------
@@ -334,7 +341,7 @@ public final class CrashKernel {
                 }
             }
         }
-        if (nr == Sysno.WRITE || nr == Sysno.WRITEV) {
+        if ((nr == Sysno.WRITE || nr == Sysno.WRITEV) && img.slot == current) { // a write in flight runs to its commit
             long fd = v.r64(t + T_ORIG_A0);
             int f = fd >= 0 && fd < NOFILE ? img.fds[(int) fd] : -1;
             long tty = ttyOf(v, d, f);
@@ -369,8 +376,12 @@ public final class CrashKernel {
         byte[] all = consoleBytes(v, t);
         if (all == null) return;
         Console dev = img.completeWrite;
-        long done = dev.bytesOut() - v.r64(ttyOf(v, d, img.fds[(int) v.r64(t + T_ORIG_A0)]) + TTY_OUT); // an earlier crash kernel's too
-        for (long i = done; i < all.length; i++) dev.put(all[(int) i]);
+        int f = img.fds[(int) v.r64(t + T_ORIG_A0)];
+        long rec = ttyOf(v, d, f);
+        boolean plain = (v.r32(d.files + (long) f * FILE.size() + F_FLAGS) & FF_NOT_A_TERMINAL) != 0;
+        byte[] out = plain ? all : otherworld.kernel.tty.Tty.post(v, rec, all); // as the write sent them (OPOST)
+        long done = dev.bytesOut() - v.r64(rec + TTY_OUT); // an earlier crash kernel's too
+        for (long i = done; i < out.length; i++) dev.put(out[(int) i]);
     }
 
     /**
@@ -401,7 +412,7 @@ public final class CrashKernel {
     }
 
     private void build(KMem v, Dead d, Region r, DirectMem own, List<Image> images, int current,
-                       ResurrectionReport report) {
+                       ResurrectionReport report, boolean[] echoed) {
         Kernel.layDown(own, machine, config, r, 0, 0, report.generation, v.r64(d.header + KH_NEXT_PID),
                 v.r64(d.header + KH_RANDOM));
         if (current >= 0 && current < MAX_TASKS) own.w64(r.header() + KH_CURRENT, current);
@@ -511,7 +522,7 @@ public final class CrashKernel {
         filePages.rebuild(own, r.fpages(), keptFilePages);
         report.machineProblems.addAll(filePages.problems);
         TaskTables.rebuildLocks(v, own, d.locks, r.locks(), alive, refs, 0, report);
-        buildTtys(v, d, r, own);
+        buildTtys(v, d, r, own, echoed);
         frames.unrestrict(); // the pool frames the tables did not take are free memory for the new kernel
         long nextCrash = frames.findFreeRun((int) (d.crashSize / Sv39.PAGE_SIZE));
         if (nextCrash < 0) {
@@ -544,29 +555,33 @@ public final class CrashKernel {
     }
 
     /**
-     * ttys keep their modes and rings; the counters the devices also keep come from the devices: out = bytes_out
-     * (an interrupted write is complete now), nwrite = bytes_in (a byte is in the ring before the device lets it go);
-     * the console index is tty i's own, i.
+     * Each valid tty's echo in flight finished (not on a line a write in flight was completed on: bytes_out there is
+     * the write's); which ttys had one. A corrupt record is reported, and left to start afresh.
      */
-    private void buildTtys(KMem v, Dead d, Region r, DirectMem own) {
+    private boolean[] completeEchoes(KMem v, Dead d, java.util.Set<Console> writing, ResurrectionReport report) {
+        boolean[] echoed = new boolean[MAX_TTYS];
         for (int i = 0; i < d.nttys; i++) {
             long old = d.ttys + (long) i * TTY.size();
-            long nt = r.ttys() + (long) i * TTY.size();
-            byte[] rec = new byte[TTY.size()];
-            v.read(old, rec, 0, rec.length);
-            own.write(nt, rec, 0, rec.length);
-            // the console index is derived, as Tty.format lays it (tty i on console i), not trusted: a corrupt one
-            // made every later kernel panic on the tty's first write (found by the campaign: ow replay
-            // kvstore:bit-flip:88947a707bebeab4 resurrected, panicked and ran its recovery procedure for ever)
-            int con = i < machine.consoleCount() ? i : -1;
-            own.w32(nt + TTY_CONSOLE, con);
-            if (con < 0) continue;
-            Console dev = machine.console(con);
-            own.w64(nt + TTY_OUT, dev.bytesOut());
-            long nread = v.r64(old + TTY_NREAD);
-            if (dev.bytesIn() >= v.r64(old + TTY_NWRITE) && dev.bytesIn() - nread <= TTY_BUF) {
-                own.w64(nt + TTY_NWRITE, dev.bytesIn());
+            String bad = TtyImage.check(v, old, i);
+            if (bad != null) {
+                report.machineProblems.add(bad + ": it starts afresh, its unread input lost");
+                continue;
             }
+            if (i < machine.consoleCount() && !writing.contains(machine.console(i))) {
+                echoed[i] = TtyImage.completeEcho(v, old, machine.console(i));
+            }
+        }
+        return echoed;
+    }
+
+    /** ttys keep their modes, rings, sizes and groups ({@link TtyImage}); a corrupt one is left as layDown made it. */
+    private void buildTtys(KMem v, Dead d, Region r, DirectMem own, boolean[] echoed) {
+        for (int i = 0; i < d.nttys; i++) {
+            long old = d.ttys + (long) i * TTY.size();
+            if (TtyImage.check(v, old, i) != null) continue;
+            int con = i < machine.consoleCount() ? i : -1;
+            TtyImage.rebuild(v, old, own, r.ttys() + (long) i * TTY.size(), con < 0 ? null : machine.console(con), con,
+                    echoed[i]);
         }
     }
 

@@ -140,7 +140,8 @@ final class Validator {
             long fe = filesPa + (long) f * FILE.size();
             int type = v.r32(fe + F_TYPE);
             if (!Bounds.magicOk(v.r32(fe), FILE.magic, v.r32(fe + 4), FILE.version, FILE.version) || v.r32(fe + F_REFS) <= 0
-                    || (type != FT_REG && type != FT_TTY && type != FT_PIPE) || v.r64(fe + F_OFFSET) < 0
+                    || (type != FT_REG && type != FT_TTY && type != FT_PIPE && type != FT_DEV) || v.r64(fe + F_OFFSET) < 0
+                    || (type == FT_DEV && !otherworld.kernel.sys.Devices.valid(v.r32(fe + F_INO)))
 
                     || (type == FT_REG && v.r32(fe + F_INO) <= 0)
                     || (type == FT_TTY && (v.r32(fe + F_TTY) < 0 || v.r32(fe + F_TTY) >= nttys))) {

@@ -153,6 +153,14 @@ final class AttrCalls {
                 fillStatx(b, FileCalls.get32(st, 16), 1, 0, 0, 3L + k.files.tty(f), 0, 0, 0, 0, 0, 0x88, 4, 64 + k.files.tty(f));
                 return k.user.copyOut(t.rootPa(), t.x(14), b, 0, b.length) ? 0 : -EFAULT;
             }
+            if (k.files.type(f) == FT_DEV) { // character device: rdev 1:minor
+                fillStatx(b, 0x2000 | 0666, 1, 0, 0, k.files.ino(f) + 1L, 0, 0, 0, 0, 0, 6, Devices.MEM_MAJOR, k.files.ino(f));
+                return k.user.copyOut(t.rootPa(), t.x(14), b, 0, b.length) ? 0 : -EFAULT;
+            }
+        }
+        if (Devices.minor(path) > 0) {
+            fillStatx(b, 0x2000 | 0666, 1, 0, 0, Devices.minor(path) + 1L, 0, 0, 0, 0, 0, 6, Devices.MEM_MAJOR, Devices.minor(path));
+            return k.user.copyOut(t.rootPa(), t.x(14), b, 0, b.length) ? 0 : -EFAULT;
         }
         int ino = paths.target(t, (int) t.x(10), path, flags);
         if (ino < 0) return ino;

@@ -6,7 +6,6 @@ import static otherworld.kernel.sys.Sysno.*;
 
 import java.nio.charset.StandardCharsets;
 
-import otherworld.emulator.Console;
 import otherworld.kernel.Kernel;
 import otherworld.kernel.fs.Ext2;
 import otherworld.kernel.fs.Ext2Repair;
@@ -37,14 +36,14 @@ final class FileCalls extends PathCalls {
     static final int O_TMPFILE = 0x400000;
     /** The open flags a description keeps (F_GETFL). */
     static final int KEPT_FLAGS = O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH;
-    static final int TCGETS = 0x5401;
-    static final int TCSETS = 0x5402;
-    static final int TCSETSW = 0x5403;
-    static final int TCSETSF = 0x5404;
-    static final int TIOCGWINSZ = 0x5413;
 
+    /** The terminal's side of read, write and ioctl. */
+    private final TtyCalls ttys;
 
-    FileCalls(Kernel k, Syscalls sys, Paths paths) { super(k, sys, paths); }
+    FileCalls(Kernel k, Syscalls sys, Paths paths) {
+        super(k, sys, paths);
+        this.ttys = new TtyCalls(k, sys);
+    }
 
     void register(Syscalls s) {
         s.define(READ, this::read, this::readTail);
@@ -55,12 +54,8 @@ final class FileCalls extends PathCalls {
         s.define(UNLINKAT, this::unlinkat, this::unlinkatTail, this::unlinkatRepair);
         s.define(NEWFSTATAT, t -> fstatat(t, (int) t.x(10), t.x(11), t.x(12), (int) t.x(13)));
         s.define(FSTAT, t -> fstatat(t, (int) t.x(10), 0, t.x(11), AT_EMPTY_PATH));
-        s.define(IOCTL, this::ioctl);
+        s.define(IOCTL, this::ioctl, this::ioctlTail);
         s.define(READLINKAT, this::readlinkat);
-    }
-
-    private Console console(int tty) {
-        return k.machine.console(Tty.console(k.mem, k.ttyRecord(tty)));
     }
 
     /**
@@ -75,24 +70,24 @@ final class FileCalls extends PathCalls {
         if (count < 0) return -EINVAL;
         int n = (int) Math.min(count, Syscalls.MAX_IO);
         byte[] tmp = new byte[n];
-        int got = readInto(t, f, tmp, n);
+        long got = readInto(t, f, tmp, n);
         if (got < 0) return got;
         k.hooks.point("read.before-copyout");
-        if (!k.user.copyOut(t.rootPa(), buf, tmp, 0, got)) return -EFAULT;
+        if (!k.user.copyOut(t.rootPa(), buf, tmp, 0, (int) got)) return -EFAULT;
         return got;
     }
 
     /**
-     * The part of read (and readv) before the copy-out: up to n bytes of open file f into tmp, from the tty's ring or
-     * the file's offset; sysword := where they were read from. The count, or -errno.
+     * The part of read (and readv) before the copy-out: up to n bytes of open file f into tmp, from the tty's line
+     * discipline ({@link TtyCalls#read}) or the file's offset; sysword := where they were read from. The count, -errno,
+     * or {@link Syscalls#BLOCK} / {@link Syscalls#RESTART} (a tty).
      */
-    int readInto(Task t, int f, byte[] tmp, int n) {
+    long readInto(Task t, int f, byte[] tmp, int n) {
         int got;
         if (files.type(f) == FT_TTY) {
-            long rec = k.ttyRecord(files.tty(f));
-            Tty.receive(k.mem, rec, console(files.tty(f)));
-            t.setSysword(Tty.nread(k.mem, rec));
-            got = Tty.peek(k.mem, rec, tmp, n);
+            return ttys.read(t, f, tmp, n);
+        } else if (files.type(f) == FT_DEV) {
+            return Devices.read(k, t, files.ino(f), tmp, n);
         } else {
             long off = files.offset(f);
             t.setSysword(off);
@@ -104,9 +99,16 @@ final class FileCalls extends PathCalls {
     void readTail(Task t) {
         long got = t.x(10);
         int f = sys.fileOf(t, t.origA0());
+        if (f >= 0 && files.type(f) == FT_TTY) {
+            ttys.readTail(t, f);
+            return;
+        }
+        if (f >= 0 && files.type(f) == FT_DEV) {
+            Devices.readTail(k, t, files.ino(f));
+            return;
+        }
         if (got <= 0 || f < 0) return;
-        if (files.type(f) == FT_TTY) Tty.consumedTo(k.mem, k.ttyRecord(files.tty(f)), t.sysword() + got);
-        else if (files.offset(f) != t.sysword() + got) files.setOffset(f, t.sysword() + got);
+        if (files.offset(f) != t.sysword() + got) files.setOffset(f, t.sysword() + got);
     }
 
     /**
@@ -120,7 +122,7 @@ final class FileCalls extends PathCalls {
     long write(Task t) {
         int f = sys.fileOf(t, t.x(10));
         long buf = t.x(11), count = t.x(12);
-        if (f < 0 || (files.flags(f) & O_ACCMODE) == 0 && files.type(f) == FT_REG) return -EBADF;
+        if (f < 0 || (files.flags(f) & O_ACCMODE) == 0 && files.type(f) != FT_TTY && files.type(f) != FT_PIPE) return -EBADF;
         if (count < 0) return -EINVAL;
         int n = (int) Math.min(count, Syscalls.MAX_IO);
         byte[] tmp = new byte[n];
@@ -133,14 +135,8 @@ final class FileCalls extends PathCalls {
      * its offset or end; sysword := where). The count, or -errno.
      */
     int writeFrom(Task t, int f, byte[] tmp, int n) {
-        if (files.type(f) == FT_TTY) {
-            Console dev = console(files.tty(f));
-            for (int i = 0; i < n; i++) {
-                k.emit(dev, tmp[i]);
-                if (i == n / 2) k.hooks.point("write.tty-partial");
-            }
-            return n;
-        }
+        if (files.type(f) == FT_TTY) return (int) ttys.write(t, f, tmp, n);
+        if (files.type(f) == FT_DEV) return Devices.write(files.ino(f), n);
         int ino = files.ino(f);
         long off = files.offset(f);
         if ((files.flags(f) & O_APPEND) != 0) {
@@ -160,8 +156,10 @@ final class FileCalls extends PathCalls {
         long w = t.x(10);
         int f = sys.fileOf(t, t.origA0());
         if (w <= 0 || f < 0) return;
+        if (files.type(f) == FT_DEV) return;
         if (files.type(f) == FT_TTY) {
-            Tty.sent(k.mem, k.ttyRecord(files.tty(f)), console(files.tty(f)));
+            long rec = k.ttyRecord(files.tty(f));
+            Tty.sent(k.mem, rec, k.machine.console(Tty.console(k.mem, rec)));
             return;
         }
         fs.finishWrite(files.ino(f), t.sysword() + w);
@@ -194,7 +192,15 @@ final class FileCalls extends PathCalls {
         for (int i = 0; i < NOFILE && fd < 0; i++) if (t.fd(i) < 0) fd = i;
         if (fd < 0) return -EMFILE;
         if (path.equals("/dev/tty") || path.equals("/dev/console")) {
-            int file = files.prepare(FT_TTY, flags & O_ACCMODE, 0, t.tty());
+            int file = files.prepare(FT_TTY, flags & (O_ACCMODE | O_NONBLOCK), 0, t.tty());
+            if (file < 0) return -ENFILE;
+            t.setSysword(file);
+            return fd;
+        }
+        int minor = Devices.minor(path);
+        if (minor > 0) {
+            if ((flags & O_DIRECTORY) != 0) return -ENOTDIR;
+            int file = files.prepare(FT_DEV, flags & KEPT_FLAGS, minor, 0);
             if (file < 0) return -ENFILE;
             t.setSysword(file);
             return fd;
@@ -281,6 +287,7 @@ final class FileCalls extends PathCalls {
         long off = t.x(11);
         int whence = (int) t.x(12);
         if (f < 0) return -EBADF;
+        if (files.type(f) == FT_DEV) return 0; // a device keeps no position (as Linux's null, zero and random)
         if (files.type(f) != FT_REG) return -ESPIPE;
         long base;
         switch (whence) {
@@ -373,7 +380,15 @@ final class FileCalls extends PathCalls {
             } else if (files.type(f) == FT_PIPE) {
                 fillPipeStat(st, files.ino(f));
                 return k.user.copyOut(t.rootPa(), statbuf, st, 0, st.length) ? 0 : -EFAULT;
+            } else if (files.type(f) == FT_DEV) {
+                Devices.fillStat(st, files.ino(f));
+                return k.user.copyOut(t.rootPa(), statbuf, st, 0, st.length) ? 0 : -EFAULT;
             }
+        }
+        if (Devices.minor(path) > 0 || path.equals("/dev/tty") || path.equals("/dev/console")) {
+            if (Devices.minor(path) > 0) Devices.fillStat(st, Devices.minor(path));
+            else fillTtyStat(st, t.tty(), false);
+            return k.user.copyOut(t.rootPa(), statbuf, st, 0, st.length) ? 0 : -EFAULT;
         }
         int ino = paths.target(t, dirfd, path, flags);
         if (ino < 0) return ino;
@@ -424,36 +439,17 @@ final class FileCalls extends PathCalls {
         put(b, 56, 4096, 4);
     }
 
+    /** ioctl(fd, request, arg): a terminal's ({@link TtyCalls#ioctl}); ENOTTY on anything else. */
     long ioctl(Task t) {
         int f = sys.fileOf(t, t.x(10));
-        int req = (int) t.x(11);
-        long arg = t.x(12);
         if (f < 0) return -EBADF;
         if (files.type(f) != FT_TTY || (files.flags(f) & FF_NOT_A_TERMINAL) != 0) return -ENOTTY;
-        switch (req) {
-            case TCGETS -> {
-                byte[] tio = new byte[36];
-                put(tio, 0, 0x500, 4);      // c_iflag: ICRNL | IXON
-                put(tio, 4, 0x5, 4);        // c_oflag: OPOST | ONLCR
-                put(tio, 8, 0xBF, 4);       // c_cflag: B38400 | CS8 | CREAD
-                put(tio, 12, 0x8A3B, 4);    // c_lflag: ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN
-                byte[] cc = {3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0, 0, 0};
-                System.arraycopy(cc, 0, tio, 17, cc.length);
-                return k.user.copyOut(t.rootPa(), arg, tio, 0, tio.length) ? 0 : -EFAULT;
-            }
-            case TCSETS, TCSETSW, TCSETSF -> {
-                return 0;
-            }
-            case TIOCGWINSZ -> {
-                byte[] ws = new byte[8];
-                put(ws, 0, 24, 2);
-                put(ws, 2, 80, 2);
-                return k.user.copyOut(t.rootPa(), arg, ws, 0, ws.length) ? 0 : -EFAULT;
-            }
-            default -> {
-                return -ENOTTY;
-            }
-        }
+        return ttys.ioctl(t, f, (int) t.x(11), t.x(12));
+    }
+
+    void ioctlTail(Task t) {
+        int f = sys.fileOf(t, t.origA0());
+        if (f >= 0 && files.type(f) == FT_TTY && (files.flags(f) & FF_NOT_A_TERMINAL) == 0) ttys.ioctlTail(t, f);
     }
 
     /** readlinkat(dirfd, path, buf, size): the target of a symbolic link (not NUL-terminated), or /proc/self/exe's. */

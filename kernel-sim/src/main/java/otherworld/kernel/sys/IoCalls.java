@@ -161,15 +161,15 @@ final class IoCalls extends PathCalls {
         long[] v = iovecs(t, t.x(11), t.x(12), err);
         if (v == null) return err[0];
         byte[] tmp = new byte[total(v)];
-        int got = rw.readInto(t, f, tmp, tmp.length);
+        long got = rw.readInto(t, f, tmp, tmp.length);
         if (got < 0) return got;
-        return scatter(t, v, tmp, got) ? got : -EFAULT;
+        return scatter(t, v, tmp, (int) got) ? got : -EFAULT;
     }
 
     /** writev(fd, iov, iovcnt): write with its bytes gathered; its tail and repair are write's. */
     long writev(Task t) {
         int f = sys.fileOf(t, t.x(10));
-        if (f < 0 || (files.flags(f) & FileCalls.O_ACCMODE) == 0 && files.type(f) == FT_REG) return -EBADF;
+        if (f < 0 || (files.flags(f) & FileCalls.O_ACCMODE) == 0 && files.type(f) != FT_TTY && files.type(f) != FT_PIPE) return -EBADF;
         int[] err = new int[1];
         long[] v = iovecs(t, t.x(11), t.x(12), err);
         if (v == null) return err[0];

@@ -8,7 +8,6 @@ import static otherworld.kernel.sys.Sysno.*;
 import otherworld.kernel.Kernel;
 import otherworld.kernel.proc.Task;
 import otherworld.kernel.time.Sleeps;
-import otherworld.kernel.tty.Tty;
 import otherworld.kernel.verified.LittleEndian;
 
 /**
@@ -33,6 +32,7 @@ final class PollCalls {
         this.calls = calls;
         byType[FT_REG] = (kk, f) -> POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM;
         byType[FT_TTY] = PollCalls::tty;
+        byType[FT_DEV] = (kk, f) -> POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM;
     }
 
     void register(Syscalls s) {
@@ -46,10 +46,7 @@ final class PollCalls {
     }
 
     static int tty(Kernel k, int f) {
-        long rec = k.ttyRecord(k.files.tty(f));
-        int con = Tty.console(k.mem, rec);
-        boolean input = k.mem.r64(rec + TTY_NWRITE) > k.mem.r64(rec + TTY_NREAD) || k.mem.r32(rec + TTY_EOF) != 0
-                || con >= 0 && con < k.machine.consoleCount() && k.machine.console(con).inputAvailable() > 0;
+        boolean input = TtyCalls.readable(k, f);
         return (input ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
     }
 

@@ -515,9 +515,12 @@ final class ProcCalls {
         return session ? procs.sid(slot) : procs.pgid(slot);
     }
 
-    /** setpgid's target slot and group, from its registers: {slot, pgid}, or {−errno}. */
+    /**
+     * setpgid's target slot and group, from its registers: {slot, pgid}, or {−errno}. The pid is orig_a0: in the tail
+     * a0 is the result (it was a0, so a parent's setpgid(child, child) moved the parent into the child's group).
+     */
     private int[] setpgidTarget(Task t) {
-        int pid = (int) t.x(10), pgid = (int) t.x(11);
+        int pid = (int) t.origA0(), pgid = (int) t.x(11);
         if (pgid < 0) return new int[] {-EINVAL};
         int target = pid == 0 ? t.index : procs.slotOf(pid);
         if (target < 0 || procs.state(target) == TASK_ZOMBIE) return new int[] {-ESRCH};

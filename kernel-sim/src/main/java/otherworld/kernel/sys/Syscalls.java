@@ -96,6 +96,20 @@ public final class Syscalls {
     /** On the way back to user mode: t's deliverable signals (see {@link SignalCalls#deliver}); whether t may run. */
     public boolean deliverSignals(Task t) { return signals.deliver(t); }
 
+    /**
+     * Signal sig to every live process of group pgrp, from the kernel (a tty's ^C, ^\\, ^Z, SIGWINCH, SIGTTIN):
+     * posted and woken as kill's tail does; posting again sets what is set.
+     */
+    public void signalGroup(int pgrp, int sig) {
+        for (int i = 0; i < MAX_TASKS; i++) {
+            int st = k.procs.state(i);
+            if (st != TASK_FREE && st != TASK_ZOMBIE && k.procs.pgid(i) == pgrp) signals.send(i, sig, SI_KERNEL, 0, 0);
+        }
+    }
+
+    /** si_code of a signal the kernel sends. */
+    static final int SI_KERNEL = 0x80;
+
     /** A fault of t's (SIGSEGV, SIGILL, SIGBUS...), delivered on its way back. */
     public void fault(Task t, int sig, long addr) { signals.fault(t, sig, SignalCalls.faultCode(sig), addr); }
 
