@@ -23,6 +23,8 @@ public final class Runner {
         public int maxPages = 2;
         public int maxValues = 3;
         public int maxProgram = 6;
+        /** Runs of issue 8's program (a parent, its children, the pipe, waits) instead of random programs. */
+        public boolean forkPipe;
     }
 
     /** A failing sequence and the mismatch it shows (message of the shrunk run). */
@@ -61,6 +63,11 @@ public final class Runner {
 
     /** Random model bounds within b. */
     public static Config randomConfig(Random rnd, Bounds b) {
+        if (b.forkPipe) {
+            int slots = 2 + rnd.nextInt(Math.max(1, b.procs - 1));
+            return Conformance.normalize(Config.defaults().withProcs(slots).withValues(1 + rnd.nextInt(b.maxValues))
+                    .withCrashes(b.crashes).withProgram(Config.forkPipeProgram(slots - 1)));
+        }
         int procs = 1 + rnd.nextInt(b.procs);
         int pages = 1 + rnd.nextInt(b.maxPages);
         int files = rnd.nextBoolean() ? 1 : procs;

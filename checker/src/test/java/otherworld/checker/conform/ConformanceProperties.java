@@ -35,6 +35,25 @@ class ConformanceProperties {
         c.finish();
     }
 
+    /** The same with fork and the pipe (issue 8): a parent, its children, the pipe between them, waits. */
+    @Property(tries = 6)
+    void modelAndKernelAgreeWithForkAndAPipe(@ForAll("familyChains") ActionChain<Conformance> chain) {
+        Conformance c = chain.run();
+        c.finish();
+    }
+
+    @Provide
+    Arbitrary<ActionChain<Conformance>> familyChains() {
+        Arbitrary<Config> configs = Combinators.combine(Arbitraries.integers().between(2, 3),
+                Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 3))
+                .as((procs, values, crashes) -> Conformance.normalize(Config.defaults().withProcs(procs)
+                        .withValues(values).withCrashes(crashes).withProgram(Config.forkPipeProgram(procs - 1))));
+        return configs.flatMap(config -> ActionChain.<Conformance>startWith(() -> new Conformance(config, STATS))
+                .withAction(new StepAction())
+                .withAction(new EndAction())
+                .withMaxTransformations(30));
+    }
+
     @Provide
     Arbitrary<ActionChain<Conformance>> chains() {
         return configs().flatMap(config -> ActionChain.<Conformance>startWith(() -> new Conformance(config, STATS))
