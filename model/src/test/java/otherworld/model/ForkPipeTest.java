@@ -2,7 +2,6 @@ package otherworld.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,28 +13,12 @@ class ForkPipeTest {
     private final Machine m = new Machine(Config.defaults().withValues(2).withCrashes(2)
             .withProgram(Config.forkPipeProgram(1)));
 
-    /** Takes the enabled action whose label starts with the given text, checking every invariant. */
     private State take(State s, String labelStart) {
-        return take(m, s, labelStart);
-    }
-
-    static State take(Machine m, State s, String labelStart) {
-        for (Action a : m.actions(s)) {
-            if (a.label().startsWith(labelStart)) {
-                State t = m.step(s, a);
-                assertNull(m.invariants().firstViolated(s, a, t), "step invariant on " + a + "\n" + t);
-                assertNull(m.invariants().firstViolated(t), "state invariant after " + a + "\n" + t);
-                return t;
-            }
-        }
-        throw new AssertionError("no enabled action '" + labelStart + "' in\n" + s + "\nenabled: " + m.actions(s));
+        return Steps.take(m, s, labelStart);
     }
 
     private State resurrect(State s) {
-        while (s.phase() == Layout.RESURRECTING) {
-            s = take(s, "crash kernel");
-        }
-        return s;
+        return Steps.resurrect(m, s);
     }
 
     /** Runs p's call (entry and every micro-step). */
@@ -45,6 +28,18 @@ class ForkPipeTest {
             s = take(s, "p" + p + " " + word);
         }
         return s;
+    }
+
+    /** p0 stores 1 and makes its fork's micro-steps up to the one whose label starts with the given text. */
+    private State forkUpTo(String last) {
+        State s = take(take(m.init(), "p0 user: t0 := 1"), "p0 ecall fork");
+        for (String step : new String[] {"p0 fork: child built", "p0 fork: sysword", "p0 fork: child p1 runnable"}) {
+            s = take(s, step);
+            if (step.equals(last)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no fork step " + last);
     }
 
     private State forked(int value) {
@@ -130,12 +125,7 @@ class ForkPipeTest {
 
     @Test
     void aForkInterruptedAfterItsChildIsRunnableIsCompletedNotMadeAgain() {
-        State s = take(m.init(), "p0 user: t0 := 1");
-        s = take(s, "p0 ecall fork");
-        s = take(s, "p0 fork: child built");
-        s = take(s, "p0 fork: sysword");
-        s = take(s, "p0 fork: child p1 runnable");
-        s = resurrect(take(s, "CRASH"));
+        State s = resurrect(take(forkUpTo("p0 fork: child p1 runnable"), "CRASH"));
         assertEquals(2, s.proc(0, Layout.PC), "the fork is made");
         assertEquals(1, s.proc(0, Layout.A0));
         assertEquals(Layout.RUNNABLE, s.proc(1, Layout.STATUS));
@@ -144,11 +134,7 @@ class ForkPipeTest {
 
     @Test
     void aForkInterruptedBeforeItsChildIsRunnableIsMadeAgainAndTheHalfBuiltChildForgotten() {
-        State s = take(m.init(), "p0 user: t0 := 1");
-        s = take(s, "p0 ecall fork");
-        s = take(s, "p0 fork: child built");
-        s = take(s, "p0 fork: sysword");
-        s = resurrect(take(s, "CRASH"));
+        State s = resurrect(take(forkUpTo("p0 fork: sysword"), "CRASH"));
         assertEquals(1, s.proc(0, Layout.PC), "not made");
         assertEquals(Layout.FREE, s.proc(1, Layout.STATUS));
         s = call(s, 0, "fork");
