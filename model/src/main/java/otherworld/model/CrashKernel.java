@@ -161,6 +161,9 @@ final class CrashKernel {
         for (int p = 0; p < L.procs; p++) {
             int rs = s.proc(p, Layout.R_STATUS);
             b.setProc(p, Layout.STATUS, rs);
+            if (rs == Layout.RUNNABLE && s.proc(p, Layout.STATUS) == Layout.BLOCKED) {
+                b.setProc(p, Layout.CAUSE, 0); // as a wakeup leaves it: it traps again at its ecall when it runs
+            }
             if (rs == Layout.RUNNABLE) {
                 b.setProc(p, Layout.PC, s.proc(p, Layout.R_PC));
                 b.setProc(p, Layout.A0, s.proc(p, Layout.R_A0));

@@ -68,14 +68,15 @@ public final class Machine {
             out.add(new Action(Action.Kind.SYSCALL_STEP, inKernel, 0, 0,
                     "p" + inKernel + " " + syscalls.stepName(s, inKernel)));
         } else {
-            // After a resurrection the process whose call was interrupted runs first: it alone may go on. The one that
-            // ran last (KH_CURRENT) first; then (a program with the pipe) the blocked ones, made again.
+            // After a resurrection the process whose call was interrupted runs first: it alone may go on (the one that
+            // ran last, KH_CURRENT). A process resurrected from a blocked call (a program with the pipe) makes its call
+            // again whenever it next runs, as the kernel's scheduler has it.
             int first = -1;
             int cur = s.get(layout.current);
             if (s.proc(cur, Layout.STATUS) == Layout.RUNNABLE && s.callUncommitted(cur)) {
                 first = cur;
             }
-            for (int p = 0; p < layout.procs && first < 0; p++) {
+            for (int p = 0; p < layout.procs && first < 0 && !layout.family; p++) {
                 if (s.proc(p, Layout.STATUS) == Layout.RUNNABLE && s.callUncommitted(p)) {
                     first = p;
                 }

@@ -338,6 +338,15 @@ public final class Conformance {
                 offK[q] = call.result >= 0 && call.result % BLOCK == 0 ? (int) (call.result / BLOCK) : -1;
             }
         }
+        if (family && crashed) {
+            List<Integer> live = new ArrayList<>();
+            for (int q = 0; q < config.procs(); q++) {
+                if (statusK[q] == Layout.RUNNABLE || statusK[q] == Layout.BLOCKED) {
+                    live.add(q);
+                }
+            }
+            kernel.awaitRedispatch(live);
+        }
         if (family) {
             completeWoken();
         }

@@ -115,6 +115,8 @@ public final class Puppets {
         final Map<Integer, List<Call>> calls = new HashMap<>();
         final Map<Integer, Long> satp = new HashMap<>();
         final Map<Integer, Integer> dispatches = new HashMap<>();
+        /** The dispatch counts when the armed crash fired. */
+        Map<Integer, Integer> dispatchesAtCrash = new HashMap<>();
         final Map<String, Long> pointsReached = new HashMap<>();
         int currentPid = -1;
         Armed armed;
@@ -195,6 +197,7 @@ public final class Puppets {
                 sentAtCrash = consoleOut() - outAtArmedCall;
                 if (armed.corrupt != null) corrupt(armed.pid, armed.corrupt);
                 fired = true;
+                dispatchesAtCrash = new HashMap<>(dispatches);
                 firedAt = armed.point;
                 crashedPid = armed.pid;
                 crashedCall = pending.get(armed.pid);
@@ -252,6 +255,7 @@ public final class Puppets {
                 Call c = pending.get(a.pid);
                 if (c != null && c.nr == a.nr && c.a0 == a.a0) {
                     fired = true;
+                    dispatchesAtCrash = new HashMap<>(dispatches);
                     firedAt = name;
                     crashedPid = a.pid;
                     crashedCall = c;
@@ -432,6 +436,23 @@ public final class Puppets {
             }
         }
         return -1;
+    }
+
+    /**
+     * After a crash: runs until each of the given slots has been dispatched since the crash (a resurrected process
+     * runs under page tables the crash kernel built: its memory is read through them, not the dead kernel's).
+     */
+    public void awaitRedispatch(List<Integer> slots) {
+        long stop = machine.clock() + STEP_LIMIT;
+        for (int p : slots) {
+            int pid = pids[p];
+            while (probe.dispatches.getOrDefault(pid, 0) <= probe.dispatchesAtCrash.getOrDefault(pid, 0)) {
+                if (computer.halted() || machine.clock() >= stop) {
+                    throw new IllegalStateException("slot " + p + " (pid " + pid + ") was not dispatched after the crash");
+                }
+                computer.run(CHUNK);
+            }
+        }
     }
 
     /** The harness says slot p is blocked in a call (or no longer). */
