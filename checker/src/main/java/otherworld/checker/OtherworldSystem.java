@@ -14,6 +14,10 @@ public final class OtherworldSystem implements TransitionSystem<State, Action> {
     private final List<int[]> perms;
 
     public OtherworldSystem(Machine machine, boolean symmetry) {
+        if (symmetry && machine.layout().family) {
+            throw new IllegalArgumentException("symmetry is off for a program with fork or the pipe: a parent names"
+                    + " a process slot, and fork takes the lowest free one");
+        }
         if (symmetry && !machine.symmetric()) {
             throw new IllegalArgumentException(
                     "symmetry needs files == 1 or files == procs (got files=" + machine.config().files()

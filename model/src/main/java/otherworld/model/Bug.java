@@ -21,7 +21,17 @@ public enum Bug {
      * The crash kernel counts its restarts in its own region, which a restart clears: it can
      * restart forever, and resurrection never finishes (a liveness bug; every invariant holds).
      */
-    RESTART_FOREVER("restart-forever");
+    RESTART_FOREVER("restart-forever"),
+    /** A pipe send moves the pipe's nwrite before its commit: a restart puts the value in the pipe a second time. */
+    PIPE_NWRITE_BEFORE_COMMIT("pipe-nwrite-before-commit"),
+    /**
+     * The crash kernel ignores the child a fork interrupted before its commit had already made runnable (named by the
+     * parent's sysword) and makes the fork again: a second child.
+     */
+    FORK_MADE_AGAIN("fork-made-again"),
+    /** exit makes the process a zombie (its commit) before it writes its exit status: a crash between, and the parent's
+     * wait reads a status the child never exited with. */
+    ZOMBIE_BEFORE_STATUS("zombie-before-status");
 
     private final String cliName;
 

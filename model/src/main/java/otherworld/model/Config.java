@@ -59,6 +59,35 @@ public final class Config {
         return List.copyOf(p);
     }
 
+    /**
+     * The program of issue 8's model: process 0 stores a value, forks {@code children} children, receives one value
+     * per child through the pipe, waits for each child (its status into page 0), and exits with page 0; each child
+     * stores its own value, sends it and exits with it.
+     * <pre>  store0, fork(2c+3) x c, recv0 x c, wait0 x c, exit0 | store0, send0, exit0</pre>
+     */
+    public static List<Instr> forkPipeProgram(int children) {
+        if (children < 1) {
+            throw new IllegalArgumentException("a fork-pipe program needs at least 2 processes (a parent and a child)");
+        }
+        List<Instr> p = new ArrayList<>();
+        int child = 2 + 3 * children;
+        p.add(new Instr(Instr.Kind.STORE, 0));
+        for (int i = 0; i < children; i++) {
+            p.add(new Instr(Instr.Kind.FORK, child));
+        }
+        for (int i = 0; i < children; i++) {
+            p.add(new Instr(Instr.Kind.RECV, 0));
+        }
+        for (int i = 0; i < children; i++) {
+            p.add(new Instr(Instr.Kind.WAIT, 0));
+        }
+        p.add(new Instr(Instr.Kind.EXIT, 0));
+        p.add(new Instr(Instr.Kind.STORE, 0));
+        p.add(new Instr(Instr.Kind.SEND, 0));
+        p.add(new Instr(Instr.Kind.EXIT, 0));
+        return List.copyOf(p);
+    }
+
     /** Throws IllegalArgumentException with a readable message when a bound is out of range. */
     public Config validate() {
         check(procs >= 1 && procs <= 4, "procs must be 1..4, got " + procs);
@@ -67,9 +96,18 @@ public final class Config {
         check(files >= 1 && files <= procs, "files must be 1..procs, got " + files);
         check(crashes >= 0 && crashes <= 5, "crashes must be 0..5, got " + crashes);
         check(consoleBytes >= 1 && consoleBytes <= 4, "console bytes must be 1..4, got " + consoleBytes);
-        for (Instr i : program()) {
-            check(i.page() >= 0 && i.page() < pages, "instruction " + i + " names page " + i.page()
-                    + " but there are only " + pages + " pages");
+        List<Instr> prog = program();
+        for (Instr i : prog) {
+            if (i.kind() == Instr.Kind.FORK) {
+                check(i.page() >= 0 && i.page() < prog.size(), "instruction " + i + " starts its child at "
+                        + i.page() + " but the program has " + prog.size() + " instructions");
+                check(prog.get(prog.size() - 1).kind() == Instr.Kind.EXIT, "a program with fork must end with exit");
+            } else {
+                check(i.page() >= 0 && i.page() < pages, "instruction " + i + " names page " + i.page()
+                        + " but there are only " + pages + " pages");
+            }
+            check(!(forks() && i.kind() == Instr.Kind.WRITE), "a program with fork cannot write a file: a forked child"
+                    + " shares its parent's open file and offset, and the model keeps one offset per process");
         }
         return this;
     }
@@ -89,6 +127,26 @@ public final class Config {
             }
         }
         return Math.max(1, n);
+    }
+
+    /** True if the program forks: only process 0 starts; the other slots are free for children. */
+    public boolean forks() {
+        for (Instr i : program()) {
+            if (i.kind() == Instr.Kind.FORK) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True if the program forks, uses the pipe or waits: the layout gets the process tree and the pipe. */
+    public boolean family() {
+        for (Instr i : program()) {
+            if (i.isFamily()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public int procs() { return procs; }

@@ -44,6 +44,23 @@ final class CrashKernel {
                 && config.bug() != Bug.REEXECUTE_COMPLETED_CALL;
     }
 
+    /**
+     * True if p's fork was interrupted after its child was made (runnable, named by sysword) but before its commit:
+     * the crash kernel completes it (a0 := the child, pc past the ecall) instead of making it again.
+     */
+    boolean completesFork(State s, int pid) {
+        return forkChildMade(s, pid) && config.bug() != Bug.FORK_MADE_AGAIN;
+    }
+
+    /** p's fork, not committed, had made its child: the slot its sysword names is runnable. */
+    boolean forkChildMade(State s, int pid) {
+        if (!L.family || !s.callUncommitted(pid) || program.get(s.proc(pid, Layout.EPC)).kind() != Instr.Kind.FORK) {
+            return false;
+        }
+        int q = s.proc(pid, Layout.SYSWORD) - 1;
+        return q >= 0 && q < L.procs && s.proc(q, Layout.STATUS) == Layout.RUNNABLE;
+    }
+
     /** The one enabled crash-kernel action (resurrection is sequential). */
     Action next(State s) {
         int P = L.procs;
@@ -109,6 +126,9 @@ final class CrashKernel {
             return;
         }
         int status = s.proc(p, Layout.STATUS);
+        if (status == Layout.BLOCKED) {
+            status = Layout.RUNNABLE; // a blocked call had no effect: made again, from its ecall
+        }
         b.setProc(p, Layout.R_STATUS, status);
         b.setProc(p, Layout.R_PC, s.proc(p, Layout.PC));
         b.setProc(p, Layout.R_A0, s.proc(p, Layout.A0));
@@ -117,7 +137,11 @@ final class CrashKernel {
         if (status != Layout.RUNNABLE) {
             return;
         }
-        if (completesConsoleWrite(s, p)) {
+        if (completesFork(s, p)) {
+            // the child exists: the fork is made, with its result
+            b.setProc(p, Layout.R_PC, s.proc(p, Layout.EPC) + 1);
+            b.setProc(p, Layout.R_A0, s.proc(p, Layout.SYSWORD) - 1);
+        } else if (completesConsoleWrite(s, p)) {
             // completed with its result: pc past the ecall, a0 = bytes written
             b.setProc(p, Layout.R_PC, s.proc(p, Layout.EPC) + 1);
             b.setProc(p, Layout.R_A0, config.consoleBytes());
@@ -137,6 +161,9 @@ final class CrashKernel {
         for (int p = 0; p < L.procs; p++) {
             int rs = s.proc(p, Layout.R_STATUS);
             b.setProc(p, Layout.STATUS, rs);
+            if (rs == Layout.RUNNABLE && s.proc(p, Layout.STATUS) == Layout.BLOCKED) {
+                b.setProc(p, Layout.CAUSE, 0); // as a wakeup leaves it: it traps again at its ecall when it runs
+            }
             if (rs == Layout.RUNNABLE) {
                 b.setProc(p, Layout.PC, s.proc(p, Layout.R_PC));
                 b.setProc(p, Layout.A0, s.proc(p, Layout.R_A0));
@@ -159,6 +186,9 @@ final class CrashKernel {
                 b.setProc(p, f, 0);
             }
         }
+        if (L.family) {
+            commitFamily(s, b);
+        }
         // the new kernel starts with a cold page cache read from disk, and the tty's count from the device
         for (int i = 0; i < L.files * L.blocks; i++) {
             b.set(L.cacheVal + i, s.get(L.disk + i));
@@ -170,6 +200,63 @@ final class CrashKernel {
         b.set(L.gOutcomeHi, 0);
         b.set(L.gOutcomeLo, 0);
         return b.build();
+    }
+
+    /**
+     * The process tree and the pipe in the new kernel: the pipe's counters as the dead kernel left them, with the tail
+     * of the call that ran last made again (a send's nwrite := sysword - 1 + a0, a recv's nread := sysword + a0, a
+     * wait's zombie freed); children of a parent that is no longer live re-parented to init (derived, as an exit's tail
+     * does). A lost process's committed call is not finished: the ghost forgets what it was told.
+     */
+    private void commitFamily(State s, State.Mut b) {
+        for (int p = 0; p < L.procs; p++) {
+            int rs = s.proc(p, Layout.R_STATUS);
+            // (a process lost at an earlier crash keeps its frame: its fork was settled then)
+            if (s.proc(p, Layout.STATUS) == Layout.RUNNABLE && forkChildMade(s, p) && (rs == Layout.LOST || s.proc(p, Layout.R_PC) == s.proc(p, Layout.EPC) + 1)) {
+                b.set(L.gCreated, b.get(L.gCreated) + 1);
+            }
+        }
+        int cur = s.get(L.current);
+        if (s.callCommitted(cur) && s.proc(cur, Layout.STATUS) != Layout.LOST) {
+            boolean live = s.proc(cur, Layout.R_STATUS) == Layout.RUNNABLE;
+            int sys = s.proc(cur, Layout.SYSWORD);
+            int a0 = s.proc(cur, Layout.A0);
+            switch (program.get(s.proc(cur, Layout.EPC)).kind()) {
+                case SEND:
+                    if (live) {
+                        b.set(L.nwrite, sys - 1 + a0);
+                    } else if (s.get(L.nwrite) != sys - 1 + a0) {
+                        b.set(L.gSentN, s.get(L.gSentN) - 1);
+                    }
+                    break;
+                case RECV:
+                    if (live) {
+                        b.set(L.nread, sys + a0);
+                    } else if (s.get(L.nread) != sys + a0) {
+                        b.set(L.gRecvN, s.get(L.gRecvN) - 1);
+                    }
+                    break;
+                case WAIT:
+                    if (a0 >= 0 && a0 < L.procs && s.proc(a0, Layout.STATUS) == Layout.EXITED
+                            && s.proc(a0, L.ppid) == cur + 1) {
+                        if (live) {
+                            b.setProc(a0, Layout.STATUS, Layout.FREE);
+                        } else {
+                            b.set(L.gFreed, s.get(L.gFreed) - 1);
+                        }
+                    }
+                    break;
+                default:
+                    break;
+            }
+        }
+        for (int q = 0; q < L.procs; q++) {
+            int parent = s.proc(q, L.ppid) - 1;
+            if (parent >= 0 && b.get(L.at(q, Layout.STATUS)) != Layout.FREE
+                    && b.get(L.at(parent, Layout.STATUS)) != Layout.RUNNABLE) {
+                b.setProc(q, L.ppid, 0);
+            }
+        }
     }
 
     /** A crash of the crash kernel: its region is lost; it starts again at rstep 0. */

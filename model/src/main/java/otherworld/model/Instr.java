@@ -16,8 +16,16 @@ public final class Instr {
         FSYNC("fsync", true),
         /** write(console, page p): W bytes leave the machine through the console device. */
         CONWRITE("conwrite", true),
-        /** exit(0). */
-        EXIT("exit", true);
+        /** exit(0); in a program with fork or the pipe, exit(page p's value): the status its parent's wait gets. */
+        EXIT("exit", true),
+        /** fork: a child in the lowest free slot, a copy of the caller, starts at the program index the operand names. */
+        FORK("fork", true),
+        /** write(pipe, page p, one value): the value into the pipe (blocks while the pipe is full). */
+        SEND("send", true),
+        /** read(pipe, page p, one value): the oldest value in the pipe into page p (blocks while it is empty). */
+        RECV("recv", true),
+        /** wait4(-1, page p): a zombie child's exit status into page p, the child freed (blocks while none is dead). */
+        WAIT("wait", true);
 
         private final String word;
         private final boolean syscall;
@@ -48,12 +56,17 @@ public final class Instr {
         return kind;
     }
 
-    /** The page operand (STORE, WRITE, CONWRITE); 0 otherwise. */
+    /** The page operand (STORE, WRITE, CONWRITE, SEND, RECV, WAIT, EXIT); FORK: the child's first program index. */
     public int page() {
         return page;
     }
 
-    /** Parses {@code store0}, {@code write1}, {@code fsync}, {@code conwrite0}, {@code exit}. */
+    /** True for the instructions of processes and the pipe (fork, send, recv, wait). */
+    public boolean isFamily() {
+        return kind == Kind.FORK || kind == Kind.SEND || kind == Kind.RECV || kind == Kind.WAIT;
+    }
+
+    /** Parses {@code store0}, {@code write1}, {@code fsync}, {@code conwrite0}, {@code exit}, {@code fork4}, {@code send0}, {@code recv0}, {@code wait0}. */
     public static Instr parse(String text) {
         String t = text.trim().toLowerCase();
         for (Kind k : Kind.values()) {
@@ -71,7 +84,7 @@ public final class Instr {
             }
         }
         throw new IllegalArgumentException("unknown instruction '" + text
-                + "' (expected storeN, writeN, fsync, conwriteN, exit)");
+                + "' (expected storeN, writeN, fsync, conwriteN, exit[N], forkN, sendN, recvN, waitN)");
     }
 
     @Override
@@ -90,6 +103,6 @@ public final class Instr {
 
     @Override
     public String toString() {
-        return kind == Kind.FSYNC || kind == Kind.EXIT ? kind.word : kind.word + page;
+        return kind == Kind.FSYNC || kind == Kind.EXIT && page == 0 ? kind.word : kind.word + page;
     }
 }

@@ -20,6 +20,10 @@ public final class Invariants {
     public static final String CORRUPT_PROCESS_NOT_RESURRECTED = "CorruptProcessNotResurrected";
     public static final String RESURRECTED_PROCESS_EQUALS_PRE_CRASH_SELF = "ResurrectedProcessEqualsPreCrashSelf";
     public static final String REPEATED_CRASH_SAME_OUTCOME = "RepeatedCrashSameOutcome";
+    public static final String PIPE_DELIVERS_ONCE_IN_ORDER = "PipeDeliversOnceInOrder";
+    public static final String EVERY_FORK_MAKES_ONE_PROCESS = "EveryForkMakesOneProcess";
+    public static final String RECEIVE_GETS_THE_OLDEST_VALUE_SENT = "ReceiveGetsTheOldestValueSent";
+    public static final String WAIT_GETS_THE_EXIT_STATUS = "WaitGetsTheExitStatus";
 
     private final Machine machine;
     private final Layout L;
@@ -36,6 +40,10 @@ public final class Invariants {
     private static final int I_CORRUPT = 7;
     private static final int I_EQUALS_PRE_CRASH = 8;
     private static final int I_SAME_OUTCOME = 9;
+    private static final int I_PIPE = 10;
+    private static final int I_FORKS = 11;
+    private static final int I_RECEIVE = 12;
+    private static final int I_WAIT = 13;
 
     Invariants(Machine machine) {
         this.machine = machine;
@@ -62,6 +70,16 @@ public final class Invariants {
                 true));
         list.add(new Invariant(this, I_SAME_OUTCOME, REPEATED_CRASH_SAME_OUTCOME,
                 "resurrection reaches the same observable outcome however often the crash kernel crashed", true));
+        list.add(new Invariant(this, I_PIPE, PIPE_DELIVERS_ONCE_IN_ORDER,
+                "kernel running, no call in flight: the pipe holds exactly the values sent and not yet received, in"
+                        + " the order they were sent (none twice, none lost)", false));
+        list.add(new Invariant(this, I_FORKS, EVERY_FORK_MAKES_ONE_PROCESS,
+                "kernel running, no call in flight: the processes are the first one and one per fork made, less those"
+                        + " waited for (no process made or resurrected twice)", false));
+        list.add(new Invariant(this, I_RECEIVE, RECEIVE_GETS_THE_OLDEST_VALUE_SENT,
+                "a recv that commits has received the oldest value sent and not yet received", true));
+        list.add(new Invariant(this, I_WAIT, WAIT_GETS_THE_EXIT_STATUS,
+                "a wait that commits has the status its child exited with", true));
         this.all = List.copyOf(list);
     }
 
@@ -80,6 +98,10 @@ public final class Invariants {
                 return cleanCacheMatchesDisk(s);
             case I_CAN_PROCEED:
                 return s.phase() != Layout.RESURRECTING || !machine.actions(s).isEmpty();
+            case I_PIPE:
+                return pipeDeliversOnceInOrder(s);
+            case I_FORKS:
+                return everyForkMakesOneProcess(s);
             default:
                 throw new IllegalArgumentException("no state invariant " + index);
         }
@@ -96,6 +118,10 @@ public final class Invariants {
                 return resurrectedEqualsPreCrash(b, a, t);
             case I_SAME_OUTCOME:
                 return sameOutcome(b, a, t);
+            case I_RECEIVE:
+                return receiveGetsOldest(b, a, t);
+            case I_WAIT:
+                return waitGetsExitStatus(b, a, t);
             default:
                 throw new IllegalArgumentException("no step invariant " + index);
         }
@@ -303,8 +329,16 @@ public final class Invariants {
                 continue;
             }
             ProcessView after = Observation.view(t, p);
+            if (status == Layout.BLOCKED) {
+                // its call had no effect: it comes back runnable, to make the call again from its ecall
+                if (!after.equals(notMade(b, p))) {
+                    return false;
+                }
+                continue;
+            }
             if (status != Layout.RUNNABLE) {
-                if (after.status() != status) {
+                if (after.status() != status && !(status == Layout.EXITED && after.status() == Layout.FREE
+                        && reapedByCommittedWait(b, p))) {
                     return false;
                 }
                 continue;
@@ -322,11 +356,14 @@ public final class Invariants {
                 case WRITE -> notMade.completed(1, 1);
                 case FSYNC -> notMade.completed(0, 0);
                 case CONWRITE -> notMade.completed(machine.config().consoleBytes(), 0);
+                case SEND, RECV, WAIT -> notMade.completed(b.proc(p, Layout.A0), 0);
+                case FORK -> notMade.completed(b.proc(p, Layout.SYSWORD) - 1, 0);
                 default -> null;
             };
             boolean committed = b.callCommitted(p);
+            boolean completable = in.kind() == Instr.Kind.CONWRITE || in.kind() == Instr.Kind.FORK;
             boolean ok = committed ? after.equals(made)
-                    : after.equals(notMade) || (in.kind() == Instr.Kind.CONWRITE && after.equals(made));
+                    : after.equals(notMade) || (completable && after.equals(made));
             if (!ok) {
                 return false;
             }
@@ -342,6 +379,84 @@ public final class Invariants {
         }
         return new ProcessView(Layout.RUNNABLE, s.proc(p, Layout.EPC), s.proc(p, Layout.ORIG_A0),
                 s.proc(p, Layout.T0), pages, new int[] {s.proc(p, Layout.G_OFF)});
+    }
+
+    /** p is a zombie the committed wait of the process that ran last names: its tail (made again) frees p. */
+    private boolean reapedByCommittedWait(State b, int p) {
+        int cur = b.get(L.current);
+        return L.family && b.callCommitted(cur) && machine.program().get(b.proc(cur, Layout.EPC)).kind() == Instr.Kind.WAIT
+                && b.proc(cur, Layout.A0) == p && b.proc(p, L.ppid) == cur + 1;
+    }
+
+    /**
+     * The pipe holds exactly the values sent by committed sends and not yet received by committed recvs, in order:
+     * {@code nwrite - nread = sent - received <= CAP} and {@code pipe[(nread + i) mod CAP] = queue[received + i]}.
+     */
+    boolean pipeDeliversOnceInOrder(State s) {
+        if (!L.family || s.phase() != Layout.RUNNING || s.inKernel() >= 0) {
+            return true;
+        }
+        int n = s.get(L.nwrite) - s.get(L.nread);
+        int sent = s.get(L.gSentN);
+        int received = s.get(L.gRecvN);
+        if (n != sent - received || n < 0 || n > Layout.PIPE_CAP) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (s.get(L.pipe + (s.get(L.nread) + i) % Layout.PIPE_CAP)
+                    != s.get(L.gQueue + (received + i) % (Layout.PIPE_CAP + 1))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** |processes not free| = (1 if the program forks, else P) + forks made - children waited for. */
+    boolean everyForkMakesOneProcess(State s) {
+        if (!L.family || s.phase() != Layout.RUNNING || s.inKernel() >= 0) {
+            return true;
+        }
+        int n = 0;
+        for (int p = 0; p < L.procs; p++) {
+            if (s.proc(p, Layout.STATUS) != Layout.FREE) {
+                n++;
+            }
+        }
+        int first = machine.config().forks() ? 1 : L.procs;
+        return n == first + s.get(L.gCreated) - s.get(L.gFreed);
+    }
+
+    /** The running kernel's step that commits p's call of the given kind (pc moves past the ecall). */
+    private boolean commits(State b, Action a, State t, Instr.Kind kind) {
+        if (a.kind() != Action.Kind.SYSCALL_STEP || b.phase() != Layout.RUNNING) {
+            return false;
+        }
+        int p = a.pid();
+        return b.callUncommitted(p) && t.callCommitted(p) && machine.program().get(b.proc(p, Layout.EPC)).kind() == kind;
+    }
+
+    boolean receiveGetsOldest(State b, Action a, State t) {
+        if (!L.family || !commits(b, a, t, Instr.Kind.RECV)) {
+            return true;
+        }
+        int p = a.pid();
+        int received = b.get(L.gRecvN);
+        int g = machine.program().get(b.proc(p, Layout.EPC)).page();
+        return received < b.get(L.gSentN)
+                && t.page(p, g) == b.get(L.gQueue + received % (Layout.PIPE_CAP + 1));
+    }
+
+    boolean waitGetsExitStatus(State b, Action a, State t) {
+        if (!L.family || !commits(b, a, t, Instr.Kind.WAIT)) {
+            return true;
+        }
+        int p = a.pid();
+        int z = t.proc(p, Layout.A0);
+        if (z < 0) {
+            return true; // ECHILD
+        }
+        int g = machine.program().get(b.proc(p, Layout.EPC)).page();
+        return z < L.procs && b.proc(z, Layout.STATUS) == Layout.EXITED && t.page(p, g) == b.proc(z, L.gExit);
     }
 
     boolean sameOutcome(State b, Action a, State t) {

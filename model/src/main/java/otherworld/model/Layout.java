@@ -29,6 +29,21 @@ package otherworld.model;
  *   G_FSYNCED[]   ghost: contents acknowledged by fsync (NONE after a later write)
  *   G_OUTCOME_HI G_OUTCOME_LO  ghost: fingerprint of the crash-free resurrection outcome
  * </pre>
+ *
+ * <p>Only when the program forks, uses the pipe or waits ({@link Config#family()}), so that every other program keeps
+ * its layout and its state counts:
+ * <pre>
+ *  per process, after its pages
+ *   PPID          the parent's slot + 1 (0: none, or re-parented to init)
+ *   XSTATUS       the exit status (the value exit was given), read by the parent's wait
+ *   G_EXIT        ghost: the status the process exited with, recorded at its commit
+ *  global
+ *   NREAD NWRITE PIPE[CAP]  the pipe: two ever-growing counters (xv6's), values at index mod CAP
+ *   G_SENT_N G_RECV_N G_QUEUE[CAP+1]  ghost: values by committed sends and recvs, the ones not yet received
+ *   G_CREATED G_FREED  ghost: processes made by forks, freed by waits
+ * </pre>
+ * Statuses: a process blocked in a call (a recv on an empty pipe, a send to a full one, a wait with no dead child)
+ * is BLOCKED 4: its frame says ecall, pc at the ecall, and the call had no effect; woken, it makes it again.
  */
 public final class Layout {
     public static final int STATUS = 0;
@@ -56,6 +71,11 @@ public final class Layout {
     public static final int RUNNABLE = 1;
     public static final int EXITED = 2;
     public static final int LOST = 3;
+    /** Waiting in a call that had no effect (family programs only); made again when woken or resurrected. */
+    public static final int BLOCKED = 4;
+
+    /** Values the model's pipe holds. */
+    public static final int PIPE_CAP = 2;
 
     /** CAUSE: the last trap was a system call (ecall). */
     public static final int ECALL = 1;
@@ -88,6 +108,20 @@ public final class Layout {
     public final int gFsynced;
     public final int gOutcomeHi;
     public final int gOutcomeLo;
+    /** Family programs: per-process field offsets (-1 otherwise). */
+    public final int ppid;
+    public final int xstatus;
+    public final int gExit;
+    /** Family programs: global addresses (-1 otherwise). */
+    public final int nread;
+    public final int nwrite;
+    public final int pipe;
+    public final int gSentN;
+    public final int gRecvN;
+    public final int gQueue;
+    public final int gCreated;
+    public final int gFreed;
+    public final boolean family;
     public final int size;
 
     public Layout(Config c) {
@@ -95,7 +129,11 @@ public final class Layout {
         pages = c.pages();
         files = c.files();
         blocks = c.blocks();
-        procSize = PAGES + pages;
+        family = c.family();
+        ppid = family ? PAGES + pages : -1;
+        xstatus = family ? PAGES + pages + 1 : -1;
+        gExit = family ? PAGES + pages + 2 : -1;
+        procSize = PAGES + pages + (family ? 3 : 0);
         int g = procs * procSize;
         phase = g++;
         crashes = g++;
@@ -116,6 +154,27 @@ public final class Layout {
         g += fb;
         gOutcomeHi = g++;
         gOutcomeLo = g++;
+        if (family) {
+            nread = g++;
+            nwrite = g++;
+            pipe = g;
+            g += PIPE_CAP;
+            gSentN = g++;
+            gRecvN = g++;
+            gQueue = g;
+            g += PIPE_CAP + 1;
+            gCreated = g++;
+            gFreed = g++;
+        } else {
+            nread = -1;
+            nwrite = -1;
+            pipe = -1;
+            gSentN = -1;
+            gRecvN = -1;
+            gQueue = -1;
+            gCreated = -1;
+            gFreed = -1;
+        }
         size = g;
     }
 
@@ -148,7 +207,13 @@ public final class Layout {
         if (p >= 0) {
             int f = addr - procBase(p);
             String field;
-            if (f >= PAGES) {
+            if (family && f == ppid) {
+                field = "ppid";
+            } else if (family && f == xstatus) {
+                field = "xstatus";
+            } else if (family && f == gExit) {
+                field = "ghostExit";
+            } else if (f >= PAGES) {
                 field = "page" + (f - PAGES);
             } else {
                 String[] names = {"status", "pc", "a0", "t0", "cause", "epc", "origA0", "sysword", "fdFile",
@@ -164,6 +229,15 @@ public final class Layout {
         if (addr >= cacheDirty && addr < cacheDirty + files * blocks) {
             int i = addr - cacheDirty;
             return "dirty[f" + (i / blocks) + "." + (i % blocks) + "]";
+        }
+        if (family && addr == nread) {
+            return "pipe.nread";
+        }
+        if (family && addr == nwrite) {
+            return "pipe.nwrite";
+        }
+        if (family && addr >= pipe && addr < pipe + PIPE_CAP) {
+            return "pipe[" + (addr - pipe) + "]";
         }
         return "@" + addr;
     }

@@ -37,11 +37,15 @@ public final class Machine {
     public Invariants invariants() { return invariants; }
     CrashKernel crashKernel() { return crashKernel; }
 
-    /** Init: every process runnable at pc 0 with zero registers and memory, fd 0 open on file p mod F at offset 0; empty disk, clean cache, empty console. */
+    /**
+     * Init: every process runnable at pc 0 with zero registers and memory, fd 0 open on file p mod F at offset 0; empty
+     * disk, clean cache, empty console. A program that forks starts in process 0 alone; the other slots are free.
+     */
     public State init() {
         int[] m = new int[layout.size];
+        boolean forks = config.forks();
         for (int p = 0; p < layout.procs; p++) {
-            m[layout.at(p, Layout.STATUS)] = Layout.RUNNABLE;
+            m[layout.at(p, Layout.STATUS)] = forks && p > 0 ? Layout.FREE : Layout.RUNNABLE;
             m[layout.at(p, Layout.FD_FILE)] = p % layout.files;
         }
         m[layout.phase] = Layout.RUNNING;
@@ -64,9 +68,15 @@ public final class Machine {
             out.add(new Action(Action.Kind.SYSCALL_STEP, inKernel, 0, 0,
                     "p" + inKernel + " " + syscalls.stepName(s, inKernel)));
         } else {
-            // After a resurrection the process whose call was interrupted runs first: it alone may go on.
+            // After a resurrection the process whose call was interrupted runs first: it alone may go on (the one that
+            // ran last, KH_CURRENT). A process resurrected from a blocked call (a program with the pipe) makes its call
+            // again whenever it next runs, as the kernel's scheduler has it.
             int first = -1;
-            for (int p = 0; p < layout.procs && first < 0; p++) {
+            int cur = s.get(layout.current);
+            if (s.proc(cur, Layout.STATUS) == Layout.RUNNABLE && s.callUncommitted(cur)) {
+                first = cur;
+            }
+            for (int p = 0; p < layout.procs && first < 0 && !layout.family; p++) {
                 if (s.proc(p, Layout.STATUS) == Layout.RUNNABLE && s.callUncommitted(p)) {
                     first = p;
                 }
@@ -83,7 +93,9 @@ public final class Machine {
                     }
                 } else {
                     out.add(new Action(Action.Kind.SYSCALL_ENTRY, p, 0, 0, "p" + p + " ecall " + in.kind().word()
-                            + (in.kind() == Instr.Kind.WRITE || in.kind() == Instr.Kind.CONWRITE ? " page " + in.page() : "")));
+                            + (in.kind() == Instr.Kind.WRITE || in.kind() == Instr.Kind.CONWRITE
+                                    || in.kind() == Instr.Kind.SEND || in.kind() == Instr.Kind.RECV
+                                    || in.kind() == Instr.Kind.WAIT ? " page " + in.page() : "")));
                 }
             }
             if (config.flusher()) {
@@ -179,22 +191,34 @@ public final class Machine {
         return Observation.of(s).symmetricHash(layout.files, layout.blocks);
     }
 
-    /** All processes exited or lost, kernel running: a legitimate end, not a deadlock. */
+    /**
+     * All processes exited, freed or lost, kernel running: a legitimate end, not a deadlock. Processes blocked for
+     * good are a deadlock, unless a process was lost (reported corrupt): then those that waited for it (its value in
+     * the pipe, its exit) wait forever, as they would on a machine where it died.
+     */
     public boolean isTerminal(State s) {
         if (s.phase() != Layout.RUNNING) {
             return false;
         }
+        boolean blocked = false;
+        boolean lost = false;
         for (int p = 0; p < layout.procs; p++) {
-            if (s.proc(p, Layout.STATUS) == Layout.RUNNABLE) {
+            int st = s.proc(p, Layout.STATUS);
+            if (st == Layout.RUNNABLE) {
                 return false;
             }
+            blocked |= st == Layout.BLOCKED;
+            lost |= st == Layout.LOST;
         }
-        return true;
+        return !blocked || lost;
     }
 
-    /** Symmetry over process ids is sound when all processes share one file or each has its own. */
+    /**
+     * Symmetry over process ids is sound when all processes share one file or each has its own, and no word names
+     * a process (a program with fork or the pipe keeps parents, and fork picks the lowest free slot: not symmetric).
+     */
     public boolean symmetric() {
-        return layout.files == 1 || layout.files == layout.procs;
+        return !layout.family && (layout.files == 1 || layout.files == layout.procs);
     }
 
     /** The same state with process p renamed perm[p] (and file p renamed perm[p] if files == procs). */

@@ -186,7 +186,18 @@ public final class State {
             if (proc(p, Layout.R_VERDICT) != 0) {
                 sb.append(" verdict=").append(proc(p, Layout.R_VERDICT) == Layout.VERDICT_VALID ? "valid" : "corrupt");
             }
+            if (layout.family) {
+                sb.append(" ppid=").append(proc(p, layout.ppid) - 1).append(" xstatus=").append(proc(p, layout.xstatus));
+            }
             sb.append('\n');
+        }
+        if (layout.family) {
+            sb.append("  pipe nread=").append(m[layout.nread]).append(" nwrite=").append(m[layout.nwrite]).append(" [");
+            for (int i = 0; i < Layout.PIPE_CAP; i++) {
+                sb.append(i == 0 ? "" : ",").append(m[layout.pipe + i]);
+            }
+            sb.append("] sent=").append(m[layout.gSentN]).append(" received=").append(m[layout.gRecvN])
+                    .append(" created=").append(m[layout.gCreated]).append(" freed=").append(m[layout.gFreed]).append('\n');
         }
         sb.append("  cache=").append(blocks(layout.cacheVal, true)).append(" disk=").append(blocks(layout.disk, false))
                 .append(" console=").append(bytes(console)).append(" counter=").append(counter())
@@ -219,6 +230,7 @@ public final class State {
             case Layout.RUNNABLE -> "runnable";
             case Layout.EXITED -> "exited";
             case Layout.LOST -> "lost";
+            case Layout.BLOCKED -> "blocked";
             default -> "free";
         };
     }

@@ -16,24 +16,12 @@ import org.junit.jupiter.api.Test;
 class MachineTest {
     private Machine m = new Machine(Config.defaults());
 
-    /** Takes the enabled action whose label starts with the given text, checking every invariant. */
     private State take(State s, String labelStart) {
-        for (Action a : m.actions(s)) {
-            if (a.label().startsWith(labelStart)) {
-                State t = m.step(s, a);
-                assertNull(m.invariants().firstViolated(s, a, t), "step invariant on " + a);
-                assertNull(m.invariants().firstViolated(t), "state invariant after " + a);
-                return t;
-            }
-        }
-        throw new AssertionError("no enabled action '" + labelStart + "' in\n" + s + "\nenabled: " + m.actions(s));
+        return Steps.take(m, s, labelStart);
     }
 
     private State resurrect(State s) {
-        while (s.phase() == Layout.RESURRECTING) {
-            s = take(s, "crash kernel");
-        }
-        return s;
+        return Steps.resurrect(m, s);
     }
 
     @Test

@@ -10,7 +10,18 @@ import net.jqwik.api.constraints.Size;
 class WalkProperties {
     @Property(tries = 300)
     void randomWalksKeepEveryInvariant(@ForAll @Size(max = 80) List<@IntRange(min = 0, max = 30) Integer> choices) {
-        Machine m = new Machine(Config.defaults().withProcs(3).withPages(2).withValues(2).withCrashes(3));
+        walk(new Machine(Config.defaults().withProcs(3).withPages(2).withValues(2).withCrashes(3)), choices);
+    }
+
+    /** Issue 8's program with three children, more than the exhaustive tests reach: four processes, four crashes. */
+    @Property(tries = 300)
+    void randomWalksWithForkAndThePipeKeepEveryInvariant(
+            @ForAll @Size(max = 150) List<@IntRange(min = 0, max = 30) Integer> choices) {
+        walk(new Machine(Config.defaults().withProcs(4).withValues(3).withCrashes(4)
+                .withProgram(Config.forkPipeProgram(3))), choices);
+    }
+
+    private static void walk(Machine m, List<Integer> choices) {
         State s = m.init();
         for (int c : choices) {
             List<Action> enabled = m.actions(s);

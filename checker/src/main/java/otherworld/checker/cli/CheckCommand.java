@@ -67,12 +67,19 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--bug", paramLabel = "NAME",
             description = "seeded bug: resurrect-before-flush, reexecute-completed-call, skip-validation, "
-                    + "restart-forever (a liveness bug: use --liveness --crashes 2)")
+                    + "early-commit, offset-before-commit, restart-forever (a liveness bug: use --liveness --crashes 2); "
+                    + "with --fork-pipe: pipe-nwrite-before-commit, fork-made-again, zombie-before-status")
     String bug = "none";
 
     @Option(names = "--program", paramLabel = "INSTRS",
-            description = "program of every process, comma-separated: storeN, writeN, fsync, conwriteN, exit")
+            description = "program of every process, comma-separated: storeN, writeN, fsync, conwriteN, exit[N]; "
+                    + "forkN (the child starts at instruction N), sendN, recvN, waitN (the pipe and the process tree)")
     String program;
+
+    @Option(names = "--fork-pipe", description = "the program of issue 8: process 0 forks procs-1 children, each "
+            + "stores a value, sends it through the pipe and exits with it; the parent receives them and waits for "
+            + "each (Config.forkPipeProgram)")
+    boolean forkPipe;
 
     @Option(names = "--trace-out", paramLabel = "FILE", description = "save a counterexample here for replay")
     Path traceOut;
@@ -183,6 +190,12 @@ public final class CheckCommand implements Callable<Integer> {
         Config c = Config.defaults().withProcs(procs).withPages(pages).withValues(values).withFiles(files)
                 .withCrashes(crashes).withCorruption(!noCorruption).withFlusher(!noFlusher).withBug(b);
         try {
+            if (forkPipe && program != null) {
+                throw new IllegalArgumentException("--fork-pipe is a program: do not give --program too");
+            }
+            if (forkPipe) {
+                c = c.withProgram(Config.forkPipeProgram(procs - 1));
+            }
             if (program != null) {
                 List<Instr> prog = new ArrayList<>();
                 for (String s : program.split(",")) {

@@ -51,6 +51,10 @@ public final class ConformCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress lines")
     boolean quiet;
 
+    @Option(names = "--fork-pipe", description = "issue 8's program: one puppet forks procs-1 children (2 processes at"
+            + " least), each sends a value through the pipe and exits; the parent receives and waits")
+    boolean forkPipe;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
@@ -82,6 +86,7 @@ public final class ConformCommand implements Callable<Integer> {
         b.procs = procs;
         b.maxActions = maxActions;
         b.crashes = crashes;
+        b.forkPipe = forkPipe;
         Random rnd = new Random(seed);
         w.println("conform: " + tries + " tries, <= " + maxActions + " actions, <= " + procs + " puppets, <= "
                 + crashes + " crashes per run, seed " + seed);

@@ -38,6 +38,12 @@ public final class Conformance {
     static final long SYS_LSEEK = 62;
     static final long SYS_FSYNC = 82;
     static final long SYS_EXIT_GROUP = 94;
+    static final long SYS_CLONE = 220;
+    static final long SYS_WAIT4 = 260;
+    /** The puppet's clone flags (fork: SIGCHLD) and its pipe's fds (after 0-2 and the file at 3). */
+    static final long FORK_FLAGS = 17;
+    static final long PIPE_READ_FD = 4;
+    static final long PIPE_WRITE_FD = 5;
 
     /** Write crash points offered for a call of a kind no call of which has run yet. */
     static final int DEFAULT_WRITES = 32;
@@ -69,6 +75,12 @@ public final class Conformance {
     private final int[] t0K;
     private final int[] offK;
     private final List<Integer> consoleK = new ArrayList<>();
+    /** Family mode (a program that forks, with the pipe): one puppet, its children in the other slots. */
+    private final boolean family;
+    /** Family mode: each slot's status as observed (a command answered, blocked, exited, its pid waited for). */
+    private final int[] statusK;
+    /** Family mode: the call count of a blocked slot when it was given its command. */
+    private final int[] blockedCalls;
 
     /**
      * The model bounds conformance supports, completed: corruption possible (a step says which structure, if any),
@@ -88,15 +100,30 @@ public final class Conformance {
         this.stats = stats;
         this.state = model.init();
         int procs = this.config.procs();
-        String[] files = new String[procs];
-        for (int p = 0; p < procs; p++) {
+        this.family = this.config.family();
+        if (family && !this.config.forks()) {
+            throw new IllegalArgumentException("conformance of the pipe needs a program that forks: puppets share a pipe"
+                    + " only through fork");
+        }
+        int puppets = family ? 1 : procs;
+        String[] files = new String[puppets];
+        for (int p = 0; p < puppets; p++) {
             files[p] = fileName(p % this.config.files());
         }
-        this.kernel = new Puppets(procs, this.config.pages(), files);
+        this.kernel = new Puppets(puppets, this.config.pages(), files, procs);
         pcK = new int[procs];
         a0K = new int[procs];
         t0K = new int[procs];
         offK = new int[procs];
+        statusK = new int[procs];
+        blockedCalls = new int[procs];
+        if (family) {
+            String r = kernel.command(0, "pipe");
+            if (!"pipe = 0".equals(r)) {
+                throw new IllegalStateException("puppet 0 could not make its pipe: " + r);
+            }
+            statusK[0] = Layout.RUNNABLE;
+        }
         stats.runs++;
         compare("after start-up");
     }
@@ -138,7 +165,7 @@ public final class Conformance {
             return List.of();
         }
         Instr in = next(p);
-        int n = kernel.maxWrites(callNumber(in.kind()), callArg(in.kind()));
+        int n = kernel.maxWrites(callNumber(in.kind()), callArg(p, in));
         List<String> out = new ArrayList<>();
         for (int k = 0; k < (n == 0 ? DEFAULT_WRITES : n); k++) {
             out.add(Puppets.writePoint(k));
@@ -146,21 +173,34 @@ public final class Conformance {
         return out;
     }
 
-    /** The first argument of that call: the fd (a store's read: 0, the console). */
-    static long callArg(Instr.Kind k) {
-        switch (k) {
+    /** The first argument of that call: the fd (a store's read: 0, the console), fork's flags, exit's status. */
+    long callArg(int p, Instr in) {
+        switch (in.kind()) {
             case WRITE: case FSYNC: return FD;
             case CONWRITE: return 1;
+            case FORK: return FORK_FLAGS;
+            case SEND: return PIPE_WRITE_FD;
+            case RECV: return PIPE_READ_FD;
+            case WAIT: return -1;
+            case EXIT: return exitCode(p, in);
             default: return 0;
         }
+    }
+
+    /** The status exit is given: 0, or in family mode the value of the page it names (the model's exit status). */
+    int exitCode(int p, Instr in) {
+        return family ? state.page(p, in.page()) : 0;
     }
 
     /** The kernel system call a model instruction makes (a store: the puppet's read of the command line). */
     static long callNumber(Instr.Kind k) {
         switch (k) {
             case STORE: return SYS_READ;
-            case WRITE: case CONWRITE: return SYS_WRITE;
+            case WRITE: case CONWRITE: case SEND: return SYS_WRITE;
+            case RECV: return SYS_READ;
             case FSYNC: return SYS_FSYNC;
+            case FORK: return SYS_CLONE;
+            case WAIT: return SYS_WAIT4;
             default: return SYS_EXIT_GROUP;
         }
     }
@@ -192,8 +232,8 @@ public final class Conformance {
         String rpoint = point != null && requested.resurrectPoint() != null
                 && RESURRECT_POINTS.contains(requested.resurrectPoint())
                 && resurrectCrashAllowed() ? requested.resurrectPoint() : null;
-        String corrupt = point != null && requested.corrupt() != null && STRUCTURES.contains(requested.corrupt())
-                ? requested.corrupt() : null;
+        String corrupt = point != null && !family && requested.corrupt() != null
+                && STRUCTURES.contains(requested.corrupt()) ? requested.corrupt() : null;
         Step step = new Step(p, point, rpoint, v, corrupt);
         done.add(step);
         try {
@@ -215,7 +255,7 @@ public final class Conformance {
         // ---- kernel
         long instrBefore = kernel.instructions();
         long nr = callNumber(in.kind());
-        long arg0 = callArg(in.kind());
+        long arg0 = callArg(p, in);
         String cmd;
         int g = in.page();
         switch (in.kind()) {
@@ -223,15 +263,25 @@ public final class Conformance {
             case WRITE: cmd = "write " + FD + " " + g + " " + BLOCK; break;
             case FSYNC: cmd = "fsync " + FD; break;
             case CONWRITE: cmd = "con " + g + " " + CONSOLE_BYTES; break;
-            default: cmd = "exit 0"; break;
+            case FORK: cmd = "fork"; break;
+            case SEND: cmd = "send " + g; break;
+            case RECV: cmd = "recv " + g; break;
+            case WAIT: cmd = "wait " + g; break;
+            default: cmd = "exit " + exitCode(p, in); break;
         }
         int callsBefore = kernel.calls(p).size();
+        // a call the model blocks (a recv on an empty pipe, a wait with no dead child) gets no answer yet
+        boolean blocks = family && in.kind() != Instr.Kind.STORE
+                && modelStep(state, p, in, v, -1, null, null, null).proc(p, Layout.STATUS) == Layout.BLOCKED;
         if (point != null) {
             kernel.arm(p, nr, arg0, point, rpoint, corrupt);
         }
         String line = null;
         if (in.kind() == Instr.Kind.EXIT) {
-            kernel.exit(p);
+            kernel.exit(p, exitCode(p, in));
+        } else if (blocks) {
+            kernel.give(p, cmd);
+            line = kernel.settle(p, callsBefore, nr, arg0);
         } else {
             line = kernel.command(p, cmd);
         }
@@ -263,23 +313,111 @@ public final class Conformance {
         state = s;
 
         // ---- the kernel side's abstraction of this step
+        if (family && s.proc(p, Layout.STATUS) == Layout.BLOCKED) {
+            if (line != null) {
+                throw new Mismatch("p" + p + " blocks in the model, but the kernel answered '" + line + "'", sequence());
+            }
+            statusK[p] = Layout.BLOCKED;
+            blockedCalls[p] = callsBefore;
+            kernel.setBlocked(p, true);
+        } else {
+            observeResult(p, in, v, line, cmd, callsBefore);
+        }
+        // offsets: lseek(fd, 0, SEEK_CUR) by the puppet, after a file write and, after a crash, for every process (a
+        // program that forks writes no file: its offsets do not move)
+        for (int q = 0; q < config.procs() && !family; q++) {
+            boolean need = crashed || (q == p && in.kind() == Instr.Kind.WRITE);
+            if (need && !kernel.exited(q) && !kernel.lost(q)) {
+                int from = kernel.calls(q).size();
+                String r = kernel.command(q, "lseek " + FD + " 0 1");
+                Puppets.Call call = kernel.firstCompleted(q, from, SYS_LSEEK, FD);
+                if (call == null) {
+                    throw new Mismatch("p" + q + ": lseek not observed", sequence());
+                }
+                expectLine(q, r, "lseek = " + call.result);
+                offK[q] = call.result >= 0 && call.result % BLOCK == 0 ? (int) (call.result / BLOCK) : -1;
+            }
+        }
+        if (family && crashed) {
+            List<Integer> live = new ArrayList<>();
+            for (int q = 0; q < config.procs(); q++) {
+                if (statusK[q] == Layout.RUNNABLE || statusK[q] == Layout.BLOCKED) {
+                    live.add(q);
+                }
+            }
+            kernel.awaitRedispatch(live);
+        }
+        if (family) {
+            completeWoken();
+        }
+        stats.instructions += kernel.instructions() - instrBefore;
+        compare("after step " + done.size() + " (" + done.get(done.size() - 1) + ")");
+        return point == null || crashed;
+    }
+
+    /**
+     * Family mode: a process the model has runnable again whose puppet is blocked (woken by the step, or resurrected
+     * by a crash kernel) makes its call again now, on both sides: the model's call run through, the kernel's answer
+     * awaited (unless the model blocks it again).
+     */
+    private void completeWoken() {
+        boolean again = true;
+        while (again) {
+            again = false;
+            for (Action a : model.actions(state)) {
+                int q = a.pid();
+                if (a.kind() != Action.Kind.SYSCALL_ENTRY || statusK[q] != Layout.BLOCKED) {
+                    continue;
+                }
+                Instr in = next(q);
+                State t = complete(model.step(state, a), q);
+                state = t;
+                if (t.proc(q, Layout.STATUS) != Layout.BLOCKED) {
+                    String line = kernel.await(q);
+                    kernel.setBlocked(q, false);
+                    statusK[q] = Layout.RUNNABLE;
+                    observeResult(q, in, 0, line, in.kind().word(), blockedCalls[q]);
+                }
+                again = true;
+                break;
+            }
+        }
+    }
+
+    /** The kernel side's abstraction of p's answered command (the result line, the registers at its ecall). */
+    private void observeResult(int p, Instr in, int v, String line, String cmd, int callsBefore) {
+        long nr = callNumber(in.kind());
+        long arg0 = callArg(p, in);
         pcK[p]++;
         if (kernel.lost(p)) {
             // left corrupt at the crash: the kernel must not bring it back; only its status is compared
         } else if (in.kind() == Instr.Kind.EXIT) {
             a0K[p] = 0;
+            statusK[p] = Layout.EXITED;
         } else {
             Puppets.Call call = kernel.firstCompleted(p, callsBefore, in.kind() == Instr.Kind.STORE ? SYS_WRITE : nr,
                     in.kind() == Instr.Kind.STORE ? 1 : arg0);
             if (call == null) {
                 throw new Mismatch("p" + p + ": no completed " + in.kind().word() + " call was observed", sequence());
             }
-            String name = cmd.substring(0, cmd.indexOf(' '));
+            String name = cmd.indexOf(' ') < 0 ? cmd : cmd.substring(0, cmd.indexOf(' '));
             if (in.kind() == Instr.Kind.STORE) {
                 t0K[p] = decode(call.t0);
                 expectLine(p, line, "poke = " + v);
             } else {
-                a0K[p] = abstractResult(in.kind(), call.result);
+                a0K[p] = abstractA0(p, in.kind(), call.result, state);
+                if (in.kind() == Instr.Kind.FORK && a0K[p] >= 0) {
+                    int c = a0K[p];
+                    kernel.adopt(c, (int) call.result);
+                    statusK[c] = Layout.RUNNABLE;
+                    pcK[c] = in.page();
+                    a0K[c] = 0;
+                    t0K[c] = t0K[p];
+                    offK[c] = offK[p];
+                } else if (in.kind() == Instr.Kind.WAIT && a0K[p] >= 0) {
+                    statusK[a0K[p]] = Layout.FREE;
+                    kernel.reaped(a0K[p]);
+                }
                 String suffix = name + " = " + call.result;
                 if (!line.endsWith(suffix)) {
                     throw new Mismatch("p" + p + " printed '" + line + "' but its a0 after the ecall was " + call.result,
@@ -296,23 +434,6 @@ public final class Conformance {
                 }
             }
         }
-        // offsets: lseek(fd, 0, SEEK_CUR) by the puppet, after a file write and, after a crash, for every process
-        for (int q = 0; q < config.procs(); q++) {
-            boolean need = crashed || (q == p && in.kind() == Instr.Kind.WRITE);
-            if (need && !kernel.exited(q) && !kernel.lost(q)) {
-                int from = kernel.calls(q).size();
-                String r = kernel.command(q, "lseek " + FD + " 0 1");
-                Puppets.Call call = kernel.firstCompleted(q, from, SYS_LSEEK, FD);
-                if (call == null) {
-                    throw new Mismatch("p" + q + ": lseek not observed", sequence());
-                }
-                expectLine(q, r, "lseek = " + call.result);
-                offK[q] = call.result >= 0 && call.result % BLOCK == 0 ? (int) (call.result / BLOCK) : -1;
-            }
-        }
-        stats.instructions += kernel.instructions() - instrBefore;
-        compare("after step " + done.size() + " (" + done.get(done.size() - 1) + ")");
-        return point == null || crashed;
     }
 
     private void expectLine(int p, String got, String want) {
@@ -321,8 +442,23 @@ public final class Conformance {
         }
     }
 
+    /**
+     * A call's result in the model's vocabulary: bytes of a file or pipe write or read in blocks (8 bytes: 1); fork's
+     * child pid as the slot the model gave the child (m's a0: which slot a new pid takes is the harness's choice), wait's
+     * pid as the slot of that child; -1 for an error.
+     */
+    int abstractA0(int p, Instr.Kind k, long raw, State m) {
+        if (k == Instr.Kind.FORK) {
+            return raw <= 0 ? -1 : m.proc(p, Layout.A0) >= 0 ? m.proc(p, Layout.A0) : -2;
+        }
+        if (k == Instr.Kind.WAIT) {
+            return raw > 0 ? kernel.slotOf(raw) : -1;
+        }
+        return abstractResult(k, raw);
+    }
+
     static int abstractResult(Instr.Kind k, long raw) {
-        if (k == Instr.Kind.WRITE) {
+        if (k == Instr.Kind.WRITE || k == Instr.Kind.SEND || k == Instr.Kind.RECV) {
             return raw >= 0 && raw % BLOCK == 0 ? (int) (raw / BLOCK) : (int) Math.max(-1_000_000, Math.min(-1, raw - 1000));
         }
         return (int) raw;
@@ -542,15 +678,15 @@ public final class Conformance {
                 return "model says the call was " + (completed ? "made" : "not made") + " but the resumed pc is the ecall's "
                         + (k.pcDelta >= 0 ? "+" : "") + k.pcDelta;
             }
-            if (completed && abstractResult(in.kind(), k.a0) != m.proc(p, Layout.A0)) {
-                return "the made call returned a0=" + k.a0 + " (abstract " + abstractResult(in.kind(), k.a0)
+            if (completed && abstractA0(p, in.kind(), k.a0, m) != m.proc(p, Layout.A0)) {
+                return "the made call returned a0=" + k.a0 + " (abstract " + abstractA0(p, in.kind(), k.a0, m)
                         + "), model a0=" + m.proc(p, Layout.A0);
             }
         }
         int[] pages = new int[config.pages()];
         int[] want = new int[config.pages()];
         for (int g = 0; g < pages.length; g++) {
-            pages[g] = decode(k.pageWords[g]);
+            pages[g] = decodePage(k.pageWords[g]);
             want[g] = m.page(p, g);
         }
         if (!Arrays.equals(pages, want)) {
@@ -573,6 +709,12 @@ public final class Conformance {
     public Observation observeKernel(Observation modelView) {
         List<ProcessView> ps = new ArrayList<>();
         for (int p = 0; p < config.procs(); p++) {
+            if (family && statusK[p] != Layout.RUNNABLE && statusK[p] != Layout.BLOCKED) {
+                // free (never forked, or waited for) or a zombie: only its status is observable
+                ProcessView m = modelView.processes().get(p);
+                ps.add(new ProcessView(statusK[p], m.pc(), m.a0(), m.t0(), m.pages(), m.offsets()));
+                continue;
+            }
             if (kernel.exited(p) || kernel.lost(p)) {
                 // an exited puppet's memory is freed and its registers gone; a lost one is never run again: only its
                 // status is observable
@@ -584,9 +726,10 @@ public final class Conformance {
             long[] words = kernel.pageWords(p);
             int[] pages = new int[words.length];
             for (int g = 0; g < words.length; g++) {
-                pages[g] = decode(words[g]);
+                pages[g] = decodePage(words[g]);
             }
-            ps.add(new ProcessView(Layout.RUNNABLE, pcK[p], a0K[p], t0K[p], pages, new int[] {offK[p]}));
+            ps.add(new ProcessView(family ? statusK[p] : Layout.RUNNABLE, pcK[p], a0K[p], t0K[p], pages,
+                    new int[] {offK[p]}));
         }
         int[] console = new int[consoleK.size()];
         for (int i = 0; i < console.length; i++) {
@@ -649,6 +792,18 @@ public final class Conformance {
     }
 
     // ---- the value encoding ----------------------------------------------------------------------------------
+
+    /**
+     * A page's word 0 in the model's vocabulary: v for E(v); in family mode also a wait status, which wait4 writes in
+     * the word's first 4 bytes ({@code v << 8}, an exit status v &lt; 16), whatever its other 4 bytes hold.
+     */
+    int decodePage(long w) {
+        int v = decode(w);
+        if (v < 0 && family && (w & 0xFFFF_F0FFL) == 0) {
+            return (int) ((w >>> 8) & 0xF);
+        }
+        return v;
+    }
 
     /** E(v): byte k is (v << 4) | k, little-endian. */
     public static long encode(int v) {

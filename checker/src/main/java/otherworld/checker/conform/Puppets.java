@@ -115,6 +115,8 @@ public final class Puppets {
         final Map<Integer, List<Call>> calls = new HashMap<>();
         final Map<Integer, Long> satp = new HashMap<>();
         final Map<Integer, Integer> dispatches = new HashMap<>();
+        /** The dispatch counts when the armed crash fired. */
+        Map<Integer, Integer> dispatchesAtCrash = new HashMap<>();
         final Map<String, Long> pointsReached = new HashMap<>();
         int currentPid = -1;
         Armed armed;
@@ -195,6 +197,7 @@ public final class Puppets {
                 sentAtCrash = consoleOut() - outAtArmedCall;
                 if (armed.corrupt != null) corrupt(armed.pid, armed.corrupt);
                 fired = true;
+                dispatchesAtCrash = new HashMap<>(dispatches);
                 firedAt = armed.point;
                 crashedPid = armed.pid;
                 crashedCall = pending.get(armed.pid);
@@ -252,6 +255,7 @@ public final class Puppets {
                 Call c = pending.get(a.pid);
                 if (c != null && c.nr == a.nr && c.a0 == a.a0) {
                     fired = true;
+                    dispatchesAtCrash = new HashMap<>(dispatches);
                     firedAt = name;
                     crashedPid = a.pid;
                     crashedCall = c;
@@ -274,10 +278,33 @@ public final class Puppets {
     private final Probe probe = new Probe();
     private final boolean[] exited;
     private long crashes;
+    /** Family mode: slot p's lines are tagged "@PID " (a forked child) or untagged (puppet 0); all on console 0. */
+    private final boolean family;
+    /** Where slot p's next answer is looked for in its console's output (bytes). */
+    private final int[] from;
+    /** Slots whose puppet is blocked in a call (told by the harness): not waited for when another exits. */
+    private final boolean[] blocked;
+    /** A forked child's mailbox sequence word (the command count). */
+    private final long[] mailSeq;
+    /** The page after the puppet's NPAGES pages (userland/src/puppet.c). */
+    static final int MAILBOX_PAGE = 4;
 
     /** Boots a machine with {@code procs} puppets; each opens its file {@code files[p]} (fd 3) before returning. */
     public Puppets(int procs, int pages, String[] files) {
+        this(procs, pages, files, procs);
+    }
+
+    /**
+     * Boots a machine with {@code procs} puppets and room for {@code slots} processes in all: with more slots than
+     * puppets (family mode, one puppet), the others are filled by forked children ({@link #adopt}), which share
+     * puppet 0's console and take their commands from their mailbox page.
+     */
+    public Puppets(int procs, int pages, String[] files, int slots) {
         this.pages = pages;
+        this.family = slots > procs;
+        this.from = new int[slots];
+        this.blocked = new boolean[slots];
+        this.mailSeq = new long[slots];
         for (int i = 0; i < procs; i++) {
             consoles.add(new Console("tty" + i));
         }
@@ -285,9 +312,10 @@ public final class Puppets {
         KernelConfig cfg = KernelConfig.defaults().withQuantum(QUANTUM).withFlushInterval(0);
         computer = new Computer(machine, cfg).probe(probe).boot();
         byte[] elf = Programs.get("puppet").binary();
-        pids = new int[procs];
-        pagesVa = new long[procs];
-        exited = new boolean[procs];
+        pids = new int[slots];
+        pagesVa = new long[slots];
+        exited = new boolean[slots];
+        java.util.Arrays.fill(pids, -1);
         for (int i = 0; i < procs; i++) {
             try {
                 pids[i] = computer.spawn("/bin/puppet", elf, List.of("puppet"), i);
@@ -345,9 +373,115 @@ public final class Puppets {
      * will never answer).
      */
     public String command(int p, String line) {
-        int from = (int) consoles.get(p).bytesOut();
-        consoles.get(p).type((line + "\n").getBytes(StandardCharsets.ISO_8859_1));
-        return awaitLine(p, from);
+        give(p, line);
+        return await(p);
+    }
+
+    /** Gives slot p a command line without waiting for its answer: typed into its console, or into its mailbox. */
+    public void give(int p, String line) {
+        Console con = consoles.get(consoleOf(p));
+        from[p] = (int) con.bytesOut();
+        if (family && p > 0) {
+            mail(p, line);
+        } else {
+            con.type((line + "\n").getBytes(StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    /** Runs the machine until slot p has answered the command it was given; its line (without the tag). */
+    public String await(int p) {
+        return awaitLine(p, from[p]);
+    }
+
+    private int consoleOf(int p) {
+        return family ? 0 : p;
+    }
+
+    /** A forked child's command: the line from byte 8 of its mailbox page, then the page's word 0 moved on. */
+    private void mail(int p, String line) {
+        Long satp = probe.satp.get(pids[p]);
+        otherworld.emulator.DebugPort port = new otherworld.emulator.DebugPort(machine.memory);
+        long pa = satp == null ? otherworld.emulator.DebugPort.UNMAPPED
+                : port.translate(satp, pagesVa[p] + 4096L * MAILBOX_PAGE);
+        if (pa == otherworld.emulator.DebugPort.UNMAPPED) {
+            throw new IllegalStateException("slot " + p + " (pid " + pids[p] + ") has no mailbox page");
+        }
+        byte[] b = (line + "\0").getBytes(StandardCharsets.ISO_8859_1);
+        machine.memory.write(pa + 8, b, 0, b.length);
+        machine.memory.write64(pa, ++mailSeq[p]);
+    }
+
+    /** Family mode: slot p is the child pid that a fork just made; waits for its "@PID ready". */
+    public void adopt(int p, int pid) {
+        if (pids[p] >= 0 && !exited[p]) {
+            throw new IllegalStateException("slot " + p + " is still pid " + pids[p]);
+        }
+        pids[p] = pid;
+        pagesVa[p] = pagesVa[0];
+        exited[p] = false;
+        blocked[p] = false;
+        mailSeq[p] = 0;
+        from[p] = from[0];
+        String r = await(p);
+        if (!"ready".equals(r)) {
+            throw new IllegalStateException("child pid " + pid + " said '" + r + "'");
+        }
+    }
+
+    /** The slot of a kernel pid, or -1. */
+    public int slotOf(long pid) {
+        for (int p = 0; p < pids.length; p++) {
+            if (pids[p] == pid) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * After a crash: runs until each of the given slots has been dispatched since the crash (a resurrected process
+     * runs under page tables the crash kernel built: its memory is read through them, not the dead kernel's).
+     */
+    public void awaitRedispatch(List<Integer> slots) {
+        long stop = machine.clock() + STEP_LIMIT;
+        for (int p : slots) {
+            int pid = pids[p];
+            while (probe.dispatches.getOrDefault(pid, 0) <= probe.dispatchesAtCrash.getOrDefault(pid, 0)) {
+                if (computer.halted() || machine.clock() >= stop) {
+                    throw new IllegalStateException("slot " + p + " (pid " + pid + ") was not dispatched after the crash");
+                }
+                computer.run(CHUNK);
+            }
+        }
+    }
+
+    /** The harness says slot p is blocked in a call (or no longer). */
+    public void setBlocked(int p, boolean b) {
+        blocked[p] = b;
+    }
+
+    /**
+     * Slot p was given a command that blocks: runs until its call (number nr, first argument a0) has trapped, then a
+     * while longer, so that a call that would not block has answered. Returns the answer if there was one, else null.
+     */
+    public String settle(int p, int callsBefore, long nr, long a0) {
+        long stop = machine.clock() + STEP_LIMIT;
+        while (true) {
+            List<Call> c = calls(p);
+            boolean seen = false;
+            for (int i = callsBefore; i < c.size(); i++) {
+                seen |= c.get(i).nr == nr && c.get(i).a0 == a0;
+            }
+            if (seen) {
+                break;
+            }
+            if (computer.halted() || machine.clock() >= stop) {
+                throw new IllegalStateException("slot " + p + " never made call " + nr + "(" + a0 + ")");
+            }
+            computer.run(CHUNK);
+        }
+        computer.run(8 * CHUNK);
+        return lineAfter(p, from[p]);
     }
 
     /** Arms a crash for the next call (nr, first argument a0) of puppet p at point; optionally also the crash kernel. */
@@ -384,7 +518,12 @@ public final class Puppets {
 
     /** Types "exit 0" into puppet p and runs until it has gone (no dispatch in two rounds of the others). */
     public void exit(int p) {
-        consoles.get(p).type("exit 0\n".getBytes(StandardCharsets.ISO_8859_1));
+        exit(p, 0);
+    }
+
+    /** Gives slot p "exit CODE" and runs until it has gone (no dispatch in two rounds of the others not blocked). */
+    public void exit(int p, int code) {
+        give(p, "exit " + code);
         int pid = pids[p];
         long stop = machine.clock() + STEP_LIMIT;
         while (machine.clock() < stop && !computer.halted()) {
@@ -401,7 +540,7 @@ public final class Puppets {
                     }
                     boolean rounds = true;
                     for (int q = 0; q < pids.length; q++) {
-                        if (q != p && !exited[q] && !lost(q)
+                        if (q != p && pids[q] >= 0 && !exited[q] && !blocked[q] && !lost(q)
                                 && probe.dispatches.getOrDefault(pids[q], 0) - base.getOrDefault(pids[q], 0) < 2) {
                             rounds = false;
                         }
@@ -418,15 +557,36 @@ public final class Puppets {
         throw new IllegalStateException(computer.halted() ? "machine halted" : "puppet " + p + " did not exit");
     }
 
+    /**
+     * Slot p's first line in its console's output from byte {@code from}, without its tag (null if none yet); in family
+     * mode, lines of other slots are passed over.
+     */
+    private String lineAfter(int p, int from) {
+        byte[] out = consoles.get(consoleOf(p)).output();
+        String tag = family && p > 0 ? "@" + pids[p] + " " : null;
+        int start = from;
+        for (int i = from; i < out.length; i++) {
+            if (out[i] != '\n') {
+                continue;
+            }
+            String line = new String(out, start, i - start, StandardCharsets.ISO_8859_1);
+            start = i + 1;
+            if (!family) {
+                return line;
+            }
+            if (tag == null ? !line.startsWith("@") : line.startsWith(tag)) {
+                return tag == null ? line : line.substring(tag.length());
+            }
+        }
+        return null;
+    }
+
     private String awaitLine(int p, int from) {
         long stop = machine.clock() + STEP_LIMIT;
-        Console con = consoles.get(p);
         while (true) {
-            byte[] out = con.output();
-            for (int i = from; i < out.length; i++) {
-                if (out[i] == '\n') {
-                    return new String(out, from, i - from, StandardCharsets.ISO_8859_1);
-                }
+            String line = lineAfter(p, from);
+            if (line != null) {
+                return line;
             }
             if (computer.halted()) {
                 throw new IllegalStateException("machine halted: no crash kernel succeeded");
@@ -463,6 +623,11 @@ public final class Puppets {
             }
         }
         return null;
+    }
+
+    /** Family mode: slot p's process has been waited for (its pid is gone). */
+    public void reaped(int p) {
+        exited[p] = true;
     }
 
     /** Word 0 of each page of puppet p, read through the page tables of the satp it was last dispatched with. */

@@ -23,6 +23,8 @@ public final class Runner {
         public int maxPages = 2;
         public int maxValues = 3;
         public int maxProgram = 6;
+        /** Runs of issue 8's program (a parent, its children, the pipe, waits) instead of random programs. */
+        public boolean forkPipe;
     }
 
     /** A failing sequence and the mismatch it shows (message of the shrunk run). */
@@ -59,8 +61,56 @@ public final class Runner {
         return prog;
     }
 
+    /**
+     * A random program with fork and the pipe for two processes: the parent stores, forks, then makes up to three of
+     * store, send, recv, wait and exits; the child makes up to three of store, send, recv and exits. At most two
+     * sends in all (the model's pipe holds two values, the kernel's many more: more in flight would block only in
+     * the model). A recv no send will feed blocks for good, on both sides.
+     */
+    public static List<Instr> randomForkProgram(Random rnd, int pages) {
+        List<Instr> parent = new ArrayList<>();
+        List<Instr> child = new ArrayList<>();
+        int sends = 0;
+        parent.add(new Instr(Instr.Kind.STORE, 0));
+        for (int side = 0; side < 2; side++) {
+            List<Instr> out = side == 0 ? parent : child;
+            int n = rnd.nextInt(4);
+            for (int i = 0; i < n; i++) {
+                int g = rnd.nextInt(pages);
+                int k = rnd.nextInt(side == 0 ? 4 : 3);
+                if (k == 1 && sends == 2) {
+                    k = 0;
+                }
+                switch (k) {
+                    case 0: out.add(new Instr(Instr.Kind.STORE, g)); break;
+                    case 1: out.add(new Instr(Instr.Kind.SEND, g)); sends++; break;
+                    case 2: out.add(new Instr(Instr.Kind.RECV, g)); break;
+                    default: out.add(new Instr(Instr.Kind.WAIT, g)); break;
+                }
+            }
+            out.add(new Instr(Instr.Kind.EXIT, rnd.nextInt(pages)));
+        }
+        List<Instr> prog = new ArrayList<>();
+        prog.add(parent.get(0));
+        prog.add(new Instr(Instr.Kind.FORK, parent.size() + 1));
+        prog.addAll(parent.subList(1, parent.size()));
+        prog.addAll(child);
+        return prog;
+    }
+
     /** Random model bounds within b. */
     public static Config randomConfig(Random rnd, Bounds b) {
+        if (b.forkPipe && rnd.nextBoolean()) {
+            int pages = 1 + rnd.nextInt(b.maxPages);
+            return Conformance.normalize(Config.defaults().withProcs(2).withPages(pages)
+                    .withValues(1 + rnd.nextInt(b.maxValues)).withCrashes(b.crashes)
+                    .withProgram(randomForkProgram(rnd, pages)));
+        }
+        if (b.forkPipe) {
+            int slots = 2 + rnd.nextInt(Math.max(1, b.procs - 1));
+            return Conformance.normalize(Config.defaults().withProcs(slots).withValues(1 + rnd.nextInt(b.maxValues))
+                    .withCrashes(b.crashes).withProgram(Config.forkPipeProgram(slots - 1)));
+        }
         int procs = 1 + rnd.nextInt(b.procs);
         int pages = 1 + rnd.nextInt(b.maxPages);
         int files = rnd.nextBoolean() ? 1 : procs;

@@ -35,6 +35,35 @@ class ConformanceProperties {
         c.finish();
     }
 
+    /** The same with fork and the pipe (issue 8): a parent, its children, the pipe between them, waits. */
+    @Property(tries = 8)
+    void modelAndKernelAgreeWithForkAndAPipe(@ForAll("familyChains") ActionChain<Conformance> chain) {
+        Conformance c = chain.run();
+        c.finish();
+    }
+
+    @Provide
+    Arbitrary<ActionChain<Conformance>> familyChains() {
+        // issue 8's program with one or two children, or a random program of a parent and a child (Runner)
+        Arbitrary<Config> configs = Combinators.combine(Arbitraries.integers().between(1, 3),
+                Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 3), Arbitraries.longs())
+                .as((shape, values, crashes, seed) -> {
+                    Config c = Config.defaults().withValues(values).withCrashes(crashes);
+                    if (shape == 3) {
+                        java.util.Random rnd = new java.util.Random(seed);
+                        int pages = 1 + rnd.nextInt(2);
+                        c = c.withProcs(2).withPages(pages).withProgram(Runner.randomForkProgram(rnd, pages));
+                    } else {
+                        c = c.withProcs(shape + 1).withProgram(Config.forkPipeProgram(shape));
+                    }
+                    return Conformance.normalize(c);
+                });
+        return configs.flatMap(config -> ActionChain.<Conformance>startWith(() -> new Conformance(config, STATS))
+                .withAction(new StepAction())
+                .withAction(new EndAction())
+                .withMaxTransformations(30));
+    }
+
     @Provide
     Arbitrary<ActionChain<Conformance>> chains() {
         return configs().flatMap(config -> ActionChain.<Conformance>startWith(() -> new Conformance(config, STATS))
