@@ -35,6 +35,7 @@ import otherworld.kernel.Scenario;
  *       none, reports no machine problem).</li>
  * </ul>
  */
+@net.jqwik.api.lifecycle.AddLifecycleHook(otherworld.kernel.MutationTries.class) // fewer tries under -Pmutation only
 class CrashKernelFuzzProperties {
     /** A crash kernel that failed by anything but its own KernelPanic: describe() prints the exception's class. */
     static final Pattern HOST_EXCEPTION = Pattern.compile("crash kernel failed: [a-z]\\w*(\\.\\w+)*\\.[A-Z][\\w$]*([: ].*)?");

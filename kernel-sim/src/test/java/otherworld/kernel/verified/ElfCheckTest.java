@@ -1,6 +1,7 @@
 package otherworld.kernel.verified;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -85,12 +86,30 @@ class ElfCheckTest {
         assertEquals(ElfCheck.OK, ElfCheck.checkHeader(h, Long.MAX_VALUE));
     }
 
+    /** Each byte of the magic is checked; a file of exactly one header is long enough; program headers may start at 0. */
+    @Test
+    void boundsOfTheHeaderChecks() {
+        for (int i = 0; i < 4; i++) {
+            byte[] h = header(1);
+            h[i] ^= 0x20;
+            assertEquals(ElfCheck.BAD_MAGIC, ElfCheck.checkHeader(h, 1000), "magic byte " + i);
+        }
+        byte[] h = header(1);
+        ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).putLong(32, 0); // e_phoff = 0: inside the file
+        assertEquals(ElfCheck.OK, ElfCheck.checkHeader(h, 64));
+        ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).putLong(32, 8); // the last offset where 56 bytes fit in 64
+        assertEquals(ElfCheck.OK, ElfCheck.checkHeader(h, 64));
+        ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).putLong(32, 9);
+        assertEquals(ElfCheck.PH_OUTSIDE_FILE, ElfCheck.checkHeader(h, 64));
+    }
+
     @Test
     void reasonsAreDistinct() {
         Set<String> seen = new HashSet<>();
         for (int code = 0; code >= ElfCheck.SEG_NOT_USER; code--) {
             String r = ElfCheck.reason(code);
             assertNotNull(r);
+            assertTrue(!r.isEmpty(), "a reason the user can read: code " + code); // ow prints it for a refused ELF
             assertEquals(true, seen.add(r), r);
         }
         assertEquals("unknown reason", ElfCheck.reason(1));

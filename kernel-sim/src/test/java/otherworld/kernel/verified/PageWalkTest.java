@@ -262,4 +262,42 @@ class PageWalkTest {
             }
         }
     }
+
+    /**
+     * The bounds of the frame map, hit exactly: a table entry or a leaf that names the frame just past RAM is refused
+     * (not read, no index out of bounds), and frame 0 of RAM, where the map says a process may own it, is a table or a
+     * page like any other (the walk does not take the first frame for "none").
+     */
+    @Test
+    void theFirstFrameOfRamIsUsableAndTheFrameJustPastItIsNot() {
+        int[] allUser = new int[FRAMES];
+        ram.pte(frame(0), 0, frame(1), Sv39.PTE_V);
+        ram.pte(frame(1), 0, frame(2), Sv39.PTE_V);
+        ram.pte(frame(2), 0, frame(0), USER_RW); // the root's own frame, mapped as a page: legal for the walk
+        assertEquals(1, PageWalk.walk(ram, BASE / 4096, allUser, new boolean[FRAMES], va, frame, flags, where));
+        assertEquals(0, frame[0]);
+        ram.pte(frame(2), 1, BASE + SIZE, USER_RW); // a leaf one frame past RAM
+        assertEquals(PageWalk.BAD_FRAME, PageWalk.walk(ram, BASE / 4096, allUser, new boolean[FRAMES], va, frame, flags, where));
+        assertArrayEquals(new long[] {0x1000L, BASE + SIZE}, where);
+        ram.pte(frame(1), 0, BASE + SIZE, Sv39.PTE_V); // a table one frame past RAM
+        assertEquals(PageWalk.BAD_TABLE, PageWalk.walk(ram, BASE / 4096, allUser, new boolean[FRAMES], va, frame, flags, where));
+        assertEquals(BASE + SIZE, where[1]);
+    }
+
+    /** The walk's contract holds for RAM at any base: with RAM at physical address 0, a root on page 0 is walked. */
+    @Test
+    void ramAtAddressZeroHasARootOnPageZero() {
+        long[] words = new long[(int) (SIZE / 8)];
+        PhysWords low = new PhysWords(0, SIZE) {
+            @Override public long r64(long pa) { return words[(int) (pa / 8)]; }
+        };
+        words[0] = Sv39.makePte(1, Sv39.PTE_V); // root on page 0 -> table on page 1 -> table on page 2
+        words[512] = Sv39.makePte(2, Sv39.PTE_V);
+        words[1024 + 5] = Sv39.makePte(7, USER_RW);
+        int[] allUser = new int[FRAMES];
+        assertEquals(1, PageWalk.walk(low, 0, allUser, new boolean[FRAMES], va, frame, flags, where));
+        assertEquals(0x5000L, va[0]);
+        assertEquals(7, frame[0]);
+        assertEquals(PageWalk.BAD_ROOT, PageWalk.walk(low, -1, allUser, new boolean[FRAMES], va, frame, flags, where));
+    }
 }
