@@ -75,7 +75,9 @@ final class DiskFingerprintSet implements AutoCloseable {
      * {@value #RESERVE} bytes short of the filesystem's free space).
      */
     DiskFingerprintSet(Path dir, long memoryLimit, long maxDisk, LongSupplier diskUsed) {
-        this.memory = new FingerprintSet(1 << 16, memoryLimit);
+        // the first table takes at most half the limit, so that a small budget is a budget
+        this.memory = new FingerprintSet(Math.max(1, Math.min(1 << 16, (long) (memoryLimit / 8 * FingerprintSet.LOAD / 2))),
+                memoryLimit);
         this.dir = dir;
         this.maxDisk = maxDisk;
         this.diskUsed = diskUsed;

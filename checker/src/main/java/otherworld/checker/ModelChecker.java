@@ -114,8 +114,8 @@ public final class ModelChecker<S, A> {
 
     /** Bytes of memory for the fingerprint set and the part of the queue kept in memory. */
     public ModelChecker<S, A> memory(long bytes) {
-        if (bytes < (16L << 20)) {
-            throw new IllegalArgumentException("memory budget must be at least 16 MiB, got " + bytes + " bytes");
+        if (bytes < (1L << 20)) {
+            throw new IllegalArgumentException("memory budget must be at least 1 MiB, got " + bytes + " bytes");
         }
         this.memoryBudget = bytes;
         return this;

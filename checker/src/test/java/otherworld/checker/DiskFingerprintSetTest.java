@@ -90,7 +90,9 @@ class DiskFingerprintSetTest {
     @Test
     void spillsGiveExactlyTheCountsOfARunInMemory() {
         Result inMemory = checker(SPILLING).run();
-        Result spilled = checker(SPILLING).fingerprintLimit(1L << 20).run();
+        ByteArrayOutputStream lines = new ByteArrayOutputStream();
+        Result spilled = checker(SPILLING).fingerprintLimit(1L << 20)
+                .progress(new java.io.PrintStream(lines, true), 3_600_000).run();
         assertEquals(Result.Status.OK, spilled.status());
         assertEquals(535826, inMemory.statistics().distinct());
         assertEquals(inMemory.statistics(), spilled.statistics());
@@ -98,6 +100,10 @@ class DiskFingerprintSetTest {
         assertTrue(spilled.statistics().fingerprintSpills() >= 4, spilled.statistics().toString());
         assertTrue(spilled.statistics().fingerprintsOnDisk() > 400_000, spilled.statistics().toString());
         assertTrue(spilled.statistics().toString().contains("fingerprints on disk"), spilled.statistics().toString());
+        // the progress line (the last one, printed at the end) counts the fingerprints on disk
+        String last = lines.toString().strip();
+        assertTrue(last.endsWith(spilled.statistics().fingerprintsOnDisk() + " fingerprints on disk ("
+                + (8 * spilled.statistics().fingerprintsOnDisk() >> 20) + " MiB)."), last);
     }
 
     @Test
