@@ -5,7 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.LongBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +25,10 @@ import java.util.function.LongSupplier;
  *
  * <p>An index in memory holds the first key of every page ({@value #PAGE} keys, 4 KiB) of the
  * file: a fingerprint that the table does not hold is looked up by a binary search of the index and
- * one page read. {@link #probe} looks up the fingerprints of a whole batch in key order before they
- * are added, so that its disk reads go forward through the file and a page is read once.
+ * a binary search of one page of the file, which is mapped into memory (1 GiB a mapping, so a page
+ * is read from the page cache, or from the disk, without a system call). {@link #probe} looks up
+ * the fingerprints of a whole batch in key order before they are added, so that its reads go
+ * forward through the file and touch a page once.
  *
  * <p>Exact: a fingerprint is found iff it was added, whether it sits in the table or in the file,
  * so a run with spills finds the counts of a run without. The file is immutable between spills and
@@ -58,10 +60,10 @@ final class DiskFingerprintSet implements AutoCloseable {
     private volatile boolean diskFull;
     private String fullReason;
 
-    private final ByteBuffer pageBytes = ByteBuffer.allocateDirect(8 * PAGE);
-    private final LongBuffer page = pageBytes.asLongBuffer();
+    /** Keys per mapping of the file (1 GiB), a multiple of PAGE. */
+    static final int MAP_KEYS = 1 << 27;
+    private MappedByteBuffer[] maps = new MappedByteBuffer[0];
     private long pageNo = -1;
-    private int pageKeys;
     private long pageReads;
 
     private long[] probed;
@@ -155,7 +157,7 @@ final class DiskFingerprintSet implements AutoCloseable {
         return lookup(key);
     }
 
-    /** Whether key is in the file: the index names its page, one read brings it. */
+    /** Whether key is in the file: the index names its page, a binary search of the page decides. */
     private boolean lookup(long key) {
         if (onDisk == 0 || key < index[0]) {
             return false;
@@ -173,12 +175,18 @@ final class DiskFingerprintSet implements AutoCloseable {
         if (index[lo] == key) {
             return true;
         }
-        readPage(lo);
-        int a = 0;
-        int b = pageKeys - 1;
+        if (lo != pageNo) {
+            pageNo = lo;
+            pageReads++;
+        }
+        long first = (long) lo * PAGE;
+        MappedByteBuffer map = maps[(int) (first / MAP_KEYS)];
+        int base = (int) (first % MAP_KEYS) * 8;
+        int a = 1;
+        int b = (int) Math.min(PAGE, onDisk - first) - 1;
         while (a <= b) {
             int mid = (a + b) >>> 1;
-            long k = page.get(mid);
+            long k = map.getLong(base + 8 * mid);
             if (k < key) {
                 a = mid + 1;
             } else if (k > key) {
@@ -190,24 +198,24 @@ final class DiskFingerprintSet implements AutoCloseable {
         return false;
     }
 
-    private void readPage(long p) {
-        if (p == pageNo) {
-            return;
+    /** Maps the (read-only) file, MAP_KEYS keys a mapping; unmaps what was mapped before. */
+    private void map(long keys) throws IOException {
+        unmap();
+        MappedByteBuffer[] m = new MappedByteBuffer[(int) ((keys + MAP_KEYS - 1) / MAP_KEYS)];
+        for (int i = 0; i < m.length; i++) {
+            long from = (long) i * MAP_KEYS;
+            m[i] = file.map(FileChannel.MapMode.READ_ONLY, 8 * from, 8 * Math.min(MAP_KEYS, keys - from));
         }
-        pageKeys = (int) Math.min(PAGE, onDisk - p * PAGE);
-        pageBytes.clear().limit(8 * pageKeys);
-        try {
-            long pos = 8 * p * PAGE;
-            while (pageBytes.hasRemaining()) {
-                if (file.read(pageBytes, pos + pageBytes.position()) < 0) {
-                    throw new IOException("fingerprint file " + fileName + " ends early");
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + dir.resolve(fileName), e);
+        maps = m;
+        pageNo = -1;
+    }
+
+    /** Releases the mappings now (not at some later garbage collection): a deleted file's space comes back. */
+    private void unmap() {
+        for (MappedByteBuffer m : maps) {
+            FingerprintSet.U.invokeCleaner(m);
         }
-        pageNo = p;
-        pageReads++;
+        maps = new MappedByteBuffer[0];
     }
 
     /** Bytes the next spill writes: the whole new file. */
@@ -306,15 +314,16 @@ final class DiskFingerprintSet implements AutoCloseable {
                 throw new IllegalStateException("spill wrote " + written + " fingerprints of " + total);
             }
             String oldName = fileName;
+            unmap();
             if (file != null) {
                 file.close();
             }
             file = FileChannel.open(newPath, StandardOpenOption.READ);
+            map(total);
             fileName = newName;
             generation++;
             onDisk = total;
             index = newIndex;
-            pageNo = -1;
             probedCount = 0;
             spills++;
             memory.clear();
@@ -469,6 +478,7 @@ final class DiskFingerprintSet implements AutoCloseable {
                 }
                 prev = k;
             }
+            map(count);
             onDisk = count;
         }
         try (var files = Files.list(dir)) {
@@ -492,6 +502,7 @@ final class DiskFingerprintSet implements AutoCloseable {
     @Override
     public synchronized void close() {
         memory.close();
+        unmap();
         if (file != null) {
             try {
                 file.close();

@@ -26,7 +26,7 @@ public final class FingerprintSet implements AutoCloseable {
     /** A segment that cannot grow (memory limit) takes fingerprints up to this load. */
     static final double HARD_LOAD = 0.95;
 
-    private static final Unsafe U = unsafe();
+    static final Unsafe U = unsafe();
 
     private static final class Segment {
         long address;
