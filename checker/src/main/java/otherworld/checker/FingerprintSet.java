@@ -26,7 +26,7 @@ public final class FingerprintSet implements AutoCloseable {
     /** A segment that cannot grow (memory limit) takes fingerprints up to this load. */
     static final double HARD_LOAD = 0.95;
 
-    private static final Unsafe U = unsafe();
+    static final Unsafe U = unsafe();
 
     private static final class Segment {
         long address;
@@ -54,7 +54,8 @@ public final class FingerprintSet implements AutoCloseable {
         }
     }
 
-    private static long mix(long fp) {
+    /** The slot hash; a bijection of the 64-bit values, whose top bits choose the segment. */
+    static long mix(long fp) {
         long h = fp * 0x9E3779B97F4A7C15L;
         return h ^ (h >>> 29);
     }
@@ -176,6 +177,46 @@ public final class FingerprintSet implements AutoCloseable {
         s.slots = slots;
         s.size = 0;
         totalBytes.addAndGet(8 * slots);
+    }
+
+    /** Number of fingerprints in segment i. */
+    long segmentSize(int i) {
+        Segment s = segments[i];
+        synchronized (s) {
+            return s.size;
+        }
+    }
+
+    /**
+     * Copies the fingerprints of segment i into out (at least {@link #segmentSize} long), in slot
+     * order; returns how many. Every one has {@code mix(fp) >>> (64 - SEGMENT_BITS) == i}.
+     */
+    int segmentFingerprints(int i, long[] out) {
+        Segment s = segments[i];
+        synchronized (s) {
+            int n = 0;
+            for (long j = 0; j < s.slots; j++) {
+                long k = U.getLong(s.address + 8 * j);
+                if (k != 0) {
+                    out[n++] = k;
+                }
+            }
+            return n;
+        }
+    }
+
+    /** Empties the set, keeping the segments' sizes (and so the memory) it has grown to. */
+    void clear() {
+        for (Segment s : segments) {
+            synchronized (s) {
+                if (closed) {
+                    throw new IllegalStateException("fingerprint set is closed");
+                }
+                U.setMemory(s.address, 8 * s.slots, (byte) 0);
+                s.size = 0;
+            }
+        }
+        overLimit = false;
     }
 
     /** Writes every fingerprint (8 bytes each, segment by segment) for a checkpoint. */

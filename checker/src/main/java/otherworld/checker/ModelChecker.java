@@ -31,11 +31,12 @@ import java.util.concurrent.Future;
  * number of workers; the first violation met in that order sits at the smallest depth, so its
  * trace is a shortest one.
  *
- * <p>Memory: fingerprints live outside the heap ({@link FingerprintSet}, 8 bytes a slot), the
- * queue spills to files in the work directory past a part of the memory budget
- * ({@link StateQueue}), and the way back to the initial state is a log on disk ({@link TraceLog}).
- * When the budget cannot hold the fingerprint set any more, the run stops between two batches,
- * writes a checkpoint and says how to resume. Checkpoints can also be taken every so many seconds;
+ * <p>Memory: fingerprints live outside the heap ({@link FingerprintSet}, 8 bytes a slot) and, past
+ * the memory budget, in a sorted file in the work directory ({@link DiskFingerprintSet}, as TLC's
+ * DiskFPSet); the queue spills to files there past a part of the budget ({@link StateQueue}), and
+ * the way back to the initial state is a log on disk ({@link TraceLog}). When the disk cannot take
+ * the fingerprints any more (--max-disk, or the filesystem's free space), the run stops between
+ * two batches, writes a checkpoint and says how to resume. Checkpoints can also be taken every so many seconds;
  * a resumed run continues exactly where the checkpoint was taken.
  */
 public final class ModelChecker<S, A> {
@@ -60,6 +61,7 @@ public final class ModelChecker<S, A> {
     private boolean exact;
     private long fingerprintLimit = -1;
     private long queueMemoryLimit = -1;
+    private long maxDisk = -1;
 
     private volatile long generated;
     private volatile long distinct;
@@ -69,7 +71,8 @@ public final class ModelChecker<S, A> {
     private long priorMillis;
     private long checkpoints;
 
-    private FingerprintSet seen;
+    private DiskFingerprintSet seen;
+    private long[] batchFps = new long[0];
     private ExactStates exactSeen;
     private TraceLog log;
     private StateQueue.Spill spill;
@@ -111,8 +114,8 @@ public final class ModelChecker<S, A> {
 
     /** Bytes of memory for the fingerprint set and the part of the queue kept in memory. */
     public ModelChecker<S, A> memory(long bytes) {
-        if (bytes < (16L << 20)) {
-            throw new IllegalArgumentException("memory budget must be at least 16 MiB, got " + bytes + " bytes");
+        if (bytes < (1L << 20)) {
+            throw new IllegalArgumentException("memory budget must be at least 1 MiB, got " + bytes + " bytes");
         }
         this.memoryBudget = bytes;
         return this;
@@ -145,6 +148,17 @@ public final class ModelChecker<S, A> {
     /** Keep whole (canonical) states instead of fingerprints, and count fingerprint collisions. */
     public ModelChecker<S, A> exact(boolean on) {
         this.exact = on;
+        return this;
+    }
+
+    /**
+     * Bytes the work directory may hold (queue files, trace log, fingerprint files, checkpoint)
+     * before the fingerprint set stops spilling and the run stops with a checkpoint; 0: the
+     * fingerprints never go to disk (the run stops when the memory budget is full); negative (the
+     * default): the filesystem's free space, less 1 GiB.
+     */
+    public ModelChecker<S, A> maxDisk(long bytes) {
+        this.maxDisk = bytes;
         return this;
     }
 
@@ -223,7 +237,8 @@ public final class ModelChecker<S, A> {
             }
             long queueMemory = queueMemoryLimit >= 0 ? queueMemoryLimit : queueShare(memoryBudget);
             spill = new StateQueue.Spill(workDir, queueMemory);
-            seen = new FingerprintSet(1 << 16, fingerprintLimit > 0 ? fingerprintLimit : memoryBudget - queueMemory);
+            seen = new DiskFingerprintSet(workDir, fingerprintLimit > 0 ? fingerprintLimit : memoryBudget - queueMemory,
+                    maxDisk, this::diskInUse);
             exactSeen = exact ? new ExactStates() : null;
             if (resume) {
                 restore();
@@ -306,8 +321,7 @@ public final class ModelChecker<S, A> {
                         && System.currentTimeMillis() - lastCheckpoint >= checkpointMillis;
                 if (seen.overLimit()) {
                     Path cp = checkpoint(start);
-                    return finish(Result.Status.BUDGET, null, null, start, cp,
-                            "the memory budget (" + (memoryBudget >> 20) + " MiB) is full");
+                    return finish(Result.Status.BUDGET, null, null, start, cp, seen.fullReason());
                 }
                 if (distinct >= maxStates) {
                     Path cp = keepWorkDir || checkpointMillis > 0 ? checkpoint(start) : null;
@@ -339,6 +353,22 @@ public final class ModelChecker<S, A> {
     }
 
     private void merge(List<Expanded> batch, long start) {
+        if (seen.onDisk() > 0) {
+            // the batch's fingerprints looked up on disk together, in file order
+            int n = 0;
+            for (Expanded e : batch) {
+                n += e.fps.length;
+            }
+            if (batchFps.length < n) {
+                batchFps = new long[Math.max(n, 2 * batchFps.length)];
+            }
+            n = 0;
+            for (Expanded e : batch) {
+                System.arraycopy(e.fps, 0, batchFps, n, e.fps.length);
+                n += e.fps.length;
+            }
+            seen.probe(batchFps, n);
+        }
         for (Expanded e : batch) {
             if (e.deadlock) {
                 throw new Stop(finish(Result.Status.DEADLOCK, "Deadlock", traceTo(e.index, 0, null), start));
@@ -461,15 +491,21 @@ public final class ModelChecker<S, A> {
         // the new checkpoint.properties replaces it
         String fpName = FINGERPRINTS + (++checkpoints) + ".bin";
         p.setProperty("fingerprints", fpName);
+        String diskName = seen.diskFile();
+        if (diskName != null) {
+            p.setProperty("diskFingerprints", diskName);
+            p.setProperty("diskFingerprintCount", Long.toString(seen.onDisk()));
+        }
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
                 Files.newOutputStream(workDir.resolve(fpName)), 1 << 16))) {
-            seen.save(out);
+            seen.saveMemory(out);
         }
         Path tmp = workDir.resolve(CHECKPOINT + ".tmp");
         try (var w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             p.store(w, "ow check checkpoint");
         }
         Files.move(tmp, workDir.resolve(CHECKPOINT), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        seen.pin();
         try (var files = Files.list(workDir)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 String n = f.getFileName().toString();
@@ -517,9 +553,16 @@ public final class ModelChecker<S, A> {
         } catch (RuntimeException e) {
             throw new IOException("corrupt checkpoint " + cp + ": " + e.getMessage(), e);
         }
+        long onDisk;
+        try {
+            onDisk = Long.parseLong(p.getProperty("diskFingerprintCount", "0"));
+        } catch (NumberFormatException e) {
+            throw new IOException("corrupt checkpoint " + cp + ": " + e.getMessage(), e);
+        }
+        seen.restoreDisk(p.getProperty("diskFingerprints"), onDisk);
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(
                 Files.newInputStream(workDir.resolve(p.getProperty("fingerprints", "?"))), 1 << 16))) {
-            seen.load(in);
+            seen.loadMemory(in);
         } catch (java.io.EOFException e) {
             throw new IOException("corrupt checkpoint: the fingerprint file ends early", e);
         }
@@ -574,7 +617,8 @@ public final class ModelChecker<S, A> {
         Statistics st = new Statistics(generated, distinct, queue, depth, millis, memoryInUse(),
                 diskInUse(), spill == null ? 0 : spill.onDiskRecords.get(), spill == null ? 0 : spill.spilledRecords.get(),
                 exact ? collisions : -1,
-                seen == null ? 0 : seen.bytes(), peakResident());
+                seen == null ? 0 : seen.bytes(), peakResident(), seen == null ? 0 : seen.onDisk(),
+                seen == null ? 0 : seen.spills());
         Trace t = trace == null ? null
                 : new Trace(trace.header(), invariant, trace.labels(), trace.states(), trace.loopStart());
         if (progress != null && progressMillis > 0) {
@@ -631,7 +675,8 @@ public final class ModelChecker<S, A> {
                 + (generated * 60 / secs) + " s/min), " + distinct + " distinct states found, "
                 + queued + " states left on queue. Memory " + (memoryInUse() >> 20) + " MiB, disk "
                 + (diskInUse() >> 20) + " MiB, " + (spill == null ? 0 : spill.onDiskRecords.get())
-                + " states queued on disk.";
+                + " states queued on disk, " + (seen == null ? 0 : seen.onDisk()) + " fingerprints on disk ("
+                + (seen == null ? 0 : seen.diskBytes() >> 20) + " MiB).";
     }
 
     static void deleteTree(Path dir) {

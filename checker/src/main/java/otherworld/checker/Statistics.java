@@ -14,6 +14,8 @@ public final class Statistics {
     private final long collisions;
     private final long fingerprintBytes;
     private final long peakResident;
+    private final long fingerprintsOnDisk;
+    private final long fingerprintSpills;
 
     public Statistics(long generated, long distinct, long queue, int depth, long millis, long memoryBytes) {
         this(generated, distinct, queue, depth, millis, memoryBytes, 0, 0, 0, -1, 0, -1);
@@ -21,6 +23,15 @@ public final class Statistics {
 
     public Statistics(long generated, long distinct, long queue, int depth, long millis, long memoryBytes,
             long diskBytes, long queueOnDisk, long spilled, long collisions, long fingerprintBytes, long peakResident) {
+        this(generated, distinct, queue, depth, millis, memoryBytes, diskBytes, queueOnDisk, spilled, collisions,
+                fingerprintBytes, peakResident, 0, 0);
+    }
+
+    public Statistics(long generated, long distinct, long queue, int depth, long millis, long memoryBytes,
+            long diskBytes, long queueOnDisk, long spilled, long collisions, long fingerprintBytes, long peakResident,
+            long fingerprintsOnDisk, long fingerprintSpills) {
+        this.fingerprintsOnDisk = fingerprintsOnDisk;
+        this.fingerprintSpills = fingerprintSpills;
         this.spilled = spilled;
         this.fingerprintBytes = fingerprintBytes;
         this.peakResident = peakResident;
@@ -57,6 +68,11 @@ public final class Statistics {
 
     /** Bytes of the fingerprint table (outside the heap) at the end. */
     public long fingerprintBytes() { return fingerprintBytes; }
+    /** Fingerprints in the sorted file on disk at the end (the rest are in the table). */
+    public long fingerprintsOnDisk() { return fingerprintsOnDisk; }
+    /** Times the fingerprint table was merged into the file on disk. */
+    public long fingerprintSpills() { return fingerprintSpills; }
+
     /** Peak resident memory of the whole process (heap, table, everything), or -1 if unknown. */
     public long peakResident() { return peakResident; }
 
@@ -103,7 +119,9 @@ public final class Statistics {
                 + distinctPerSecond() + " distinct/s), memory " + (memoryBytes >> 20) + " MiB (fingerprints "
                 + (fingerprintBytes >> 20) + " MiB, " + perState(fingerprintBytes) + " B/state; peak resident "
                 + (peakResident >> 20) + " MiB, " + perState(peakResident) + " B/state), disk " + (diskBytes >> 20)
-                + " MiB, " + queueOnDisk + " states queued on disk (" + spilled + " went through disk).\n"
+                + " MiB, " + queueOnDisk + " states queued on disk (" + spilled + " went through disk)"
+                + (fingerprintSpills == 0 ? "" : ", " + fingerprintsOnDisk + " fingerprints on disk ("
+                        + (8 * fingerprintsOnDisk >> 20) + " MiB, " + fingerprintSpills + " spills)") + ".\n"
                 + "The probability of a fingerprint collision is calculated to be (optimistic) "
                 + String.format(java.util.Locale.ROOT, "%.1E", collisionProbability()) + ".";
         if (collisions >= 0) {

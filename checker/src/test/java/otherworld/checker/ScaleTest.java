@@ -98,8 +98,9 @@ class ScaleTest {
         Config c = MID.withCrashes(2);
         Result whole = checker(c, true).run();
         assertEquals(535826, whole.statistics().distinct());
-        // the fingerprint table may not grow past its first 1 MiB (about 124,000 fingerprints)
-        Result stopped = checker(c, true).workDir(dir).fingerprintLimit(1L << 20).run();
+        // the fingerprint table may not grow past its first 1 MiB (about 124,000 fingerprints), and
+        // may not spill to disk
+        Result stopped = checker(c, true).workDir(dir).fingerprintLimit(1L << 20).maxDisk(0).run();
         assertEquals(Result.Status.BUDGET, stopped.status());
         assertNotNull(stopped.checkpoint());
         assertTrue(stopped.note().contains("memory budget"), stopped.note());

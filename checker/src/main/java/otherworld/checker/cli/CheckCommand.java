@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
                 + "and check its named invariants (breadth first; a violation prints a shortest "
                 + "counterexample).",
             "Exit code: 0 all invariants hold, 1 violation or deadlock, 2 bad arguments, 3 memory "
-                + "budget full (a checkpoint says how to resume)."})
+                + "and disk full (a checkpoint says how to resume)."})
 public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -98,10 +98,17 @@ public final class CheckCommand implements Callable<Integer> {
     boolean listInvariants;
 
     @Option(names = "--memory", paramLabel = "SIZE",
-            description = "memory for fingerprints and the in-memory part of the queue (e.g. 512m, 8g); "
-                    + "past it the queue goes to disk, and a full fingerprint set stops the run with a "
-                    + "checkpoint; default a quarter of the machine's memory")
+            description = "memory for fingerprints and the in-memory part of the queue (e.g. 512m, 8g; "
+                    + "at least 1m); past it the queue goes to disk and the fingerprint table is merged "
+                    + "into a sorted file on disk; default a quarter of the machine's memory")
     String memory;
+
+    @Option(names = "--max-disk", paramLabel = "SIZE",
+            description = "disk the work directory may fill (queue, trace log, fingerprint files, checkpoint; "
+                    + "e.g. 200g); when the fingerprints cannot spill any more the run stops with a checkpoint "
+                    + "(exit 3); 0 = fingerprints never go to disk (a full memory budget stops the run); "
+                    + "default the filesystem's free space less 1 GiB")
+    String maxDisk;
 
     @Option(names = "--workdir", paramLabel = "DIR",
             description = "directory for the queue files, trace log and checkpoints (kept); default a temporary one")
@@ -173,9 +180,11 @@ public final class CheckCommand implements Callable<Integer> {
         if (join != null && members < 2) {
             throw new ParameterException(spec.commandLine(), "--join needs --members N (N >= 2, this member included)");
         }
-        if (members > 0 && (resume != null || checkpointSeconds > 0 || exact || workDir != null || maxStates != Long.MAX_VALUE)) {
+        if (members > 0 && (resume != null || checkpointSeconds > 0 || exact || workDir != null
+                || maxStates != Long.MAX_VALUE || maxDisk != null)) {
+            // the members keep their fingerprint partitions in memory (no spill to disk, no checkpoint)
             throw new ParameterException(spec.commandLine(), "--members does not combine with --resume, "
-                    + "--checkpoint-every, --workdir, --exact or --max-states");
+                    + "--checkpoint-every, --workdir, --exact, --max-states or --max-disk");
         }
         if (liveness && symmetry) {
             throw new ParameterException(spec.commandLine(), "--liveness does not use --symmetry "
@@ -279,6 +288,13 @@ public final class CheckCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--memory: " + e.getMessage());
             }
         }
+        if (maxDisk != null) {
+            try {
+                mc.maxDisk(maxDisk.trim().equals("0") ? 0 : parseSize(maxDisk));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--max-disk: " + e.getMessage());
+            }
+        }
         if (resume != null) {
             mc.resume(resume);
         } else if (workDir != null) {
@@ -345,8 +361,8 @@ public final class CheckCommand implements Callable<Integer> {
                         + r.statistics().distinct() + " distinct states found and " + r.statistics().queue()
                         + " left on the queue; the search is incomplete.");
                 if (r.checkpoint() != null) {
-                    err.println("Checkpoint in " + r.checkpoint() + "; continue with the same options, a larger "
-                            + "--memory and --resume " + r.checkpoint());
+                    err.println("Checkpoint in " + r.checkpoint() + "; continue with the same options and --resume "
+                            + r.checkpoint() + ", given more room (a larger --memory or --max-disk, or free disk space)");
                 }
                 err.flush();
             }

@@ -66,8 +66,10 @@ class CheckCommandTest {
     void scaleOptionsAreCheckedWithClearMessages(@TempDir Path dir) {
         assertEquals(2, run("--memory", "lots"));
         assertTrue(err.toString().contains("--memory: 'lots' is not a size"), err.toString());
-        assertEquals(2, run("--memory", "1m"));
-        assertTrue(err.toString().contains("memory budget must be at least 16 MiB"), err.toString());
+        assertEquals(2, run("--memory", "100k"));
+        assertTrue(err.toString().contains("memory budget must be at least 1 MiB"), err.toString());
+        assertEquals(2, run("--max-disk", "-1"));
+        assertTrue(err.toString().contains("--max-disk: '-1' is out of range"), err.toString());
         assertEquals(2, run("--resume", dir.resolve("nothing").toString(), "--progress", "0"));
         assertTrue(err.toString().contains("holds no checkpoint"), err.toString());
         assertEquals(2, run("--exact", "--checkpoint-every", "5"));
@@ -91,6 +93,32 @@ class CheckCommandTest {
         assertEquals(0, cl.execute("--pages", "2", "--progress", "0"));
         String counts = whole.toString().lines().filter(l -> l.contains("distinct states found")).findFirst().orElseThrow();
         assertTrue(out.toString().contains(counts), out + "\n---\n" + counts);
+    }
+
+    @Test
+    void aOneMegabyteBudgetSpillsFingerprintsToDiskAndFindsTheSameCounts(@TempDir Path dir) {
+        String[] bound = {"--pages", "2", "--values", "2", "--crashes", "2", "--symmetry", "--progress", "0"};
+        assertEquals(0, run(bound));
+        String counts = out.toString().lines().filter(l -> l.contains("distinct states found")).findFirst().orElseThrow();
+        assertTrue(counts.contains("535826 distinct states found"), counts);
+        StringWriter spilled = new StringWriter();
+        CommandLine cl = new CommandLine(new CheckCommand());
+        cl.setOut(new PrintWriter(spilled));
+        String[] small = concat(bound, "--memory", "1m", "--workdir", dir.resolve("w").toString());
+        assertEquals(0, cl.execute(small));
+        assertTrue(spilled.toString().contains(counts), spilled + "\n---\n" + counts);
+        assertTrue(spilled.toString().matches("(?s).*, [0-9]+ fingerprints on disk \\([0-9]+ MiB, [0-9]+ spills\\).*"),
+                spilled.toString());
+        // with the fingerprints kept from the disk, the same budget is full: exit 3 and a checkpoint
+        assertEquals(3, run(concat(bound, "--memory", "1m", "--max-disk", "0", "--workdir", dir.resolve("w0").toString())));
+        assertTrue(err.toString().contains("spilling fingerprints to disk is off (--max-disk 0)"), err.toString());
+        assertTrue(err.toString().contains("--resume " + dir.resolve("w0")), err.toString());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 
     @Test
