@@ -95,7 +95,11 @@ public final class CrashKernel {
     /** The dead kernel, as its header describes it (validated). */
     private record Dead(long header, long regionBase, long regionSize, long ptPool, long crashBase, long crashSize,
                         int nframes, long tasks, long files, long ttys, long cache, int nttys, long procs, long sigs,
-                        long pipes, long vmas, long fpages, long sleeps, long fsctx, long tinfo, long locks) { }
+                        long pipes, long vmas, long fpages, long sleeps, long fsctx, long tinfo, long locks,
+                        Region layout) {
+        /** Its frame bitmap, where the layout of its region puts it (derived, not read from the header). */
+        long bitmap() { return layout.bitmap(); }
+    }
 
     public ResurrectionReport resurrect() {
         KMem v = new ReadOnlyMem(ram);
@@ -114,8 +118,6 @@ public final class CrashKernel {
         hooks.point("resurrect.validate");
 
         // ---- 1. validate ----------------------------------------------------------------------------------
-        List<String> cacheProblems = BlockCache.validate(v, d.cache, machine.disk);
-        report.machineProblems.addAll(cacheProblems);
         int current = (int) v.r64(d.header + KH_CURRENT);
         List<Image> images = validateTasks(v, d, current);
         long deadRecovery = Recovery.deadTable(v, d.header, d.regionBase, d.ptPool - d.regionBase);
@@ -124,11 +126,10 @@ public final class CrashKernel {
 
         // ---- 2. flush ------------------------------------------------------------------------------------
         own.w32(rrec + R_PHASE, 2);
-        if (cacheProblems.isEmpty()) {
-            report.dirtyBlocksFlushed = BlockCache.flushDirty(v, machine.disk, d.cache);
-        } else {
-            report.machineProblems.add("page cache not flushed: its structures are corrupt");
-        }
+        // where the cache lies and how many slots it has are derived (the layout of the dead region, the configuration
+        // both kernels share), not read from the header: only each slot's flags and block are trusted
+        report.dirtyBlocksFlushed = BlockCache.flushSound(v, machine.disk, d.layout.cache(), config.cacheSlots(),
+                report.machineProblems);
         report.dirtyBlocksFlushed += filePages.flush(v, machine.disk); // after the cache's blocks: they are newer
         machine.disk.flush();
         hooks.point("resurrect.flushed");
@@ -172,6 +173,12 @@ public final class CrashKernel {
             throw new KernelPanic("dead kernel header: crash region or frame count invalid");
         }
         long structures = ptPool - regionBase;
+        Region layout;
+        try { // where each table of the dead region lies, as Kernel.layDown put it (the configuration is the same)
+            layout = Region.layout(regionBase, regionSize, nframes, config.cacheSlots());
+        } catch (IllegalArgumentException e) {
+            throw new KernelPanic("dead kernel header: region too small for its tables");
+        }
         long tasks = v.r64(h + KH_TASKS);
         long files = v.r64(h + KH_FILES);
         long ttys = v.r64(h + KH_TTYS);
@@ -203,7 +210,7 @@ public final class CrashKernel {
             throw new KernelPanic("dead kernel header: file-system tables out of bounds");
         }
         return new Dead(h, regionBase, regionSize, ptPool, crashBase, crashSize, nframes, tasks, files, ttys,
-                v.r64(h + KH_CACHE), nttys, procs, sigs, pipes, vmas, fpages, sleeps, fsctx, tinfo, locks);
+                v.r64(h + KH_CACHE), nttys, procs, sigs, pipes, vmas, fpages, sleeps, fsctx, tinfo, locks, layout);
     }
 
     /** The dead kernel's shared file pages (validated with the tasks). */
@@ -218,7 +225,7 @@ public final class CrashKernel {
      */
     private List<Image> validateTasks(KMem v, Dead d, int current) {
         Validator base = new Validator(v, ram, d.regionBase, d.regionSize, d.crashBase, d.crashSize, d.ptPool, d.nttys)
-                .pipes(d.pipes); // its frame map is built once, for every task and the file pages
+                .pipes(d.pipes).bitmap(d.bitmap()); // its frame map is built once, for every task and the file pages
         filePages = FilePageImage.validate(v, d.fpages, machine.disk.sizeBytes() / Sv39.PAGE_SIZE, base::userFrame);
         List<Image> images = new ArrayList<>();
         Map<Long, long[]> owner = new HashMap<>(); // frame -> {slot, writable}
@@ -248,6 +255,11 @@ public final class CrashKernel {
                 TaskTables.validate(v, d.fsctx, d.tinfo, i, 0, img.problems);
             }
             if (!pids.add(img.pid)) img.problems.add("pid " + img.pid + " appears twice");
+            if (img.problems.isEmpty() && img.state != TASK_ZOMBIE && i == current && !exec
+                    && v.r64(t + T_CAUSE) == CAUSE_ECALL && v.r64(t + T_PC) != v.r64(t + T_EPC)) {
+                String bad = InFlight.syswordProblem(v, t, img.fds, d.files, d.ttys, d.nttys, d.pipes);
+                if (bad != null) img.problems.add(bad); // its tail, made again, would move a counter wrongly
+            }
             List<otherworld.kernel.mm.Vma> vmaList = new ArrayList<>();
             img.vmas = vmaList;
             if (img.problems.isEmpty() && img.state != TASK_ZOMBIE) {
@@ -256,6 +268,10 @@ public final class CrashKernel {
                 else img.problems.addAll(VmaImage.validate(v, d.vmas, i, img.leaves, stagedList(v, t, i == current), inForce,
                         vmaList));
                 if (i == current) dropMovedAliases(v, t, img);
+                if (img.problems.isEmpty()) {
+                    String pcProblem = pcOutsideCode(tv.r64(t + T_PC), vmaList);
+                    if (pcProblem != null) img.problems.add(pcProblem);
+                }
             }
             boolean borrows = img.vmLender >= 0 && !exec;
             for (long[] leaf : img.leaves) {
@@ -271,6 +287,19 @@ public final class CrashKernel {
         }
         ProcessTree.validateTree(v, d.tasks, images);
         return images;
+    }
+
+    /**
+     * Null if pc lies in an executable mapping of the list in force; else the problem. Every instruction a process
+     * runs was fetched from such a mapping (the hart's fetch checks X), and the kernel sets a pc only to the next
+     * instruction, an entry point, a handler or its trampoline, all of them code: a saved pc anywhere else is a
+     * corrupt register the process could not run from.
+     */
+    static String pcOutsideCode(long pc, List<otherworld.kernel.mm.Vma> list) {
+        for (otherworld.kernel.mm.Vma m : list) {
+            if (m.contains(pc) && (m.prot() & otherworld.kernel.mm.Vma.PROT_EXEC) != 0) return null;
+        }
+        return String.format("trap frame: pc 0x%x outside every executable mapping", pc);
     }
 
     /**
@@ -432,7 +461,7 @@ public final class CrashKernel {
             long t = d.tasks + (long) img.slot * TASK.size();
             long nt = r.tasks() + (long) img.slot * TASK.size();
             if (!img.problems.isEmpty()) {
-                report.processes.add(new ResurrectionReport.Process(img.pid, img.name, false, false, 0, List.of(), null,
+                report.processes.add(new ResurrectionReport.Process(img.pid, img.ppid, img.name, false, false, 0, List.of(), null,
                         img.problems));
                 continue;
             }
@@ -495,7 +524,7 @@ public final class CrashKernel {
                 own.w64(nt + T_SATP, 0);
             }
             ProcessTree.rebuild(v, d.procs, d.sigs, own, r.procs(), r.signals(), images, img, satp);
-            report.processes.add(new ResurrectionReport.Process(img.pid, img.name, true, img.state == TASK_ZOMBIE,
+            report.processes.add(new ResurrectionReport.Process(img.pid, img.ppid, img.name, true, img.state == TASK_ZOMBIE,
                     img.leaves.size(), fileNames, img.inflight, List.of()));
         }
         buildFiles(v, d, r, own, refs);

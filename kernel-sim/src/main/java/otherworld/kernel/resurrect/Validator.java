@@ -32,6 +32,14 @@ final class Validator {
         this.pipes = pipesPa;
         return this;
     }
+
+    private long bitmap;
+
+    /** Where the dead kernel's frame bitmap is (every frame a page table maps is marked used there). */
+    Validator bitmap(long bitmapPa) {
+        this.bitmap = bitmapPa;
+        return this;
+    }
     /** What each frame of RAM may hold (PageWalk.USER or KERNEL), the same for every task. */
     private final int[] kinds;
 
@@ -58,7 +66,8 @@ final class Validator {
      * map is shared, not built again.
      */
     Validator reading(KMem other) {
-        return new Validator(other, ram, regionBase, regionSize, crashBase, crashSize, ptPool, nttys, kinds).pipes(pipes);
+        return new Validator(other, ram, regionBase, regionSize, crashBase, crashSize, ptPool, nttys, kinds).pipes(pipes)
+                .bitmap(bitmap);
     }
 
     /**
@@ -121,6 +130,8 @@ final class Validator {
             if (p.isEmpty()) p.add(String.format("satp 0x%x does not name a page table in user memory", satp));
             return img;
         }
+        String free = freeFrame(img.leaves);
+        if (free != null) p.add(free);
         long pc = v.r64(t + T_PC);
         if (!Sv39.isUserRange(pc, 4)) p.add(String.format("pc 0x%x outside user space", pc));
         long epc = v.r64(t + T_EPC);
@@ -157,6 +168,24 @@ final class Validator {
             img.fds[fd] = f;
         }
         return img;
+    }
+
+    /**
+     * The first of the task's pages whose frame the dead kernel's bitmap says is free, or null. A frame is marked used
+     * before a PTE names it (fault, fork's copy, exec) and freed after its PTE is cleared (munmap, a copy-on-write
+     * break), and a task's tables are destroyed only once it is a zombie, whose tables are not read: so at every write
+     * a live task's page names a frame marked used, and a PTE that names a free one was corrupted (a flipped frame
+     * number that still lands on a user frame, which the walk alone cannot tell).
+     */
+    private String freeFrame(List<long[]> leaves) {
+        if (bitmap == 0) return null;
+        for (long[] leaf : leaves) {
+            long i = (leaf[1] - ram.base()) / Sv39.PAGE_SIZE;
+            if (!otherworld.kernel.verified.Bitmap.test(v.r64(bitmap + i / 64 * 8), (int) (i % 64))) {
+                return String.format("pte for 0x%x names frame 0x%x, which the frame bitmap says is free", leaf[0], leaf[1]);
+            }
+        }
+        return null;
     }
 
     /**
