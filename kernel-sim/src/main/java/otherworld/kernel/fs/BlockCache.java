@@ -380,7 +380,9 @@ public final class BlockCache {
             } else {
                 Integer other = holder.put(b, i);
                 if (other != null) {
-                    problems.add("page-cache slots " + other + " and " + i + " both hold block " + b + ": neither flushed");
+                    if (flags == (VALID | DIRTY) || view.r32(slotAddr(base, other) + S_FLAGS) == (VALID | DIRTY)) {
+                        problems.add("page-cache slots " + other + " and " + i + " both hold block " + b + ": neither flushed");
+                    }
                     bad.add(i);
                     bad.add(other);
                 }

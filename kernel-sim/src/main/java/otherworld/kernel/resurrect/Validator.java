@@ -33,7 +33,29 @@ final class Validator {
         return this;
     }
 
-    private long bitmap;
+    private long bitmap, ttys;
+
+    /** Where the dead kernel's tty records are (for the ttys the fds name). */
+    Validator ttys(long ttysPa) {
+        this.ttys = ttysPa;
+        return this;
+    }
+
+    /**
+     * What is wrong with tty i's counters, or null: a reader's nread never passes nwrite, and the ring holds at most
+     * TTY_BUF bytes between them. A tty that breaks this would give its readers bytes twice or never (nwrite itself
+     * comes from the device when the tty is rebuilt; nread has nothing to be derived from, except when nothing was
+     * ever received: then it is 0, and the crash kernel writes it so, CrashKernel.buildTtys).
+     */
+    private String ttyCounters(int i) {
+        if (ttys == 0) return null;
+        long rec = ttys + (long) i * TTY.size();
+        long nread = v.r64(rec + TTY_NREAD), nwrite = v.r64(rec + TTY_NWRITE);
+        if (nwrite != 0 && (nread < 0 || nread > nwrite || nwrite - nread > TTY_BUF)) {
+            return "tty " + i + ": counters nread " + nread + ", nwrite " + nwrite + " invalid";
+        }
+        return null;
+    }
 
     /** Where the dead kernel's frame bitmap is (every frame a page table maps is marked used there). */
     Validator bitmap(long bitmapPa) {
@@ -67,7 +89,7 @@ final class Validator {
      */
     Validator reading(KMem other) {
         return new Validator(other, ram, regionBase, regionSize, crashBase, crashSize, ptPool, nttys, kinds).pipes(pipes)
-                .bitmap(bitmap);
+                .bitmap(bitmap).ttys(ttys);
     }
 
     /**
@@ -134,6 +156,8 @@ final class Validator {
         if (free != null) p.add(free);
         long pc = v.r64(t + T_PC);
         if (!Sv39.isUserRange(pc, 4)) p.add(String.format("pc 0x%x outside user space", pc));
+        long cause = v.r64(t + T_CAUSE);
+        if (cause < CAUSE_SIGRETURN || cause > 15) p.add("trap frame: cause " + cause + " unknown");
         long epc = v.r64(t + T_EPC);
         if (v.r64(t + T_CAUSE) == CAUSE_ECALL && !Sv39.isUserRange(epc, 4)) {
             p.add(String.format("trap frame: ecall at 0x%x, outside user space", epc));
@@ -145,18 +169,28 @@ final class Validator {
             img.fds[fd] = -1;
             if (f == -1) continue;
             if (!Bounds.indexOk(f, MAX_FILES)) {
-                p.add("fd " + fd + " names file " + f + ", outside the table");
+                img.strayFds.add(fd); // closed, or corrupt: the open files' reference counts decide (CrashKernel)
                 continue;
             }
             long fe = filesPa + (long) f * FILE.size();
             int type = v.r32(fe + F_TYPE);
-            if (!Bounds.magicOk(v.r32(fe), FILE.magic, v.r32(fe + 4), FILE.version, FILE.version) || v.r32(fe + F_REFS) <= 0
+            if (!Bounds.magicOk(v.r32(fe), FILE.magic, v.r32(fe + 4), FILE.version, FILE.version)) {
+                img.unmarkedFiles.add(fd); // its other fields are checked below; the reference counts decide (CrashKernel)
+            }
+            if (v.r32(fe + F_REFS) <= 0
                     || (type != FT_REG && type != FT_TTY && type != FT_PIPE) || v.r64(fe + F_OFFSET) < 0
 
                     || (type == FT_REG && v.r32(fe + F_INO) <= 0)
                     || (type == FT_TTY && (v.r32(fe + F_TTY) < 0 || v.r32(fe + F_TTY) >= nttys))) {
                 p.add("fd " + fd + ": open file " + f + " is corrupt");
                 continue;
+            }
+            if (type == FT_TTY) {
+                String bad = ttyCounters(v.r32(fe + F_TTY));
+                if (bad != null) {
+                    p.add("fd " + fd + ": " + bad);
+                    continue;
+                }
             }
             if (type == FT_PIPE) {
                 String bad = PipeImage.check(v, pipes, v.r32(fe + F_INO));
