@@ -231,11 +231,12 @@ public final class CrashKernel {
      */
     private List<Image> validateTasks(KMem v, Dead d, int current) {
         Validator base = new Validator(v, ram, d.regionBase, d.regionSize, d.crashBase, d.crashSize, d.ptPool, d.nttys)
-                .pipes(d.pipes).bitmap(d.bitmap()).ttys(d.ttys); // its frame map is built once, for every task and the file pages
+                .pipes(d.pipes).bitmap(d.bitmap()).ttys(d.ttys).inodes(inodeCount()); // its frame map: built once
         filePages = FilePageImage.validate(v, d.fpages, machine.disk.sizeBytes() / Sv39.PAGE_SIZE, base::userFrame);
         List<Image> images = new ArrayList<>();
         Map<Long, long[]> owner = new HashMap<>(); // frame -> {slot, writable}
         Set<Integer> pids = new HashSet<>();
+        long nextPid = v.r64(d.header + KH_NEXT_PID); // taken before a pid is written: every pid lies below it
         for (int i = 0; i < MAX_TASKS; i++) {
             long t = d.tasks + (long) i * TASK.size();
             if (v.r32(t + T_STATE) == TASK_FREE && v.r32(t) == TASK.magic) continue;
@@ -261,6 +262,7 @@ public final class CrashKernel {
                 TaskTables.validate(v, d.fsctx, d.tinfo, i, 0, img.problems);
             }
             if (!pids.add(img.pid)) img.problems.add("pid " + img.pid + " appears twice");
+            if (img.pid >= nextPid) img.problems.add("pid " + img.pid + " not allocated yet (the next pid is " + nextPid + ")");
             if (img.problems.isEmpty() && img.state != TASK_ZOMBIE && i == current && !exec
                     && v.r64(t + T_CAUSE) == CAUSE_ECALL && v.r64(t + T_PC) != v.r64(t + T_EPC)) {
                 String bad = InFlight.syswordProblem(v, t, img.fds, d.files, d.ttys, d.nttys, d.pipes);
@@ -294,6 +296,17 @@ public final class CrashKernel {
         strayFds(v, d, images);
         ProcessTree.validateTree(v, d.tasks, images);
         return images;
+    }
+
+    /** The file system's inode count, from its superblock on the disk (fixed by mke2fs); 0 if the disk cannot say. */
+    private long inodeCount() {
+        byte[] sb = new byte[512]; // the device reads whole sectors
+        try {
+            machine.disk.read(1024, sb, 0, sb.length);
+        } catch (RuntimeException e) {
+            return 0;
+        }
+        return java.nio.ByteBuffer.wrap(sb).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFF_FFFFL;
     }
 
     /**

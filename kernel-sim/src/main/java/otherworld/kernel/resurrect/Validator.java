@@ -33,7 +33,13 @@ final class Validator {
         return this;
     }
 
-    private long bitmap, ttys;
+    private long bitmap, ttys, inodes;
+
+    /** The file system's inode count (its superblock's, which never changes; 0: unknown): an open file names one of them. */
+    Validator inodes(long count) {
+        this.inodes = count;
+        return this;
+    }
 
     /** Where the dead kernel's tty records are (for the ttys the fds name). */
     Validator ttys(long ttysPa) {
@@ -89,7 +95,7 @@ final class Validator {
      */
     Validator reading(KMem other) {
         return new Validator(other, ram, regionBase, regionSize, crashBase, crashSize, ptPool, nttys, kinds).pipes(pipes)
-                .bitmap(bitmap).ttys(ttys);
+                .bitmap(bitmap).ttys(ttys).inodes(inodes);
     }
 
     /**
@@ -180,7 +186,7 @@ final class Validator {
             if (v.r32(fe + F_REFS) <= 0
                     || (type != FT_REG && type != FT_TTY && type != FT_PIPE) || v.r64(fe + F_OFFSET) < 0
 
-                    || (type == FT_REG && v.r32(fe + F_INO) <= 0)
+                    || (type == FT_REG && (v.r32(fe + F_INO) <= 0 || inodes > 0 && v.r32(fe + F_INO) > inodes))
                     || (type == FT_TTY && (v.r32(fe + F_TTY) < 0 || v.r32(fe + F_TTY) >= nttys))) {
                 p.add("fd " + fd + ": open file " + f + " is corrupt");
                 continue;

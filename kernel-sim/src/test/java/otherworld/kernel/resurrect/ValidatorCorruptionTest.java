@@ -137,6 +137,8 @@ class ValidatorCorruptionTest {
         c.add(new Case("open file type", d -> d.ram.write32(d.fileOf(3) + F_TYPE, 9), "open file"));
         c.add(new Case("open file offset", d -> d.ram.write64(d.fileOf(3) + F_OFFSET, -1), "open file"));
         c.add(new Case("open file inode", d -> d.ram.write32(d.fileOf(3) + F_INO, 0), "open file"));
+        c.add(new Case("open file inode beyond the file system's", d -> d.ram.write32(d.fileOf(3) + F_INO, 1 << 25), "open file"));
+        c.add(new Case("pid not allocated yet", d -> d.ram.write32(d.victim + T_PID, 2 | 1 << 10), "not allocated yet"));
         c.add(new Case("open file tty", d -> d.ram.write32(d.fileOf(0) + F_TTY, 99), "open file"));
         c.add(new Case("leaf in a kernel region", d -> d.setPpn(d.leafPte(), d.header), "not a user frame"));
         c.add(new Case("leaf outside RAM", d -> d.setPpn(d.leafPte(), d.ram.end() + 4096), "not a user frame"));
