@@ -44,19 +44,26 @@ public final class CaseRunner {
             Fault.Armed count = Fault.reference();
             Scenario.Result r = run(w.scenario(), count);
             if (!r.allExited()) throw new IllegalStateException("workload " + n + " does not end without a fault: " + tail(r.log()));
+            Scenario.Result again = run(w.scenario(), Fault.reference());
+            if (!again.outputs().equals(r.outputs()) || !again.exitStatus().equals(r.exitStatus())
+                    || !Arrays.equals(again.disk(), r.disk()) || again.instructions() != r.instructions()) {
+                throw new IllegalStateException("workload " + n + " is not deterministic: two runs without a fault differ");
+            }
             List<List<String>> files = new ArrayList<>();
             if (w.procs().size() == 1) {
-                files.add(written(r));
+                files.add(written(w, r));
             } else {
-                for (Workload.Proc p : w.procs()) files.add(written(new Workload(n + "/" + p.program(), List.of(p)).scenario().run()));
+                for (int i = 0; i < w.procs().size(); i++) files.add(written(w, w.only(i).scenario().run()));
             }
             return new Reference(r, count.profile(), files);
         });
     }
 
-    private static List<String> written(Scenario.Result r) {
+    /** The files a run wrote in the root directory: not lost+found, not what the workload put there before boot. */
+    private static List<String> written(Workload w, Scenario.Result r) {
         List<String> f = new ArrayList<>(Scenario.listFiles(r.disk()));
         f.remove("lost+found");
+        f.removeAll(w.preloaded());
         return f;
     }
 
@@ -106,7 +113,7 @@ public final class CaseRunner {
         }
         for (int i = 0; i < names.size(); i++) {
             int pid = i + 1; // spawned in order at boot
-            out.processes.add(judge(names.get(i), pid, i, ref, r));
+            out.processes.add(judge(w.procs().get(i), names.get(i), pid, i, names.size(), ref, r));
         }
         if (Fsck.available()) {
             Fsck.Verdict v = Fsck.check(r.disk());
@@ -114,16 +121,13 @@ public final class CaseRunner {
         }
     }
 
-    private static CaseResult.Proc judge(String name, int pid, int i, Reference ref, Scenario.Result r) {
+    private static CaseResult.Proc judge(Workload.Proc proc, String name, int pid, int i, int bootProcs, Reference ref,
+                                         Scenario.Result r) {
         boolean recovered = ranRecovery(r.log(), pid);
-        for (ResurrectionReport rep : r.reports()) {
-            for (ResurrectionReport.Process p : rep.processes) {
-                if (p.pid() == pid && !p.resurrected()) {
-                    return new CaseResult.Proc(name, Outcome.REFUSED, false, "not resurrected: " + p.problems());
-                }
-            }
-        }
+        String refused = refusedInTree(pid, bootProcs, r.reports());
+        if (refused != null) return new CaseResult.Proc(name, Outcome.REFUSED, false, refused);
         String diff = difference(i, ref, r);
+        if (diff == null && recovered) diff = recoveryFileDifference(proc, i, ref, r);
         if (diff == null) return new CaseResult.Proc(name, Outcome.IDENTICAL, recovered, null);
         if (r.halted()) return new CaseResult.Proc(name, Outcome.HALTED, false, "machine halted; " + diff);
         return new CaseResult.Proc(name, Outcome.DIVERGED, recovered, diff);
@@ -151,6 +155,49 @@ public final class CaseRunner {
             if (!Arrays.equals(a, b)) return "file " + f + (b == null ? " missing" : " differs (" + b.length + " bytes, expected " + a.length + ")");
         }
         return null;
+    }
+
+    /**
+     * Whether the process, or a process it started (its descendants, by the parents the crash kernels reported), was
+     * refused: the loss was reported, so the boot process's class is refused, not diverged. A refused process whose
+     * parent is unknown (its record unreadable) and that was not started at boot belongs to the one boot process, if
+     * there is one. Null if none was.
+     */
+    static String refusedInTree(int pid, int bootProcs, List<ResurrectionReport> reports) {
+        Map<Integer, Integer> parent = new java.util.HashMap<>();
+        for (ResurrectionReport rep : reports) for (ResurrectionReport.Process p : rep.processes) parent.putIfAbsent(p.pid(), p.ppid());
+        for (ResurrectionReport rep : reports) {
+            for (ResurrectionReport.Process p : rep.processes) {
+                if (p.resurrected()) continue;
+                int up = p.pid();
+                for (int steps = 0; up > 0 && up != pid && steps <= parent.size(); steps++) up = parent.getOrDefault(up, 0);
+                if (up == pid || up == 0 && bootProcs == 1 && p.pid() > bootProcs) {
+                    return (p.pid() == pid ? "not resurrected: " : "pid " + p.pid() + " (" + p.name() + ", started by it) not resurrected: ")
+                            + p.problems();
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A process whose recovery procedure saves its buffer ran it: the file it saved must hold a buffer the reference
+     * run had — whole lines, a prefix of the buffer the reference ended with (the script only appends). Null if so.
+     */
+    static String recoveryFileDifference(Workload.Proc proc, int i, Reference ref, Scenario.Result r) {
+        if (proc.recoveryFile() == null) return null;
+        byte[] saved, buffer = ref.result.file(proc.bufferFile());
+        try {
+            saved = r.file(proc.recoveryFile());
+        } catch (RuntimeException e) {
+            return "recovery file " + proc.recoveryFile() + " unreadable: " + e.getMessage();
+        }
+        if (saved == null) return "its recovery procedure ran but " + proc.recoveryFile() + " is missing";
+        boolean prefix = buffer != null && saved.length <= buffer.length
+                && Arrays.equals(saved, 0, saved.length, buffer, 0, saved.length)
+                && (saved.length == 0 || saved[saved.length - 1] == '\n');
+        return prefix ? null : "recovery file " + proc.recoveryFile() + " (" + saved.length
+                + " bytes) does not hold a buffer of the reference run";
     }
 
     /** The kernel logs "pid N: recovery procedure" when it sends a resurrected process to its procedure. */

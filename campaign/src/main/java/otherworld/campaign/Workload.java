@@ -13,33 +13,52 @@ import otherworld.kernel.Scenario;
 import otherworld.userland.Programs;
 
 /**
- * What a campaign case runs: one or more guest programs, each on its own console, started at boot. A workload is
- * named: the bundled ones below, or the path of any static RV64 binary (run with no argument and empty input).
- * New workloads plug in here by name as their programs land: the shell pipeline and the editor are declared,
- * with the issue they wait for.
+ * What a campaign case runs: one or more guest programs, each on its own console, started at boot, and the
+ * programs they start put on the disk under /bin. A workload is named: the bundled ones below, or the path of any
+ * static RV64 binary (run with no argument and empty input).
  */
-public record Workload(String name, List<Proc> procs) implements Serializable {
-    /** One program of a workload: its name in userland (or a host path), arguments after argv[0]. */
-    public record Proc(String program, List<String> args) implements Serializable { }
+public record Workload(String name, List<Proc> procs, List<String> tools) implements Serializable {
+    /**
+     * One program of a workload: its name in userland (or a host path), arguments after argv[0]. A program with a
+     * recovery procedure that saves its buffer names the file it saves to ({@code recoveryFile}) and the file its
+     * buffer ends in ({@code bufferFile}); otherwise both are null.
+     */
+    public record Proc(String program, List<String> args, String recoveryFile, String bufferFile) implements Serializable {
+        public Proc(String program, List<String> args) { this(program, args, null, null); }
+    }
+
+    public Workload(String name, List<Proc> procs) { this(name, procs, List.of()); }
 
     /** The bundled workloads: program and arguments sized so that one run takes well under a second. */
-    static final Map<String, List<Proc>> BUNDLED = new LinkedHashMap<>();
-    /** Workloads that wait for a program that has not landed yet: name, what they will be. */
-    static final Map<String, String> PLANNED = new LinkedHashMap<>();
+    static final Map<String, Workload> BUNDLED = new LinkedHashMap<>();
+
+    private static void bundle(String name, List<String> tools, Proc... procs) {
+        BUNDLED.put(name, new Workload(name, List.of(procs), tools));
+    }
+
+    private static void bundle(String name, Proc... procs) { bundle(name, List.of(), procs); }
 
     static {
-        BUNDLED.put("hello", List.of(new Proc("hello", List.of())));
-        BUNDLED.put("checksum", List.of(new Proc("checksum", List.of("200"))));
-        BUNDLED.put("kvstore", List.of(new Proc("kvstore", List.of())));
-        BUNDLED.put("files", List.of(new Proc("files", List.of("9"))));
-        BUNDLED.put("regs", List.of(new Proc("regs", List.of("30", "50"))));
-        BUNDLED.put("syscalls", List.of(new Proc("syscalls", List.of())));
-        BUNDLED.put("callbench", List.of(new Proc("callbench", List.of("write", "300"))));
+        bundle("hello", new Proc("hello", List.of()));
+        bundle("checksum", new Proc("checksum", List.of("200")));
+        bundle("kvstore", new Proc("kvstore", List.of()));
+        bundle("files", new Proc("files", List.of("9")));
+        bundle("regs", new Proc("regs", List.of("30", "50")));
+        bundle("syscalls", new Proc("syscalls", List.of()));
+        bundle("callbench", new Proc("callbench", List.of("write", "300")));
         // several processes at once: a fault in one must leave the others untouched
-        BUNDLED.put("mix", List.of(new Proc("checksum", List.of("100")), new Proc("kvstore", List.of()),
-                new Proc("files", List.of("6"))));
-        PLANNED.put("pipeline", "the shell pipeline (issue 8: fork, exec, pipes and the shell)");
-        PLANNED.put("editor", "the terminal editor, which saves its unsaved buffer from a recovery procedure");
+        bundle("mix", new Proc("checksum", List.of("100")), new Proc("kvstore", List.of()), new Proc("files", List.of("6")));
+        // processes that start processes: fork, execve, wait, pipes, signals, shared memory
+        bundle("pipeline", List.of("sh", "seq", "grep", "sort", "wc"),
+                new Proc("sh", List.of("-c", "seq 1 1000 | grep 7 | sort -r | wc -l -w -c")));
+        bundle("forktest", new Proc("forktest", List.of("5")));
+        bundle("pipetest", new Proc("pipetest", List.of("50")));
+        bundle("sigtest", new Proc("sigtest", List.of()));
+        bundle("mmap", new Proc("mmaptest", List.of("1")), new Proc("sharedmap", List.of()));
+        bundle("spawner", List.of("spawner", "echo"), new Proc("spawner", List.of("run", "/bin/spawner", "show", "a", "b")),
+                new Proc("spawner", List.of("vfork", "/bin/echo", "vforked")));
+        // the editor saves its buffer from its recovery procedure; its script ends with the buffer in notes.txt
+        bundle("editor", new Proc("editor", List.of(), "editor.recover", "notes.txt"));
     }
 
     /** The workloads campaigns run by default: every bundled one. */
@@ -47,19 +66,23 @@ public record Workload(String name, List<Proc> procs) implements Serializable {
 
     /** By name: a bundled workload, or a path to a static RV64 executable. */
     public static Workload of(String name) {
-        List<Proc> p = BUNDLED.get(name);
-        if (p != null) return new Workload(name, p);
-        if (PLANNED.containsKey(name)) {
-            throw new IllegalArgumentException("workload '" + name + "' is not there yet: it waits for " + PLANNED.get(name));
-        }
+        Workload w = BUNDLED.get(name);
+        if (w != null) return w;
         if (name.contains("/") && Files.isRegularFile(Path.of(name))) return new Workload(name, List.of(new Proc(name, List.of())));
         throw new IllegalArgumentException("no workload '" + name + "': bundled are " + BUNDLED.keySet()
                 + ", or give the path of a static RV64 executable (with a /, e.g. ./prog)");
     }
 
-    /** The scenario this workload runs: its programs, with their scripted input (programs.txt) when bundled. */
+    /** This workload with only process i (its tools too): what process i writes when it runs alone. */
+    Workload only(int i) { return new Workload(name + "/" + procs.get(i).program(), List.of(procs.get(i)), tools); }
+
+    /**
+     * The scenario this workload runs: its programs, with their scripted input (programs.txt) when they are listed
+     * there, else none; its tools on the disk under /bin.
+     */
     Scenario scenario() {
         Scenario s = new Scenario();
+        for (String t : tools) s.file("/bin/" + t, Programs.binary(t));
         for (Proc p : procs) {
             List<String> argv = new ArrayList<>();
             if (Files.isRegularFile(Path.of(p.program())) && p.program().contains("/")) {
@@ -71,14 +94,17 @@ public record Workload(String name, List<Proc> procs) implements Serializable {
                     throw new IllegalArgumentException("cannot read " + p.program() + ": " + e.getMessage(), e);
                 }
             } else {
-                Programs.Program g = Programs.get(p.program());
+                byte[] stdin = Programs.names().contains(p.program()) ? Programs.get(p.program()).stdin() : new byte[0];
                 argv.add(p.program());
                 argv.addAll(p.args());
-                s.add(new Scenario.Program(p.program(), g.binary(), argv, g.stdin()));
+                s.add(new Scenario.Program(p.program(), Programs.binary(p.program()), argv, stdin));
             }
         }
         return s;
     }
+
+    /** The names the workload puts in the root directory before boot (not files its processes write). */
+    List<String> preloaded() { return tools.isEmpty() ? List.of() : List.of("bin"); }
 
     /** Process names, in console order. */
     List<String> names() {

@@ -65,7 +65,7 @@ class CampaignTest {
         assertEquals(a.deterministicPart(), b.deterministicPart());
         assertThrows(IllegalArgumentException.class, () -> Case.parse("nonsense"));
         assertThrows(IllegalArgumentException.class, () -> Case.parse("checksum:no-such-type:1"));
-        assertThrows(IllegalArgumentException.class, () -> Workload.of("pipeline"));
+        assertThrows(IllegalArgumentException.class, () -> Workload.of("no-such-workload"));
     }
 
     /** The oracle tells a silent corruption: a process whose output differs from the reference is diverged. */
@@ -80,5 +80,58 @@ class CampaignTest {
         CaseResult same = new CaseResult();
         CaseRunner.judge(w, ref, ref.result, same);
         assertEquals(Outcome.IDENTICAL, same.processes.get(0).outcome);
+    }
+
+    /** A process started by a workload's process and refused makes that process refused (the loss was reported). */
+    @Test
+    void aRefusedDescendantMakesItsBootProcessRefused() {
+        otherworld.kernel.resurrect.ResurrectionReport rep = new otherworld.kernel.resurrect.ResurrectionReport(1);
+        rep.processes.add(new otherworld.kernel.resurrect.ResurrectionReport.Process(1, 0, "sh", true, false, 3, List.of(), null, List.of()));
+        rep.processes.add(new otherworld.kernel.resurrect.ResurrectionReport.Process(2, 0, "kvstore", true, false, 3, List.of(), null, List.of()));
+        rep.processes.add(new otherworld.kernel.resurrect.ResurrectionReport.Process(4, 1, "sh", true, false, 3, List.of(), null, List.of()));
+        rep.processes.add(new otherworld.kernel.resurrect.ResurrectionReport.Process(7, 4, "grep", false, false, 0, List.of(), null,
+                List.of("pipe 3: bad magic or version")));
+        assertTrue(CaseRunner.refusedInTree(1, 2, List.of(rep)).contains("pid 7 (grep, started by it) not resurrected"));
+        assertNull(CaseRunner.refusedInTree(2, 2, List.of(rep)), "kvstore's tree lost nothing");
+        // its record unreadable, its parent unknown: with one boot process, the refused one is that process's
+        rep.processes.add(new otherworld.kernel.resurrect.ResurrectionReport.Process(9, 0, "?", false, false, 0, List.of(), null,
+                List.of("process record: bad magic or version")));
+        assertNull(CaseRunner.refusedInTree(2, 2, List.of(rep)));
+        assertNotNull(CaseRunner.refusedInTree(1, 1, List.of(rep)));
+    }
+
+    /**
+     * The editor's recovery procedure saves its buffer: a case where it ran is identical and recovered only when the
+     * file it saved holds a buffer of the reference run (whole lines, a prefix of the buffer it ended with).
+     */
+    @Test
+    void theEditorsRecoveryFileMustHoldItsBuffer() {
+        CaseResult r = null;
+        for (long seed = 1; seed <= 6 && (r == null || !r.processes.get(0).recovered); seed++) {
+            r = CaseRunner.run(new Case(0, "editor", FaultType.PANIC, seed), null);
+            assertEquals(Outcome.IDENTICAL, r.outcome(), r.json());
+        }
+        assertTrue(r.processes.get(0).recovered, "its procedure ran: " + r.json());
+        Workload w = Workload.of("editor");
+        CaseRunner.Reference ref = CaseRunner.reference(w);
+        Workload.Proc editor = w.procs().get(0);
+        byte[] buffer = ref.result.file("notes.txt");
+        assertNotNull(buffer);
+        int firstLine = new String(buffer, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf('\n') + 1;
+        assertNull(CaseRunner.recoveryFileDifference(editor, 0, ref, withFile(ref.result, "editor.recover",
+                java.util.Arrays.copyOf(buffer, firstLine))), "one line of the buffer");
+        assertNotNull(CaseRunner.recoveryFileDifference(editor, 0, ref, withFile(ref.result, "editor.recover",
+                java.util.Arrays.copyOf(buffer, firstLine - 3))), "a torn line");
+        byte[] wrong = buffer.clone();
+        wrong[1] ^= 1;
+        assertNotNull(CaseRunner.recoveryFileDifference(editor, 0, ref, withFile(ref.result, "editor.recover", wrong)));
+        assertTrue(CaseRunner.recoveryFileDifference(editor, 0, ref, ref.result).contains("missing"));
+    }
+
+    static otherworld.kernel.Scenario.Result withFile(otherworld.kernel.Scenario.Result r, String name, byte[] content) {
+        byte[] disk = otherworld.kernel.Scenario.withFiles(r.disk(), java.util.Map.of("/" + name, content));
+        return new otherworld.kernel.Scenario.Result(r.outputs(), r.exitStatus(), r.allExited(), r.halted(), disk,
+                r.instructions(), r.syscalls(), r.reports(), r.faults(), r.log(), r.audit(), r.stdout(), r.stderr(),
+                r.callCounts(), r.enosys());
     }
 }

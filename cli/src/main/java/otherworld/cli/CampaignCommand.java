@@ -31,7 +31,7 @@ final class CampaignCommand implements Callable<Integer> {
     @Option(names = "--types", paramLabel = "T,...", split = ",", description = "fault types (default all): panic, wild-write, bit-flip, user-write, hang, crash-kernel, disk-corrupt, disk-error (or 1..6)")
     List<String> types = new ArrayList<>();
 
-    @Option(names = "--workloads", paramLabel = "W,...", split = ",", description = "workloads (default all bundled): hello, checksum, kvstore, files, regs, syscalls, callbench, mix, or ./path/to/static-binary")
+    @Option(names = "--workloads", paramLabel = "W,...", split = ",", description = "workloads (default all bundled): hello, checksum, kvstore, files, regs, syscalls, callbench, mix, pipeline, forktest, pipetest, sigtest, mmap, spawner, editor, or ./path/to/static-binary")
     List<String> workloads = new ArrayList<>();
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "campaign seed, decimal or 0x hex (default ${DEFAULT-VALUE})")

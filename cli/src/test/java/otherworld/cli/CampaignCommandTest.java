@@ -38,6 +38,6 @@ class CampaignCommandTest {
 
         assertEquals(2, OwTest.ow("campaign", "--from", dir.resolve("none.jsonl").toString()).code());
         assertEquals(2, OwTest.ow("campaign", "--types", "no-such-type").code());
-        assertEquals(2, OwTest.ow("campaign", "--workloads", "pipeline").code());
+        assertEquals(2, OwTest.ow("campaign", "--workloads", "no-such-workload").code());
     }
 }

@@ -349,6 +349,59 @@ public final class BlockCache {
     }
 
     /**
+     * The crash kernel's flush: every dirty frame of the dead cache at base written to its block, trusting only what
+     * a block's place on the disk depends on — each slot's flags and block number. Everything else is derived, not
+     * read: the slot count from the configuration both kernels share ({@code slots}), where the frames lie from it,
+     * the disk's size from the disk, the magics and versions are constants, and the LRU fields play no part. A slot
+     * whose flags are not one of free, clean or dirty, or whose block is outside the disk or held by another valid
+     * slot too, is not flushed and is reported in problems (what it held may be lost: which file it belonged to the
+     * slot no longer says); every other dirty slot is. Read-only on memory; never throws on garbage. Returns the number
+     * of blocks written.
+     */
+    public static int flushSound(KMem view, BlockDevice disk, long base, int slots, List<String> problems) {
+        if (slots < 1 || slots > MAX_SLOTS || !view.contains(base, bytesNeeded(slots))) {
+            problems.add("page cache of " + slots + " slots at 0x" + Long.toHexString(base) + " is not in RAM: not flushed");
+            return 0;
+        }
+        long diskBlocks = disk.sizeBytes() / BLOCK;
+        java.util.Map<Long, Integer> holder = new java.util.HashMap<>();
+        java.util.Set<Integer> bad = new java.util.HashSet<>();
+        for (int i = 0; i < slots; i++) {
+            long s = slotAddr(base, i);
+            int flags = view.r32(s + S_FLAGS);
+            if (flags == 0) continue;
+            long b = view.r64(s + S_BLOCK);
+            if (flags != VALID && flags != (VALID | DIRTY)) {
+                problems.add("page-cache slot " + i + ": flags " + flags + " (block " + b + "): not flushed");
+                bad.add(i);
+            } else if (b < 0 || b >= diskBlocks) {
+                if (flags != VALID) problems.add("page-cache slot " + i + ": block " + b + " outside the disk: not flushed");
+                bad.add(i);
+            } else {
+                Integer other = holder.put(b, i);
+                if (other != null) {
+                    if (flags == (VALID | DIRTY) || view.r32(slotAddr(base, other) + S_FLAGS) == (VALID | DIRTY)) {
+                        problems.add("page-cache slots " + other + " and " + i + " both hold block " + b + ": neither flushed");
+                    }
+                    bad.add(i);
+                    bad.add(other);
+                }
+            }
+        }
+        long frames = base + framesOffset(slots);
+        byte[] buf = new byte[BLOCK];
+        int n = 0;
+        for (int i = 0; i < slots; i++) {
+            long s = slotAddr(base, i);
+            if (bad.contains(i) || view.r32(s + S_FLAGS) != (VALID | DIRTY)) continue;
+            view.read(frames + (long) i * BLOCK, buf, 0, BLOCK);
+            disk.write(view.r64(s + S_BLOCK) * BLOCK, buf, 0, BLOCK);
+            n++;
+        }
+        return n;
+    }
+
+    /**
      * Write every VALID|DIRTY frame of the cache at base to its disk block, without writing memory (the flags stay
      * set). Refuses, with IllegalStateException, a cache that fails {@link #validate} or a disk smaller than the
      * header says: better no flush than a wrong one. Returns the number of blocks written.

@@ -76,6 +76,10 @@ public final class CrashKernel {
         List<otherworld.kernel.mm.Vma> vmas = List.of();
         final List<String> problems = new ArrayList<>();
         final int[] fds = new int[NOFILE];
+        /** fds whose entry names no file (neither -1 nor an index of the table): closed, or corrupt. */
+        final List<Integer> strayFds = new ArrayList<>();
+        /** fds naming an open file whose magic or version is wrong (its other fields valid). */
+        final List<Integer> unmarkedFiles = new ArrayList<>();
         /** Its call had not committed: a0 from orig_a0, made again from the ecall. */
         boolean restart;
         /** From its process record: its parent's pid, and the slot whose address space a vfork child borrows (-1). */
@@ -95,7 +99,11 @@ public final class CrashKernel {
     /** The dead kernel, as its header describes it (validated). */
     private record Dead(long header, long regionBase, long regionSize, long ptPool, long crashBase, long crashSize,
                         int nframes, long tasks, long files, long ttys, long cache, int nttys, long procs, long sigs,
-                        long pipes, long vmas, long fpages, long sleeps, long fsctx, long tinfo, long locks) { }
+                        long pipes, long vmas, long fpages, long sleeps, long fsctx, long tinfo, long locks,
+                        Region layout) {
+        /** Its frame bitmap, where the layout of its region puts it (derived, not read from the header). */
+        long bitmap() { return layout.bitmap(); }
+    }
 
     public ResurrectionReport resurrect() {
         KMem v = new ReadOnlyMem(ram);
@@ -114,8 +122,6 @@ public final class CrashKernel {
         hooks.point("resurrect.validate");
 
         // ---- 1. validate ----------------------------------------------------------------------------------
-        List<String> cacheProblems = BlockCache.validate(v, d.cache, machine.disk);
-        report.machineProblems.addAll(cacheProblems);
         int current = (int) v.r64(d.header + KH_CURRENT);
         List<Image> images = validateTasks(v, d, current);
         long deadRecovery = Recovery.deadTable(v, d.header, d.regionBase, d.ptPool - d.regionBase);
@@ -124,17 +130,18 @@ public final class CrashKernel {
 
         // ---- 2. flush ------------------------------------------------------------------------------------
         own.w32(rrec + R_PHASE, 2);
-        if (cacheProblems.isEmpty()) {
-            report.dirtyBlocksFlushed = BlockCache.flushDirty(v, machine.disk, d.cache);
-        } else {
-            report.machineProblems.add("page cache not flushed: its structures are corrupt");
-        }
+        // where the cache lies and how many slots it has are derived (the layout of the dead region, the configuration
+        // both kernels share), not read from the header: only each slot's flags and block are trusted
+        List<String> lost = new ArrayList<>();
+        report.dirtyBlocksFlushed = BlockCache.flushSound(v, machine.disk, d.layout.cache(), config.cacheSlots(), lost);
+        report.machineProblems.addAll(lost);
+        if (!lost.isEmpty()) refuseFileUsers(v, d, images, lost.get(0));
         report.dirtyBlocksFlushed += filePages.flush(v, machine.disk); // after the cache's blocks: they are newer
         machine.disk.flush();
         hooks.point("resurrect.flushed");
         java.util.Set<Console> writing = new HashSet<>();
         for (Image img : images) {
-            if (img.completeWrite != null) {
+            if (img.completeWrite != null && img.problems.isEmpty()) {
                 completeConsoleWrite(v, d, img);
                 writing.add(img.completeWrite);
             }
@@ -179,6 +186,12 @@ public final class CrashKernel {
             throw new KernelPanic("dead kernel header: crash region or frame count invalid");
         }
         long structures = ptPool - regionBase;
+        Region layout;
+        try { // where each table of the dead region lies, as Kernel.layDown put it (the configuration is the same)
+            layout = Region.layout(regionBase, regionSize, nframes, config.cacheSlots());
+        } catch (IllegalArgumentException e) {
+            throw new KernelPanic("dead kernel header: region too small for its tables");
+        }
         long tasks = v.r64(h + KH_TASKS);
         long files = v.r64(h + KH_FILES);
         long ttys = v.r64(h + KH_TTYS);
@@ -210,7 +223,7 @@ public final class CrashKernel {
             throw new KernelPanic("dead kernel header: file-system tables out of bounds");
         }
         return new Dead(h, regionBase, regionSize, ptPool, crashBase, crashSize, nframes, tasks, files, ttys,
-                v.r64(h + KH_CACHE), nttys, procs, sigs, pipes, vmas, fpages, sleeps, fsctx, tinfo, locks);
+                v.r64(h + KH_CACHE), nttys, procs, sigs, pipes, vmas, fpages, sleeps, fsctx, tinfo, locks, layout);
     }
 
     /** The dead kernel's shared file pages (validated with the tasks). */
@@ -225,11 +238,12 @@ public final class CrashKernel {
      */
     private List<Image> validateTasks(KMem v, Dead d, int current) {
         Validator base = new Validator(v, ram, d.regionBase, d.regionSize, d.crashBase, d.crashSize, d.ptPool, d.nttys)
-                .pipes(d.pipes); // its frame map is built once, for every task and the file pages
+                .pipes(d.pipes).bitmap(d.bitmap()).inodes(inodeCount()); // its frame map: built once
         filePages = FilePageImage.validate(v, d.fpages, machine.disk.sizeBytes() / Sv39.PAGE_SIZE, base::userFrame);
         List<Image> images = new ArrayList<>();
         Map<Long, long[]> owner = new HashMap<>(); // frame -> {slot, writable}
         Set<Integer> pids = new HashSet<>();
+        long nextPid = v.r64(d.header + KH_NEXT_PID); // taken before a pid is written: every pid lies below it
         for (int i = 0; i < MAX_TASKS; i++) {
             long t = d.tasks + (long) i * TASK.size();
             if (v.r32(t + T_STATE) == TASK_FREE && v.r32(t) == TASK.magic) continue;
@@ -255,6 +269,12 @@ public final class CrashKernel {
                 TaskTables.validate(v, d.fsctx, d.tinfo, i, 0, img.problems);
             }
             if (!pids.add(img.pid)) img.problems.add("pid " + img.pid + " appears twice");
+            if (img.pid >= nextPid) img.problems.add("pid " + img.pid + " not allocated yet (the next pid is " + nextPid + ")");
+            if (img.problems.isEmpty() && img.state != TASK_ZOMBIE && i == current && !exec
+                    && v.r64(t + T_CAUSE) == CAUSE_ECALL && v.r64(t + T_PC) != v.r64(t + T_EPC)) {
+                String bad = InFlight.syswordProblem(v, t, img.fds, d.files, d.ttys, d.nttys, d.pipes);
+                if (bad != null) img.problems.add(bad); // its tail, made again, would move a counter wrongly
+            }
             List<otherworld.kernel.mm.Vma> vmaList = new ArrayList<>();
             img.vmas = vmaList;
             if (img.problems.isEmpty() && img.state != TASK_ZOMBIE) {
@@ -263,6 +283,10 @@ public final class CrashKernel {
                 else img.problems.addAll(VmaImage.validate(v, d.vmas, i, img.leaves, stagedList(v, t, i == current), inForce,
                         vmaList));
                 if (i == current) dropMovedAliases(v, t, img);
+                if (img.problems.isEmpty()) {
+                    String pcProblem = pcOutsideCode(tv.r64(t + T_PC), tv.r64(t + T_X + 8L * 2), vmaList);
+                    if (pcProblem != null) img.problems.add(pcProblem);
+                }
             }
             boolean borrows = img.vmLender >= 0 && !exec;
             for (long[] leaf : img.leaves) {
@@ -276,8 +300,104 @@ public final class CrashKernel {
             }
             images.add(img);
         }
+        strayFds(v, d, images);
         ProcessTree.validateTree(v, d.tasks, images);
         return images;
+    }
+
+    /** The file system's inode count, from its superblock on the disk (fixed by mke2fs); 0 if the disk cannot say. */
+    private long inodeCount() {
+        byte[] sb = new byte[512]; // the device reads whole sectors
+        try {
+            machine.disk.read(1024, sb, 0, sb.length);
+        } catch (RuntimeException e) {
+            return 0;
+        }
+        return java.nio.ByteBuffer.wrap(sb).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFF_FFFFL;
+    }
+
+    /**
+     * A dirty page-cache block could not be written (its slot no longer says which block it is): some file lost data,
+     * and nothing says which. A process with a regular file open cannot be vouched for: it is refused, and says why
+     * (never brought back with a file that silently lacks what it wrote). Processes with no file open come back.
+     */
+    private static void refuseFileUsers(KMem v, Dead d, List<Image> images, String why) {
+        for (Image img : images) {
+            if (!img.problems.isEmpty() || img.state == TASK_ZOMBIE) continue;
+            for (int fd = 0; fd < NOFILE; fd++) {
+                int f = img.fds[fd];
+                if (f >= 0 && v.r32(d.files + (long) f * FILE.size() + F_TYPE) == FT_REG) {
+                    img.problems.add("fd " + fd + ": a file whose data may be lost (" + why + ")");
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * The fd tables against the open-file table's reference counts. Each entry's count is the number of fds that name
+     * it, in the tables of the live tasks (an fd is installed before its reference is taken and cleared before it is
+     * dropped, so the two differ only inside a call that dups, closes or forks, and then they disagree).
+     * <ul>
+     *   <li>An fd entry that names no file (neither -1, closed, nor an index of the table) is a closed fd whose -1 was
+     *       corrupted, or an open one whose index was. If every entry is named exactly as often as it counts, no open
+     *       fd is missing: the stray entries were closed ones, and come back closed. Otherwise their tasks are refused.
+     *   <li>An open file whose magic or version is wrong, its other fields valid, named by as many fds as it counts,
+     *       is that open file: its magic and version are constants the crash kernel writes anew ({@link #buildFiles}).
+     *       The magic tells a record from something else; an index into the table cannot name something else, and a
+     *       free or stale entry would be named more often than it counts. Otherwise its tasks are refused.
+     * </ul>
+     */
+    private static void strayFds(KMem v, Dead d, List<Image> images) {
+        boolean any = false;
+        for (Image img : images) any |= !img.strayFds.isEmpty() || !img.unmarkedFiles.isEmpty();
+        if (!any) return;
+        int[] named = new int[MAX_FILES];
+        for (int i = 0; i < MAX_TASKS; i++) {
+            long t = d.tasks + (long) i * TASK.size();
+            int st = v.r32(t + T_STATE);
+            if (st != TASK_RUNNABLE && st != TASK_BLOCKED && st != TASK_STOPPED) continue;
+            for (int fd = 0; fd < NOFILE; fd++) {
+                int f = v.r32(t + T_FD + 4L * fd);
+                if (Bounds.indexOk(f, MAX_FILES)) named[f]++;
+            }
+        }
+        boolean agree = true;
+        for (int f = 0; f < MAX_FILES && agree; f++) {
+            long fe = d.files + (long) f * FILE.size();
+            agree = named[f] == Math.max(0, v.r32(fe + F_REFS));
+        }
+        for (Image img : images) {
+            for (int fd : img.unmarkedFiles) {
+                int f = img.fds[fd];
+                if (f >= 0 && named[f] == v.r32(d.files + (long) f * FILE.size() + F_REFS)) continue;
+                img.fds[fd] = -1;
+                img.problems.add("fd " + fd + ": open file " + f + " is corrupt (magic or version)");
+            }
+            if (agree) continue;
+            for (int fd : img.strayFds) {
+                img.problems.add("fd " + fd + " names file " + v.r32(d.tasks + (long) img.slot * TASK.size() + T_FD + 4L * fd)
+                        + ", outside the table");
+            }
+        }
+    }
+
+    /**
+     * Null if pc lies in an executable mapping of the list in force and sp in (or at the top of) a mapping that is not
+     * a guard; else the problem. Every instruction a process runs was fetched from such a mapping (the hart's fetch
+     * checks X), and the kernel sets a pc only to the next instruction, an entry point, a handler or its trampoline,
+     * all of them code; the ABI's sp points into the stack the process runs on (its own, a signal stack, a recovery
+     * stack), all of them mappings, and the kernel builds signal and recovery frames there. A saved pc or sp anywhere
+     * else is a corrupt register the process could not go on with.
+     */
+    static String pcOutsideCode(long pc, long sp, List<otherworld.kernel.mm.Vma> list) {
+        boolean code = false, stack = false;
+        for (otherworld.kernel.mm.Vma m : list) {
+            code |= m.contains(pc) && (m.prot() & otherworld.kernel.mm.Vma.PROT_EXEC) != 0;
+            stack |= (m.flags() & VM_GUARD) == 0 && sp >= m.start() && sp <= m.end();
+        }
+        if (!code) return String.format("trap frame: pc 0x%x outside every executable mapping", pc);
+        return stack ? null : String.format("trap frame: sp 0x%x outside every mapping", sp);
     }
 
     /**
@@ -443,7 +563,7 @@ public final class CrashKernel {
             long t = d.tasks + (long) img.slot * TASK.size();
             long nt = r.tasks() + (long) img.slot * TASK.size();
             if (!img.problems.isEmpty()) {
-                report.processes.add(new ResurrectionReport.Process(img.pid, img.name, false, false, 0, List.of(), null,
+                report.processes.add(new ResurrectionReport.Process(img.pid, img.ppid, img.name, false, false, 0, List.of(), null,
                         img.problems));
                 continue;
             }
@@ -506,7 +626,7 @@ public final class CrashKernel {
                 own.w64(nt + T_SATP, 0);
             }
             ProcessTree.rebuild(v, d.procs, d.sigs, own, r.procs(), r.signals(), images, img, satp);
-            report.processes.add(new ResurrectionReport.Process(img.pid, img.name, true, img.state == TASK_ZOMBIE,
+            report.processes.add(new ResurrectionReport.Process(img.pid, img.ppid, img.name, true, img.state == TASK_ZOMBIE,
                     img.leaves.size(), fileNames, img.inflight, List.of()));
         }
         buildFiles(v, d, r, own, refs);
@@ -546,10 +666,13 @@ public final class CrashKernel {
         for (int f = 0; f < MAX_FILES; f++) {
             long fe = d.files + (long) f * FILE.size();
             long ne = r.files() + (long) f * FILE.size();
-            if (v.r32(fe) != FILE.magic || v.r32(fe + 4) != FILE.version) continue; // stays as layDown made it
+            // one a resurrected fd names is an open file whatever its magic says (validateTasks, strayFds)
+            if ((v.r32(fe) != FILE.magic || v.r32(fe + 4) != FILE.version) && refs[f] == 0) continue; // stays as layDown made it
             byte[] rec = new byte[FILE.size()];
             v.read(fe, rec, 0, rec.length);
             own.write(ne, rec, 0, rec.length);
+            own.w32(ne, FILE.magic); // constants, written anew
+            own.w32(ne + 4, FILE.version);
             own.w32(ne + F_REFS, refs[f]);
         }
     }

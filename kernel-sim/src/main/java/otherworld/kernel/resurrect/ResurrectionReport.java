@@ -8,9 +8,10 @@ public final class ResurrectionReport {
     /**
      * One process of the dead kernel. {@code exited}: it had already exited, its record is carried over as a zombie
      * and there was nothing to resurrect. {@code inflight}: what became of its system call in flight, or null.
+     * {@code ppid}: its parent as its process record names it (0: none, or the record could not be read).
      */
-    public record Process(int pid, String name, boolean resurrected, boolean exited, int pages, List<String> files,
-                          String inflight, List<String> problems) { }
+    public record Process(int pid, int ppid, String name, boolean resurrected, boolean exited, int pages,
+                          List<String> files, String inflight, List<String> problems) { }
 
     public final long generation;
     public final List<Process> processes = new ArrayList<>();

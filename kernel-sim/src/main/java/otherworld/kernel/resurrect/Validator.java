@@ -32,6 +32,20 @@ final class Validator {
         this.pipes = pipesPa;
         return this;
     }
+
+    private long bitmap, inodes;
+
+    /** The file system's inode count (its superblock's, which never changes; 0: unknown): an open file names one of them. */
+    Validator inodes(long count) {
+        this.inodes = count;
+        return this;
+    }
+
+    /** Where the dead kernel's frame bitmap is (every frame a page table maps is marked used there). */
+    Validator bitmap(long bitmapPa) {
+        this.bitmap = bitmapPa;
+        return this;
+    }
     /** What each frame of RAM may hold (PageWalk.USER or KERNEL), the same for every task. */
     private final int[] kinds;
 
@@ -58,7 +72,8 @@ final class Validator {
      * map is shared, not built again.
      */
     Validator reading(KMem other) {
-        return new Validator(other, ram, regionBase, regionSize, crashBase, crashSize, ptPool, nttys, kinds).pipes(pipes);
+        return new Validator(other, ram, regionBase, regionSize, crashBase, crashSize, ptPool, nttys, kinds).pipes(pipes)
+                .bitmap(bitmap).inodes(inodes);
     }
 
     /**
@@ -121,8 +136,12 @@ final class Validator {
             if (p.isEmpty()) p.add(String.format("satp 0x%x does not name a page table in user memory", satp));
             return img;
         }
+        String free = freeFrame(img.leaves);
+        if (free != null) p.add(free);
         long pc = v.r64(t + T_PC);
         if (!Sv39.isUserRange(pc, 4)) p.add(String.format("pc 0x%x outside user space", pc));
+        long cause = v.r64(t + T_CAUSE);
+        if (cause < CAUSE_SIGRETURN || cause > 15) p.add("trap frame: cause " + cause + " unknown");
         long epc = v.r64(t + T_EPC);
         if (v.r64(t + T_CAUSE) == CAUSE_ECALL && !Sv39.isUserRange(epc, 4)) {
             p.add(String.format("trap frame: ecall at 0x%x, outside user space", epc));
@@ -134,16 +153,19 @@ final class Validator {
             img.fds[fd] = -1;
             if (f == -1) continue;
             if (!Bounds.indexOk(f, MAX_FILES)) {
-                p.add("fd " + fd + " names file " + f + ", outside the table");
+                img.strayFds.add(fd); // closed, or corrupt: the open files' reference counts decide (CrashKernel)
                 continue;
             }
             long fe = filesPa + (long) f * FILE.size();
             int type = v.r32(fe + F_TYPE);
-            if (!Bounds.magicOk(v.r32(fe), FILE.magic, v.r32(fe + 4), FILE.version, FILE.version) || v.r32(fe + F_REFS) <= 0
+            if (!Bounds.magicOk(v.r32(fe), FILE.magic, v.r32(fe + 4), FILE.version, FILE.version)) {
+                img.unmarkedFiles.add(fd); // its other fields are checked below; the reference counts decide (CrashKernel)
+            }
+            if (v.r32(fe + F_REFS) <= 0
                     || (type != FT_REG && type != FT_TTY && type != FT_PIPE && type != FT_DEV) || v.r64(fe + F_OFFSET) < 0
                     || (type == FT_DEV && !otherworld.kernel.sys.Devices.valid(v.r32(fe + F_INO)))
 
-                    || (type == FT_REG && v.r32(fe + F_INO) <= 0)
+                    || (type == FT_REG && (v.r32(fe + F_INO) <= 0 || inodes > 0 && v.r32(fe + F_INO) > inodes))
                     || (type == FT_TTY && (v.r32(fe + F_TTY) < 0 || v.r32(fe + F_TTY) >= nttys))) {
                 p.add("fd " + fd + ": open file " + f + " is corrupt");
                 continue;
@@ -158,6 +180,24 @@ final class Validator {
             img.fds[fd] = f;
         }
         return img;
+    }
+
+    /**
+     * The first of the task's pages whose frame the dead kernel's bitmap says is free, or null. A frame is marked used
+     * before a PTE names it (fault, fork's copy, exec) and freed after its PTE is cleared (munmap, a copy-on-write
+     * break), and a task's tables are destroyed only once it is a zombie, whose tables are not read: so at every write
+     * a live task's page names a frame marked used, and a PTE that names a free one was corrupted (a flipped frame
+     * number that still lands on a user frame, which the walk alone cannot tell).
+     */
+    private String freeFrame(List<long[]> leaves) {
+        if (bitmap == 0) return null;
+        for (long[] leaf : leaves) {
+            long i = (leaf[1] - ram.base()) / Sv39.PAGE_SIZE;
+            if (!otherworld.kernel.verified.Bitmap.test(v.r64(bitmap + i / 64 * 8), (int) (i % 64))) {
+                return String.format("pte for 0x%x names frame 0x%x, which the frame bitmap says is free", leaf[0], leaf[1]);
+            }
+        }
+        return null;
     }
 
     /**

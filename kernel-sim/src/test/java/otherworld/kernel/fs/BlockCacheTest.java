@@ -206,4 +206,58 @@ class BlockCacheTest {
         assertFalse(BlockCache.validate(view, 0x1000).isEmpty());
         assertFalse(BlockCache.validate(view, ram.end() - 8).isEmpty());
     }
+
+    /**
+     * The crash kernel's flush trusts only a slot's flags and block: a corrupt header (magic, slot count, disk size,
+     * use clock) or a slot's magic or LRU field change nothing, since the slot count comes from the configuration and
+     * the disk's size from the disk; a slot whose flags or block cannot be right is skipped and reported, the others
+     * are flushed (the campaign's bit flips in cache headers: one such flip used to leave every dirty block unflushed).
+     */
+    @Test
+    void theCrashKernelsFlushTrustsOnlyEachSlotsFlagsAndBlock() {
+        BlockCache c = BlockCache.format(mem, disk, BASE, 8);
+        for (long b = 0; b < 8; b++) c.get(b);
+        mem.w8(c.modify(2) + 1, 0x22);
+        mem.w8(c.modify(6) + 1, 0x66);
+        mem.w8(c.modify(5) + 1, 0x55);
+        mem.w8(c.modify(7) + 1, 0x77);
+        long slot0 = BASE + BlockCache.HEADER.size();
+        java.util.function.LongUnaryOperator slotOf = b -> {
+            for (int i = 0; i < 8; i++) if (mem.r64(slot0 + (long) i * BlockCache.SLOT.size() + BlockCache.S_BLOCK) == b) {
+                return slot0 + (long) i * BlockCache.SLOT.size();
+            }
+            throw new IllegalStateException("block " + b + " not cached");
+        };
+        long s5 = slotOf.applyAsLong(5), s7 = slotOf.applyAsLong(7), s6 = slotOf.applyAsLong(6);
+        // what the flush does not need: corrupt, and nothing changes
+        mem.w32(BASE, 0x12345678);
+        mem.w32(BASE + BlockCache.H_SLOTS, 1 << 30);
+        mem.w64(BASE + BlockCache.H_DISK_BLOCKS, 1L << 40);
+        mem.w64(BASE + BlockCache.H_CLOCK, 0);
+        mem.w32(s6, 0); // the slot's magic
+        mem.w64(s6 + BlockCache.S_LAST_USE, -1L);
+        // what it needs: a dirty slot's flags with an unknown bit, another's block outside the disk
+        mem.w32(s5 + BlockCache.S_FLAGS, BlockCache.VALID | BlockCache.DIRTY | 0x100);
+        mem.w64(s7 + BlockCache.S_BLOCK, 7 + (1L << 40));
+        byte[] before = disk.image();
+        List<String> problems = new java.util.ArrayList<>();
+        assertEquals(2, BlockCache.flushSound(TestMem.readOnly(ram), disk, BASE, 8, problems));
+        byte[] after = disk.image();
+        for (long b = 0; b < 64; b++) {
+            byte[] expect = Arrays.copyOfRange(before, (int) b * BS, (int) (b + 1) * BS);
+            if (b == 2 || b == 6) expect[1] = (byte) (b == 2 ? 0x22 : 0x66);
+            assertArrayEquals(expect, Arrays.copyOfRange(after, (int) b * BS, (int) (b + 1) * BS), "block " + b);
+        }
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("flags " + (3 | 0x100)) && problems.get(1).contains("outside the disk"), problems.toString());
+        // two valid slots naming one block: neither is flushed (which one was flipped, nothing says)
+        mem.w64(s7 + BlockCache.S_BLOCK, 2);
+        problems.clear();
+        BlockCache.flushSound(TestMem.readOnly(ram), disk, BASE, 8, problems);
+        assertTrue(problems.toString().contains("both hold block 2"), problems.toString());
+        // a slot count that does not fit RAM: reported, nothing written, no exception
+        problems.clear();
+        assertEquals(0, BlockCache.flushSound(TestMem.readOnly(ram), disk, BASE, 300, problems));
+        assertTrue(problems.get(0).contains("not flushed"), problems.toString());
+    }
 }
