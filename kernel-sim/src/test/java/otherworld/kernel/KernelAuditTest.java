@@ -18,8 +18,20 @@ import otherworld.kernel.verified.Sv39;
  * kind of leak or corruption the audit looks for, made in a copy of that RAM, is reported by what it is.
  */
 class KernelAuditTest {
-    /** Once a JVM (the mutation run runs each test on its own): RAM at the 300th call. */
+    /** Once a JVM (the mutation run runs each test on its own): RAM at the 300th call, and a copy to corrupt. */
     static final PhysicalMemory live = catchAKernelBetweenTwoCalls();
+    static final byte[] image = new byte[(int) live.size()];
+    static final PhysicalMemory scratch = new PhysicalMemory((int) live.size());
+
+    static {
+        live.read(live.base(), image, 0, image.length);
+    }
+
+    /** The live RAM again, in the one scratch copy (64 MiB each: one copy, not one a case). */
+    static PhysicalMemory fresh() {
+        scratch.write(scratch.base(), image, 0, image.length);
+        return scratch;
+    }
 
     static PhysicalMemory catchAKernelBetweenTwoCalls() {
         PhysicalMemory[] snap = new PhysicalMemory[1];
@@ -73,7 +85,7 @@ class KernelAuditTest {
 
     /** The audit of a copy of the live RAM with one corruption made: it must contain a line with expected. */
     static void reports(String expected, Consumer<PhysicalMemory> corrupt) {
-        PhysicalMemory ram = copy(live);
+        PhysicalMemory ram = fresh();
         corrupt.accept(ram);
         List<String> found = KernelAudit.check(ram);
         assertTrue(found.stream().anyMatch(l -> l.contains(expected)), "expected \"" + expected + "\" in " + found);
@@ -81,7 +93,7 @@ class KernelAuditTest {
 
     @Test
     void aKernelBetweenTwoCallsIsClean() {
-        assertEquals(List.of(), KernelAudit.check(copy(live)));
+        assertEquals(List.of(), KernelAudit.check(fresh()));
         assertEquals(2, live.read32(task(live, 1) + T_PID), "two processes to corrupt");
     }
 
