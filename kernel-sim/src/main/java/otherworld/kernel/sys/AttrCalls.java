@@ -153,21 +153,21 @@ final class AttrCalls {
                 fillStatx(b, FileCalls.get32(st, 16), 1, 0, 0, 3L + k.files.tty(f), 0, 0, 0, 0, 0, 0x88, 4, 64 + k.files.tty(f));
                 return k.user.copyOut(t.rootPa(), t.x(14), b, 0, b.length) ? 0 : -EFAULT;
             }
-            if (k.files.type(f) == FT_DEV) { // character device: rdev 1:minor
-                fillStatx(b, 0x2000 | 0666, 1, 0, 0, k.files.ino(f) + 1L, 0, 0, 0, 0, 0, 6, Devices.MEM_MAJOR, k.files.ino(f));
-                return k.user.copyOut(t.rootPa(), t.x(14), b, 0, b.length) ? 0 : -EFAULT;
-            }
+            if (k.files.type(f) == FT_DEV) return deviceStatx(t, b, k.files.ino(f));
         }
-        if (Devices.minor(path) > 0) {
-            fillStatx(b, 0x2000 | 0666, 1, 0, 0, Devices.minor(path) + 1L, 0, 0, 0, 0, 0, 6, Devices.MEM_MAJOR, Devices.minor(path));
-            return k.user.copyOut(t.rootPa(), t.x(14), b, 0, b.length) ? 0 : -EFAULT;
-        }
+        if (Devices.minor(path) > 0) return deviceStatx(t, b, Devices.minor(path));
         int ino = paths.target(t, (int) t.x(10), path, flags);
         if (ino < 0) return ino;
         Stat s = fs.stat(ino);
         if (s == null) return -EIO;
         fillStatx(b, s.mode(), s.nlink(), s.uid(), s.gid(), s.ino(), s.size(), s.blocks(), s.atime(), s.mtime(),
                 s.ctime(), 8, 0, 0);
+        return k.user.copyOut(t.rootPa(), t.x(14), b, 0, b.length) ? 0 : -EFAULT;
+    }
+
+    /** statx of a memory device (rdev 1:minor), as the fd or the path names it. */
+    private long deviceStatx(Task t, byte[] b, int minor) {
+        fillStatx(b, 0x2000 | 0666, 1, 0, 0, minor + 1L, 0, 0, 0, 0, 0, 6, Devices.MEM_MAJOR, minor);
         return k.user.copyOut(t.rootPa(), t.x(14), b, 0, b.length) ? 0 : -EFAULT;
     }
 
