@@ -31,9 +31,9 @@ import otherworld.kernel.Scenario;
 @Measurement(iterations = 5, time = 3)
 @Fork(value = 2, jvmArgsAppend = {"-Xss8m"})
 public class OverheadBenchmark {
-    /** A program of userland/programs.txt, or "callbench:CALL" for callbench CALL 4000. */
+    /** A program of userland/programs.txt, or "callbench:CALL" for callbench CALL 4000 (fork: 400). */
     @Param({"syscalls", "compute", "files", "callbench:read", "callbench:write", "callbench:openat", "callbench:lseek",
-        "callbench:brk"})
+        "callbench:brk", "callbench:pipe", "callbench:fork"})
     public String program;
 
     @Param({"off", "default"})

@@ -14,8 +14,9 @@ import otherworld.userland.Programs;
  * fork + execve + wait round trips per second, and a pipe's throughput, in default mode and with Otherworld off,
  * measured as {@link OverheadPairs} does (the two modes alternating in pairs, CPU time of the running thread). Each
  * figure is a difference of two runs of the same guest that differ only in the work measured, so boot and start-up
- * cancel: {@code spawner loop N /bin/hello} for N = 10 and 60 (50 round trips), {@code pipetest KB} for 200 and 1000
- * (819,200 bytes more through a pipe, in writes of 64 KiB read 7000 bytes at a time, plus the same fixed tests).
+ * cancel: {@code spawner loop N /bin/hello} for N = 10 and 410 (400 fork + execve + wait round trips), {@code
+ * callbench fork N} for N = 10 and 410 (400 fork + wait round trips), {@code callbench pipe N} for N = 100 and 4100
+ * (4000 × 4 KiB more written into a pipe and read back).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar otherworld.benchmarks.ProcessPairs [PAIRS]</pre>
  */
@@ -66,15 +67,19 @@ public final class ProcessPairs {
         }
         List<Double> r = new ArrayList<>(ratio);
         r.sort(null);
-        System.out.printf("%-28s %5d  off %10.1f %s  default %10.1f %s  default/off time %.3f (min %.3f, max %.3f)%n",
-                what, pairs, median(off), unit, median(on), unit, median(ratio), r.get(0), r.get(r.size() - 1));
+        double[] ci = OverheadPairs.interval(r.stream().mapToDouble(Double::doubleValue).toArray());
+        System.out.printf("%-28s %5d  off %10.1f %s  default %10.1f %s  default/off time %.4f, 99.9%% interval %.4f .. %.4f"
+                + " (min %.3f, max %.3f)%n", what, pairs, median(off), unit, median(on), unit, median(ratio), ci[0], ci[1],
+                r.get(0), r.get(r.size() - 1));
     }
 
     public static void main(String[] args) {
         int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         measure("fork+execve+wait", new String[] {"spawner", "loop", "10", "/bin/hello"},
-                new String[] {"spawner", "loop", "60", "/bin/hello"}, 50, "trips/s", pairs);
-        measure("pipe throughput", new String[] {"pipetest", "200"}, new String[] {"pipetest", "1000"},
-                819_200 / 1048576.0, "MiB/s", pairs);
+                new String[] {"spawner", "loop", "410", "/bin/hello"}, 400, "trips/s", pairs);
+        measure("fork+wait", new String[] {"callbench", "fork", "10"}, new String[] {"callbench", "fork", "410"}, 400,
+                "trips/s", pairs);
+        measure("pipe throughput", new String[] {"callbench", "pipe", "100"}, new String[] {"callbench", "pipe", "4100"},
+                4000 * 4096 / 1048576.0, "MiB/s", pairs);
     }
 }

@@ -25,6 +25,7 @@ import otherworld.kernel.mm.FrameAllocator;
 import otherworld.kernel.mm.PageTable;
 import otherworld.kernel.mm.UserMemory;
 import otherworld.kernel.mm.Vmas;
+import otherworld.kernel.proc.Channels;
 import otherworld.kernel.proc.Exec;
 import otherworld.kernel.proc.Procs;
 import otherworld.kernel.proc.Signals;
@@ -237,7 +238,7 @@ public final class Kernel {
                 Tty.process(mem, rec, dev, ttyLine(i));
             }
             if (dev.winsize() != 0) Tty.resized(mem, rec, dev, ttyLine(i));
-            if (got) wakeup(otherworld.kernel.proc.Channels.of(otherworld.kernel.proc.Channels.TTY, i));
+            if (got) wakeup(Channels.of(Channels.TTY, i));
         }
     }
 
@@ -524,8 +525,8 @@ public final class Kernel {
             Task t = task(i);
             if (t.state() != TASK_BLOCKED) continue;
             long chan = mem.r64(t.pa + T_WAIT);
-            if (otherworld.kernel.proc.Channels.kind(chan) == otherworld.kernel.proc.Channels.TTY) {
-                if (sleeps.armed(t) && now >= sleeps.deadline(t) || ttyNews(otherworld.kernel.proc.Channels.id(chan))) {
+            if (Channels.kind(chan) == Channels.TTY) {
+                if (sleeps.armed(t) && now >= sleeps.deadline(t) || ttyNews(Channels.id(chan))) {
                     t.setState(TASK_RUNNABLE);
                 }
                 continue;

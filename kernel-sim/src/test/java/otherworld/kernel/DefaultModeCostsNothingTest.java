@@ -16,9 +16,10 @@ import otherworld.kernel.fault.FaultPlan;
 class DefaultModeCostsNothingTest {
     static Scenario scenario(String name, boolean otherworld) {
         Scenario s = new Scenario().config(KernelConfig.defaults().withOtherworld(otherworld));
+        if (name.startsWith("callbench:")) return s.add(Guests.program("callbench", name.substring(10), "500"));
         return switch (name) {
             case "files" -> s.add(Guests.program(name, "8"));
-            case "callbench" -> s.add(Guests.program(name, "write", "500"));
+            case "pipetest" -> s.add(Guests.program(name, "100"));
             default -> s.add(Guests.program(name));
         };
     }
@@ -37,7 +38,8 @@ class DefaultModeCostsNothingTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"syscalls", "files", "callbench", "kvstore"})
+    @ValueSource(strings = {"syscalls", "files", "callbench:read", "callbench:write", "callbench:openat",
+        "callbench:lseek", "callbench:brk", "callbench:pipe", "callbench:fork", "kvstore", "forktest", "pipetest"})
     void sameWritesInEverySystemCall(String name) {
         FaultPlan on = FaultPlan.countingWrites();
         FaultPlan off = FaultPlan.countingWrites();
