@@ -41,7 +41,14 @@ public final class OverheadPairs {
         return new Scenario.Program(name, p.binary(), argv, p.stdin());
     }
 
+    /**
+     * -Dpairs.aa=true: an A/A run, both sides of every pair Otherworld off, the same harness and order; its medians and
+     * intervals are this machine's noise floor for a mode that changes nothing.
+     */
+    static final boolean AA = Boolean.getBoolean("pairs.aa");
+
     static long cpuNanos(Scenario.Program g, boolean otherworld) {
+        otherworld &= !AA;
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long t0 = mx.getCurrentThreadCpuTime();
         Scenario.Result r = new Scenario().add(g).config(KernelConfig.defaults().withOtherworld(otherworld)).run();
@@ -59,6 +66,7 @@ public final class OverheadPairs {
     public static void main(String[] args) {
         int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         String[] programs = args.length > 1 ? Arrays.copyOfRange(args, 1, args.length) : ALL;
+        if (AA) System.out.println("A/A run (-Dpairs.aa=true): the \"default\" column is Otherworld off as well");
         System.out.printf("%-18s %6s %12s %12s %10s %22s%n", "program", "pairs", "off (ms)", "default (ms)",
                 "default/off", "99.9% interval");
         List<Double> pooled = new ArrayList<>();

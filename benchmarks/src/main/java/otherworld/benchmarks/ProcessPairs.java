@@ -14,9 +14,9 @@ import otherworld.userland.Programs;
  * fork + execve + wait round trips per second, and a pipe's throughput, in default mode and with Otherworld off,
  * measured as {@link OverheadPairs} does (the two modes alternating in pairs, CPU time of the running thread). Each
  * figure is a difference of two runs of the same guest that differ only in the work measured, so boot and start-up
- * cancel: {@code spawner loop N /bin/hello} for N = 10 and 410 (400 fork + execve + wait round trips), {@code
- * callbench fork N} for N = 10 and 410 (400 fork + wait round trips), {@code callbench pipe N} for N = 100 and 4100
- * (4000 × 4 KiB more written into a pipe and read back).
+ * cancel: {@code spawner loop N /bin/hello} for N = 10 and 1010 (1000 fork + execve + wait round trips), {@code
+ * callbench fork N} for N = 10 and 6010 (6000 fork + wait round trips), {@code callbench pipe N} for N = 100 and
+ * 80100 (80,000 × 4 KiB more written into a pipe and read back): each difference is 0.2–0.4 s of work.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar otherworld.benchmarks.ProcessPairs [PAIRS]</pre>
  */
@@ -76,10 +76,10 @@ public final class ProcessPairs {
     public static void main(String[] args) {
         int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         measure("fork+execve+wait", new String[] {"spawner", "loop", "10", "/bin/hello"},
-                new String[] {"spawner", "loop", "410", "/bin/hello"}, 400, "trips/s", pairs);
-        measure("fork+wait", new String[] {"callbench", "fork", "10"}, new String[] {"callbench", "fork", "410"}, 400,
-                "trips/s", pairs);
-        measure("pipe throughput", new String[] {"callbench", "pipe", "100"}, new String[] {"callbench", "pipe", "4100"},
-                4000 * 4096 / 1048576.0, "MiB/s", pairs);
+                new String[] {"spawner", "loop", "1010", "/bin/hello"}, 1000, "trips/s", pairs);
+        measure("fork+wait", new String[] {"callbench", "fork", "10"}, new String[] {"callbench", "fork", "6010"},
+                6000, "trips/s", pairs);
+        measure("pipe throughput", new String[] {"callbench", "pipe", "100"}, new String[] {"callbench", "pipe", "80100"},
+                80_000 * 4096 / 1048576.0, "MiB/s", pairs);
     }
 }
