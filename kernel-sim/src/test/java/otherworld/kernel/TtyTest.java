@@ -205,11 +205,14 @@ class TtyTest {
         assertTrue(camp.failures.isEmpty(), camp.summary());
     }
 
-    /** The devices' calls (open, read, write, lseek of /dev/null, zero, full, random, urandom) crashed at every write. */
+    /**
+     * The devices' calls (open, read, write, lseek of /dev/null, zero, full, random, urandom; chdir into /dev and back,
+     * the listing of /dev) crashed at every write.
+     */
     @Test
     void crashAtEveryWriteOfTheDeviceCalls() {
         CrashCampaign camp = CrashCampaign.run(() -> new Scenario().add(Guests.program("ttytest", "dev")),
-                CrashAtEveryWriteTest.MAX_POINTS_PER_CALL, Set.of("openat", "read", "write", "lseek"));
+                CrashAtEveryWriteTest.MAX_POINTS_PER_CALL, Set.of("openat", "read", "write", "lseek", "chdir", "fchdir", "getdents64"));
         System.out.println("ttytest dev: " + camp.runs + " crashes at write points, " + camp.failures.size() + " failures");
         assertTrue(camp.runs > 10, "crashes made: " + camp.runs);
         assertTrue(camp.failures.isEmpty(), camp.summary());

@@ -318,12 +318,24 @@ public final class Ext2 {
      * directory's "." and "..", then) the entry, by one write, then a new directory's parent link. The inode number
      * or -errno (-ENOSPC for the directory's block; then nothing is left made).
      */
-    public int createPrepared(int start, String path, int mode, int ino) {
+    public int createPrepared(int start, String path, int mode, int ino) { return make(start, path, mode, ino, -1, 0); }
+
+    /**
+     * A device node (mode S_IFCHR or S_IFBLK and permission bits), made as {@link #createPrepared} makes a file, its
+     * number written into the inode before it is named. The inode number or -errno.
+     */
+    public int mknodAt(int dir, String path, int mode, int major, int minor) {
+        int ino = prepareCreate(dir, path, mode);
+        return ino < 0 ? ino : make(dir, path, mode, ino, major, minor);
+    }
+
+    private int make(int start, String path, int mode, int ino, int major, int minor) {
         return guard(() -> {
             Parent p = parent(start, path);
             if (p.dir < 0) return p.dir;
             boolean dir = (mode & Stat.S_IFMT) == Stat.S_IFDIR;
             Ext2Inode.init(this, ino, mode, dir ? 2 : 1, now());
+            if (major >= 0) Ext2Inode.setRdev(this, ino, major, minor);
             Ext2Alloc.markInode(this, ino, dir);
             if (dir) {
                 int r = Ext2Dir.initDir(this, ino, p.dir);

@@ -87,7 +87,7 @@ final class FileCalls extends PathCalls {
         if (files.type(f) == FT_TTY) {
             return ttys.read(t, f, tmp, n);
         } else if (files.type(f) == FT_DEV) {
-            return Devices.read(k, t, files.ino(f), tmp, n);
+            return Devices.read(k, t, files.tty(f), tmp, n);
         } else {
             long off = files.offset(f);
             t.setSysword(off);
@@ -104,7 +104,7 @@ final class FileCalls extends PathCalls {
             return;
         }
         if (f >= 0 && files.type(f) == FT_DEV) {
-            Devices.readTail(k, t, files.ino(f));
+            Devices.readTail(k, t, files.tty(f));
             return;
         }
         if (got <= 0 || f < 0) return;
@@ -136,7 +136,7 @@ final class FileCalls extends PathCalls {
      */
     int writeFrom(Task t, int f, byte[] tmp, int n) {
         if (files.type(f) == FT_TTY) return (int) ttys.write(t, f, tmp, n);
-        if (files.type(f) == FT_DEV) return Devices.write(files.ino(f), n);
+        if (files.type(f) == FT_DEV) return Devices.write(files.tty(f), n);
         int ino = files.ino(f);
         long off = files.offset(f);
         if ((files.flags(f) & O_APPEND) != 0) {
@@ -191,20 +191,6 @@ final class FileCalls extends PathCalls {
         int fd = -1;
         for (int i = 0; i < NOFILE && fd < 0; i++) if (t.fd(i) < 0) fd = i;
         if (fd < 0) return -EMFILE;
-        if (path.equals("/dev/tty") || path.equals("/dev/console")) {
-            int file = files.prepare(FT_TTY, flags & (O_ACCMODE | O_NONBLOCK), 0, t.tty());
-            if (file < 0) return -ENFILE;
-            t.setSysword(file);
-            return fd;
-        }
-        int minor = Devices.minor(path);
-        if (minor > 0) {
-            if ((flags & O_DIRECTORY) != 0) return -ENOTDIR;
-            int file = files.prepare(FT_DEV, flags & KEPT_FLAGS, minor, 0);
-            if (file < 0) return -ENFILE;
-            t.setSysword(file);
-            return fd;
-        }
         int start = paths.start(t, dirfd, path);
         if (start < 0) return start;
         boolean excl = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
@@ -228,6 +214,12 @@ final class FileCalls extends PathCalls {
         if ((st.mode() & Stat.S_IFMT) == Stat.S_IFLNK && (flags & O_PATH) == 0) return -ELOOP; // O_NOFOLLOW
         if (st.isDir() && (flags & O_ACCMODE) != 0) return -EISDIR;
         if (!st.isDir() && (flags & O_DIRECTORY) != 0) return -ENOTDIR;
+        if (st.isCharDevice()) { // where the path landed says it is a device (Devices), not how it is spelt
+            int file = Devices.open(k, t, ino, st, flags);
+            if (file < 0) return file;
+            t.setSysword(file);
+            return fd;
+        }
         if ((flags & O_TRUNC) != 0 && (flags & O_ACCMODE) != 0 && st.isRegular() && st.size() != 0 && created == 0) {
             int r = fs.truncate(ino, 0);
             if (r < 0) return r;
@@ -248,7 +240,7 @@ final class FileCalls extends PathCalls {
 
     void openatRepair(Task t, Ext2Repair r, boolean committed) {
         String path = paths.path(t, t.x(11));
-        if (path == null || path.isEmpty() || path.startsWith("/dev/")) return;
+        if (path == null || path.isEmpty()) return;
         int start = paths.start(t, (int) t.origA0(), path);
         if (start < 0) return;
         int created = (int) (t.sysword() >>> 32);
@@ -380,15 +372,7 @@ final class FileCalls extends PathCalls {
             } else if (files.type(f) == FT_PIPE) {
                 fillPipeStat(st, files.ino(f));
                 return k.user.copyOut(t.rootPa(), statbuf, st, 0, st.length) ? 0 : -EFAULT;
-            } else if (files.type(f) == FT_DEV) {
-                Devices.fillStat(st, files.ino(f));
-                return k.user.copyOut(t.rootPa(), statbuf, st, 0, st.length) ? 0 : -EFAULT;
             }
-        }
-        if (Devices.minor(path) > 0 || path.equals("/dev/tty") || path.equals("/dev/console")) {
-            if (Devices.minor(path) > 0) Devices.fillStat(st, Devices.minor(path));
-            else fillTtyStat(st, t.tty(), false);
-            return k.user.copyOut(t.rootPa(), statbuf, st, 0, st.length) ? 0 : -EFAULT;
         }
         int ino = paths.target(t, dirfd, path, flags);
         if (ino < 0) return ino;
@@ -414,6 +398,7 @@ final class FileCalls extends PathCalls {
         put(b, 20, s.nlink(), 4);
         put(b, 24, s.uid(), 4);
         put(b, 28, s.gid(), 4);
+        put(b, 32, s.rdev(), 8);
         put(b, 48, s.size(), 8);
         put(b, 56, 4096, 4);          // st_blksize
         put(b, 64, s.blocks(), 8);
