@@ -206,6 +206,11 @@ public final class Layouts {
     public static final int FF_NOT_A_TERMINAL = 1 << 30;
     /** F_FLAGS bit of a description opened with O_PATH-like intent to a directory (getdents, fchdir, *at calls). */
     public static final int FF_DIRECTORY = 1 << 29;
+    /**
+     * F_FLAGS bit of an O_TMPFILE description opened without O_EXCL: linkat with AT_EMPTY_PATH may give its inode a
+     * name while it has none (Linux's I_LINKABLE); cleared when it gets one.
+     */
+    public static final int FF_LINKABLE = 1 << 28;
 
     /**
      * A task's file-system context, one record per task slot (index = task slot), in its own table so that the

@@ -33,7 +33,10 @@ final class FileCalls extends PathCalls {
     static final int O_NOFOLLOW = 0x20000;
     static final int O_CLOEXEC = 0x80000;
     static final int O_PATH = 0x200000;
+    /** __O_TMPFILE: the O_TMPFILE of a program is this and O_DIRECTORY. */
     static final int O_TMPFILE = 0x400000;
+    /** The bits of an O_TMPFILE open Linux's build_open_flags checks: O_TMPFILE and O_DIRECTORY, never O_CREAT. */
+    static final int O_TMPFILE_MASK = O_TMPFILE | O_DIRECTORY | O_CREAT;
     /** The open flags a description keeps (F_GETFL). */
     static final int KEPT_FLAGS = O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH;
 
@@ -186,11 +189,13 @@ final class FileCalls extends PathCalls {
         int flags = (int) t.x(12), mode = (int) t.x(13);
         String path = paths.path(t, t.x(11));
         if (path == null) return -EFAULT;
+        if ((flags & O_TMPFILE) != 0 && ((flags & O_TMPFILE_MASK) != (O_TMPFILE | O_DIRECTORY)
+                || (flags & O_ACCMODE) == 0 || (flags & O_PATH) != 0)) return -EINVAL;
         if (path.isEmpty()) return -ENOENT;
-        if ((flags & O_TMPFILE) == O_TMPFILE) return -EOPNOTSUPP;
         int fd = -1;
         for (int i = 0; i < NOFILE && fd < 0; i++) if (t.fd(i) < 0) fd = i;
         if (fd < 0) return -EMFILE;
+        if ((flags & O_TMPFILE) != 0) return tmpfile(t, dirfd, path, flags, mode, fd);
         int start = paths.start(t, dirfd, path);
         if (start < 0) return start;
         boolean excl = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
@@ -230,6 +235,32 @@ final class FileCalls extends PathCalls {
         return fd;
     }
 
+    /**
+     * openat with O_TMPFILE: a regular file with no name on the file system of the directory path names, alive while
+     * it is open: an orphan from birth (ext2's orphan list holds it, so a crash or a stop frees it unless a process
+     * holds it, and its last close does). Before the commit: the inode chosen and a description prepared for it
+     * (FF_LINKABLE unless O_EXCL: linkat may name it); sysword := description | inode << 32; then the inode made
+     * (no links), marked used and put on the orphan list. Tail: installed, as any open. Repair, not committed: the
+     * inode reconciled, which releases it (no process holds it).
+     */
+    private long tmpfile(Task t, int dirfd, String path, int flags, int mode, int fd) {
+        int start = paths.start(t, dirfd, path);
+        if (start < 0) return start;
+        int dir = fs.resolve(start, path, true);
+        if (dir < 0) return dir;
+        Stat st = fs.stat(dir);
+        if (st == null) return -EIO;
+        if (!st.isDir()) return -ENOTDIR;
+        int ino = fs.prepareTmpfile(dir);
+        if (ino < 0) return ino;
+        int kept = flags & KEPT_FLAGS | ((flags & O_EXCL) == 0 ? FF_LINKABLE : 0);
+        int file = files.prepare(FT_REG, kept, ino, 0);
+        if (file < 0) return -ENFILE;
+        t.setSysword(file | (long) ino << 32);
+        int r = fs.createTmpfile(ino, mode & ~k.fsctx.umask(t.index));
+        return r < 0 ? r : fd;
+    }
+
     void openatTail(Task t) {
         long fd = t.x(10);
         if (fd >= 0 && fd < NOFILE) {
@@ -241,9 +272,13 @@ final class FileCalls extends PathCalls {
     void openatRepair(Task t, Ext2Repair r, boolean committed) {
         String path = paths.path(t, t.x(11));
         if (path == null || path.isEmpty()) return;
+        int created = (int) (t.sysword() >>> 32);
+        if ((t.x(12) & O_TMPFILE) != 0) { // its inode has no name: whole once committed; else not held, so released
+            if (!committed && created != 0) r.reconcile(created);
+            return;
+        }
         int start = paths.start(t, (int) t.origA0(), path);
         if (start < 0) return;
-        int created = (int) (t.sysword() >>> 32);
         int dir = fs.parentOf(start, path);
         if (created != 0 && !committed) {
             if (dir > 0) r.forgetCreated(dir, Ext2.lastName(path), created);
