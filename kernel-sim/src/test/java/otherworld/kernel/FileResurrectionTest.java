@@ -134,10 +134,7 @@ class FileResurrectionTest {
             failures.add(where + Scenario.freeInodes(r.disk()) + " free inodes, not " + Scenario.freeInodes(ref.disk()));
         }
         for (String a : r.audit()) failures.add(where + a);
-        if (Fsck.available()) {
-            Fsck.Verdict v = Fsck.check(r.disk());
-            if (!v.clean()) failures.add(where + "e2fsck: " + v.summary());
-        }
+        CrashCampaign.fsck(r, where, failures);
     }
 
     @Test
