@@ -150,9 +150,12 @@ class RunAsProcessTest {
 
     @Test
     void crashEveryNthCallIsSurvived() throws Exception {
-        Run r = ow("--crash-every", "25", "checksum", "60");
+        Path disk = dir.resolve("crash-every.img");
+        Files.write(disk, otherworld.kernel.Disks.blankExt2Image());
+        Run r = ow("--disk", disk.toString(), "--crash-every", "25", "checksum", "60");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.text().contains("verification: OK"), r.text());
+        OwTest.assertDiskClean(disk);
     }
 
     @Test
