@@ -7,7 +7,8 @@
  * Exercises: mkdirat, chdir, fchdir, getcwd, openat flags (O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_DIRECTORY,
  * O_NOFOLLOW), pread/pwrite, readv/writev, preadv/pwritev, lseek, ftruncate/truncate, renameat2 (plain, replacing,
  * RENAME_NOREPLACE, RENAME_EXCHANGE, directories), linkat, symlinkat, readlinkat, fstatat/lstat, statx, getdents64,
- * unlinkat (files, AT_REMOVEDIR), an unlinked file still open, fcntl locks (POSIX, OFD), flock, faccessat,
+ * unlinkat (files, AT_REMOVEDIR), an unlinked file still open, O_TMPFILE (named by linkat with AT_EMPTY_PATH, or
+ * gone at its close; the bad combinations of flags), fcntl locks (POSIX, OFD), flock, faccessat,
  * fchmod/fchmodat, fchownat, umask, utimensat, statfs/fstatfs, sendfile, copy_file_range, fsync/fdatasync/sync/syncfs.
  */
 #define _GNU_SOURCE
@@ -281,6 +282,36 @@ int main(void)
     buf[5] = 0;
     text("  contents", buf);
     close(fd);
+
+    /* O_TMPFILE: a file with no name, alive while open; linkat(fd, "", AT_EMPTY_PATH) names it */
+    fd = open(".", O_TMPFILE | O_RDWR, 0640);
+    show("O_TMPFILE", fd >= 0, 1);
+    show("write to the tmpfile", write(fd, "nameless", 8), 8);
+    fstat(fd, &st);
+    show("  nlink", st.st_nlink, 0);
+    show("  regular, mode 0640", S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0640, 1);
+    list(".");
+    show("pread the tmpfile", pread(fd, buf, 10, 0), 8);
+    buf[8] = 0;
+    text("  contents", buf);
+    show("linkat the tmpfile", linkat(fd, "", AT_FDCWD, "named", AT_EMPTY_PATH), 0);
+    fstat(fd, &st);
+    show("  nlink", st.st_nlink, 1);
+    text("  read through the name", slurp("named"));
+    show("unlink named", unlink("named"), 0);
+    show("linkat it again (unlinked)", linkat(fd, "", AT_FDCWD, "named", AT_EMPTY_PATH), -1);
+    close(fd);
+    int tf = open(".", O_TMPFILE | O_WRONLY | O_EXCL, 0600);
+    show("O_TMPFILE | O_EXCL", tf >= 0, 1);
+    show("write to it", write(tf, "x", 1), 1);
+    show("linkat an O_EXCL tmpfile", linkat(tf, "", AT_FDCWD, "never", AT_EMPTY_PATH), -1);
+    close(tf);
+    show("O_TMPFILE read-only", open(".", O_TMPFILE | O_RDONLY, 0600), -1);
+    show("O_TMPFILE | O_CREAT", open(".", O_TMPFILE | O_RDWR | O_CREAT, 0600), -1);
+    show("O_TMPFILE on a file", open("a", O_TMPFILE | O_RDWR, 0600), -1);
+    show("O_TMPFILE in a missing directory", open("nodir", O_TMPFILE | O_RDWR, 0600), -1);
+    show("linkat AT_EMPTY_PATH of the cwd", linkat(AT_FDCWD, "", AT_FDCWD, "cwdlink", AT_EMPTY_PATH), -1);
+    list(".");
 
     /* locks */
     int l1 = open("a", O_RDWR), l2 = open("a", O_RDWR);

@@ -1,8 +1,12 @@
 /*
  * ttytest: the terminal and the character devices.
  *
- *   ttytest dev   /dev/null, /dev/zero, /dev/full, /dev/urandom: open, read, write, lseek, fstat, stat
- *                 (deterministic on any Linux: golden from qemu-riscv64)
+ *   ttytest dev   /dev/null, /dev/zero, /dev/full, /dev/urandom: open, read, write, lseek, fstat, stat; statx of
+ *                 each node by path and by fd; the nodes reached by other paths (relative to /dev as the working
+ *                 directory and as a dirfd, through "..", with doubled slashes: the same inode); lstat, access;
+ *                 the nodes in a listing of /dev (getdents64) with their d_type
+ *                 (deterministic on any Linux with the usual nodes: golden from qemu-riscv64)
+ *   ttytest node PATH...  for each path: stat's type and device number, and whether open(O_RDONLY) succeeds
  *   ttytest tty   the line discipline, driven by what is typed at stdin (a terminal): prints the mode it finds,
  *                 sets canonical mode with echo and signals, then reads lines and obeys the commands among them:
  *                   raw    the next bytes read in non-canonical mode (VMIN 3, then VMIN 0 VTIME 2: a timeout)
@@ -19,8 +23,10 @@
  *                 two ends of file in a row also stop.  Each line read is printed escaped, with the signals
  *                 (SIGINT, SIGQUIT, SIGWINCH) caught since the last one.
  * Exercises: ioctl (TCGETS, TCSETS, TCSETSF, TIOCGWINSZ, TIOCSWINSZ, TIOCGPGRP, TIOCSPGRP), read in both modes,
- * rt_sigaction, openat/read/write/lseek/fstat/newfstatat on devices.
+ * rt_sigaction, openat/read/write/lseek/fstat/newfstatat/statx/faccessat/chdir/fchdir/getdents64 on devices.
  */
+#define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -98,6 +104,102 @@ static void device(const char *path, int flags)
     close(fd);
 }
 
+static const char *kind(mode_t m)
+{
+    return S_ISCHR(m) ? "char device" : S_ISDIR(m) ? "directory" : S_ISLNK(m) ? "symlink" : "other";
+}
+
+/* statx of a node by path (or of a descriptor, with AT_EMPTY_PATH): type, device number, mode, links. */
+static void devstatx(const char *what, int dirfd, const char *path, int flags)
+{
+    struct statx sx;
+    if (statx(dirfd, path, flags, STATX_BASIC_STATS, &sx) != 0) {
+        out("statx %s: %s\n", what, strerror(errno));
+        return;
+    }
+    out("statx %s: %s %u:%u mode %o nlink %u\n", what, kind(sx.stx_mode), sx.stx_rdev_major, sx.stx_rdev_minor,
+        (unsigned) (sx.stx_mode & 07777), (unsigned) sx.stx_nlink);
+}
+
+/* A node opened by another path (from dirfd): its type and number, and whether it is the inode ref names. */
+static void reached(const char *what, int dirfd, const char *path, const char *ref)
+{
+    int fd = openat(dirfd, path, O_RDWR);
+    if (fd < 0) {
+        out("%s: open: %s\n", what, strerror(errno));
+        return;
+    }
+    struct stat a, b;
+    if (fstat(fd, &a) == 0 && stat(ref, &b) == 0) {
+        out("%s: %s %u:%u, the inode of %s: %s\n", what, kind(a.st_mode), major(a.st_rdev), minor(a.st_rdev), ref,
+            a.st_ino == b.st_ino && a.st_dev == b.st_dev ? "yes" : "no");
+    }
+    char buf[8];
+    memset(buf, 0x55, sizeof buf);
+    out("%s: read %ld\n", what, (long) read(fd, buf, sizeof buf));
+    close(fd);
+}
+
+/* Paths to the nodes that are not spelt /dev/NAME, stat and access on them, and /dev listed. */
+static void paths(void)
+{
+    static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty", "console"};
+    char p[64], w[80];
+    for (int i = 0; i < 5; i++) {
+        snprintf(p, sizeof p, "/dev/%s", nodes[i]);
+        devstatx(p, AT_FDCWD, p, 0);
+        int fd = open(p, O_RDONLY);
+        snprintf(w, sizeof w, "fd of %s", p);
+        devstatx(w, fd, "", AT_EMPTY_PATH);
+        close(fd);
+    }
+    int here = open(".", O_RDONLY | O_DIRECTORY);
+    out("chdir /dev: %s\n", chdir("/dev") == 0 ? "ok" : strerror(errno));
+    reached("null from /dev", AT_FDCWD, "null", "/dev/null");
+    devstatx("zero from /dev", AT_FDCWD, "zero", 0);
+    out("fchdir back: %s\n", fchdir(here) == 0 ? "ok" : strerror(errno));
+    close(here);
+    int dev = open("/dev", O_RDONLY | O_DIRECTORY);
+    reached("openat(/dev, zero)", dev, "zero", "/dev/zero");
+    reached("/dev/../dev/null", AT_FDCWD, "/dev/../dev/null", "/dev/null");
+    reached("//dev///full", AT_FDCWD, "//dev///full", "/dev/full");
+    struct stat st;
+    for (int i = 5; i < 7; i++) {
+        snprintf(p, sizeof p, "/dev/%s", nodes[i]);
+        if (stat(p, &st) == 0) out("stat %s: %s %u:%u mode %o\n", p, kind(st.st_mode), major(st.st_rdev),
+                                   minor(st.st_rdev), (unsigned) (st.st_mode & 07777));
+        else out("stat %s: %s\n", p, strerror(errno));
+    }
+    if (lstat("/dev/null", &st) == 0) out("lstat /dev/null: %s %u:%u\n", kind(st.st_mode), major(st.st_rdev), minor(st.st_rdev));
+    out("access /dev/null R_OK|W_OK: %s\n", access("/dev/null", R_OK | W_OK) == 0 ? "ok" : strerror(errno));
+    out("access /dev/zero X_OK: %s\n", access("/dev/zero", X_OK) == 0 ? "ok" : strerror(errno));
+    out("open /dev/zero/x: %s\n", open("/dev/zero/x", O_RDONLY) < 0 ? strerror(errno) : "opened");
+    DIR *d = fdopendir(dev);
+    unsigned char type[7] = {0};
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        for (int i = 0; i < 7; i++) if (strcmp(e->d_name, nodes[i]) == 0) type[i] = e->d_type == DT_CHR ? 1 : 2;
+    }
+    if (d) closedir(d);
+    for (int i = 0; i < 7; i++) out("ls /dev: %s %s\n", nodes[i], type[i] == 1 ? "DT_CHR" : type[i] ? "not DT_CHR" : "missing");
+}
+
+static int node_info(int argc, char **argv)
+{
+    for (int i = 2; i < argc; i++) {
+        struct stat st;
+        if (stat(argv[i], &st) != 0) {
+            out("%s: stat: %s\n", argv[i], strerror(errno));
+            continue;
+        }
+        out("%s: %s %u:%u\n", argv[i], kind(st.st_mode), major(st.st_rdev), minor(st.st_rdev));
+        int fd = open(argv[i], O_RDONLY);
+        out("%s: open: %s\n", argv[i], fd < 0 ? strerror(errno) : "opened");
+        if (fd >= 0) close(fd);
+    }
+    return 0;
+}
+
 static int devices(void)
 {
     device("/dev/null", O_RDWR);
@@ -111,6 +213,7 @@ static int devices(void)
     else out("stat /dev/null: %s\n", strerror(errno));
     int fd = open("/dev/null", O_RDONLY | O_DIRECTORY);
     out("open /dev/null O_DIRECTORY: %s\n", fd < 0 ? strerror(errno) : "opened");
+    paths();
     return 0;
 }
 
@@ -236,6 +339,7 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "dev") == 0) return devices();
     if (argc > 1 && strcmp(argv[1], "tty") == 0) return terminal();
-    out("usage: ttytest dev|tty\n");
+    if (argc > 1 && strcmp(argv[1], "node") == 0) return node_info(argc, argv);
+    out("usage: ttytest dev|tty|node PATH...\n");
     return 2;
 }

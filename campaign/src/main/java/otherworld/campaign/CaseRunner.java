@@ -59,10 +59,14 @@ public final class CaseRunner {
         });
     }
 
-    /** The files a run wrote in the root directory: not lost+found, not what the workload put there before boot. */
+    /**
+     * The files a run wrote in the root directory: not lost+found, not the /dev the kernel makes at boot, not what the
+     * workload put there before boot.
+     */
     private static List<String> written(Workload w, Scenario.Result r) {
         List<String> f = new ArrayList<>(Scenario.listFiles(r.disk()));
         f.remove("lost+found");
+        f.remove("dev");
         f.removeAll(w.preloaded());
         return f;
     }

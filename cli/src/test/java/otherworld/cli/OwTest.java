@@ -43,10 +43,20 @@ class OwTest {
     }
 
     @Test
-    void runPrintsTheProgramsOutputAndSurvivesACrash() {
-        Run r = ow("run", "--crash-at", "30", "checksum", "40");
+    void runPrintsTheProgramsOutputAndSurvivesACrash(@TempDir Path dir) throws Exception {
+        Path disk = dir.resolve("disk.img");
+        Files.write(disk, otherworld.kernel.Disks.blankExt2Image());
+        Run r = ow("run", "--disk", disk.toString(), "--crash-at", "30", "checksum", "40");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("verification: OK"), r.out());
+        assertDiskClean(disk);
+    }
+
+    /** The disk image a crashed run left, as e2fsck -fn judges it (where e2fsprogs is installed). */
+    static void assertDiskClean(Path disk) throws java.io.IOException {
+        if (!otherworld.kernel.fs.Fsck.available()) return;
+        otherworld.kernel.fs.Fsck.Verdict v = otherworld.kernel.fs.Fsck.check(Files.readAllBytes(disk));
+        assertTrue(v.clean(), v.summary());
     }
 
     @Test

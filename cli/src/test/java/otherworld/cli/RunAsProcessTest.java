@@ -122,8 +122,13 @@ class RunAsProcessTest {
         Run cwd = ow(work, new byte[0], Map.of(), probe, "cwd");
         assertEquals(work.toRealPath() + "\n", cwd.text(), cwd.err());
         assertEquals("from the host\n", ow(work, new byte[0], Map.of(), probe, "read", "input.txt").text());
-        assertEquals("d sub\n", ow(work, new byte[0], Map.of(), "--root", work.resolve("sub").getParent().toString(), probe,
+        assertEquals("d dev\nd sub\n", ow(work, new byte[0], Map.of(), "--root", work.resolve("sub").getParent().toString(), probe,
                 "ls", "/").text().replace("d lost+found\n", "").replace("f input.txt\n", ""));
+        Run rootBack = ow(work, new byte[0], Map.of(), "--root", work.toString(), "--write-back", probe, "write", "/sub/x.txt", "hi");
+        assertEquals(0, rootBack.code(), rootBack.err());
+        assertEquals("hi\n", Files.readString(work.resolve("sub/x.txt")));
+        assertFalse(Files.exists(work.resolve("dev")), "the /dev the kernel made is not copied back to the host");
+        Files.delete(work.resolve("sub/x.txt"));
         Run noWrite = ow(work, new byte[0], Map.of(), probe, "write", "out.txt", "hi");
         assertEquals(0, noWrite.code());
         assertFalse(Files.exists(work.resolve("out.txt")), "without --write-back the host is not changed");
@@ -145,9 +150,12 @@ class RunAsProcessTest {
 
     @Test
     void crashEveryNthCallIsSurvived() throws Exception {
-        Run r = ow("--crash-every", "25", "checksum", "60");
+        Path disk = dir.resolve("crash-every.img");
+        Files.write(disk, otherworld.kernel.Disks.blankExt2Image());
+        Run r = ow("--disk", disk.toString(), "--crash-every", "25", "checksum", "60");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.text().contains("verification: OK"), r.text());
+        OwTest.assertDiskClean(disk);
     }
 
     @Test

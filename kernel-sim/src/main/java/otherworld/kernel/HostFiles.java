@@ -27,7 +27,8 @@ import otherworld.kernel.mem.DirectMem;
 /**
  * Host files on the guest's disk: a host directory packed onto a fresh ext2 image made for a run (regular files,
  * directories and symbolic links, with their permission bits and modification times; other kinds skipped), and what
- * the guest left there copied back. Host-side, through the kernel's own ext2 driver on scratch memory.
+ * the guest left there copied back (regular files, directories, symbolic links: not device nodes, nor a /dev the
+ * kernel made at boot). Host-side, through the kernel's own ext2 driver on scratch memory.
  */
 public final class HostFiles {
     private HostFiles() { }
@@ -189,6 +190,8 @@ public final class HostFiles {
         Files.createDirectories(hostDir);
         for (DirEntry e : entries) {
             if (e.name().equals(".") || e.name().equals("..") || root && e.name().equals("lost+found")) continue;
+            // the /dev the kernel made at boot (sys.Devices): device nodes are not copied back, nor their directory
+            if (root && e.name().equals("dev") && !Files.exists(hostDir.resolve("dev"), LinkOption.NOFOLLOW_LINKS)) continue;
             String javaName = Ext2.javaName(e.name());
             seen.add(javaName);
             Path p = hostDir.resolve(javaName);

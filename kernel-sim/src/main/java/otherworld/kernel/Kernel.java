@@ -132,6 +132,8 @@ public final class Kernel {
         Kernel k = attach(machine, config, hooks);
         int orphans = k.fs.reclaimOrphans(ino -> false); // no process holds anything at boot
         if (orphans != 0) k.log("boot: " + orphans + " orphan inode(s) of an earlier run released");
+        String dev = otherworld.kernel.sys.Devices.populate(k.fs);
+        if (dev != null) k.log(dev);
         k.log("boot: " + (ram.size() >> 20) + " MiB RAM, kernel region 0x" + Long.toHexString(r.base())
                 + (crashSize > 0 ? ", crash region 0x" + Long.toHexString(crashBase) : ", Otherworld off"));
         return k;

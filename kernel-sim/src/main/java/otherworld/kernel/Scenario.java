@@ -128,6 +128,12 @@ public final class Scenario {
         return this;
     }
 
+    /** An empty directory (parents made as needed) put on the disk before boot: a working directory, say. */
+    public Scenario directory(String path) {
+        files.put(path, null);
+        return this;
+    }
+
     /** The programs start in this directory of the disk (absolute; it must exist) instead of the root. */
     public Scenario workingDirectory(String path) {
         this.workingDirectory = path;
@@ -303,8 +309,8 @@ public final class Scenario {
     }
 
     /**
-     * A copy of an ext2 image with files added (mode 0755, parent directories made as needed), written host-side
-     * through the kernel's own driver on scratch memory.
+     * A copy of an ext2 image with files added (mode 0755, parent directories made as needed; a null content makes
+     * an empty directory), written host-side through the kernel's own driver on scratch memory.
      */
     public static byte[] withFiles(byte[] image, java.util.Map<String, byte[]> files) {
         PhysicalMemory scratch = new PhysicalMemory(8 << 20);
@@ -313,11 +319,13 @@ public final class Scenario {
         Ext2 fs = Ext2.mount(cache, () -> 0);
         for (java.util.Map.Entry<String, byte[]> f : files.entrySet()) {
             String path = f.getKey();
-            for (int i = path.indexOf('/', 1); i > 0; i = path.indexOf('/', i + 1)) {
-                if (fs.lookup(path.substring(0, i)) < 0 && fs.mkdir(path.substring(0, i), 0755) < 0) {
-                    throw new IllegalArgumentException("cannot make the directory of " + path);
+            String dirs = f.getValue() == null ? path + "/" : path;
+            for (int i = dirs.indexOf('/', 1); i > 0; i = dirs.indexOf('/', i + 1)) {
+                if (fs.lookup(dirs.substring(0, i)) < 0 && fs.mkdir(dirs.substring(0, i), 0755) < 0) {
+                    throw new IllegalArgumentException("cannot make the directory " + dirs.substring(0, i));
                 }
             }
+            if (f.getValue() == null) continue;
             int ino = fs.create(path, 0755);
             byte[] b = f.getValue();
             if (ino < 0 || fs.write(ino, 0, b, 0, b.length) != b.length) {

@@ -42,5 +42,6 @@ class BlockingTest {
         assertEquals(List.of(), KernelAudit.check(m.memory));
         assertTrue(c.run(2_000_000_000L), "it runs to its end");
         assertTrue(m.console(0).outputString().contains("hello"));
+        CrashCampaign.assertDiskClean(c, (otherworld.emulator.MemoryDisk) m.disk);
     }
 }

@@ -62,15 +62,37 @@ public final class CrashCampaign {
                         c.failures.add(where + "files " + Scenario.listFiles(r.disk()));
                     }
                     for (String a : r.audit()) c.failures.add(where + a);
-                    if (Fsck.available()) {
-                        Fsck.Verdict v = Fsck.check(r.disk());
-                        if (!v.clean()) c.failures.add(where + "e2fsck: " + v.summary());
-                    }
+                    fsck(r, where, c.failures);
                     if (c.failures.size() > 20) return c;
                 }
             }
         }
         return c;
+    }
+
+    /** e2fsck -fn on the disk a run left (where e2fsprogs is installed): a failure line unless it is clean. */
+    public static void fsck(Scenario.Result r, String where, List<String> failures) { fsck(r.disk(), where, failures); }
+
+    /** A machine run by hand: its cache written back, its disk must be one e2fsck -fn finds clean. */
+    public static void assertDiskClean(Computer c, otherworld.emulator.MemoryDisk disk) {
+        c.sync();
+        assertDiskClean(disk.image());
+    }
+
+    /** The disk a run left must be one e2fsck -fn finds clean. */
+    public static void assertDiskClean(Scenario.Result r) { assertDiskClean(r.disk()); }
+
+    private static void assertDiskClean(byte[] disk) {
+        List<String> problems = new ArrayList<>();
+        fsck(disk, "", problems);
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(), problems);
+    }
+
+    /** e2fsck -fn on a disk image: a failure line unless it is clean (nothing where e2fsprogs is missing). */
+    public static void fsck(byte[] disk, String where, List<String> failures) {
+        if (!Fsck.available()) return;
+        Fsck.Verdict v = Fsck.check(disk);
+        if (!v.clean()) failures.add(where + "e2fsck: " + v.summary());
     }
 
     private static boolean regular(Scenario.Result r, String name) {

@@ -10,7 +10,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import otherworld.kernel.fault.FaultPlan;
-import otherworld.kernel.fs.Fsck;
 
 /**
  * The file-system calls of issue 9 crashed at their writes: fstest (userland/src/fstest.c) makes every one of them;
@@ -65,10 +64,7 @@ class FileCallsCrashTest {
                         failures.add(where + "files " + Scenario.listFiles(r.disk()));
                     }
                     for (String a : r.audit()) failures.add(where + a);
-                    if (Fsck.available()) {
-                        Fsck.Verdict v = Fsck.check(r.disk());
-                        if (!v.clean()) failures.add(where + "e2fsck: " + v.summary());
-                    }
+                    CrashCampaign.fsck(r, where, failures);
                     if (failures.size() > 20) break;
                 }
             }

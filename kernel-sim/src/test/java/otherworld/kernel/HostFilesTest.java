@@ -41,6 +41,10 @@ class HostFilesTest {
         assertEquals("made by the guest\n", Files.readString(dir.resolve("sub/new.txt")));
         assertTrue(report.stream().anyMatch(l -> l.startsWith("wrote") && l.endsWith("new.txt")), report.toString());
         assertEquals(1, report.size(), "nothing else changed: " + report);
+        Path whole = dir.resolve("whole");
+        HostFiles.writeBack(w.disk(), "/", whole);
+        assertEquals("made by the guest\n", Files.readString(whole.resolve("work/here/sub/new.txt")));
+        assertFalse(Files.exists(whole.resolve("dev")), "the /dev the kernel made at boot is not copied back");
     }
 
     @Test

@@ -140,7 +140,8 @@ class MemoryCrashTest {
         String[] out = new String[2];
         for (int crash = 0; crash < 2; crash++) {
             Console con = new Console("tty0");
-            Machine m = new Machine(64 << 20, List.of(con), Disks.blankExt2());
+            otherworld.emulator.MemoryDisk disk = Disks.blankExt2();
+            Machine m = new Machine(64 << 20, List.of(con), disk);
             Computer c = new Computer(m, KernelConfig.defaults()).boot();
             Scenario.Program p = Guests.program("sharedmap");
             c.spawn("/bin/sharedmap", p.elf(), p.argv(), 0);
@@ -161,6 +162,7 @@ class MemoryCrashTest {
             clockAtEnd[crash] = m.clock();
             out[crash] = con.outputString();
             assertEquals(List.of(), KernelAudit.check(m.memory));
+            CrashCampaign.assertDiskClean(c, disk);
         }
         assertEquals(out[0], out[1]);
         assertEquals(clockAtEnd[0], clockAtEnd[1], "the same instant: it slept what was left, not the whole sleep again");

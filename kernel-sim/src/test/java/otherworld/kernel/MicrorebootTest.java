@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import otherworld.emulator.Console;
 import otherworld.emulator.Machine;
+import otherworld.emulator.MemoryDisk;
 import otherworld.kernel.fault.FaultPlan;
 import otherworld.kernel.layout.Layouts;
 import otherworld.kernel.resurrect.ResurrectionReport;
@@ -46,7 +47,8 @@ class MicrorebootTest {
     @Test
     void deadKernelObjectIsUnreachableAfterMicroreboot() throws Exception {
         List<Console> consoles = List.of(new Console("tty0"));
-        Machine m = new Machine(64 << 20, consoles, Disks.blankExt2());
+        MemoryDisk disk = Disks.blankExt2();
+        Machine m = new Machine(64 << 20, consoles, disk);
         Scenario.Program p = Guests.program("checksum", "200");
         Computer c = new Computer(m, KernelConfig.defaults()).faults(FaultPlan.atSyscall(100, 1)).boot();
         c.spawn("/bin/checksum", p.elf(), p.argv(), 0);
@@ -63,12 +65,15 @@ class MicrorebootTest {
         assertNull(boot.get(), "the dead kernel object is still reachable");
         assertNull(c.lastDeadKernel().get());
         assertTrue(consoles.get(0).outputString().contains("OK"));
+        CrashCampaign.assertDiskClean(c, disk);
     }
+
 
     @Test
     void rootDescriptorNamesTheNewKernelAndANewCrashRegion() {
         List<Console> consoles = List.of(new Console("tty0"));
-        Machine m = new Machine(64 << 20, consoles, Disks.blankExt2());
+        MemoryDisk disk = Disks.blankExt2();
+        Machine m = new Machine(64 << 20, consoles, disk);
         Scenario.Program p = Guests.program("hello");
         Computer c = new Computer(m, KernelConfig.defaults()).faults(FaultPlan.atSyscall(3, 0)).boot();
         long h0 = m.memory.read64(Layouts.ROOT_PA + Layouts.ROOT_HEADER);
@@ -85,6 +90,7 @@ class MicrorebootTest {
         long crash1 = m.memory.read64(h1 + Layouts.KH_CRASH_BASE);
         assertNotEquals(0, crash1);
         assertNotEquals(crash0, crash1);
+        CrashCampaign.assertDiskClean(c, disk);
     }
 
     @Test
@@ -120,7 +126,8 @@ class MicrorebootTest {
     void corruptProcessIsReportedAndNotResurrected() {
         // At the crash, scribble over the magic of the task record in slot 1 (kvstore): it must be refused.
         List<Console> consoles = List.of(new Console("tty0"), new Console("tty1", Guests.program("kvstore").stdin()));
-        Machine m = new Machine(64 << 20, consoles, Disks.blankExt2());
+        MemoryDisk disk = Disks.blankExt2();
+        Machine m = new Machine(64 << 20, consoles, disk);
         Computer c = new Computer(m, KernelConfig.defaults()).probe(new KernelHooks() {
             boolean done;
 
@@ -151,6 +158,7 @@ class MicrorebootTest {
         assertTrue(rep.processes.stream().filter(p -> p.pid() == 1).findFirst().orElseThrow().resurrected());
         assertEquals(REFERENCE.outputs().get(0), consoles.get(0).outputString(), "the healthy process is unaffected");
         assertNotEquals(REFERENCE.outputs().get(1), consoles.get(1).outputString());
+        CrashCampaign.assertDiskClean(c, disk); // the refused process's files are whole, as far as it got
     }
 
     @Test

@@ -237,6 +237,7 @@ class ResurrectionProperties {
         // a call restarted after the crash returns once, a completed one once, so the sequences are the reference's.
         assertEquals(ref[0].results, o.results, "system-call results per process");
         assertEquals(List.of(), r.audit(), "no frame, file reference or page table leaked or lost");
+        CrashCampaign.assertDiskClean(r);
         assertEquals(reference.outputs(), r.outputs());
         for (String f : files) assertArrayEquals(reference.file(f), r.file(f), f);
     }

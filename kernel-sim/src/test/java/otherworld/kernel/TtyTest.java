@@ -142,6 +142,7 @@ class TtyTest {
         assertTrue(c.run(2_000_000_000L));
         assertEquals(EXPECTED, m.console(0).outputString());
         assertEquals(SESSION.size() - 1, reports.size());
+        CrashCampaign.assertDiskClean(c, (otherworld.emulator.MemoryDisk) m.disk);
     }
 
     /** The console's window changes (a person resizes the host terminal): the foreground group gets SIGWINCH. */
@@ -160,6 +161,7 @@ class TtyTest {
         m.console(0).type("win\n".getBytes(StandardCharsets.ISO_8859_1));
         runUntilItWaits(c);
         assertTrue(m.console(0).outputString().endsWith("line 4 [win\\n]\nwin: 50 rows, 132 columns\n"), m.console(0).outputString());
+        CrashCampaign.assertDiskClean(c, (otherworld.emulator.MemoryDisk) m.disk);
     }
 
     /** A corrupt tty record is not trusted: the tty starts afresh, the report says so, its process comes back. */
@@ -177,6 +179,7 @@ class TtyTest {
         m.console(0).type("quit\n".getBytes(StandardCharsets.ISO_8859_1));
         assertTrue(c.run(2_000_000_000L), "the process goes on and ends");
         assertTrue(m.console(0).outputString().endsWith("line 5 [quit\\n]\ndone\n"), m.console(0).outputString());
+        CrashCampaign.assertDiskClean(c, (otherworld.emulator.MemoryDisk) m.disk);
     }
 
     /** Scripted input with the whole line discipline in use, crashed at every write of read, ioctl and write. */
@@ -205,11 +208,14 @@ class TtyTest {
         assertTrue(camp.failures.isEmpty(), camp.summary());
     }
 
-    /** The devices' calls (open, read, write, lseek of /dev/null, zero, full, random, urandom) crashed at every write. */
+    /**
+     * The devices' calls (open, read, write, lseek of /dev/null, zero, full, random, urandom; chdir into /dev and back,
+     * the listing of /dev) crashed at every write.
+     */
     @Test
     void crashAtEveryWriteOfTheDeviceCalls() {
         CrashCampaign camp = CrashCampaign.run(() -> new Scenario().add(Guests.program("ttytest", "dev")),
-                CrashAtEveryWriteTest.MAX_POINTS_PER_CALL, Set.of("openat", "read", "write", "lseek"));
+                CrashAtEveryWriteTest.MAX_POINTS_PER_CALL, Set.of("openat", "read", "write", "lseek", "chdir", "fchdir", "getdents64"));
         System.out.println("ttytest dev: " + camp.runs + " crashes at write points, " + camp.failures.size() + " failures");
         assertTrue(camp.runs > 10, "crashes made: " + camp.runs);
         assertTrue(camp.failures.isEmpty(), camp.summary());

@@ -318,12 +318,24 @@ public final class Ext2 {
      * directory's "." and "..", then) the entry, by one write, then a new directory's parent link. The inode number
      * or -errno (-ENOSPC for the directory's block; then nothing is left made).
      */
-    public int createPrepared(int start, String path, int mode, int ino) {
+    public int createPrepared(int start, String path, int mode, int ino) { return make(start, path, mode, ino, -1, 0); }
+
+    /**
+     * A device node (mode S_IFCHR or S_IFBLK and permission bits), made as {@link #createPrepared} makes a file, its
+     * number written into the inode before it is named. The inode number or -errno.
+     */
+    public int mknodAt(int dir, String path, int mode, int major, int minor) {
+        int ino = prepareCreate(dir, path, mode);
+        return ino < 0 ? ino : make(dir, path, mode, ino, major, minor);
+    }
+
+    private int make(int start, String path, int mode, int ino, int major, int minor) {
         return guard(() -> {
             Parent p = parent(start, path);
             if (p.dir < 0) return p.dir;
             boolean dir = (mode & Stat.S_IFMT) == Stat.S_IFDIR;
             Ext2Inode.init(this, ino, mode, dir ? 2 : 1, now());
+            if (major >= 0) Ext2Inode.setRdev(this, ino, major, minor);
             Ext2Alloc.markInode(this, ino, dir);
             if (dir) {
                 int r = Ext2Dir.initDir(this, ino, p.dir);
@@ -441,6 +453,16 @@ public final class Ext2 {
         }
     }
 
+    /** prepareLink of inode ino (linkat of a file descriptor, AT_EMPTY_PATH); linkable: an O_TMPFILE file's. */
+    public long prepareLinkOf(int ino, boolean linkable, int newStart, String newPath) {
+        try {
+            if (ino < 1 || ino > inodesCount) return -ENOENT;
+            return Ext2Names.prepareLinkOf(this, ino, linkable, newStart, newPath);
+        } catch (Ext2Exception | java.io.UncheckedIOException e) {
+            return -EIO;
+        }
+    }
+
     /** link's tail (idempotent). 0 or -errno. */
     public int linkPrepared(int newStart, String newPath, int ino, int linksBefore) {
         return guard(() -> Ext2Names.linkPrepared(this, newStart, newPath, ino, linksBefore));
@@ -486,7 +508,26 @@ public final class Ext2 {
         return guard(() -> Ext2Inode.isDir(this, dir) ? Ext2Dir.dotDot(this, dir) : -ENOTDIR);
     }
 
-    // ---- orphans: unlinked inodes still open (see Ext2Orphans) ----
+    // ---- orphans: unlinked inodes still open, and O_TMPFILE files (see Ext2Orphans) ----
+
+    /** Everything an O_TMPFILE open in directory dir can fail on, no write: the inode it will make, or -errno. */
+    public int prepareTmpfile(int dir) {
+        return guard(() -> Ext2Inode.isDir(this, dir) ? Ext2Alloc.findInode(this, Ext2Inode.group(this, dir)) : -ENOTDIR);
+    }
+
+    /**
+     * Make inode ino (from {@link #prepareTmpfile}) a regular file with no name: written with no links, marked used,
+     * then put on the orphan list, so that a crash or a stop frees it unless a process holds it (and its last close
+     * does, {@link #releaseOrphan}). ino or -errno.
+     */
+    public int createTmpfile(int ino, int mode) {
+        return guard(() -> {
+            Ext2Inode.init(this, ino, Stat.S_IFREG | (mode & 07777), 0, now());
+            Ext2Alloc.markInode(this, ino, false);
+            Ext2Orphans.add(this, ino);
+            return ino;
+        });
+    }
 
     /** Whether ino is in use with no links left (an orphan kept for a process that holds it open). */
     public boolean isOrphan(int ino) {

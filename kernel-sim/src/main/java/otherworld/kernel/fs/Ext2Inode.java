@@ -132,11 +132,32 @@ final class Ext2Inode {
         long p = pos(fs, ino);
         int links = fs.r16(p + I_LINKS);
         if (links == 0 && !Ext2Alloc.inodeUsed(fs, ino)) return null; // free; an orphan (links 0, in use) is still there
-        return new Stat(ino, fs.r16(p + I_MODE), links,
+        int mode = fs.r16(p + I_MODE);
+        int type = mode & Stat.S_IFMT;
+        int major = 0, minor = 0;
+        if (type == Stat.S_IFCHR || type == 0x6000) { // a device: its number in i_block, as Linux's ext2 keeps it
+            int old = fs.r32(p + I_BLOCK), dev = fs.r32(p + I_BLOCK + 4);
+            major = old != 0 ? old >>> 8 & 0xFF : (dev & 0xFFF00) >>> 8;
+            minor = old != 0 ? old & 0xFF : (dev & 0xFF) | (dev >>> 12 & 0xFFF00);
+        }
+        return new Stat(ino, mode, links,
                 fs.r16(p + I_UID) | fs.r16(p + I_UID_HIGH) << 16,
                 fs.r16(p + I_GID) | fs.r16(p + I_GID_HIGH) << 16,
                 size(fs, ino), fs.u32(p + I_BLOCKS),
-                fs.u32(p + I_ATIME), fs.u32(p + I_MTIME), fs.u32(p + I_CTIME));
+                fs.u32(p + I_ATIME), fs.u32(p + I_MTIME), fs.u32(p + I_CTIME), major, minor);
+    }
+
+    /**
+     * A device node's number into i_block, as Linux's ext2 writes it: a major and minor below 256 in i_block[0]
+     * (old_encode_dev), others in i_block[1] (new_encode_dev) with i_block[0] zero.
+     */
+    static void setRdev(Ext2 fs, int ino, int major, int minor) {
+        long p = pos(fs, ino);
+        if (major < 256 && minor < 256) {
+            fs.w32(p + I_BLOCK, major << 8 | minor);
+        } else {
+            fs.w32(p + I_BLOCK + 4, (minor & 0xFF) | major << 8 | (minor & ~0xFF) << 12);
+        }
     }
 
     // ---- block map ----

@@ -80,19 +80,30 @@ final class Ext2Names {
     static long prepareLink(Ext2 fs, int oldStart, String oldPath, boolean follow, int newStart, String newPath) {
         int ino = fs.resolve(oldStart, oldPath, follow);
         if (ino < 0) return ino;
+        return prepareLinkOf(fs, ino, false, newStart, newPath);
+    }
+
+    /**
+     * prepareLink of inode ino itself (linkat with AT_EMPTY_PATH); an inode with no links only when linkable (an
+     * O_TMPFILE file opened without O_EXCL), else -ENOENT, as Linux.
+     */
+    static long prepareLinkOf(Ext2 fs, int ino, boolean linkable, int newStart, String newPath) {
         if (Ext2Inode.isDir(fs, ino)) return -EPERM;
         Parent p = fs.parent(newStart, newPath);
         if (p.dir() < 0) return p.dir();
         if (p.name().length == 0 || Ext2.isDot(p.name()) || Ext2.isDotDot(p.name())) return -EEXIST;
         if (Ext2Dir.find(fs, p.dir(), p.name()) != 0) return -EEXIST;
         int links = Ext2Inode.links(fs, ino);
-        if (links == 0) return -ENOENT;
+        if (links == 0 && !(linkable && Ext2Orphans.contains(fs, ino))) return -ENOENT;
         if (links >= Ext2Inode.LINK_MAX) return -EMLINK;
         if (!Ext2Dir.hasRoom(fs, p.dir(), p.name().length)) return -ENOSPC;
         return ino | (long) links << 32;
     }
 
-    /** link's tail: the name added if it does not name ino yet, the count set to linksBefore + 1. */
+    /**
+     * link's tail: the name added if it does not name ino yet, the count set to linksBefore + 1; an orphan given its
+     * first name (an O_TMPFILE file) then leaves the orphan list and its i_dtime, the list's link, is cleared.
+     */
     static int linkPrepared(Ext2 fs, int newStart, String newPath, int ino, int linksBefore) {
         Parent p = fs.parent(newStart, newPath);
         if (p.dir() < 0) return p.dir();
@@ -101,6 +112,11 @@ final class Ext2Names {
             if (r < 0) return r;
         }
         if (Ext2Inode.links(fs, ino) != linksBefore + 1) Ext2Inode.setLinks(fs, ino, linksBefore + 1);
+        if (linksBefore == 0) {
+            if (Ext2Orphans.contains(fs, ino)) Ext2Orphans.unlink(fs, ino);
+            long dtime = Ext2Inode.pos(fs, ino) + Ext2Inode.I_DTIME;
+            if (fs.r32(dtime) != 0) fs.w32(dtime, 0);
+        }
         Ext2Inode.setCtime(fs, ino, fs.now());
         return 0;
     }

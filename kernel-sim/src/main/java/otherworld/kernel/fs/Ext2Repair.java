@@ -102,7 +102,9 @@ public final class Ext2Repair {
         if (Ext2Inode.hasBlockMap(fs, ino)) Ext2Inode.trim(fs, ino, 0, groups);
         fs.w32(p + Ext2Inode.I_BLOCKS, 0);
         Ext2Inode.setSize(fs, ino, 0);
-        if (!listed && fs.u32(p + Ext2Inode.I_DTIME) == 0) fs.w32(p + Ext2Inode.I_DTIME, fs.now());
+        // a time of death, not 0 nor an inode number (an orphan list's link written just before a crash: e2fsck's
+        // "low dtime")
+        if (!listed && fs.u32(p + Ext2Inode.I_DTIME) <= fs.inodesCount) fs.w32(p + Ext2Inode.I_DTIME, fs.now());
         Ext2Alloc.setBit(fs, inodeBitmap(ino), (ino - 1) % fs.inodesPerGroup, false);
         groups.add(Ext2Inode.group(fs, ino));
     }

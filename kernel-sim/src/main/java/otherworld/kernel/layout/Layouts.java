@@ -183,17 +183,20 @@ public final class Layouts {
     /** An open file description, shared by the fds that point to it. */
     public static final Struct FILE = new Struct("file", Struct.magic("FILE"), 1);
     public static final int F_REFS = FILE.field("refs", 4, "fds pointing here; 0 = free");
-    public static final int F_TYPE = FILE.field("type", 4, "1 regular file, 2 tty, 3 pipe");
+    public static final int F_TYPE = FILE.field("type", 4, "1 regular file, 2 tty, 3 pipe, 4 memory device");
     public static final int F_FLAGS = FILE.field("flags", 4, "open flags (O_ACCMODE, O_APPEND, O_NONBLOCK)");
-    public static final int F_INO = FILE.field("ino", 4, "ext2 inode number (regular files), pipe index (pipes)");
-    public static final int F_TTY = FILE.field("tty", 4, "tty index (ttys)");
+    public static final int F_INO = FILE.field("ino", 4, "ext2 inode number (regular files, devices), pipe index (pipes)");
+    public static final int F_TTY = FILE.field("tty", 4, "tty index (ttys), minor (devices)");
     public static final int F_OFFSET = FILE.field("offset", 8, "file offset");
 
     public static final int FT_REG = 1;
     public static final int FT_TTY = 2;
     /** A pipe end: F_INO is the pipe's index, F_FLAGS's access mode says which end. */
     public static final int FT_PIPE = 3;
-    /** A character device of the small devfs (/dev/null, zero, full, random, urandom): F_INO is its minor (major 1). */
+    /**
+     * A memory character device (null, zero, full, random, urandom: major 1) opened through its node: F_INO is the
+     * node's inode, F_TTY the minor (sys.Devices).
+     */
     public static final int FT_DEV = 4;
 
     /**
@@ -203,6 +206,11 @@ public final class Layouts {
     public static final int FF_NOT_A_TERMINAL = 1 << 30;
     /** F_FLAGS bit of a description opened with O_PATH-like intent to a directory (getdents, fchdir, *at calls). */
     public static final int FF_DIRECTORY = 1 << 29;
+    /**
+     * F_FLAGS bit of an O_TMPFILE description opened without O_EXCL: linkat with AT_EMPTY_PATH may give its inode a
+     * name while it has none (Linux's I_LINKABLE); cleared when it gets one.
+     */
+    public static final int FF_LINKABLE = 1 << 28;
 
     /**
      * A task's file-system context, one record per task slot (index = task slot), in its own table so that the

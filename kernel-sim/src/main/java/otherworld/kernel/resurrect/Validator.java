@@ -163,9 +163,8 @@ final class Validator {
             }
             if (v.r32(fe + F_REFS) <= 0
                     || (type != FT_REG && type != FT_TTY && type != FT_PIPE && type != FT_DEV) || v.r64(fe + F_OFFSET) < 0
-                    || (type == FT_DEV && !otherworld.kernel.sys.Devices.valid(v.r32(fe + F_INO)))
-
-                    || (type == FT_REG && (v.r32(fe + F_INO) <= 0 || inodes > 0 && v.r32(fe + F_INO) > inodes))
+                    || (type == FT_DEV && !otherworld.kernel.sys.Devices.valid(v.r32(fe + F_TTY)))
+                    || ((type == FT_REG || type == FT_DEV) && (v.r32(fe + F_INO) <= 0 || inodes > 0 && v.r32(fe + F_INO) > inodes))
                     || (type == FT_TTY && (v.r32(fe + F_TTY) < 0 || v.r32(fe + F_TTY) >= nttys))) {
                 p.add("fd " + fd + ": open file " + f + " is corrupt");
                 continue;

@@ -137,7 +137,10 @@ final class AttrCalls {
         return k.user.copyOut(t.rootPa(), t.x(11), b, 0, b.length) ? 0 : -EFAULT;
     }
 
-    /** statx(dirfd, path, flags, mask, buf): the basic stats, whatever mask asks (as ext2 has no birth time). */
+    /**
+     * statx(dirfd, path, flags, mask, buf): the basic stats, whatever mask asks (as ext2 has no birth time); a device
+     * node's by its inode (S_IFCHR, rdev), a terminal's or a pipe's as fstat gives it.
+     */
     long statx(Task t) {
         String path = t.x(11) == 0 ? "" : paths.path(t, t.x(11));
         if (path == null) return -EFAULT;
@@ -147,27 +150,25 @@ final class AttrCalls {
         if (path.isEmpty() && (flags & Paths.AT_EMPTY_PATH) != 0 && t.x(10) != Paths.AT_FDCWD) {
             int f = sys.fileOf(t, t.x(10));
             if (f < 0) return -EBADF;
-            if (k.files.type(f) == FT_TTY) {
+            if (k.files.type(f) == FT_TTY || k.files.type(f) == FT_PIPE) { // no inode: what fstat gives, as a statx
                 byte[] st = new byte[128];
-                FileCalls.fillTtyStat(st, k.files.tty(f), (k.files.flags(f) & FF_NOT_A_TERMINAL) != 0);
-                fillStatx(b, FileCalls.get32(st, 16), 1, 0, 0, 3L + k.files.tty(f), 0, 0, 0, 0, 0, 0x88, 4, 64 + k.files.tty(f));
+                if (k.files.type(f) == FT_TTY) {
+                    FileCalls.fillTtyStat(st, k.files.tty(f), (k.files.flags(f) & FF_NOT_A_TERMINAL) != 0);
+                } else {
+                    FileCalls.fillPipeStat(st, k.files.ino(f));
+                }
+                long rdev = get(st, 32);
+                fillStatx(b, FileCalls.get32(st, 16), FileCalls.get32(st, 20), 0, 0, get(st, 8), 0, 0, 0, 0, 0,
+                        (int) (get(st, 0) >>> 8), (int) (rdev >>> 8), (int) (rdev & 0xFF));
                 return k.user.copyOut(t.rootPa(), t.x(14), b, 0, b.length) ? 0 : -EFAULT;
             }
-            if (k.files.type(f) == FT_DEV) return deviceStatx(t, b, k.files.ino(f));
         }
-        if (Devices.minor(path) > 0) return deviceStatx(t, b, Devices.minor(path));
         int ino = paths.target(t, (int) t.x(10), path, flags);
         if (ino < 0) return ino;
         Stat s = fs.stat(ino);
         if (s == null) return -EIO;
         fillStatx(b, s.mode(), s.nlink(), s.uid(), s.gid(), s.ino(), s.size(), s.blocks(), s.atime(), s.mtime(),
-                s.ctime(), 8, 0, 0);
-        return k.user.copyOut(t.rootPa(), t.x(14), b, 0, b.length) ? 0 : -EFAULT;
-    }
-
-    /** statx of a memory device (rdev 1:minor), as the fd or the path names it. */
-    private long deviceStatx(Task t, byte[] b, int minor) {
-        fillStatx(b, 0x2000 | 0666, 1, 0, 0, minor + 1L, 0, 0, 0, 0, 0, 6, Devices.MEM_MAJOR, minor);
+                s.ctime(), 8, s.rdevMajor(), s.rdevMinor());
         return k.user.copyOut(t.rootPa(), t.x(14), b, 0, b.length) ? 0 : -EFAULT;
     }
 

@@ -145,7 +145,11 @@ final class DirCalls extends PathCalls {
 
     /**
      * linkat(olddirfd, oldpath, newdirfd, newpath, flags). Before the commit: everything decided; sysword := the
-     * inode and its link count. Tail: the new name added if it does not name the inode yet, the count := count + 1.
+     * inode and its link count. Tail: the new name added if it does not name the inode yet, the count := count + 1
+     * (an O_TMPFILE file's first name takes it off the orphan list, and its description's FF_LINKABLE is cleared).
+     * An empty oldpath with AT_EMPTY_PATH links olddirfd's own inode: an O_TMPFILE file without O_EXCL even with no
+     * links; another with no links (unlinked while open) ENOENT; a directory EPERM; a terminal or pipe EXDEV (they
+     * live on no file system of the disk), as Linux.
      */
     long linkat(Task t) {
         int flags = (int) t.x(14);
@@ -155,10 +159,19 @@ final class DirCalls extends PathCalls {
         if (newPath.isEmpty()) return -ENOENT;
         int ns = paths.start(t, (int) t.x(12), newPath);
         if (ns < 0) return ns;
-        if (oldPath.isEmpty()) return -ENOENT; // AT_EMPTY_PATH links an O_TMPFILE file: there are none here
-        int os = paths.start(t, (int) t.x(10), oldPath);
-        if (os < 0) return os;
-        long u = fs.prepareLink(os, oldPath, (flags & Paths.AT_SYMLINK_FOLLOW) != 0, ns, newPath);
+        long u;
+        if (oldPath.isEmpty()) {
+            if ((flags & Paths.AT_EMPTY_PATH) == 0) return -ENOENT;
+            int ino = paths.target(t, (int) t.x(10), oldPath, flags);
+            if (ino < 0) return ino;
+            if (ino == 0) return -EXDEV;
+            int f = sys.fileOf(t, t.x(10));
+            u = fs.prepareLinkOf(ino, f >= 0 && (files.flags(f) & FF_LINKABLE) != 0, ns, newPath);
+        } else {
+            int os = paths.start(t, (int) t.x(10), oldPath);
+            if (os < 0) return os;
+            u = fs.prepareLink(os, oldPath, (flags & Paths.AT_SYMLINK_FOLLOW) != 0, ns, newPath);
+        }
         if (u < 0) return u;
         t.setSysword(u);
         return 0;
@@ -170,6 +183,8 @@ final class DirCalls extends PathCalls {
         int ns = newPath == null ? -1 : paths.start(t, (int) t.x(12), newPath);
         long u = t.sysword();
         if (ns > 0) fs.linkPrepared(ns, newPath, (int) u, (int) (u >>> 32));
+        int f = sys.fileOf(t, t.origA0());
+        if ((u >>> 32) == 0 && f >= 0 && (files.flags(f) & FF_LINKABLE) != 0) files.setFlags(f, files.flags(f) & ~FF_LINKABLE);
     }
 
     void linkRepair(Task t, Ext2Repair r, boolean committed) {

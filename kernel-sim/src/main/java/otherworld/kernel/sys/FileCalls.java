@@ -33,7 +33,10 @@ final class FileCalls extends PathCalls {
     static final int O_NOFOLLOW = 0x20000;
     static final int O_CLOEXEC = 0x80000;
     static final int O_PATH = 0x200000;
+    /** __O_TMPFILE: the O_TMPFILE of a program is this and O_DIRECTORY. */
     static final int O_TMPFILE = 0x400000;
+    /** The bits of an O_TMPFILE open Linux's build_open_flags checks: O_TMPFILE and O_DIRECTORY, never O_CREAT. */
+    static final int O_TMPFILE_MASK = O_TMPFILE | O_DIRECTORY | O_CREAT;
     /** The open flags a description keeps (F_GETFL). */
     static final int KEPT_FLAGS = O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH;
 
@@ -87,7 +90,7 @@ final class FileCalls extends PathCalls {
         if (files.type(f) == FT_TTY) {
             return ttys.read(t, f, tmp, n);
         } else if (files.type(f) == FT_DEV) {
-            return Devices.read(k, t, files.ino(f), tmp, n);
+            return Devices.read(k, t, files.tty(f), tmp, n);
         } else {
             long off = files.offset(f);
             t.setSysword(off);
@@ -104,7 +107,7 @@ final class FileCalls extends PathCalls {
             return;
         }
         if (f >= 0 && files.type(f) == FT_DEV) {
-            Devices.readTail(k, t, files.ino(f));
+            Devices.readTail(k, t, files.tty(f));
             return;
         }
         if (got <= 0 || f < 0) return;
@@ -136,7 +139,7 @@ final class FileCalls extends PathCalls {
      */
     int writeFrom(Task t, int f, byte[] tmp, int n) {
         if (files.type(f) == FT_TTY) return (int) ttys.write(t, f, tmp, n);
-        if (files.type(f) == FT_DEV) return Devices.write(files.ino(f), n);
+        if (files.type(f) == FT_DEV) return Devices.write(files.tty(f), n);
         int ino = files.ino(f);
         long off = files.offset(f);
         if ((files.flags(f) & O_APPEND) != 0) {
@@ -186,25 +189,13 @@ final class FileCalls extends PathCalls {
         int flags = (int) t.x(12), mode = (int) t.x(13);
         String path = paths.path(t, t.x(11));
         if (path == null) return -EFAULT;
+        if ((flags & O_TMPFILE) != 0 && ((flags & O_TMPFILE_MASK) != (O_TMPFILE | O_DIRECTORY)
+                || (flags & O_ACCMODE) == 0 || (flags & O_PATH) != 0)) return -EINVAL;
         if (path.isEmpty()) return -ENOENT;
-        if ((flags & O_TMPFILE) == O_TMPFILE) return -EOPNOTSUPP;
         int fd = -1;
         for (int i = 0; i < NOFILE && fd < 0; i++) if (t.fd(i) < 0) fd = i;
         if (fd < 0) return -EMFILE;
-        if (path.equals("/dev/tty") || path.equals("/dev/console")) {
-            int file = files.prepare(FT_TTY, flags & (O_ACCMODE | O_NONBLOCK), 0, t.tty());
-            if (file < 0) return -ENFILE;
-            t.setSysword(file);
-            return fd;
-        }
-        int minor = Devices.minor(path);
-        if (minor > 0) {
-            if ((flags & O_DIRECTORY) != 0) return -ENOTDIR;
-            int file = files.prepare(FT_DEV, flags & KEPT_FLAGS, minor, 0);
-            if (file < 0) return -ENFILE;
-            t.setSysword(file);
-            return fd;
-        }
+        if ((flags & O_TMPFILE) != 0) return tmpfile(t, dirfd, path, flags, mode, fd);
         int start = paths.start(t, dirfd, path);
         if (start < 0) return start;
         boolean excl = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
@@ -228,6 +219,12 @@ final class FileCalls extends PathCalls {
         if ((st.mode() & Stat.S_IFMT) == Stat.S_IFLNK && (flags & O_PATH) == 0) return -ELOOP; // O_NOFOLLOW
         if (st.isDir() && (flags & O_ACCMODE) != 0) return -EISDIR;
         if (!st.isDir() && (flags & O_DIRECTORY) != 0) return -ENOTDIR;
+        if (st.isCharDevice()) { // where the path landed says it is a device (Devices), not how it is spelt
+            int file = Devices.open(k, t, ino, st, flags);
+            if (file < 0) return file;
+            t.setSysword(file);
+            return fd;
+        }
         if ((flags & O_TRUNC) != 0 && (flags & O_ACCMODE) != 0 && st.isRegular() && st.size() != 0 && created == 0) {
             int r = fs.truncate(ino, 0);
             if (r < 0) return r;
@@ -236,6 +233,32 @@ final class FileCalls extends PathCalls {
         if (file < 0) return -ENFILE;
         t.setSysword(file | (long) created << 32);
         return fd;
+    }
+
+    /**
+     * openat with O_TMPFILE: a regular file with no name on the file system of the directory path names, alive while
+     * it is open: an orphan from birth (ext2's orphan list holds it, so a crash or a stop frees it unless a process
+     * holds it, and its last close does). Before the commit: the inode chosen and a description prepared for it
+     * (FF_LINKABLE unless O_EXCL: linkat may name it); sysword := description | inode << 32; then the inode made
+     * (no links), marked used and put on the orphan list. Tail: installed, as any open. Repair, not committed: the
+     * inode reconciled, which releases it (no process holds it).
+     */
+    private long tmpfile(Task t, int dirfd, String path, int flags, int mode, int fd) {
+        int start = paths.start(t, dirfd, path);
+        if (start < 0) return start;
+        int dir = fs.resolve(start, path, true);
+        if (dir < 0) return dir;
+        Stat st = fs.stat(dir);
+        if (st == null) return -EIO;
+        if (!st.isDir()) return -ENOTDIR;
+        int ino = fs.prepareTmpfile(dir);
+        if (ino < 0) return ino;
+        int kept = flags & KEPT_FLAGS | ((flags & O_EXCL) == 0 ? FF_LINKABLE : 0);
+        int file = files.prepare(FT_REG, kept, ino, 0);
+        if (file < 0) return -ENFILE;
+        t.setSysword(file | (long) ino << 32);
+        int r = fs.createTmpfile(ino, mode & ~k.fsctx.umask(t.index));
+        return r < 0 ? r : fd;
     }
 
     void openatTail(Task t) {
@@ -248,10 +271,14 @@ final class FileCalls extends PathCalls {
 
     void openatRepair(Task t, Ext2Repair r, boolean committed) {
         String path = paths.path(t, t.x(11));
-        if (path == null || path.isEmpty() || path.startsWith("/dev/")) return;
+        if (path == null || path.isEmpty()) return;
+        int created = (int) (t.sysword() >>> 32);
+        if ((t.x(12) & O_TMPFILE) != 0) { // its inode has no name: whole once committed; else not held, so released
+            if (!committed && created != 0) r.reconcile(created);
+            return;
+        }
         int start = paths.start(t, (int) t.origA0(), path);
         if (start < 0) return;
-        int created = (int) (t.sysword() >>> 32);
         int dir = fs.parentOf(start, path);
         if (created != 0 && !committed) {
             if (dir > 0) r.forgetCreated(dir, Ext2.lastName(path), created);
@@ -380,15 +407,7 @@ final class FileCalls extends PathCalls {
             } else if (files.type(f) == FT_PIPE) {
                 fillPipeStat(st, files.ino(f));
                 return k.user.copyOut(t.rootPa(), statbuf, st, 0, st.length) ? 0 : -EFAULT;
-            } else if (files.type(f) == FT_DEV) {
-                Devices.fillStat(st, files.ino(f));
-                return k.user.copyOut(t.rootPa(), statbuf, st, 0, st.length) ? 0 : -EFAULT;
             }
-        }
-        if (Devices.minor(path) > 0 || path.equals("/dev/tty") || path.equals("/dev/console")) {
-            if (Devices.minor(path) > 0) Devices.fillStat(st, Devices.minor(path));
-            else fillTtyStat(st, t.tty(), false);
-            return k.user.copyOut(t.rootPa(), statbuf, st, 0, st.length) ? 0 : -EFAULT;
         }
         int ino = paths.target(t, dirfd, path, flags);
         if (ino < 0) return ino;
@@ -414,6 +433,7 @@ final class FileCalls extends PathCalls {
         put(b, 20, s.nlink(), 4);
         put(b, 24, s.uid(), 4);
         put(b, 28, s.gid(), 4);
+        put(b, 32, s.rdev(), 8);
         put(b, 48, s.size(), 8);
         put(b, 56, 4096, 4);          // st_blksize
         put(b, 64, s.blocks(), 8);

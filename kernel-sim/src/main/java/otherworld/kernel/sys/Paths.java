@@ -55,7 +55,8 @@ final class Paths {
 
     /**
      * The inode a call that takes (dirfd, path, flags) names: with AT_EMPTY_PATH and an empty path, dirfd's own file
-     * (its inode, or 0 for a tty); else the path, followed unless AT_SYMLINK_NOFOLLOW. -errno on failure.
+     * (its inode, a device's node included, or 0 for a tty or a pipe); else the path, followed unless
+     * AT_SYMLINK_NOFOLLOW. -errno on failure.
      */
     int target(Task t, int dirfd, String path, int flags) {
         if (path.isEmpty()) {
@@ -63,7 +64,7 @@ final class Paths {
             if (dirfd == AT_FDCWD) return k.fsctx.cwd(t.index);
             int f = sys.fileOf(t, dirfd);
             if (f < 0) return -EBADF;
-            return k.files.type(f) == FT_REG ? k.files.ino(f) : 0;
+            return k.files.type(f) == FT_REG || k.files.type(f) == FT_DEV ? k.files.ino(f) : 0;
         }
         return resolve(t, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) == 0);
     }

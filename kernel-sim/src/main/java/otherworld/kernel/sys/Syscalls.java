@@ -231,6 +231,9 @@ public final class Syscalls {
                 if (k.fs.isOrphan(ino) && !isOpen(ino)) k.fs.releaseOrphan(ino);
                 k.hooks.point("close.before-writeback");
                 k.cache.writeBack();
+            } else if (type == FT_DEV) {
+                int ino = k.files.ino(f);
+                if (k.fs.isOrphan(ino) && !isOpen(ino)) k.fs.releaseOrphan(ino); // a node unlinked while open
             } else if (type == FT_PIPE) {
                 k.wakeup(otherworld.kernel.proc.Channels.of(otherworld.kernel.proc.Channels.PIPE, k.files.ino(f)));
             }
@@ -240,7 +243,7 @@ public final class Syscalls {
     /** Whether an open file description (with a reference) holds inode ino. */
     public boolean isOpen(int ino) {
         for (int f = 0; f < MAX_FILES; f++) {
-            if (k.files.refs(f) > 0 && k.files.type(f) == FT_REG && k.files.ino(f) == ino) return true;
+            if (k.files.refs(f) > 0 && (k.files.type(f) == FT_REG || k.files.type(f) == FT_DEV) && k.files.ino(f) == ino) return true;
         }
         return false;
     }

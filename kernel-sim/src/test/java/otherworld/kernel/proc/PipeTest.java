@@ -45,6 +45,7 @@ class PipeTest {
         assertEquals(1, r.faults().size());
         assertEquals(ref.outputs(), r.outputs());
         assertEquals(List.of(), r.audit());
+        CrashCampaign.assertDiskClean(r);
     }
 
     @Test
@@ -59,6 +60,7 @@ class PipeTest {
                 failures.add("crash at call " + k + ": " + r.outputs() + r.log().subList(Math.max(0, r.log().size() - 4), r.log().size()));
             }
             for (String a : r.audit()) failures.add("crash at call " + k + ": " + a);
+            CrashCampaign.fsck(r, "crash at call " + k + ": ", failures);
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
         String all = String.join("\n", lines);

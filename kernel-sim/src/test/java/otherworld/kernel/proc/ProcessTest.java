@@ -131,6 +131,7 @@ class ProcessTest {
             Scenario.Result r = new Scenario().add(Guests.program("forkmap")).faults(FaultPlan.atSyscall(k, (int) (k % 5))).run();
             if (!r.allExited() || !r.outputs().equals(ref.outputs())) failures.add("crash at call " + k + ": " + r.outputs());
             for (String a : r.audit()) failures.add("crash at call " + k + ": " + a);
+            CrashCampaign.fsck(r, "crash at call " + k + ": ", failures);
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
@@ -152,6 +153,7 @@ class ProcessTest {
                 failures.add("crash at call " + k + ": " + r.outputs() + r.log().subList(Math.max(0, r.log().size() - 4), r.log().size()));
             }
             for (String a : r.audit()) failures.add("crash at call " + k + ": " + a);
+            CrashCampaign.fsck(r, "crash at call " + k + ": ", failures);
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
         String all = String.join("\n", lines);

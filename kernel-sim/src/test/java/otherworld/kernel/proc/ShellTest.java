@@ -21,12 +21,17 @@ import otherworld.userland.Programs;
 class ShellTest {
     static Stream<String> cases() { return Programs.caseNames().stream(); }
 
-    /** A golden case as a scenario: its program with its arguments and stdin, every binary of userland under /bin. */
+    /**
+     * A golden case as a scenario: its program with its arguments and stdin, every binary of userland under /bin,
+     * run in an empty working directory as the golden run is (a pattern such as {@code d*}{@code /} must not meet the
+     * root's /dev or /bin).
+     */
     public static Scenario scenario(Programs.Program c) {
         List<String> argv = new ArrayList<>();
         argv.add(c.program());
         argv.addAll(c.args());
-        Scenario s = new Scenario().add(new Scenario.Program(c.program(), c.binary(), argv, c.stdin()));
+        Scenario s = new Scenario().add(new Scenario.Program(c.program(), c.binary(), argv, c.stdin()))
+                .directory("/case").workingDirectory("/case");
         for (String b : Programs.binaryNames()) s.file("/bin/" + b, Programs.binary(b));
         return s;
     }

@@ -44,6 +44,7 @@ class SignalTest {
         assertEquals(ref.outputs(), r.outputs());
         assertEquals(ref.exitStatus(), r.exitStatus());
         assertEquals(List.of(), r.audit());
+        CrashCampaign.assertDiskClean(r);
     }
 
     @Test
@@ -57,6 +58,7 @@ class SignalTest {
                 failures.add("crash at call " + k + ": " + r.outputs() + r.log().subList(Math.max(0, r.log().size() - 4), r.log().size()));
             }
             for (String a : r.audit()) failures.add("crash at call " + k + ": " + a);
+            CrashCampaign.fsck(r, "crash at call " + k + ": ", failures);
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }

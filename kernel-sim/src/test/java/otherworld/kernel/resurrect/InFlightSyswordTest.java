@@ -72,6 +72,7 @@ class InFlightSyswordTest {
         String otherFile = other == 0 ? "records.dat" : "kv.log";
         assertArrayEquals(REFERENCE.file(otherFile), r.file(otherFile));
         assertEquals(List.of(), r.audit());
+        otherworld.kernel.CrashCampaign.assertDiskClean(r);
         ResurrectionReport.Process victim = rep.processes.stream().filter(p -> p.pid() == pid).findFirst().orElseThrow();
         if (flip == 0) {
             assertTrue(victim.resurrected(), rep.lines().toString());

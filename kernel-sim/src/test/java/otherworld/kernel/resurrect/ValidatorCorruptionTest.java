@@ -221,6 +221,7 @@ class ValidatorCorruptionTest {
         assertArrayEquals(REFERENCE.file("records.dat"), r.file("records.dat"));
         assertArrayEquals(REFERENCE.file("kv.log"), r.file("kv.log"));
         assertEquals(List.of(), r.audit());
+        otherworld.kernel.CrashCampaign.assertDiskClean(r);
     }
 
     /** A tty's console index is derived by the crash kernel, not trusted: both processes finish as without a crash. */
@@ -334,5 +335,6 @@ class ValidatorCorruptionTest {
         assertArrayEquals(REFERENCE.file("records.dat"), r.file("records.dat"), "the healthy process's file");
         assertEquals(REFERENCE.exitStatus().get(0), r.exitStatus().get(0));
         assertEquals(List.of(), r.audit(), "the refused process's frames and files are not leaked");
+        otherworld.kernel.CrashCampaign.assertDiskClean(r);
     }
 }
