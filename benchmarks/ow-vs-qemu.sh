@@ -8,21 +8,25 @@
 # A second ow variant in the same rounds: B_FLAGS (ow flags) and/or B_JAVA_OPTS (JVM options, see ow), e.g.
 #   B_FLAGS=--interpret benchmarks/ow-vs-qemu.sh 5 compute      (translator against interpreter)
 # `compute-long` is userland's compute with its work done 10 times (about 1.6 G instructions, so that warm-up
-# is amortized), compiled into a temporary directory with userland's flags (needs riscv64-linux-gnu-gcc).
+# is amortized), `compute-9g` 55 times (about 8.9 G, the size of the issue's compute program), compiled into a
+# temporary directory with userland's flags (needs riscv64-linux-gnu-gcc).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${1:-5}"; [ $# -gt 0 ] && shift
 programs=("$@"); [ ${#programs[@]} -eq 0 ] && programs=(compute syscalls)
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
-long() {
-  sed 's/^int main(void)$/static int once(void)/' "$here/userland/src/compute.c" > "$tmp/compute-long.c"
-  printf 'int main(void)\n{\n    for (int i = 0; i < 10; i++)\n        once();\n    return 0;\n}\n' >> "$tmp/compute-long.c"
-  riscv64-linux-gnu-gcc -O2 -march=rv64gc -mabi=lp64d -std=gnu11 -static -o "$tmp/compute-long" "$tmp/compute-long.c" -lm
+long() { # name times: compute's work done that many times
+  sed 's/^int main(void)$/static int once(void)/' "$here/userland/src/compute.c" > "$tmp/$1.c"
+  printf 'int main(void)\n{\n    for (int i = 0; i < %d; i++)\n        once();\n    return 0;\n}\n' "$2" >> "$tmp/$1.c"
+  riscv64-linux-gnu-gcc -O2 -march=rv64gc -mabi=lp64d -std=gnu11 -static -o "$tmp/$1" "$tmp/$1.c" -lm
 }
 for p in "${programs[@]}"; do
   bin="$here/userland/bin/$p"; prog="$p"
-  if [ "$p" = compute-long ]; then long; bin="$tmp/compute-long"; prog="$bin"; fi
+  case "$p" in
+    compute-long) long "$p" 10; bin="$tmp/$p"; prog="$bin" ;;
+    compute-9g) long "$p" 55; bin="$tmp/$p"; prog="$bin" ;;
+  esac
   : > "$tmp/ow"; : > "$tmp/qemu"; : > "$tmp/b"
   for i in $(seq "$runs"); do
     s=$(date +%s.%N); (cd "$tmp" && "$here/ow" run --quiet ${OW_FLAGS:-} "$prog" > /dev/null); e=$(date +%s.%N)

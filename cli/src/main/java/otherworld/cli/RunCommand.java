@@ -230,7 +230,7 @@ final class RunCommand implements Callable<Integer> {
             }
             try {
                 HostFiles.Packed packed = HostFiles.pack(hostDir, guestDir, limit, epoch);
-                s.disk(packed.image()).workingDirectory(otherworld.kernel.fs.Ext2.hostName(guestDir));
+                s.disk(packed.disk()).workingDirectory(otherworld.kernel.fs.Ext2.hostName(guestDir));
                 if (verbose) err.printf("[ow] %d host files (%d bytes) of %s packed at %s%n", packed.files(), packed.bytes(), hostDir, guestDir);
             } catch (HostFiles.TooLarge | IllegalArgumentException e) {
                 err.println("ow run: " + e.getMessage());
@@ -261,7 +261,7 @@ final class RunCommand implements Callable<Integer> {
         System.out.flush();
         if (disk != null) Files.write(disk, r.disk());
         if (writeBack && hostDir != null) {
-            for (String line : HostFiles.writeBack(r.disk(), guestDir, hostDir)) {
+            for (String line : HostFiles.writeBack(r.finalDisk().copy(), guestDir, hostDir)) {
                 if (verbose || line.startsWith("removed")) err.println("ow run: " + line);
             }
         }

@@ -16,22 +16,24 @@ import otherworld.emulator.MemoryDisk;
 public final class Disks {
     private Disks() { }
 
-    /** The image, decompressed once per JVM; callers get copies. */
-    private static byte[] blank;
+    /** The image, decompressed once per JVM and never written: callers get copies. */
+    private static MemoryDisk blank;
 
-    public static synchronized byte[] blankExt2Image() {
-        if (blank == null) blank = readBlank();
-        return blank.clone();
-    }
+    /** The blank image as one array (a 16 MiB copy). */
+    public static byte[] blankExt2Image() { return blankExt2().image(); }
 
-    private static byte[] readBlank() {
+    private static MemoryDisk readBlank() {
         try (InputStream in = Disks.class.getResourceAsStream("blank-16M.ext2.gz")) {
             if (in == null) throw new IllegalStateException("blank-16M.ext2.gz missing from the classpath");
-            return new GZIPInputStream(in).readAllBytes();
+            return new MemoryDisk(new GZIPInputStream(in).readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    public static MemoryDisk blankExt2() { return new MemoryDisk(blankExt2Image()); }
+    /** A blank disk of its own (copy on write: it shares the template's chunks until it writes them). */
+    public static synchronized MemoryDisk blankExt2() {
+        if (blank == null) blank = readBlank();
+        return blank.copy();
+    }
 }

@@ -36,8 +36,11 @@ public final class HostFiles {
     /** Free space the guest gets beyond the packed files. */
     public static final long HEADROOM = 128L << 20;
 
-    /** What was packed: the image, the bytes and files put on it. */
-    public record Packed(byte[] image, long bytes, int files) { }
+    /** What was packed: the disk, the bytes and files put on it. */
+    public record Packed(MemoryDisk disk, long bytes, int files) {
+        /** The disk as one array (a copy as large as the disk: free space included). */
+        public byte[] image() { return disk.image(); }
+    }
 
     /** The host directory holds more than the limit allows. */
     public static final class TooLarge extends Exception {
@@ -83,13 +86,14 @@ public final class HostFiles {
 
     /**
      * A fresh ext2 image holding hostDir's files at guestDir (an absolute guest path, made with its parents), with
-     * {@link #HEADROOM} free. TooLarge when the files add up to more than limit bytes.
+     * {@link #HEADROOM} free (which costs no memory: the disk is sparse). TooLarge when the files add up to more
+     * than limit bytes.
      */
     public static Packed pack(Path hostDir, String guestDir, long limit, long clockSeconds) throws IOException, TooLarge {
         long[] m = measure(hostDir, limit);
         long size = ((m[0] + m[0] / 8 + m[1] * 8192 + HEADROOM) / (1 << 20) + 1) << 20;
         if (size > Integer.MAX_VALUE - (1 << 20)) throw new TooLarge(hostDir + ": too many files for one disk image (2 GiB)");
-        MemoryDisk disk = new MemoryDisk(Mkfs.format(size, 16384, clockSeconds));
+        MemoryDisk disk = Mkfs.disk(size, 16384, clockSeconds);
         Ext2 fs = mount(disk, clockSeconds);
         int dir = Ext2.ROOT_INO;
         for (String c : guestDir.split("/")) {
@@ -103,7 +107,7 @@ public final class HostFiles {
         int[] files = {0};
         copyIn(fs, hostDir, dir, files);
         fs.sync();
-        return new Packed(disk.image(), m[0], files[0]);
+        return new Packed(disk, m[0], files[0]);
     }
 
     private static void copyIn(Ext2 fs, Path hostDir, int dir, int[] files) throws IOException {
@@ -172,7 +176,12 @@ public final class HostFiles {
      * guest removed (kept on the host), and what was written.
      */
     public static List<String> writeBack(byte[] image, String guestDir, Path hostDir) throws IOException {
-        Ext2 fs = mount(new MemoryDisk(image.clone()), 0);
+        return writeBack(new MemoryDisk(image), guestDir, hostDir);
+    }
+
+    /** {@link #writeBack(byte[], String, Path)} from a disk (not changed: the driver mounts a copy). */
+    public static List<String> writeBack(MemoryDisk disk, String guestDir, Path hostDir) throws IOException {
+        Ext2 fs = mount(disk.copy(), 0);
         List<String> report = new ArrayList<>();
         int dir = fs.lookup(guestDir.isEmpty() ? "/" : Ext2.hostName(guestDir));
         if (dir < 0) {

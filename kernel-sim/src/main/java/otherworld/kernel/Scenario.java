@@ -47,13 +47,49 @@ public final class Scenario {
      * made, or -1 if it made none (killed, or still running). {@code syscalls}: ecalls the processes made.
      * {@code audit}: what {@link KernelAudit} found after each resurrection and at the end (leaks, wrong counts).
      */
-    public record Result(List<String> outputs, List<Integer> exitStatus, boolean allExited, boolean halted, byte[] disk,
-                         long instructions,
+    public record Result(List<String> outputs, List<Integer> exitStatus, boolean allExited, boolean halted,
+                         FinalDisk finalDisk, long instructions,
                          long syscalls, List<ResurrectionReport> reports, List<String> faults, List<String> log,
                          List<String> audit, List<byte[]> stdout, List<byte[]> stderr,
                          java.util.Map<String, Long> callCounts, java.util.Map<String, Long> enosys) {
+        /** A result whose final disk is this image. */
+        public Result(List<String> outputs, List<Integer> exitStatus, boolean allExited, boolean halted, byte[] disk,
+                      long instructions, long syscalls, List<ResurrectionReport> reports, List<String> faults,
+                      List<String> log, List<String> audit, List<byte[]> stdout, List<byte[]> stderr,
+                      java.util.Map<String, Long> callCounts, java.util.Map<String, Long> enosys) {
+            this(outputs, exitStatus, allExited, halted, new FinalDisk(null, disk), instructions, syscalls,
+                    reports, faults, log, audit, stdout, stderr, callCounts, enosys);
+        }
+
+        /** The final disk's image: made on the first call (as large as the disk), the same array after. */
+        public byte[] disk() { return finalDisk.image(); }
+
         /** Contents of a file on the final disk, or null if absent. */
-        public byte[] file(String path) { return readFile(disk, path); }
+        public byte[] file(String path) { return readFile(finalDisk.copy(), path); }
+    }
+
+    /**
+     * The disk as a run left it. Its image as one array costs as much memory as the disk is large, free space
+     * included, so it is made only for a caller that asks for it.
+     */
+    public static final class FinalDisk {
+        private final MemoryDisk disk;
+        private byte[] image;
+
+        /** One of the two: a disk whose image is made when asked for, or the image itself. */
+        FinalDisk(MemoryDisk disk, byte[] image) {
+            this.disk = disk;
+            this.image = image;
+        }
+
+        /** The whole disk as one array, made once: every call returns the same array. */
+        public synchronized byte[] image() {
+            if (image == null) image = disk.image();
+            return image;
+        }
+
+        /** A disk of the caller's own with these bytes (as the image now reads, if it was made and changed). */
+        public synchronized MemoryDisk copy() { return image == null ? disk.copy() : new MemoryDisk(image); }
     }
 
     private final List<Program> programs = new ArrayList<>();
@@ -64,6 +100,7 @@ public final class Scenario {
     private int ramBytes = 64 << 20;
     private long maxInstructions = 20_000_000_000L;
     private byte[] diskImage;
+    private MemoryDisk diskStart;
     private final java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
     private String workingDirectory;
     private java.io.OutputStream echoOut, echoErr;
@@ -108,6 +145,14 @@ public final class Scenario {
     /** Start from this ext2 image instead of a blank one (the image given is not changed). */
     public Scenario disk(byte[] image) {
         this.diskImage = image;
+        this.diskStart = null;
+        return this;
+    }
+
+    /** Start from a copy of this disk instead of a blank one (the disk given is not changed). */
+    public Scenario disk(MemoryDisk start) {
+        this.diskStart = start;
+        this.diskImage = null;
         return this;
     }
 
@@ -174,8 +219,11 @@ public final class Scenario {
         if (person != null && !programs.isEmpty() && errTty[0] != 0) consoles.get(errTty[0]).terminal(true);
         if (echoOut != null && !consoles.isEmpty()) consoles.get(0).echoTo(printStream(echoOut));
         if (echoErr != null && !programs.isEmpty() && errTty[0] != 0) consoles.get(errTty[0]).echoTo(printStream(echoErr));
-        byte[] image = diskImage == null ? Disks.blankExt2Image() : diskImage.clone();
-        MemoryDisk disk = new MemoryDisk(files.isEmpty() ? image : withFiles(image, files));
+        MemoryDisk disk = diskStart != null ? diskStart.copy() : diskImage != null ? new MemoryDisk(diskImage) : Disks.blankExt2();
+        if (!files.isEmpty()) {
+            addFiles(disk, files);
+            disk = disk.copy(); // the machine's disk: its write counter starts at zero
+        }
         Machine m = new Machine(ramBytes, consoles, diskFaults.apply(disk));
         List<String> lines = new ArrayList<>();
         Observer seen = new Observer(probe.apply(m), m);
@@ -223,7 +271,7 @@ public final class Scenario {
         for (int pid : pids) exits.add(seen.exits.getOrDefault(pid, c.kernel() == null ? -1 : killedStatus(c.kernel(), pid)));
         if (echoOut != null) flush(echoOut);
         if (echoErr != null) flush(echoErr);
-        return new Result(outs, exits, done, c.halted(), disk.image(), m.clock(), seen.ecalls, c.reports(),
+        return new Result(outs, exits, done, c.halted(), new FinalDisk(disk, null), m.clock(), seen.ecalls, c.reports(),
                 faults.firedAt(), lines, seen.audit, stdout, stderr, seen.counts, seen.enosys);
     }
 
@@ -313,8 +361,14 @@ public final class Scenario {
      * an empty directory), written host-side through the kernel's own driver on scratch memory.
      */
     public static byte[] withFiles(byte[] image, java.util.Map<String, byte[]> files) {
+        MemoryDisk d = new MemoryDisk(image);
+        addFiles(d, files);
+        return d.image();
+    }
+
+    /** {@link #withFiles(byte[], java.util.Map)} written onto d itself. */
+    private static void addFiles(MemoryDisk d, java.util.Map<String, byte[]> files) {
         PhysicalMemory scratch = new PhysicalMemory(8 << 20);
-        MemoryDisk d = new MemoryDisk(image.clone());
         BlockCache cache = BlockCache.format(new DirectMem(scratch), d, scratch.base(), 1024);
         Ext2 fs = Ext2.mount(cache, () -> 0);
         for (java.util.Map.Entry<String, byte[]> f : files.entrySet()) {
@@ -333,31 +387,32 @@ public final class Scenario {
             }
         }
         fs.sync();
-        return d.image();
     }
 
     /** The names in the root directory of an ext2 image (host-side, on a copy). */
     public static List<String> listFiles(byte[] image) {
-        List<String> names = mount(image).list("/");
+        List<String> names = mount(new MemoryDisk(image)).list("/");
         return names == null ? List.of() : names;
     }
 
     /** The first inode of an ext2 image's orphan list (unlinked files still open when it was last written); 0: none. */
-    public static int orphanHead(byte[] image) { return mount(image).orphanHead(); }
+    public static int orphanHead(byte[] image) { return mount(new MemoryDisk(image)).orphanHead(); }
 
     /** Free inodes of an ext2 image, as its superblock counts them. */
-    public static long freeInodes(byte[] image) { return mount(image).statfs()[3]; }
+    public static long freeInodes(byte[] image) { return mount(new MemoryDisk(image)).statfs()[3]; }
 
-    private static Ext2 mount(byte[] image) {
+    /** The file system on d, mounted host-side (d is the caller's own copy: mounting may write to it). */
+    private static Ext2 mount(MemoryDisk d) {
         PhysicalMemory scratch = new PhysicalMemory(1 << 20);
-        MemoryDisk d = new MemoryDisk(image.clone());
         BlockCache cache = BlockCache.format(new DirectMem(scratch), d, scratch.base(), 64);
         return Ext2.mount(cache, () -> 0);
     }
 
     /** Read a regular file from an ext2 image (host-side, through the same driver on scratch memory). */
-    public static byte[] readFile(byte[] image, String path) {
-        Ext2 fs = mount(image);
+    public static byte[] readFile(byte[] image, String path) { return readFile(new MemoryDisk(image), path); }
+
+    private static byte[] readFile(MemoryDisk copy, String path) {
+        Ext2 fs = mount(copy);
         int ino = fs.lookup(path);
         if (ino < 0) return null;
         Stat st = fs.stat(ino);

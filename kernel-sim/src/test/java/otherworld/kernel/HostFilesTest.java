@@ -48,6 +48,26 @@ class HostFilesTest {
     }
 
     @Test
+    void theFreeSpaceCostsNoMemoryAndARunLeavesThePackedDiskAsItWas(@TempDir Path dir) throws Exception {
+        byte[] data = new byte[200_000];
+        java.util.Arrays.fill(data, (byte) 7);
+        Files.write(dir.resolve("big"), data); // its blocks take memory, the headroom none
+        HostFiles.Packed p = HostFiles.pack(dir, "/work/here", 1 << 20, KernelConfig.DEFAULT_EPOCH);
+        assertTrue(p.disk().sizeBytes() >= HostFiles.HEADROOM, "size " + p.disk().sizeBytes());
+        assertTrue(p.disk().allocatedBytes() >= data.length && p.disk().allocatedBytes() < 1 << 20,
+                "allocated " + p.disk().allocatedBytes());
+        long before = p.disk().allocatedBytes();
+
+        Scenario.Result w = new Scenario().add(Guests.program("probe", "write", "new.txt", "made by the guest"))
+                .disk(p.disk()).workingDirectory("/work/here").run();
+        assertEquals("made by the guest\n", new String(w.file("/work/here/new.txt"), StandardCharsets.UTF_8));
+        assertNull(Scenario.readFile(p.image(), "/work/here/new.txt"), "the run wrote on a copy");
+        assertEquals(before, p.disk().allocatedBytes());
+        assertSame(w.disk(), w.disk(), "the final image is made once");
+        assertEquals(p.disk().sizeBytes(), w.disk().length);
+    }
+
+    @Test
     void aDirectoryOverTheLimitIsRefusedInWords(@TempDir Path dir) throws Exception {
         Files.write(dir.resolve("big"), new byte[5000]);
         HostFiles.TooLarge e = assertThrows(HostFiles.TooLarge.class, () -> HostFiles.pack(dir, "/", 4096, 0));

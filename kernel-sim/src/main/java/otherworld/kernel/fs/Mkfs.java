@@ -2,23 +2,31 @@ package otherworld.kernel.fs;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Map;
+import java.util.TreeMap;
+
+import otherworld.emulator.MemoryDisk;
 
 /**
  * An empty ext2 file system of any size, made in Java (so that a machine with only a JDK can make the disk of a run):
  * revision 1, 4096-byte blocks, 256-byte inodes, features filetype, sparse_super and large_file, a root directory and
  * a lost+found, as {@code mke2fs -t ext2 -b 4096 -I 256 -O ^resize_inode,^dir_index,^ext_attr} makes it. e2fsck -fn
- * finds what it makes clean (Ext2Test). Deterministic: fixed UUID, hash seed and times.
+ * finds what it makes clean (Ext2Test). Deterministic: fixed UUID, hash seed and times. Only the blocks that hold
+ * metadata are written: on a sparse {@link MemoryDisk} the free space costs nothing.
  */
 public final class Mkfs {
     private Mkfs() { }
 
     static final int BS = 4096, INODE_SIZE = 256, BLOCKS_PER_GROUP = 8 * BS, FIRST_INO = 11, LOST_FOUND = 11;
 
+    /** {@link #disk}'s image as one array. */
+    public static byte[] format(long bytes, int bytesPerInode, long t) { return disk(bytes, bytesPerInode, t).image(); }
+
     /**
-     * An image of the given size (rounded down to whole blocks, at least 2 MiB) with about one inode per
+     * A disk of the given size (rounded down to whole blocks, at least 2 MiB) with about one inode per
      * bytesPerInode bytes (at least 64 per group), its clock at time t (seconds since 1970).
      */
-    public static byte[] format(long bytes, int bytesPerInode, long t) {
+    public static MemoryDisk disk(long bytes, int bytesPerInode, long t) {
         long blocks = bytes / BS;
         if (blocks < 512) throw new IllegalArgumentException("a file system needs at least 2 MiB, not " + bytes + " bytes");
         if (blocks * BS > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("file system too large for one image (2 GiB): " + bytes);
@@ -36,7 +44,7 @@ public final class Mkfs {
             if (groups == 1 || last >= meta) break;
             blocks = (long) (groups - 1) * BLOCKS_PER_GROUP; // a last group too small for its metadata is cut off
         }
-        ByteBuffer img = ByteBuffer.wrap(new byte[(int) (blocks * BS)]).order(ByteOrder.LITTLE_ENDIAN);
+        Blocks img = new Blocks();
 
         long freeBlocks = 0;
         long[] blockBitmap = new long[groups], inodeBitmap = new long[groups], inodeTable = new long[groups];
@@ -136,7 +144,28 @@ public final class Mkfs {
         entry(img, lb, LOST_FOUND, 12, ".", dirType);
         entry(img, lb + 12, Ext2.ROOT_INO, BS - 12, "..", dirType);
         for (int k = 1; k < 4; k++) entry(img, lb + k * BS, 0, BS, "", 0);
-        return img.array();
+        return img.disk(blocks * BS);
+    }
+
+    /** The blocks written so far, by block number; the others read as zeros. Little-endian, like ext2. */
+    private static final class Blocks {
+        private final Map<Long, ByteBuffer> written = new TreeMap<>();
+
+        private ByteBuffer block(long pos) {
+            return written.computeIfAbsent(pos / BS, b -> ByteBuffer.allocate(BS).order(ByteOrder.LITTLE_ENDIAN));
+        }
+
+        void putInt(long pos, int v) { block(pos).putInt((int) (pos % BS), v); }
+        void putShort(long pos, short v) { block(pos).putShort((int) (pos % BS), v); }
+        void put(long pos, byte v) { block(pos).put((int) (pos % BS), v); }
+        void put(long pos, byte[] v) { block(pos).put((int) (pos % BS), v); }
+        byte get(long pos) { return block(pos).get((int) (pos % BS)); }
+
+        MemoryDisk disk(long bytes) {
+            MemoryDisk d = MemoryDisk.blank(bytes);
+            for (Map.Entry<Long, ByteBuffer> e : written.entrySet()) d.write(e.getKey() * BS, e.getValue().array(), 0, BS);
+            return d;
+        }
     }
 
     /** sparse_super: copies of the superblock and descriptors in groups 0, 1 and the powers of 3, 5 and 7. */
@@ -150,7 +179,7 @@ public final class Mkfs {
         return p == g;
     }
 
-    private static void inode(ByteBuffer img, long table, int ino, int mode, int links, long size, long[] blocks, long t) {
+    private static void inode(Blocks img, long table, int ino, int mode, int links, long size, long[] blocks, long t) {
         int p = (int) (table * BS + (long) (ino - 1) * INODE_SIZE);
         img.putShort(p, (short) mode);
         img.putInt(p + 4, (int) size);
@@ -164,7 +193,7 @@ public final class Mkfs {
         img.putInt(p + 144, (int) t);                    // i_crtime
     }
 
-    private static void entry(ByteBuffer img, int at, int ino, int recLen, String name, int type) {
+    private static void entry(Blocks img, int at, int ino, int recLen, String name, int type) {
         img.putInt(at, ino);
         img.putShort(at + 4, (short) recLen);
         img.put(at + 6, (byte) name.length());
