@@ -134,6 +134,7 @@ public final class Kernel {
         if (orphans != 0) k.log("boot: " + orphans + " orphan inode(s) of an earlier run released");
         String dev = otherworld.kernel.sys.Devices.populate(k.fs);
         if (dev != null) k.log(dev);
+        k.cache.writeBackAndEmpty();
         k.log("boot: " + (ram.size() >> 20) + " MiB RAM, kernel region 0x" + Long.toHexString(r.base())
                 + (crashSize > 0 ? ", crash region 0x" + Long.toHexString(crashBase) : ", Otherworld off"));
         return k;

@@ -27,7 +27,8 @@ class FaultTypesTest {
         reference = run(count);
         assertTrue(reference.allExited());
         profile = count.profile();
-        assertTrue(profile.calls() > 60 && profile.diskReads() > 0 && profile.diskRequests() > profile.diskReads());
+        assertTrue(profile.calls() > 60 && profile.diskReads() > 0 && profile.diskRequests() > profile.diskReads(),
+                "calls " + profile.calls() + ", disk reads " + profile.diskReads() + ", requests " + profile.diskRequests());
     }
 
     static Scenario.Result run(Fault.Armed a) {
