@@ -45,6 +45,8 @@ public final class ModelChecker<S, A> {
     /** Fingerprint files are named by the checkpoint that wrote them: fingerprints-N.bin. */
     static final String FINGERPRINTS = "fingerprints-";
     static final String LOG = "trace.log";
+    /** A file of this name in the work directory asks the run to stop with a checkpoint at the next batch. */
+    static final String STOP = "stop";
     /** The version of the work directory's files a checkpoint names (2: delta-encoded queue, 8-byte trace records). */
     static final String FORMAT = "2";
 
@@ -313,8 +315,21 @@ public final class ModelChecker<S, A> {
         return fresh;
     }
 
+    private long lastStopCheck;
+
+    /** True (at most one look a second) when the work directory holds a {@link #STOP} file. */
+    private boolean stopRequested() {
+        long now = System.currentTimeMillis();
+        if (!keepWorkDir || now - lastStopCheck < 1000) {
+            return false;
+        }
+        lastStopCheck = now;
+        return Files.exists(workDir.resolve(STOP));
+    }
+
     private Result search(ExecutorService pool, long start) throws IOException {
         long lastCheckpoint = System.currentTimeMillis();
+        boolean stop = false;
         List<Future<List<Expanded>>> pending = submit(pool, current.take(BATCH));
         while (true) {
             if (pending == null) {
@@ -328,6 +343,12 @@ public final class ModelChecker<S, A> {
                 if (distinct >= maxStates) {
                     Path cp = keepWorkDir || checkpointMillis > 0 ? checkpoint(start) : null;
                     return finish(Result.Status.LIMIT, null, null, start, cp, null);
+                }
+                if (stop) {
+                    Files.deleteIfExists(workDir.resolve(STOP));
+                    Path cp = checkpoint(start);
+                    return finish(Result.Status.LIMIT, null, null, start, cp,
+                            "stopped on request (" + workDir.resolve(STOP) + ")");
                 }
                 if (checkpointDue) {
                     checkpoint(start);
@@ -346,7 +367,8 @@ public final class ModelChecker<S, A> {
                 continue;
             }
             List<Expanded> batch = collect(pending);
-            boolean pause = seen.overLimit() || distinct >= maxStates || (checkpointMillis > 0
+            stop = stop || stopRequested();
+            boolean pause = stop || seen.overLimit() || distinct >= maxStates || (checkpointMillis > 0
                     && System.currentTimeMillis() - lastCheckpoint >= checkpointMillis);
             pending = pause || current.size() == 0 ? null : submit(pool, current.take(BATCH));
             merge(batch, start);

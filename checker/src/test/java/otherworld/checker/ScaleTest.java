@@ -107,6 +107,20 @@ class ScaleTest {
     }
 
     @Test
+    void aStopFileEndsTheRunWithACheckpointThatResumes(@TempDir Path dir) throws Exception {
+        Result whole = checker(MID, false).run();
+        Files.createDirectories(dir);
+        Files.createFile(dir.resolve(ModelChecker.STOP));
+        Result stopped = checker(MID, false).workDir(dir).run();
+        assertEquals(Result.Status.LIMIT, stopped.status());
+        assertTrue(stopped.note().contains("stopped on request"), stopped.note());
+        assertTrue(stopped.statistics().distinct() < whole.statistics().distinct());
+        assertFalse(Files.exists(dir.resolve(ModelChecker.STOP)));
+        Result rest = checker(MID, false).resume(dir).run();
+        assertEquals(whole.statistics(), rest.statistics());
+    }
+
+    @Test
     void aDamagedCheckpointIsRefusedWithAClearError(@TempDir Path dir) throws Exception {
         assertEquals(Result.Status.LIMIT, checker(MID, false).workDir(dir).maxStates(20000).run().status());
         Path fps;
