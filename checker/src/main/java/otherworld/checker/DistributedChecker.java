@@ -351,13 +351,15 @@ public final class DistributedChecker {
     static final class Insert extends Task<Report> {
         private static final long serialVersionUID = 1L;
         final long[] parents;
+        final int[] actions;
         final long[] fps;
         final int[][] words;
         final String[] bad;
 
-        Insert(String run, long[] parents, long[] fps, int[][] words, String[] bad) {
+        Insert(String run, long[] parents, int[] actions, long[] fps, int[][] words, String[] bad) {
             super(run);
             this.parents = parents;
+            this.actions = actions;
             this.fps = fps;
             this.words = words;
             this.bad = bad;
@@ -370,12 +372,12 @@ public final class DistributedChecker {
             synchronized (p) {
                 for (int i = 0; i < fps.length; i++) {
                     if (p.seen.add(fps[i])) {
-                        long index = p.log.append(fps[i], parents[i]);
+                        long index = p.log.append(parents[i], actions[i]);
                         long ref = ((long) p.me << MEMBER_SHIFT) | index;
-                        p.next.add(index, fps[i], words[i]);
+                        p.next.add(index, words[i]);
                         r.distinct++;
                         if (bad[i] != null) {
-                            r.violation(bad[i], ref, 0);
+                            r.violation(bad[i], ref, -1);
                         }
                     }
                 }
@@ -392,17 +394,17 @@ public final class DistributedChecker {
         long distinct;
         long queued;
         long fingerprintBytes;
-        /** The first violation: its name, the state's reference, and for a step violation the successor's fingerprint. */
+        /** The first violation: its name, the state's reference, and for a step violation the action's number. */
         String violation;
         long ref = -1;
-        long stepFp;
+        int stepAction = -1;
         boolean deadlock;
 
-        void violation(String name, long at, long fp) {
+        void violation(String name, long at, int action) {
             if (violation == null || at < ref) {
                 violation = name;
                 ref = at;
-                stepFp = fp;
+                stepAction = action;
             }
         }
 
@@ -414,7 +416,7 @@ public final class DistributedChecker {
             if (o.violation != null && (violation == null || (o.deadlock == deadlock ? o.ref < ref : !o.deadlock))) {
                 violation = o.violation;
                 ref = o.ref;
-                stepFp = o.stepFp;
+                stepAction = o.stepAction;
                 deadlock = o.deadlock;
             }
         }
@@ -463,21 +465,23 @@ public final class DistributedChecker {
                 List<Object> actions = p.system.actions(s);
                 if (actions.isEmpty() && p.checkDeadlock && !p.system.isTerminal(s)) {
                     Report d = new Report();
-                    d.violation("Deadlock", ref, 0);
+                    d.violation("Deadlock", ref, -1);
                     d.deadlock = true;
                     r.add(d);
                 }
-                for (Object a : actions) {
+                for (int k = 0; k < actions.size(); k++) {
+                    Object a = actions.get(k);
                     Object t = p.system.step(s, a);
                     String stepBad = p.system.violatedStepInvariant(s, a, t);
                     String stateBad = p.system.violatedInvariant(t);
-                    long fp = p.system.fingerprint(t);
+                    Object rep = p.system.representative(t);
+                    long fp = p.system.fingerprint(rep);
                     r.generated++;
                     if (stepBad != null) {
-                        r.violation(stepBad, ref, fp);
+                        r.violation(stepBad, ref, k);
                     }
                     int o = p.owner(fp);
-                    out.get(o).add(new Object[] {ref, fp, p.system.encode(t), stateBad});
+                    out.get(o).add(new Object[] {ref, k, fp, p.system.encode(rep), stateBad});
                     if (out.get(o).size() >= BATCH) {
                         sent.add(send(insert, members[o], out.get(o)));
                         out.set(o, new ArrayList<>());
@@ -504,17 +508,19 @@ public final class DistributedChecker {
         private Future<Report> send(IExecutorService insert, Member to, List<Object[]> batch) {
             int n = batch.size();
             long[] parents = new long[n];
+            int[] actions = new int[n];
             long[] fps = new long[n];
             int[][] words = new int[n][];
             String[] bad = new String[n];
             for (int i = 0; i < n; i++) {
                 Object[] b = batch.get(i);
                 parents[i] = (Long) b[0];
-                fps[i] = (Long) b[1];
-                words[i] = (int[]) b[2];
-                bad[i] = (String) b[3];
+                actions[i] = (Integer) b[1];
+                fps[i] = (Long) b[2];
+                words[i] = (int[]) b[3];
+                bad[i] = (String) b[4];
             }
-            return insert.submitToMember(new Insert(run, parents, fps, words, bad), to);
+            return insert.submitToMember(new Insert(run, parents, actions, fps, words, bad), to);
         }
     }
 
@@ -541,7 +547,7 @@ public final class DistributedChecker {
         }
     }
 
-    /** One trace record: {fingerprint, predecessor reference}. */
+    /** One trace record: {action number, predecessor reference}. */
     static final class Record extends Task<long[]> {
         private static final long serialVersionUID = 1L;
         final long index;
@@ -556,7 +562,7 @@ public final class DistributedChecker {
             Partition p = partition();
             synchronized (p) {
                 p.log.flush();
-                return new long[] {p.log.fingerprint(index), p.log.parent(index)};
+                return new long[] {p.log.action(index), p.log.parent(index)};
             }
         }
     }
@@ -608,12 +614,16 @@ public final class DistributedChecker {
             distinct = 0;
             depth = 0;
             Report level = new Report();
-            for (Object s : system.initialStates()) {
+            List<Object> initial = system.initialStates();
+            for (int k = 0; k < initial.size(); k++) {
+                // an initial state is expanded as it is: met first, by every member
+                Object s = initial.get(k);
                 long fp = system.fingerprint(s);
                 generated++;
                 int o = ownerOf(fp, owners.size());
-                Report r = get(insert.submitToMember(new Insert(run, new long[] {TraceLog.ROOT}, new long[] {fp},
-                        new int[][] {system.encode(s)}, new String[] {system.violatedInvariant(s)}), owners.get(o)));
+                Report r = get(insert.submitToMember(new Insert(run, new long[] {TraceLog.ROOT}, new int[] {k},
+                        new long[] {fp}, new int[][] {system.encode(s)}, new String[] {system.violatedInvariant(s)}),
+                        owners.get(o)));
                 level.add(r);
             }
             distinct += level.distinct;
@@ -665,15 +675,15 @@ public final class DistributedChecker {
 
     private Trace trace(TransitionSystem<Object, Object> system, IExecutorService ex, List<Member> owners,
             String run, Report level) {
-        List<Long> fps = new ArrayList<>();
+        List<Integer> path = new ArrayList<>();
         for (long ref = level.ref; ref != TraceLog.ROOT; ) {
             int m = (int) (ref >>> MEMBER_SHIFT);
             long index = ref & ((1L << MEMBER_SHIFT) - 1);
             long[] rec = get(ex.submitToMember(new Record(run, index), owners.get(m)));
-            fps.add(0, rec[0]);
+            path.add(0, (int) rec[0]);
             ref = rec[1];
         }
-        return Traces.rebuild(system, header, fps, level.stepFp);
+        return Traces.rebuild(system, header, path, level.stepAction);
     }
 
     private Result finish(Result.Status status, String invariant, Trace trace, long start, Report last) {

@@ -45,6 +45,10 @@ public final class ModelChecker<S, A> {
     /** Fingerprint files are named by the checkpoint that wrote them: fingerprints-N.bin. */
     static final String FINGERPRINTS = "fingerprints-";
     static final String LOG = "trace.log";
+    /** A file of this name in the work directory asks the run to stop with a checkpoint at the next batch. */
+    static final String STOP = "stop";
+    /** The version of the work directory's files a checkpoint names (2: delta-encoded queue, 8-byte trace records). */
+    static final String FORMAT = "2";
 
     private final TransitionSystem<S, A> system;
     private int workers = 1;
@@ -191,10 +195,9 @@ public final class ModelChecker<S, A> {
         return 1L << 30;
     }
 
-    /** The successors of one queued state as computed by a worker. */
+    /** The successors of one queued state as computed by a worker (the representatives' words). */
     private static final class Expanded {
         final long index;
-        final long fp;
         boolean deadlock;
         long[] fps;
         int[][] words;
@@ -202,9 +205,8 @@ public final class ModelChecker<S, A> {
         String[] stateBad;
         String[] stepBad;
 
-        Expanded(long index, long fp) {
+        Expanded(long index) {
             this.index = index;
-            this.fp = fp;
         }
     }
 
@@ -253,17 +255,19 @@ public final class ModelChecker<S, A> {
                 generated = 0;
                 distinct = 0;
                 depth = 0;
-                for (S s : system.initialStates()) {
-                    long fp = system.fingerprint(s);
+                List<S> initial = system.initialStates();
+                for (int k = 0; k < initial.size(); k++) {
+                    // an initial state is expanded as it is: met first, by every checker
+                    S s = initial.get(k);
                     generated++;
-                    if (addNew(fp, exact ? system.canonical(s) : null)) {
+                    if (addNew(system.fingerprint(s), exact ? system.canonical(s) : null)) {
                         distinct++;
-                        long index = log.append(fp, TraceLog.ROOT);
+                        long index = log.append(TraceLog.ROOT, k);
                         String bad = system.violatedInvariant(s);
                         if (bad != null) {
-                            return result = finish(Result.Status.VIOLATION, bad, traceTo(index, 0, null), start);
+                            return result = finish(Result.Status.VIOLATION, bad, traceTo(index, -1), start);
                         }
-                        current.add(index, fp, system.encode(s));
+                        current.add(index, system.encode(s));
                     }
                 }
             }
@@ -311,8 +315,21 @@ public final class ModelChecker<S, A> {
         return fresh;
     }
 
+    private long lastStopCheck;
+
+    /** True (at most one look a second) when the work directory holds a {@link #STOP} file. */
+    private boolean stopRequested() {
+        long now = System.currentTimeMillis();
+        if (!keepWorkDir || now - lastStopCheck < 1000) {
+            return false;
+        }
+        lastStopCheck = now;
+        return Files.exists(workDir.resolve(STOP));
+    }
+
     private Result search(ExecutorService pool, long start) throws IOException {
         long lastCheckpoint = System.currentTimeMillis();
+        boolean stop = false;
         List<Future<List<Expanded>>> pending = submit(pool, current.take(BATCH));
         while (true) {
             if (pending == null) {
@@ -326,6 +343,12 @@ public final class ModelChecker<S, A> {
                 if (distinct >= maxStates) {
                     Path cp = keepWorkDir || checkpointMillis > 0 ? checkpoint(start) : null;
                     return finish(Result.Status.LIMIT, null, null, start, cp, null);
+                }
+                if (stop) {
+                    Files.deleteIfExists(workDir.resolve(STOP));
+                    Path cp = checkpoint(start);
+                    return finish(Result.Status.LIMIT, null, null, start, cp,
+                            "stopped on request (" + workDir.resolve(STOP) + ")");
                 }
                 if (checkpointDue) {
                     checkpoint(start);
@@ -344,7 +367,8 @@ public final class ModelChecker<S, A> {
                 continue;
             }
             List<Expanded> batch = collect(pending);
-            boolean pause = seen.overLimit() || distinct >= maxStates || (checkpointMillis > 0
+            stop = stop || stopRequested();
+            boolean pause = stop || seen.overLimit() || distinct >= maxStates || (checkpointMillis > 0
                     && System.currentTimeMillis() - lastCheckpoint >= checkpointMillis);
             pending = pause || current.size() == 0 ? null : submit(pool, current.take(BATCH));
             merge(batch, start);
@@ -371,22 +395,21 @@ public final class ModelChecker<S, A> {
         }
         for (Expanded e : batch) {
             if (e.deadlock) {
-                throw new Stop(finish(Result.Status.DEADLOCK, "Deadlock", traceTo(e.index, 0, null), start));
+                throw new Stop(finish(Result.Status.DEADLOCK, "Deadlock", traceTo(e.index, -1), start));
             }
             for (int j = 0; j < e.fps.length; j++) {
                 generated++;
                 long fp = e.fps[j];
                 if (e.stepBad[j] != null) {
-                    throw new Stop(finish(Result.Status.VIOLATION, e.stepBad[j],
-                            traceTo(e.index, fp, e.stepBad[j]), start));
+                    throw new Stop(finish(Result.Status.VIOLATION, e.stepBad[j], traceTo(e.index, j), start));
                 }
                 if (addNew(fp, e.canon == null ? null : e.canon[j])) {
                     distinct++;
-                    long index = log.append(fp, e.index);
+                    long index = log.append(e.index, j);
                     if (e.stateBad[j] != null) {
-                        throw new Stop(finish(Result.Status.VIOLATION, e.stateBad[j], traceTo(index, 0, null), start));
+                        throw new Stop(finish(Result.Status.VIOLATION, e.stateBad[j], traceTo(index, -1), start));
                     }
-                    next.add(index, fp, e.words[j]);
+                    next.add(index, e.words[j]);
                 }
             }
         }
@@ -438,7 +461,7 @@ public final class ModelChecker<S, A> {
     private Expanded expand(StateQueue.Entry entry) {
         S s = system.decode(entry.words);
         List<A> actions = system.actions(s);
-        Expanded x = new Expanded(entry.index, entry.fp);
+        Expanded x = new Expanded(entry.index);
         int n = actions.size();
         x.fps = new long[n];
         x.words = new int[n][];
@@ -451,8 +474,9 @@ public final class ModelChecker<S, A> {
             S t = system.step(s, a);
             x.stateBad[i] = system.violatedInvariant(t);
             x.stepBad[i] = system.violatedStepInvariant(s, a, t);
-            x.fps[i] = system.fingerprint(t);
-            x.words[i] = system.encode(t);
+            S r = system.representative(t);
+            x.fps[i] = system.fingerprint(r);
+            x.words[i] = system.encode(r);
             if (exact) {
                 x.canon[i] = system.canonical(t);
             }
@@ -461,23 +485,24 @@ public final class ModelChecker<S, A> {
     }
 
     /**
-     * Rebuilds the path to trace record index: fingerprints back to an initial state from the log,
-     * then forward by re-executing and picking the successor with the next fingerprint. With a
-     * step violation, one more step to lastFp that violates it is appended.
+     * Rebuilds the path to trace record index: action numbers back to an initial state from the
+     * log, then forward by re-executing them. With a step violation (stepAction not negative), one
+     * more step by that action is appended.
      */
-    private Trace traceTo(long index, long lastFp, String stepViolation) {
+    private Trace traceTo(long index, int stepAction) {
         log.flush();
-        List<Long> fps = new ArrayList<>();
+        List<Integer> path = new ArrayList<>();
         for (long i = index; i != TraceLog.ROOT; i = log.parent(i)) {
-            fps.add(0, log.fingerprint(i));
+            path.add(0, log.action(i));
         }
-        return Traces.rebuild(system, header, fps, stepViolation == null ? 0 : lastFp);
+        return Traces.rebuild(system, header, path, stepAction);
     }
 
     private Path checkpoint(long start) throws IOException {
         log.flush();
         Properties p = new Properties();
         p.setProperty("header", header);
+        p.setProperty("format", FORMAT);
         p.setProperty("generated", Long.toString(generated));
         p.setProperty("distinct", Long.toString(distinct));
         p.setProperty("depth", Integer.toString(depth));
@@ -536,6 +561,10 @@ public final class ModelChecker<S, A> {
         Properties p = new Properties();
         try (var r = Files.newBufferedReader(cp, StandardCharsets.UTF_8)) {
             p.load(r);
+        }
+        if (!FORMAT.equals(p.getProperty("format"))) {
+            throw new IllegalArgumentException("the checkpoint in " + workDir + " was written by an older ow check"
+                    + " (format " + p.getProperty("format", "1") + ", this one reads " + FORMAT + "): start the run again");
         }
         String was = p.getProperty("header", "");
         if (!was.equals(header)) {

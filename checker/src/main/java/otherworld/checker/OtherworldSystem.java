@@ -47,15 +47,55 @@ public final class OtherworldSystem implements TransitionSystem<State, Action> {
     }
 
     /**
-     * With symmetry, the fingerprint of a canonical renaming: processes sorted by their own words
-     * (with their file's blocks when each process has its own file); among processes whose words
-     * are equal, every order is tried and the smallest fingerprint kept. Equal for all renamings
-     * of a state, and it hashes one renaming instead of all of them.
+     * With symmetry, running states are kept and expanded as their canonical renaming (see
+     * {@link #representative}), so their fingerprint is the same for every renaming. A state in the
+     * middle of a resurrection is fingerprinted as it is: the crash kernel works in pid order, so a
+     * renaming of such a state is in general not reachable, and its successors are not the renamings
+     * of the original's successors.
      */
     @Override
     public long fingerprint(State s) {
-        if (perms == null) {
-            return nonZero(s.fingerprint());
+        return nonZero(representative(s).fingerprint());
+    }
+
+    /**
+     * The state the checker keeps and expands for s. Without symmetry, or while the crash kernel
+     * runs, s itself. A running state is renamed to its canonical renaming: processes sorted by
+     * their own words (with their file's blocks when each process has its own file); among
+     * processes whose words are equal, every order is tried and the renaming with the smallest
+     * fingerprint kept. The same state for every renaming of s, so what is explored does not depend
+     * on which renaming was met first; and it is reachable: the running kernel's steps commute
+     * with renaming, and so does every resurrection's outcome, so the running states reachable
+     * are closed under renaming.
+     */
+    @Override
+    public State representative(State s) {
+        return renamed(s, null);
+    }
+
+    /** The renaming of s to its representative as a trace label suffix, or null for none. */
+    @Override
+    public String renaming(State s) {
+        int[][] chosen = new int[1][];
+        renamed(s, chosen);
+        int[] perm = chosen[0];
+        if (perm == null || isIdentity(perm)) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder(RENAME);
+        for (int p = 0; p < perm.length; p++) {
+            sb.append(p == 0 ? "" : " ").append('p').append(p).append('>').append('p').append(perm[p]);
+        }
+        return sb.toString();
+    }
+
+    /** Separates an action's label from the renaming that follows it in a trace. */
+    public static final String RENAME = " then rename ";
+
+    /** The representative of s; the permutation that gives it in chosen[0] if chosen is not null. */
+    private State renamed(State s, int[][] chosen) {
+        if (perms == null || s.phase() != Layout.RUNNING) {
+            return s;
         }
         int n = machine.config().procs();
         int[] sorted = new int[n];
@@ -84,7 +124,7 @@ public final class OtherworldSystem implements TransitionSystem<State, Action> {
             i = j;
         }
         long best = 0;
-        boolean found = false;
+        State bestState = null;
         for (int[] perm : perms) {
             boolean fits = true;
             for (int p = 0; p < n && fits; p++) {
@@ -93,13 +133,17 @@ public final class OtherworldSystem implements TransitionSystem<State, Action> {
             if (!fits) {
                 continue;
             }
-            long f = nonZero(isIdentity(perm) ? s.fingerprint() : machine.permute(s, perm).fingerprint());
-            if (!found || Long.compareUnsigned(f, best) < 0) {
+            State t = isIdentity(perm) ? s : machine.permute(s, perm);
+            long f = nonZero(t.fingerprint());
+            if (bestState == null || Long.compareUnsigned(f, best) < 0) {
                 best = f;
-                found = true;
+                bestState = t;
+                if (chosen != null) {
+                    chosen[0] = perm;
+                }
             }
         }
-        return best;
+        return bestState;
     }
 
     private static boolean isIdentity(int[] perm) {
@@ -178,11 +222,14 @@ public final class OtherworldSystem implements TransitionSystem<State, Action> {
         return StateCodec.decode(machine.layout(), words);
     }
 
-    /** With symmetry: the smallest encoding (lexicographic) among the renamings of s. */
+    /**
+     * With symmetry: for a running state the smallest encoding (lexicographic) among its renamings,
+     * for a state in a resurrection its own encoding (as {@link #fingerprint}).
+     */
     @Override
     public int[] canonical(State s) {
         int[] best = StateCodec.encode(s);
-        if (perms != null) {
+        if (perms != null && s.phase() == Layout.RUNNING) {
             for (int i = 1; i < perms.size(); i++) {
                 int[] w = StateCodec.encode(machine.permute(s, perms.get(i)));
                 if (java.util.Arrays.compare(w, best) < 0) {

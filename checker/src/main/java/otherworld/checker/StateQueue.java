@@ -13,13 +13,21 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A first-in first-out queue of encoded states (trace record number, fingerprint, words) that
- * spills to disk. Records are packed into chunks of about a mebibyte; a full chunk stays in memory
- * while the queues sharing one {@link Spill} keep under its limit, and is written to a file in the
- * work directory past it. Chunks are read back in the order they were written.
+ * A first-in first-out queue of encoded states (trace record number, words) that spills to disk.
+ * Records are packed into chunks of about a mebibyte; a full chunk stays in memory while the
+ * queues sharing one {@link Spill} keep under its limit, and is written to a file in the work
+ * directory past it. Chunks are read back in the order they were written, and a file is deleted
+ * as soon as it is read (or, if the last checkpoint names it, at the next checkpoint).
+ *
+ * <p>Records are delta-encoded against the record before them in the chunk: the record number's
+ * difference, the word count, then the words as runs of words equal to the previous record's and
+ * the differences of the others, all as variable-length integers. Successors of one state sit
+ * next to each other in the queue and differ in a few words, so a record of some 80 words takes
+ * about a tenth of its 4 bytes a word.
  *
  * <p>For a checkpoint, {@link #persist()} writes every chunk still held to a file and returns the
- * manifest (file, offset, records) from which {@link #restore} rebuilds the queue.
+ * manifest (file, bytes, records, records already read) from which {@link #restore} rebuilds the
+ * queue.
  */
 final class StateQueue {
     static final int CHUNK = 1 << 20;
@@ -67,12 +75,10 @@ final class StateQueue {
     /** One record read back. */
     static final class Entry {
         final long index;
-        final long fp;
         final int[] words;
 
-        Entry(long index, long fp, int[] words) {
+        Entry(long index, int[] words) {
             this.index = index;
-            this.fp = fp;
             this.words = words;
         }
     }
@@ -81,17 +87,28 @@ final class StateQueue {
         byte[] bytes;
         Path file;
         int length;
+        /** Records written to the chunk, and those not read yet. */
+        long total;
         long records;
         /** Counted in Spill.onDisk*: its records are only on disk. */
         boolean spilled;
     }
 
+    private static final int[] NONE = new int[0];
+    /** More words than any state has: a record claiming more is damage. */
+    private static final long MAX_WORDS = 1 << 24;
+
     private final Spill spill;
     private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
     private Chunk head;
     private ByteBuffer headBuf;
+    /** The last record read from the head chunk, and the last written to the tail: the deltas' base. */
+    private long headIndex;
+    private int[] headWords = NONE;
     private ByteBuffer tail = ByteBuffer.allocate(CHUNK);
     private long tailRecords;
+    private long tailIndex;
+    private int[] tailWords = NONE;
     private long size;
 
     StateQueue(Spill spill) {
@@ -102,20 +119,88 @@ final class StateQueue {
         return size;
     }
 
-    void add(long index, long fp, int[] words) {
-        int need = 20 + 4 * words.length;
+    void add(long index, int[] words) {
+        int need = 15 + 10 * words.length; // the longest encoding
         if (tail.remaining() < need) {
             seal();
             if (tail.capacity() < need) {
                 tail = ByteBuffer.allocate(need);
             }
         }
-        tail.putLong(index).putLong(fp).putInt(words.length);
-        for (int w : words) {
-            tail.putInt(w);
+        putVar(tail, zigzag(index - tailIndex));
+        putVar(tail, words.length);
+        int[] prev = tailWords;
+        int i = 0;
+        while (i < words.length) {
+            int same = 0;
+            while (i + same < words.length && words[i + same] == (i + same < prev.length ? prev[i + same] : 0)) {
+                same++;
+            }
+            putVar(tail, same);
+            i += same;
+            if (i < words.length) {
+                putVar(tail, zigzag((long) words[i] - (i < prev.length ? prev[i] : 0)));
+                i++;
+            }
         }
+        tailIndex = index;
+        tailWords = words;
         tailRecords++;
         size++;
+    }
+
+    private Entry decode() {
+        headIndex += unzigzag(getVar(headBuf));
+        long n = getVar(headBuf);
+        if (n > MAX_WORDS) {
+            throw new IllegalStateException("queue chunk " + head.file + " is damaged (a record of " + n + " words)");
+        }
+        int[] prev = headWords;
+        int[] w = new int[(int) n];
+        int i = 0;
+        while (i < w.length) {
+            long same = getVar(headBuf);
+            if (same > w.length - i) {
+                throw new IllegalStateException("queue chunk " + head.file + " is damaged (a run of " + same + ")");
+            }
+            for (long k = 0; k < same; k++, i++) {
+                w[i] = i < prev.length ? prev[i] : 0;
+            }
+            if (i < w.length) {
+                w[i] = (int) ((i < prev.length ? prev[i] : 0) + unzigzag(getVar(headBuf)));
+                i++;
+            }
+        }
+        headWords = w;
+        return new Entry(headIndex, w);
+    }
+
+    private static long zigzag(long v) {
+        return (v << 1) ^ (v >> 63);
+    }
+
+    private static long unzigzag(long v) {
+        return (v >>> 1) ^ -(v & 1);
+    }
+
+    private static void putVar(ByteBuffer b, long v) {
+        while ((v & ~0x7FL) != 0) {
+            b.put((byte) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        b.put((byte) v);
+    }
+
+    private static long getVar(ByteBuffer b) {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            byte x = b.get();
+            v |= (long) (x & 0x7F) << shift;
+            if (x >= 0) {
+                return v;
+            }
+        }
+        throw new IllegalStateException("queue chunk damaged (a number longer than 64 bits)");
     }
 
     /** Up to max records in order; empty when the queue is. */
@@ -142,16 +227,10 @@ final class StateQueue {
             }
             openHead(chunks.poll());
         }
-        long index = headBuf.getLong();
-        long fp = headBuf.getLong();
-        int n = headBuf.getInt();
-        int[] w = new int[n];
-        for (int i = 0; i < n; i++) {
-            w[i] = headBuf.getInt();
-        }
+        Entry e = decode();
         head.records--;
         size--;
-        return new Entry(index, fp, w);
+        return e;
     }
 
     private void openHead(Chunk c) {
@@ -175,11 +254,16 @@ final class StateQueue {
             c.spilled = false;
         }
         headBuf = ByteBuffer.wrap(c.bytes, 0, c.length);
+        headIndex = 0;
+        headWords = NONE;
     }
 
     private void finishHead() {
         if (head != null && head.file != null) {
             spill.done(head.file);
+        }
+        if (head != null) {
+            head.bytes = null;
         }
         head = null;
         headBuf = null;
@@ -193,9 +277,12 @@ final class StateQueue {
         Chunk c = new Chunk();
         c.length = tail.position();
         c.records = tailRecords;
+        c.total = tailRecords;
         c.bytes = java.util.Arrays.copyOf(tail.array(), c.length);
         tail.clear();
         tailRecords = 0;
+        tailIndex = 0;
+        tailWords = NONE;
         if (spill.inMemory.get() + c.length > spill.memoryLimit) {
             writeFile(c);
             c.bytes = null;
@@ -224,18 +311,18 @@ final class StateQueue {
 
     /**
      * Writes every chunk held only in memory to a file; returns the manifest lines
-     * {@code file length records offset} in order (offset: bytes of the first chunk already read).
+     * {@code file length records read} in order (read: records of the first chunk already taken).
      */
     List<String> persist() {
         seal();
         List<String> lines = new ArrayList<>();
         if (head != null && headBuf.hasRemaining()) {
             writeFile(head);
-            lines.add(head.file.getFileName() + " " + head.length + " " + head.records + " " + headBuf.position());
+            lines.add(head.file.getFileName() + " " + head.length + " " + head.total + " " + (head.total - head.records));
         }
         for (Chunk c : chunks) {
             writeFile(c);
-            lines.add(c.file.getFileName() + " " + c.length + " " + c.records + " 0");
+            lines.add(c.file.getFileName() + " " + c.length + " " + c.total + " 0");
         }
         return lines;
     }
@@ -251,23 +338,37 @@ final class StateQueue {
             }
             Chunk c = new Chunk();
             c.file = spill.dir.resolve(f[0]);
-            c.length = Integer.parseInt(f[1]);
-            c.records = Long.parseLong(f[2]);
-            int offset = Integer.parseInt(f[3]);
+            long read;
+            try {
+                c.length = Integer.parseInt(f[1]);
+                c.total = Long.parseLong(f[2]);
+                read = Long.parseLong(f[3]);
+            } catch (NumberFormatException e) {
+                throw new IOException("bad queue manifest line '" + line + "'", e);
+            }
+            if (read < 0 || read >= c.total || (!first && read > 0)) {
+                throw new IOException("bad queue manifest line '" + line + "'");
+            }
             if (!Files.isRegularFile(c.file) || Files.size(c.file) != c.length) {
                 throw new IOException("queue file " + c.file + " is missing or has the wrong size");
             }
+            c.records = c.total;
             c.spilled = true;
             spill.onDiskBytes.addAndGet(c.length);
             spill.onDiskRecords.addAndGet(c.records);
-            if (first && offset > 0) {
+            q.size += c.records;
+            if (read > 0) {
+                // the deltas need the records before: read and drop those already taken
                 q.openHead(c);
-                q.headBuf.position(offset);
+                for (long k = 0; k < read; k++) {
+                    q.decode();
+                    c.records--;
+                    q.size--;
+                }
             } else {
                 q.chunks.add(c);
             }
             first = false;
-            q.size += c.records;
         }
         return q;
     }

@@ -7,16 +7,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The way back to the initial state, on disk: one 16-byte record per distinct state, in the
- * order states were found, holding its fingerprint and the record number of its predecessor
- * ({@link #ROOT} for an initial state). A state's record number travels with it through the
- * queue, so an error trace is read backwards record by record (as TLC's trace file), then
- * re-executed forwards.
+ * The way back to the initial state, on disk: one 8-byte record per distinct state, in the order
+ * states were found, holding the record number of its predecessor (48 bits, {@link #ROOT} for an
+ * initial state) and the number of the action that led to it among the predecessor's enabled
+ * actions (16 bits; for an initial state, its number among the initial states). A state's
+ * record number travels with it through the queue, so an error trace is read backwards record by
+ * record (as TLC's trace file), then re-executed forwards from the initial state, action by
+ * action. TLC keeps a fingerprint instead of the action and finds the successor by hashing each
+ * one; the action number is half the bytes and finds it without hashing.
  */
 public final class TraceLog implements AutoCloseable {
     /** Predecessor of an initial state. */
     public static final long ROOT = -1;
-    static final int RECORD = 16;
+    static final int RECORD = 8;
+    /** Record numbers (predecessors: distributed references too) and actions fit 48 and 16 bits. */
+    static final long MAX_RECORDS = (1L << 47) - 1;
+    static final int MAX_ACTIONS = 1 << 16;
 
     private final Path file;
     private final FileChannel channel;
@@ -42,11 +48,19 @@ public final class TraceLog implements AutoCloseable {
     }
 
     /** Appends a record; returns its number. */
-    public long append(long fp, long parent) {
+    public long append(long parent, int action) {
+        if (action < 0 || action >= MAX_ACTIONS) {
+            throw new IllegalArgumentException("action number " + action + " does not fit a trace record (at most "
+                    + (MAX_ACTIONS - 1) + ")");
+        }
+        if (records >= MAX_RECORDS || parent < ROOT || parent > MAX_RECORDS) {
+            throw new IllegalArgumentException("trace record " + records + " cannot name predecessor " + parent
+                    + " (48 bits each)");
+        }
         if (buffer.remaining() < RECORD) {
             flush();
         }
-        buffer.putLong(fp).putLong(parent);
+        buffer.putLong((parent << 16) | action);
         return records++;
     }
 
@@ -71,17 +85,17 @@ public final class TraceLog implements AutoCloseable {
         buffer.clear();
     }
 
-    /** Fingerprint of record i. */
-    public long fingerprint(long i) {
-        return read(i).getLong(0);
+    /** The number of the action that led to record i's state (of the initial states, for a root). */
+    public int action(long i) {
+        return (int) (read(i) & 0xFFFF);
     }
 
     /** Predecessor record number of record i ({@link #ROOT} for an initial state). */
     public long parent(long i) {
-        return read(i).getLong(8);
+        return read(i) >> 16;
     }
 
-    private ByteBuffer read(long i) {
+    private long read(long i) {
         if (i < 0 || i >= records) {
             throw new IllegalArgumentException("no trace record " + i + " (" + records + " records)");
         }
@@ -98,7 +112,7 @@ public final class TraceLog implements AutoCloseable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("trace log " + file, e);
         }
-        return b;
+        return b.getLong(0);
     }
 
     @Override

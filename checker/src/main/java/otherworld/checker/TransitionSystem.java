@@ -18,8 +18,30 @@ public interface TransitionSystem<S, A> {
 
     S step(S s, A a);
 
-    /** 64-bit fingerprint; equal for states equal up to the symmetry in use. Never 0. */
+    /**
+     * 64-bit fingerprint; equal for states equal up to the symmetry in use (then equal to the
+     * fingerprint of {@link #representative}). Never 0.
+     */
     long fingerprint(S s);
+
+    /**
+     * The state the checker keeps, expands and shows in traces for s: one chosen state of s's
+     * class under the symmetry in use, the same for every member of the class, so that what is
+     * explored is a function of the model alone and not of which member was met first. It must be
+     * reachable whenever s is. Initial states are expanded as they are (they are met first, in
+     * the same order by every checker). Without symmetry: s.
+     */
+    default S representative(S s) {
+        return s;
+    }
+
+    /**
+     * How {@link #representative} renames s, as a suffix for the label of the step that reached
+     * s (so a trace can be replayed), or null when the representative is s itself.
+     */
+    default String renaming(S s) {
+        return null;
+    }
 
     /** Name of the first violated state invariant, or null. */
     String violatedInvariant(S s);

@@ -94,7 +94,7 @@ class DiskFingerprintSetTest {
         Result spilled = checker(SPILLING).fingerprintLimit(1L << 20)
                 .progress(new java.io.PrintStream(lines, true), 3_600_000).run();
         assertEquals(Result.Status.OK, spilled.status());
-        assertEquals(535826, inMemory.statistics().distinct());
+        assertEquals(536122, inMemory.statistics().distinct());
         assertEquals(inMemory.statistics(), spilled.statistics());
         assertEquals(0, inMemory.statistics().fingerprintSpills());
         assertTrue(spilled.statistics().fingerprintSpills() >= 4, spilled.statistics().toString());

@@ -350,7 +350,8 @@ public final class CheckCommand implements Callable<Integer> {
         switch (r.status()) {
             case OK -> out.println("Model checking completed. No error has been found.");
             case LIMIT -> {
-                out.println("Stopped at the state limit (" + maxStates + "); the search is incomplete.");
+                out.println(r.note() != null ? "Stopped: " + r.note() + "; the search is incomplete."
+                        : "Stopped at the state limit (" + maxStates + "); the search is incomplete.");
                 if (r.checkpoint() != null) {
                     out.println("Checkpoint in " + r.checkpoint() + "; continue with the same options and --resume "
                             + r.checkpoint());
