@@ -236,6 +236,10 @@ int main(void) {
     signal(SIGUSR1, plain_handler);
     c = fork();
     if (c == 0) {
+        /* give the parent time to be inside its sleep: a signal before it would run the handler first, and the
+         * sleep would then last its whole five seconds (a race under qemu-riscv64 on a busy host, not here) */
+        struct timespec half = {0, 500000000};
+        nanosleep(&half, NULL);
         kill(getppid(), SIGUSR1);
         _exit(0);
     }
