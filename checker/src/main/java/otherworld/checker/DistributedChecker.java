@@ -475,7 +475,7 @@ public final class DistributedChecker {
                     String stepBad = p.system.violatedStepInvariant(s, a, t);
                     String stateBad = p.system.violatedInvariant(t);
                     Object rep = p.system.representative(t);
-                    long fp = p.system.fingerprint(rep);
+                    long fp = p.system.representativeFingerprint(rep);
                     r.generated++;
                     if (stepBad != null) {
                         r.violation(stepBad, ref, k);

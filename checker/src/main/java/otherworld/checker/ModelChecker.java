@@ -475,7 +475,7 @@ public final class ModelChecker<S, A> {
             x.stateBad[i] = system.violatedInvariant(t);
             x.stepBad[i] = system.violatedStepInvariant(s, a, t);
             S r = system.representative(t);
-            x.fps[i] = system.fingerprint(r);
+            x.fps[i] = system.representativeFingerprint(r);
             x.words[i] = system.encode(r);
             if (exact) {
                 x.canon[i] = system.canonical(t);

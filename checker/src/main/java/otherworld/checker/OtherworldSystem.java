@@ -58,6 +58,12 @@ public final class OtherworldSystem implements TransitionSystem<State, Action> {
         return nonZero(representative(s).fingerprint());
     }
 
+    /** A representative is its own representative: its fingerprint is its own, no renaming searched. */
+    @Override
+    public long representativeFingerprint(State r) {
+        return nonZero(r.fingerprint());
+    }
+
     /**
      * The state the checker keeps and expands for s. Without symmetry, or while the crash kernel
      * runs, s itself. A running state is renamed to its canonical renaming: processes sorted by

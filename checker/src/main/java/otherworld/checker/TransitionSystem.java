@@ -36,6 +36,14 @@ public interface TransitionSystem<S, A> {
     }
 
     /**
+     * The fingerprint of r, a state {@link #representative} returned: equal to fingerprint(r), without
+     * searching r's renamings again (a successor's representative is found once, in the checker's hot loop).
+     */
+    default long representativeFingerprint(S r) {
+        return fingerprint(r);
+    }
+
+    /**
      * How {@link #representative} renames s, as a suffix for the label of the step that reached
      * s (so a trace can be replayed), or null when the representative is s itself.
      */

@@ -73,6 +73,28 @@ class ModelCheckerTest {
         assertEquals(one.statistics(), two.statistics());
     }
 
+    /**
+     * The checker's hot loop fingerprints a successor's representative without searching its renamings again:
+     * that shortcut must give the full fingerprint, for running states and states in a resurrection alike.
+     */
+    @Test
+    void aRepresentativesFingerprintIsTheFingerprintOfItsClass() {
+        OtherworldSystem sys = new OtherworldSystem(
+                new otherworld.model.Machine(Config.defaults().withProcs(3).withCrashes(2)), true);
+        java.util.ArrayDeque<otherworld.model.State> todo = new java.util.ArrayDeque<>(sys.initialStates());
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        int renamed = 0;
+        while (!todo.isEmpty() && seen.size() < 20_000) {
+            otherworld.model.State s = todo.poll();
+            otherworld.model.State r = sys.representative(s);
+            assertEquals(sys.fingerprint(s), sys.representativeFingerprint(r));
+            if (r != s) renamed++;
+            if (!seen.add(sys.fingerprint(s))) continue;
+            for (otherworld.model.Action a : sys.actions(r)) todo.add(sys.step(r, a));
+        }
+        assertTrue(seen.size() >= 20_000 && renamed > 0, seen.size() + " states, " + renamed + " renamed");
+    }
+
     @Test
     void aTraceWithABadRenamingIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
