@@ -130,8 +130,8 @@ class CampaignTest {
 
     static otherworld.kernel.Scenario.Result withFile(otherworld.kernel.Scenario.Result r, String name, byte[] content) {
         byte[] disk = otherworld.kernel.Scenario.withFiles(r.disk(), java.util.Map.of("/" + name, content));
-        return new otherworld.kernel.Scenario.Result(r.outputs(), r.exitStatus(), r.allExited(), r.halted(), disk,
-                r.instructions(), r.syscalls(), r.reports(), r.faults(), r.log(), r.audit(), r.stdout(), r.stderr(),
+        return new otherworld.kernel.Scenario.Result(r.outputs(), r.exitStatus(), r.allExited(), r.halted(),
+                otherworld.kernel.Scenario.FinalDisk.of(disk), r.instructions(), r.syscalls(), r.reports(), r.faults(), r.log(), r.audit(), r.stdout(), r.stderr(),
                 r.callCounts(), r.enosys());
     }
 }

@@ -52,15 +52,6 @@ public final class Scenario {
                          long syscalls, List<ResurrectionReport> reports, List<String> faults, List<String> log,
                          List<String> audit, List<byte[]> stdout, List<byte[]> stderr,
                          java.util.Map<String, Long> callCounts, java.util.Map<String, Long> enosys) {
-        /** A result whose final disk is this image. */
-        public Result(List<String> outputs, List<Integer> exitStatus, boolean allExited, boolean halted, byte[] disk,
-                      long instructions, long syscalls, List<ResurrectionReport> reports, List<String> faults,
-                      List<String> log, List<String> audit, List<byte[]> stdout, List<byte[]> stderr,
-                      java.util.Map<String, Long> callCounts, java.util.Map<String, Long> enosys) {
-            this(outputs, exitStatus, allExited, halted, new FinalDisk(null, disk), instructions, syscalls,
-                    reports, faults, log, audit, stdout, stderr, callCounts, enosys);
-        }
-
         /** The final disk's image: made on the first call (as large as the disk), the same array after. */
         public byte[] disk() { return finalDisk.image(); }
 
@@ -75,6 +66,11 @@ public final class Scenario {
     public static final class FinalDisk {
         private final MemoryDisk disk;
         private byte[] image;
+
+        /** A final disk that is this image (a result made by hand, in a test). */
+        public static FinalDisk of(byte[] image) {
+            return new FinalDisk(null, image);
+        }
 
         /** One of the two: a disk whose image is made when asked for, or the image itself. */
         FinalDisk(MemoryDisk disk, byte[] image) {
