@@ -40,11 +40,11 @@ public final class Ext2Repair {
      * Otherwise the blocks past its size are freed and unlinked, the blocks within it marked used, i_blocks recounted.
      */
     public void reconcile(int ino) {
-        if (ino < 1 || ino > fs.inodesCount) return;
+        if (!nameable(ino)) return;
         groups.add(Ext2Inode.group(fs, ino));
         long p = Ext2Inode.pos(fs, ino);
         if (Ext2Inode.links(fs, ino) == 0) {
-            if (held.test(ino) && ino >= fs.firstIno) { // an orphan a resurrected process holds: whole, and listed
+            if (held.test(ino)) { // an orphan a resurrected process holds: whole, and listed
                 if (Ext2Inode.hasBlockMap(fs, ino)) mend(ino, p);
                 if (!Ext2Alloc.inodeUsed(fs, ino)) Ext2Alloc.setBit(fs, inodeBitmap(ino), (ino - 1) % fs.inodesPerGroup, true);
                 Ext2Orphans.add(fs, ino);
@@ -70,6 +70,15 @@ public final class Ext2Repair {
         mend(ino, p);
     }
 
+    /**
+     * Whether a call can name ino: the root or an inode past the reserved ones. Calls name inodes by their registers
+     * and sysword, which a crash can leave saying anything; a reserved inode (the bad-blocks list, the resize inode:
+     * in use with no links, or with a map of reserved blocks) is never a call's to release or recount.
+     */
+    private boolean nameable(int ino) {
+        return ino == Ext2.ROOT_INO || ino >= fs.firstIno && ino <= fs.inodesCount;
+    }
+
     /** Blocks past the size freed, those within it marked, i_blocks recounted, the inode's bit set. */
     private void mend(int ino, long p) {
         Ext2Inode.trim(fs, ino, Ext2Inode.size(fs, ino), groups);
@@ -92,7 +101,7 @@ public final class Ext2Repair {
 
     /** Entry name of dir gets the file type of the inode it names (a retarget is one write; a repair checks). */
     public void fixType(int dir, byte[] name) {
-        if (dir < 1 || dir > fs.inodesCount || !Ext2Inode.isDir(fs, dir)) return;
+        if (!nameable(dir) || !Ext2Inode.isDir(fs, dir)) return;
         Ext2Dir.fixType(fs, dir, name);
     }
 
