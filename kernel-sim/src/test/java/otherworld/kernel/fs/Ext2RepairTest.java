@@ -178,6 +178,24 @@ class Ext2RepairTest {
     }
 
     @Test
+    void theLastInodeCanBeForgottenAndAFreeInodeIsNotWritten() {
+        int last = fs.inodesCount;
+        assertEquals(last, fileAt("/z", last, 5000));
+        Ext2Repair r = fs.repair();
+        r.forgetCreated(Ext2.ROOT_INO, Ext2.lastName("/z"), last);
+        r.finish();
+        assertTrue(fs.lookup("/z") < 0);
+        assertFalse(Ext2Alloc.inodeUsed(fs, last));
+        // an inode never used (free, mode 0, no links): a repair that names it writes nothing in it
+        int never = last - 1;
+        byte[] blank = inode(never);
+        for (byte b : blank) assertEquals(0, b);
+        reconcileAll(fs.repair(), never);
+        assertArrayEquals(blank, inode(never));
+        m.syncAndCheck(tmp.resolve("lastforgot.img"));
+    }
+
+    @Test
     void theLastInodeOfTheLastPartialGroupIsReconciled() {
         groups();
         int ino = fileAt("/last", fs.inodesCount, 10_000);
@@ -202,7 +220,10 @@ class Ext2RepairTest {
         groups();
         java.util.List<Long> before = counts();
         int rootLinks = Ext2Inode.links(fs, Ext2.ROOT_INO);
-        int ino = 2 * fs.inodesPerGroup + 5;
+        int ino = 2 * fs.inodesPerGroup + 5, kept = ino + 1;
+        assertEquals(kept, fs.createPrepared(Ext2.ROOT_INO, "/kept", Stat.S_IFDIR | 0755, kept));
+        before = counts();
+        rootLinks = Ext2Inode.links(fs, Ext2.ROOT_INO);
         assertEquals(ino, fs.createPrepared(Ext2.ROOT_INO, "/d", Stat.S_IFDIR | 0755, ino));
         assertEquals(rootLinks + 1, Ext2Inode.links(fs, Ext2.ROOT_INO));
         assertEquals(before.get(2 * 3 + 2) + 1, gdField(2, Ext2.GD_USED_DIRS));
@@ -217,6 +238,7 @@ class Ext2RepairTest {
         assertEquals(0, Ext2Inode.size(fs, ino));
         assertTimeOfDeath(inodeField(ino, Ext2Inode.I_DTIME));
         assertEquals(before, counts(), "group 2's free blocks, free inodes and directories recounted");
+        assertEquals(1, gdField(2, Ext2.GD_USED_DIRS), "the directory kept in group 2");
         m.syncAndCheck(tmp.resolve("later.img"));
     }
 
@@ -277,6 +299,20 @@ class Ext2RepairTest {
         assertEquals(0, fs.releaseOrphan(ino));
         assertEquals(0, fs.orphanHead());
         m.syncAndCheck(tmp.resolve("held.img"));
+    }
+
+    @Test
+    void aDeviceNodeAProcessHoldsIsKeptAsAnOrphanWithItsBit() {
+        int dev = fs.mknodAt(Ext2.ROOT_INO, "/tty9", 0x2000 | 0620, 4, 9);
+        assertTrue(dev > 0);
+        Ext2Dir.remove(fs, Ext2.ROOT_INO, Ext2.lastName("/tty9"));
+        Ext2Inode.setLinks(fs, dev, 0);
+        clearInodeBit(dev);
+        reconcileAll(fs.repair(i -> i == dev), dev);
+        assertTrue(Ext2Alloc.inodeUsed(fs, dev), "no block map, but its bit set");
+        assertEquals(dev, fs.orphanHead());
+        assertEquals(0, fs.releaseOrphan(dev));
+        m.syncAndCheck(tmp.resolve("devorphan.img"));
     }
 
     byte[] readAll(int ino, int n) {
