@@ -260,6 +260,9 @@ class SyscallsTest {
         assertEquals(-1, s.fileOf(t, NOFILE - 1), "no reference");
         k.mem.w32(k.files.entry(MAX_FILES - 1) + F_REFS, 1);
         assertEquals(MAX_FILES - 1, s.fileOf(t, NOFILE - 1), "the last entry");
+        t.setFd(NOFILE - 1, MAX_FILES);
+        k.mem.w32(k.files.entry(MAX_FILES) + F_REFS, 1); // a word past the table that would read as a reference
+        assertEquals(-1, s.fileOf(t, NOFILE - 1), "past the file table, whatever lies there");
         t.setFd(NOFILE - 1, -2);
         assertEquals(-1, s.fileOf(t, NOFILE - 1));
     }
@@ -292,6 +295,7 @@ class SyscallsTest {
         assertEquals(TASK_RUNNABLE, t.state(), "the lock's waiter woken");
         assertEquals(TASK_BLOCKED, u.state(), "a waiter on another inode not");
         assertEquals(0, k.cache.dirtyCount(), "the cache written back");
+        assertTrue(points.contains("close.before-writeback"), "a crash point before the write-back: " + points);
         s.release(f); // no reference left: nothing happens
         assertEquals(0, k.files.refs(f));
     }
@@ -320,10 +324,47 @@ class SyscallsTest {
         assertTrue(k.locks.set(LOCK_POSIX, t.pid(), ino, FileLocks.WRITE, 0, 10));
         assertTrue(k.locks.set(LOCK_POSIX, u.pid(), ino, FileLocks.WRITE, 20, 30));
         k.block(u, FileLocks.channel(ino));
+        // a word past the lock table that would read as a record's inode: no waiter of it is woken
+        k.mem.w32(FileLocks.record(k.ram.read64(k.header + KH_LOCKS), MAX_LOCKS) + L_INO, 4321);
+        k.block(t, FileLocks.channel(4321));
         s.exited(t);
+        assertEquals(TASK_BLOCKED, t.state());
         assertEquals(TASK_RUNNABLE, u.state());
         assertEquals(-1, k.locks.conflict(LOCK_POSIX, 1000, ino, FileLocks.WRITE, 0, 10), "its lock is gone");
         assertTrue(k.locks.conflict(LOCK_POSIX, 1000, ino, FileLocks.WRITE, 20, 30) >= 0, "the other's is not");
+    }
+
+    @Test
+    void anEntryPastTheFileTableIsNotAnOpenFile() {
+        int ino = k.fs.create("/past", 0644);
+        long past = k.files.entry(MAX_FILES);
+        k.mem.w32(past + F_REFS, 1);
+        k.mem.w32(past + F_TYPE, FT_REG);
+        k.mem.w32(past + F_INO, ino);
+        assertFalse(s.isOpen(ino));
+        int f = k.files.alloc(FT_REG, 2, ino, -1);
+        assertTrue(s.isOpen(ino));
+        k.mem.w32(k.files.entry(f) + F_TYPE, FT_DEV);
+        assertTrue(s.isOpen(ino), "a device node's inode is held too");
+    }
+
+    @Test
+    void aCommittedExecveIsFinishedAfterACrash() {
+        assertTrue(k.fs.mkdir("/bin", 0755) > 0);
+        byte[] hello = Programs.get("hello").binary();
+        int ino = k.fs.create("/bin/hello", 0755);
+        assertEquals(hello.length, k.fs.write(ino, 0, hello, 0, hello.length));
+        long p = path("/bin/hello");
+        byte[] argv = new byte[16];
+        for (int i = 0; i < 8; i++) argv[i] = (byte) (p >>> 8 * i);
+        long va = put(argv, 512);
+        crashAt = "syscall.after-commit";
+        assertThrows(KernelPanic.class, () -> call(Sysno.EXECVE, p, va, 0));
+        assertEquals(otherworld.kernel.proc.Procs.EXEC_PENDING, k.procs.execState(0));
+        crashed();
+        assertEquals("execve had committed: its tail was made again", s.redoExec(t));
+        assertNotEquals(otherworld.kernel.proc.Procs.EXEC_PENDING, k.procs.execState(0));
+        assertEquals("execve had committed: its tail was made again", s.redoExec(t), "again: nothing left to do");
     }
 
     @Test
@@ -391,6 +432,13 @@ class SyscallsTest {
         assertEquals(0, k.signals.pending(1), "a zombie gets nothing");
         s.signalGroup(0, 10);
         assertEquals(0, k.signals.pending(2), "nor a free slot");
+        // a record past the task table that would read as a live member: not signalled
+        Task past = k.task(MAX_TASKS);
+        past.setState(TASK_RUNNABLE);
+        k.procs.setPgid(MAX_TASKS, g);
+        k.signals.setPending(MAX_TASKS, 0);
+        s.signalGroup(g, 10);
+        assertEquals(0, k.signals.pending(MAX_TASKS));
     }
 
     @Test
@@ -441,5 +489,30 @@ class SyscallsTest {
         for (int fd = 0; fd < 3; fd++) assertEquals(-1, t.fd(fd));
         assertEquals(refs - 3, k.files.refs(f0), "stdin, stdout and stderr were one description on tty0");
         assertEquals("execve had committed: its tail was made again", s.redoExec(u));
+    }
+
+    @Test
+    void everyFamilyOfCallsIsInTheTable() {
+        // one call of each file of calls (those with no repair: a repair with these registers would mend nothing)
+        int[] one = {Sysno.READ, Sysno.GETCWD, Sysno.PREAD64, Sysno.FACCESSAT, Sysno.FLOCK, Sysno.CLOCK_GETTIME,
+            Sysno.UNAME, Sysno.GETPID, Sysno.BRK, Sysno.SCHED_YIELD, Sysno.PPOLL, Sysno.PIPE2, Sysno.DUP,
+            Sysno.RT_SIGPROCMASK, RecoveryCalls.OW_RECOVERY};
+        for (int nr : one) {
+            atEcall(t, nr);
+            assertEquals(Sysno.name(nr) + " in flight: will be made again", s.reconcile(t));
+        }
+    }
+
+    @Test
+    void aPollerIsReadyWhenAFileItWaitsForIsByThatFilesReadiness() {
+        // ppoll({fd 1, POLLOUT}, 1, no timeout): the terminal can always be written
+        byte[] pollfd = {1, 0, 0, 0, Readiness.POLLOUT, 0, 0, 0};
+        long va = put(pollfd, 512);
+        atEcall(t, Sysno.PPOLL, va, 1, 0, 0);
+        assertTrue(s.ready(t));
+        s.readiness(FT_TTY, (kk, f) -> 0); // a terminal that is never ready
+        assertFalse(s.ready(t));
+        atEcall(t, Sysno.GETPID);
+        assertFalse(s.ready(t), "not in a poll");
     }
 }
