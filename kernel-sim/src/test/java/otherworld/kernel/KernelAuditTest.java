@@ -425,4 +425,29 @@ class KernelAuditTest {
         ram.write64(pte1, ram.read64(pte1) | Sv39.PTE_W);
         audits(ram, String.format("frame 0x%x: shared by 2 mappings, writable in 1", f0));
     }
+
+    /**
+     * The audit reads each table up to its end and no further: a word just past the file-page table, the open-file
+     * table and the frame bitmap that would read as an entry in use, a reference or a used frame is not reported,
+     * and a vfork lender just past the task table is refused even where that memory would match.
+     */
+    @Test
+    void nothingPastATableIsRead() {
+        PhysicalMemory ram = fresh();
+        ram.write32(FilePages.entry(fpages(ram), MAX_FPAGES) + FE_STATE, FPAGE_USED);
+        audits(ram);
+        ram = fresh();
+        ram.write32(ram.read64(header(ram) + KH_FILES) + (long) MAX_FILES * FILE.size() + F_REFS, 1);
+        audits(ram);
+        ram = fresh();
+        int n = (int) ram.read64(header(ram) + KH_NFRAMES);
+        assertEquals(0, n % 64, "the bitmap ends with a whole word");
+        ram.write64(bitmapWord(ram, n), ram.read64(bitmapWord(ram, n)) | 1);
+        audits(ram);
+        ram = fresh();
+        long procs = ram.read64(header(ram) + KH_PROCS);
+        ram.write32(procs + PROC.size() + P_VM_PARENT, MAX_TASKS + 1);
+        ram.write64(task(ram, MAX_TASKS) + T_SATP, ram.read64(task(ram, 1) + T_SATP));
+        assertEquals(1, count(KernelAudit.check(ram), "pid 2: a vfork child whose address space is not its lender's"));
+    }
 }
