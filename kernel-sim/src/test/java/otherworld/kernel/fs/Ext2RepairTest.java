@@ -227,9 +227,15 @@ class Ext2RepairTest {
         assertEquals(ino, fs.createPrepared(Ext2.ROOT_INO, "/d", Stat.S_IFDIR | 0755, ino));
         assertEquals(rootLinks + 1, Ext2Inode.links(fs, Ext2.ROOT_INO));
         assertEquals(before.get(2 * 3 + 2) + 1, gdField(2, Ext2.GD_USED_DIRS));
+        // the descriptor block's unused bytes just past the last group: not a group, not summed
+        long past = fs.gdPos(fs.groups);
+        fs.w16(past + Ext2.GD_FREE_BLOCKS, 77);
+        fs.w16(past + Ext2.GD_FREE_INODES, 5);
         Ext2Repair r = fs.repair();
         r.forgetCreated(Ext2.ROOT_INO, Ext2.lastName("/d"), ino);
         r.finish();
+        fs.w16(past + Ext2.GD_FREE_BLOCKS, 0);
+        fs.w16(past + Ext2.GD_FREE_INODES, 0);
         assertTrue(fs.lookup("/d") < 0);
         assertEquals(rootLinks, Ext2Inode.links(fs, Ext2.ROOT_INO), "the parent's link count recounted");
         assertFalse(Ext2Alloc.inodeUsed(fs, ino));
