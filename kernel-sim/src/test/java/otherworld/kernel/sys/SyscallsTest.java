@@ -441,18 +441,22 @@ class SyscallsTest {
         assertEquals(0, k.signals.pending(MAX_TASKS));
     }
 
+    /** openat(path, O_RDWR | O_CREAT), then a write of 3000 bytes to it during which the kernel dies at point. */
+    int writeCrashingAt(String path, String point) {
+        int fd = (int) call(Sysno.OPENAT, -100, path(path), 0102, 0644);
+        assertEquals(3, fd);
+        long buf = put(new byte[3000], 4096);
+        crashAt = point;
+        assertThrows(KernelPanic.class, () -> call(Sysno.WRITE, fd, buf, 3000));
+        crashed();
+        return t.fd(fd);
+    }
+
     @Test
     void afterACrashAWritesTailIsRedoneFromItsRegisters() {
-        long p = path("/w");
-        int fd = (int) call(Sysno.OPENAT, -100, p, 0102, 0644); // O_RDWR | O_CREAT
-        assertEquals(3, fd);
-        int f = t.fd(fd);
+        int f = writeCrashingAt("/w", "syscall.after-commit");
         int ino = k.files.ino(f);
-        long buf = put(new byte[3000], 4096);
-        crashAt = "syscall.after-commit";
-        assertThrows(KernelPanic.class, () -> call(Sysno.WRITE, fd, buf, 3000));
         assertEquals(0, k.files.offset(f), "the tail did not run");
-        crashed();
         assertEquals("write had committed: its tail was made again", s.redoTail(t));
         assertEquals(3000, k.files.offset(f));
         assertEquals(3000, k.fs.sizeOf(ino));
@@ -461,16 +465,10 @@ class SyscallsTest {
 
     @Test
     void afterACrashAWriteInFlightIsReconciledAndMadeAgain() {
-        long p = path("/v");
-        int fd = (int) call(Sysno.OPENAT, -100, p, 0102, 0644);
-        int f = t.fd(fd);
-        int ino = k.files.ino(f);
         long free = k.fs.freeBlocks();
-        long buf = put(new byte[3000], 4096);
-        crashAt = "syscall.before-commit";
-        assertThrows(KernelPanic.class, () -> call(Sysno.WRITE, fd, buf, 3000));
+        int f = writeCrashingAt("/v", "syscall.before-commit");
+        int ino = k.files.ino(f);
         assertTrue(k.fs.freeBlocks() < free, "a block linked past the size");
-        crashed();
         assertEquals("write in flight: will be made again (what it touched reconciled)", s.reconcile(t));
         assertEquals(free, k.fs.freeBlocks(), "the block past the size freed");
         assertEquals(0, k.fs.sizeOf(ino));
