@@ -53,7 +53,9 @@ public final class KernelAudit {
         long fpages = ram.read64(h + KH_FPAGES);
         BitSet filePages = new BitSet(nframes);
         int hwm = ram.read32(fpages + FP_HWM);
-        for (int e = 0; e < Math.min(hwm, MAX_FPAGES); e++) {
+        if (hwm < 0 || hwm > MAX_FPAGES) p.add("file pages: high-water mark " + hwm + " outside 0.." + MAX_FPAGES);
+        int below = Math.max(0, Math.min(hwm, MAX_FPAGES)); // the entries a scan looks at; all others must be free
+        for (int e = 0; e < below; e++) {
             long a = FilePages.entry(fpages, e);
             if (ram.read32(a + FE_STATE) == FPAGE_FREE) continue;
             long frame = ram.read64(a + FE_FRAME);
@@ -63,7 +65,7 @@ public final class KernelAudit {
             }
             if (claim(ram, owned, frame, 0, "file page", p)) filePages.set((int) ((frame - ram.base()) / Sv39.PAGE_SIZE));
         }
-        for (int e = hwm; e < MAX_FPAGES && e >= 0; e++) {
+        for (int e = below; e < MAX_FPAGES; e++) {
             if (ram.read32(FilePages.entry(fpages, e) + FE_STATE) != FPAGE_FREE) p.add("file page " + e + " in use above hwm");
         }
         long vmas = ram.read64(h + KH_VMAS);

@@ -40,18 +40,18 @@ public final class Ext2Repair {
      * Otherwise the blocks past its size are freed and unlinked, the blocks within it marked used, i_blocks recounted.
      */
     public void reconcile(int ino) {
-        if (ino < 1 || ino > fs.inodesCount) return;
+        if (!nameable(ino)) return;
         groups.add(Ext2Inode.group(fs, ino));
         long p = Ext2Inode.pos(fs, ino);
         if (Ext2Inode.links(fs, ino) == 0) {
-            if (held.test(ino) && ino >= fs.firstIno) { // an orphan a resurrected process holds: whole, and listed
+            if (held.test(ino)) { // an orphan a resurrected process holds: whole, and listed
                 if (Ext2Inode.hasBlockMap(fs, ino)) mend(ino, p);
-                if (!Ext2Alloc.inodeUsed(fs, ino)) Ext2Alloc.setBit(fs, inodeBitmap(ino), (ino - 1) % fs.inodesPerGroup, true);
+                markUsed(ino);
                 Ext2Orphans.add(fs, ino);
                 return;
             }
             boolean listed = Ext2Orphans.contains(fs, ino);
-            if (Ext2Alloc.inodeUsed(fs, ino) || fs.r16(p + Ext2Inode.I_MODE) != 0) release(ino, listed);
+            if (Ext2Alloc.inodeUsed(fs, ino) || Ext2Inode.mode(fs, ino) != 0) release(ino, listed);
             if (listed) {
                 Ext2Orphans.unlink(fs, ino);
                 fs.w32(p + Ext2Inode.I_DTIME, fs.now());
@@ -70,15 +70,26 @@ public final class Ext2Repair {
         mend(ino, p);
     }
 
+    /**
+     * Whether a call can name ino: the root or an inode past the reserved ones. Calls name inodes by their registers
+     * and sysword, which a crash can leave saying anything; a reserved inode (the bad-blocks list, the resize inode:
+     * in use with no links, or with a map of reserved blocks) is never a call's to release or recount.
+     */
+    private boolean nameable(int ino) {
+        return ino == Ext2.ROOT_INO || ino >= fs.firstIno && ino <= fs.inodesCount;
+    }
+
     /** Blocks past the size freed, those within it marked, i_blocks recounted, the inode's bit set. */
     private void mend(int ino, long p) {
         Ext2Inode.trim(fs, ino, Ext2Inode.size(fs, ino), groups);
         long blocks = markMap(ino);
         long acl = fs.u32(p + Ext2Inode.I_FILE_ACL) != 0 ? 1 : 0;
         fs.w32(p + Ext2Inode.I_BLOCKS, (blocks + acl) * (Ext2.BS / 512));
-        if (!Ext2Alloc.inodeUsed(fs, ino)) {
-            Ext2Alloc.setBit(fs, inodeBitmap(ino), (ino - 1) % fs.inodesPerGroup, true);
-        }
+        markUsed(ino);
+    }
+
+    private void markUsed(int ino) {
+        if (!Ext2Alloc.inodeUsed(fs, ino)) setInodeBit(ino, true);
     }
 
     /** An inode the interrupted call was making, which nothing must name now: its entry in dir removed, it freed. */
@@ -92,7 +103,7 @@ public final class Ext2Repair {
 
     /** Entry name of dir gets the file type of the inode it names (a retarget is one write; a repair checks). */
     public void fixType(int dir, byte[] name) {
-        if (dir < 1 || dir > fs.inodesCount || !Ext2Inode.isDir(fs, dir)) return;
+        if (!nameable(dir) || !Ext2Inode.isDir(fs, dir)) return;
         Ext2Dir.fixType(fs, dir, name);
     }
 
@@ -105,12 +116,14 @@ public final class Ext2Repair {
         // a time of death, not 0 nor an inode number (an orphan list's link written just before a crash: e2fsck's
         // "low dtime")
         if (!listed && fs.u32(p + Ext2Inode.I_DTIME) <= fs.inodesCount) fs.w32(p + Ext2Inode.I_DTIME, fs.now());
-        Ext2Alloc.setBit(fs, inodeBitmap(ino), (ino - 1) % fs.inodesPerGroup, false);
+        setInodeBit(ino, false);
         groups.add(Ext2Inode.group(fs, ino));
     }
 
-    private long inodeBitmap(int ino) {
-        return fs.u32(fs.gdPos((ino - 1) / fs.inodesPerGroup) + Ext2.GD_INODE_BITMAP);
+    /** Inode ino's bit, without the counts (finish recounts the group). */
+    private void setInodeBit(int ino, boolean on) {
+        long bitmap = fs.u32(fs.gdPos((ino - 1) / fs.inodesPerGroup) + Ext2.GD_INODE_BITMAP);
+        Ext2Alloc.setBit(fs, bitmap, (ino - 1) % fs.inodesPerGroup, on);
     }
 
     /** Mark every block the map of ino names (data and indirect) used; returns how many there are. */
@@ -154,13 +167,13 @@ public final class Ext2Repair {
             int freeBlocks = nbits - ones(bitmap, nbits);
             fs.readBlock(fs.u32(gd + Ext2.GD_INODE_BITMAP), bitmap);
             int freeInodes = fs.inodesPerGroup - ones(bitmap, fs.inodesPerGroup);
-            if (fs.r16(gd + Ext2.GD_FREE_BLOCKS) != freeBlocks) fs.w16(gd + Ext2.GD_FREE_BLOCKS, freeBlocks);
-            if (fs.r16(gd + Ext2.GD_FREE_INODES) != freeInodes) fs.w16(gd + Ext2.GD_FREE_INODES, freeInodes);
+            put16(gd + Ext2.GD_FREE_BLOCKS, freeBlocks);
+            put16(gd + Ext2.GD_FREE_INODES, freeInodes);
             int dirs = 0;
             for (int i = 0; i < fs.inodesPerGroup; i++) {
                 if ((bitmap[i >>> 3] & 1 << (i & 7)) != 0 && Ext2Inode.isDir(fs, g * fs.inodesPerGroup + i + 1)) dirs++;
             }
-            if (fs.r16(gd + Ext2.GD_USED_DIRS) != dirs) fs.w16(gd + Ext2.GD_USED_DIRS, dirs);
+            put16(gd + Ext2.GD_USED_DIRS, dirs);
         }
         long blocks = 0, inodes = 0;
         for (int g = 0; g < fs.groups; g++) {
@@ -170,6 +183,11 @@ public final class Ext2Repair {
         if (fs.u32(Ext2.SB + Ext2.SB_FREE_BLOCKS) != blocks) fs.w32(Ext2.SB + Ext2.SB_FREE_BLOCKS, blocks);
         if (fs.u32(Ext2.SB + Ext2.SB_FREE_INODES) != inodes) fs.w32(Ext2.SB + Ext2.SB_FREE_INODES, inodes);
         groups.clear();
+    }
+
+    /** A 16-bit count := v, written only if it differs (a repair that finds nothing to mend writes nothing). */
+    private void put16(long pos, int v) {
+        if (fs.r16(pos) != v) fs.w16(pos, v);
     }
 
     private static int ones(byte[] bitmap, int nbits) {
