@@ -36,7 +36,9 @@ public final class LittleEndian {
     /** The little-endian unsigned 16-bit field at {@code off}. */
     /*@ public normal_behavior
       @   requires b != null && 0 <= off && off <= b.length - 2;
+      @   requires_free -128 <= b[off + 1] && b[off + 1] <= 127;
       @   ensures 0 <= \result && \result < 65536;
+      @   ensures \result < 32768 <==> b[off + 1] >= 0;
       @   ensures \result == (b[off] >= 0 ? b[off] : b[off] + 256) + 256 * (b[off + 1] >= 0 ? b[off + 1] : b[off + 1] + 256);
       @   assignable \nothing;
       @*/
@@ -47,7 +49,9 @@ public final class LittleEndian {
     /** The little-endian unsigned 32-bit field at {@code off}. */
     /*@ public normal_behavior
       @   requires b != null && 0 <= off && off <= b.length - 4;
+      @   requires_free -128 <= b[off + 3] && b[off + 3] <= 127;
       @   ensures 0 <= \result && \result < 4294967296L;
+      @   ensures \result < 2147483648L <==> b[off + 3] >= 0;
       @   ensures \result == (b[off] >= 0 ? b[off] : b[off] + 256) + 256 * (b[off + 1] >= 0 ? b[off + 1] : b[off + 1] + 256)
       @        + 65536 * (b[off + 2] >= 0 ? b[off + 2] : b[off + 2] + 256) + 16777216L * (b[off + 3] >= 0 ? b[off + 3] : b[off + 3] + 256);
       @   assignable \nothing;
@@ -60,29 +64,24 @@ public final class LittleEndian {
 
     /**
      * The little-endian 64-bit field at {@code off}, as the long with the same
-     * bits: lo + 2^32 * hi of its two 32-bit halves, with hi taken as signed, so
-     * that the result is negative exactly when bit 63 is set. No step overflows.
+     * bits: lo + 2^32 * hi, where lo is the unsigned low half and hi the high
+     * half read as a signed int (its top byte signed), so that the result is
+     * negative exactly when bit 63 is set. No step overflows. The contract says
+     * the same in the bytes: the top byte is the one taken signed.
      */
     /*@ public normal_behavior
       @   requires b != null && 0 <= off && off <= b.length - 8;
       @   requires_free (\forall int i; off <= i && i < off + 8; -128 <= b[i] && b[i] <= 127);
       @   ensures \result >= 0 <==> b[off + 7] >= 0;
-      @   ensures b[off + 7] >= 0 ==> \result == (b[off] >= 0 ? b[off] : b[off] + 256) + 256 * (b[off + 1] >= 0 ? b[off + 1] : b[off + 1] + 256)
+      @   ensures \result == (b[off] >= 0 ? b[off] : b[off] + 256) + 256 * (b[off + 1] >= 0 ? b[off + 1] : b[off + 1] + 256)
       @          + 65536 * (b[off + 2] >= 0 ? b[off + 2] : b[off + 2] + 256) + 16777216L * (b[off + 3] >= 0 ? b[off + 3] : b[off + 3] + 256)
       @      + 4294967296L * ((b[off + 4] >= 0 ? b[off + 4] : b[off + 4] + 256) + 256 * (b[off + 5] >= 0 ? b[off + 5] : b[off + 5] + 256)
-      @          + 65536 * (b[off + 6] >= 0 ? b[off + 6] : b[off + 6] + 256) + 16777216L * (b[off + 7] >= 0 ? b[off + 7] : b[off + 7] + 256));
-      @   ensures b[off + 7] < 0 ==> \result == (b[off] >= 0 ? b[off] : b[off] + 256) + 256 * (b[off + 1] >= 0 ? b[off + 1] : b[off + 1] + 256)
-      @          + 65536 * (b[off + 2] >= 0 ? b[off + 2] : b[off + 2] + 256) + 16777216L * (b[off + 3] >= 0 ? b[off + 3] : b[off + 3] + 256)
-      @      + 4294967296L * ((b[off + 4] >= 0 ? b[off + 4] : b[off + 4] + 256) + 256 * (b[off + 5] >= 0 ? b[off + 5] : b[off + 5] + 256)
-      @          + 65536 * (b[off + 6] >= 0 ? b[off + 6] : b[off + 6] + 256) + 16777216L * (b[off + 7] >= 0 ? b[off + 7] : b[off + 7] + 256) - 4294967296L);
+      @          + 65536 * (b[off + 6] >= 0 ? b[off + 6] : b[off + 6] + 256) + 16777216L * b[off + 7]);
       @   assignable \nothing;
       @*/
     public static long u64(byte[] b, int off) {
         long lo = u32(b, off);
-        long hi = u32(b, off + 4);
-        if (hi >= 2147483648L) {
-            hi = hi - 4294967296L; // the high half as a signed int: it carries the sign of the long
-        }
+        long hi = u16(b, off + 4) + 65536L * (u8(b, off + 6) + 256 * b[off + 7]); // the high half, signed
         return lo + hi * 4294967296L;
     }
 }
