@@ -90,15 +90,38 @@ public final class DirentWalk {
           @ decreases blockSize - off;
           @*/
         while (off < blockSize) {
-            int rec = entry(blk, off, blockSize);
-            if (rec < 0) {
+            int next = step(blk, off, blockSize, offs, names, n);
+            if (next < 0) {
                 return -1 - off;
             }
-            names[n] = LittleEndian.u8(blk, off + NAME_LEN);
-            off = off + rec;
+            off = next;
             n = n + 1;
-            offs[n] = off;
         }
         return n;
+    }
+
+    /**
+     * One step of {@link #walk}: the entry at {@code off}, checked by {@link #entry}. If it is sound, records it as
+     * entry n (its end in offs[n + 1], its name_len in names[n]) and returns its end; otherwise returns -1 and
+     * writes nothing. (An entry needs 12 bytes: the arrays need room only when that many are left.) A method of its
+     * own so that the walk's proof sees only these facts, not the bytes.
+     */
+    /*@ public normal_behavior
+      @   requires blk != null && offs != null && names != null && offs != names;
+      @   requires 0 <= off && off < blockSize && blockSize <= blk.length;
+      @   requires 0 <= n && (off <= blockSize - MIN_REC_LEN ==> n + 1 < offs.length && n < names.length);
+      @   ensures \result == -1 || (off + MIN_REC_LEN <= \result && \result <= blockSize && (\result - off) % 4 == 0
+      @        && offs[n + 1] == \result && 0 <= names[n] && NAME + names[n] <= \result - off);
+      @   ensures \result == -1 ==> offs[n + 1] == \old(offs[n + 1]) && names[n] == \old(names[n]);
+      @   assignable offs[n + 1], names[n];
+      @*/
+    public static int step(byte[] blk, int off, int blockSize, int[] offs, int[] names, int n) {
+        int rec = entry(blk, off, blockSize);
+        if (rec < 0) {
+            return -1;
+        }
+        names[n] = LittleEndian.u8(blk, off + NAME_LEN);
+        offs[n + 1] = off + rec;
+        return off + rec;
     }
 }

@@ -76,7 +76,8 @@ public final class ElfCheck {
      * inside the file, else the first failing reason (a negative constant above).
      * The contract is exact: 0 says that e_phoff (bit 63 clear) plus e_phnum
      * headers of 56 bytes end inside the file, which is what Exec.load relies on
-     * when it reads them.
+     * when it reads them. The top byte of e_phoff is written signed (16777216L * h[39]),
+     * as in LittleEndian.u64's contract; with h[39] >= 0 it is the same number.
      */
     /*@ public normal_behavior
       @   requires h != null;
@@ -96,7 +97,7 @@ public final class ElfCheck {
       @        && (h[32] >= 0 ? h[32] : h[32] + 256) + 256 * (h[33] >= 0 ? h[33] : h[33] + 256)
       @             + 65536 * (h[34] >= 0 ? h[34] : h[34] + 256) + 16777216L * (h[35] >= 0 ? h[35] : h[35] + 256)
       @           + 4294967296L * ((h[36] >= 0 ? h[36] : h[36] + 256) + 256 * (h[37] >= 0 ? h[37] : h[37] + 256)
-      @             + 65536 * (h[38] >= 0 ? h[38] : h[38] + 256) + 16777216L * (h[39] >= 0 ? h[39] : h[39] + 256))
+      @             + 65536 * (h[38] >= 0 ? h[38] : h[38] + 256) + 16777216L * h[39])
       @           + PHDR_SIZE * ((h[56] >= 0 ? h[56] : h[56] + 256) + 256 * (h[57] >= 0 ? h[57] : h[57] + 256)) <= fileSize);
       @   assignable \nothing;
       @*/

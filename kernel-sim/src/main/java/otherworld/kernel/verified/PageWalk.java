@@ -183,58 +183,128 @@ public final class PageWalk {
                 if (bad != 0) {
                     return fail(where, va2, Sv39.paOf(ppn1), bad);
                 }
-                long t1 = ramBase + f1 * 4096;
-                /*@ loop_invariant 0 <= i1 && i1 <= 512 && 0 <= n && n <= va.length;
-                  @ loop_invariant (\forall int k; 0 <= k && k < n;
-                  @      0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
-                  @      && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
-                  @      && 0 <= flags[k] && flags[k] < 256);
-                  @ assignable seen[*], va[*], frame[*], flags[*], where[*];
-                  @ decreases 512 - i1;
-                  @*/
-                for (int i1 = 0; i1 < 512; i1++) {
-                    long pte1 = mem.r64(t1 + 8L * i1);
-                    if (Sv39.isValid(pte1)) {
-                        long va1 = va2 + i1 * L1_SPAN;
-                        long ppn0 = Sv39.ptePpn(pte1);
-                        long f0 = ppn0 - baseFrame;
-                        bad = enter(pte1, f0, kinds, seen);
-                        if (bad != 0) {
-                            return fail(where, va1, Sv39.paOf(ppn0), bad);
-                        }
-                        long t0 = ramBase + f0 * 4096;
-                        /*@ loop_invariant 0 <= i0 && i0 <= 512 && 0 <= n && n <= va.length;
-                          @ loop_invariant (\forall int k; 0 <= k && k < n;
-                          @      0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
-                          @      && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
-                          @      && 0 <= flags[k] && flags[k] < 256);
-                          @ assignable seen[*], va[*], frame[*], flags[*], where[*];
-                          @ decreases 512 - i0;
-                          @*/
-                        for (int i0 = 0; i0 < 512; i0++) {
-                            long pte0 = mem.r64(t0 + 8L * i0);
-                            if (Sv39.isValid(pte0)) {
-                                long v = va1 + i0 * 4096L;
-                                long ppn = Sv39.ptePpn(pte0);
-                                long f = ppn - baseFrame;
-                                if (f < 0 || f >= kinds.length || kinds[(int) f] != USER) {
-                                    return fail(where, v, Sv39.paOf(ppn), BAD_FRAME);
-                                }
-                                int fl = Sv39.pteFlags(pte0);
-                                if (!Sv39.isLeaf(pte0) || !Sv39.hasFlag(fl, Sv39.PTE_U)) {
-                                    return fail(where, v, Sv39.paOf(ppn), NOT_USER_LEAF);
-                                }
-                                if (n >= va.length) {
-                                    return fail(where, v, Sv39.paOf(ppn), TOO_MANY);
-                                }
-                                va[n] = v;
-                                frame[n] = (int) f;
-                                flags[n] = fl;
-                                n = n + 1;
-                            }
-                        }
-                    }
+                n = middle(mem, baseFrame, f1, va2, kinds, seen, va, frame, flags, where, n);
+                if (n < 0) {
+                    return n;
                 }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The level-1 table on frame {@code f1} (entered already), mapping [va2, va2 + 1 GiB): enters each of its
+     * level-0 tables and collects their leaves after the {@code n} pages found before. Returns the new count, or
+     * a negative reason with where[0 .. 2) set, as {@link #walk}.
+     */
+    /*@ public normal_behavior
+      @   requires mem != null && kinds != null && seen != null && va != null && frame != null && flags != null;
+      @   requires where != null && where.length >= 2;
+      @   requires va != where && frame != flags && frame != kinds && flags != kinds;
+      @   requires frame.length == va.length && flags.length == va.length;
+      @   requires 0 <= mem.base && 0 <= mem.size && mem.size <= Long.MAX_VALUE - mem.base;
+      @   requires kinds.length * 4096L <= mem.size && seen.length >= kinds.length;
+      @   requires 0 <= f1 && f1 < kinds.length;
+      @   requires 0 <= va2 && va2 <= Sv39.USER_VA_LIMIT - L2_SPAN;
+      @   requires 0 <= n && n <= va.length;
+      @   requires (\forall int k; 0 <= k && k < n;
+      @        0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
+      @        && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
+      @        && 0 <= flags[k] && flags[k] < 256);
+      @   ensures \result >= TOO_MANY && \result <= va.length;
+      @   ensures (\forall int k; 0 <= k && k < \result;
+      @        0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
+      @        && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
+      @        && 0 <= flags[k] && flags[k] < 256);
+      @   assignable seen[*], va[*], frame[*], flags[*], where[*];
+      @*/
+    public static int middle(PhysWords mem, long baseFrame, long f1, long va2, int[] kinds, boolean[] seen,
+                             long[] va, int[] frame, int[] flags, long[] where, int n) {
+        long t1 = mem.base + f1 * 4096;
+        /*@ loop_invariant 0 <= i1 && i1 <= 512 && 0 <= n && n <= va.length;
+          @ loop_invariant (\forall int k; 0 <= k && k < n;
+          @      0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
+          @      && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
+          @      && 0 <= flags[k] && flags[k] < 256);
+          @ assignable seen[*], va[*], frame[*], flags[*], where[*];
+          @ decreases 512 - i1;
+          @*/
+        for (int i1 = 0; i1 < 512; i1++) {
+            long pte1 = mem.r64(t1 + 8L * i1);
+            if (Sv39.isValid(pte1)) {
+                long va1 = va2 + i1 * L1_SPAN;
+                long ppn0 = Sv39.ptePpn(pte1);
+                long f0 = ppn0 - baseFrame;
+                int bad = enter(pte1, f0, kinds, seen);
+                if (bad != 0) {
+                    return fail(where, va1, Sv39.paOf(ppn0), bad);
+                }
+                n = leaves(mem, baseFrame, f0, va1, kinds, va, frame, flags, where, n);
+                if (n < 0) {
+                    return n;
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The last-level table on frame {@code f0} (entered already), mapping [va1, va1 + 2 MiB): appends its user
+     * leaves after the {@code n} pages found before. Returns the new count, or a negative reason with where[0 .. 2)
+     * set, as {@link #walk}.
+     */
+    /*@ public normal_behavior
+      @   requires mem != null && kinds != null && va != null && frame != null && flags != null;
+      @   requires where != null && where.length >= 2;
+      @   requires va != where && frame != flags && frame != kinds && flags != kinds;
+      @   requires frame.length == va.length && flags.length == va.length;
+      @   requires 0 <= mem.base && 0 <= mem.size && mem.size <= Long.MAX_VALUE - mem.base;
+      @   requires kinds.length * 4096L <= mem.size;
+      @   requires 0 <= f0 && f0 < kinds.length;
+      @   requires 0 <= va1 && va1 <= Sv39.USER_VA_LIMIT - L1_SPAN;
+      @   requires 0 <= n && n <= va.length;
+      @   requires (\forall int k; 0 <= k && k < n;
+      @        0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
+      @        && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
+      @        && 0 <= flags[k] && flags[k] < 256);
+      @   ensures \result >= TOO_MANY && \result <= va.length;
+      @   ensures (\forall int k; 0 <= k && k < \result;
+      @        0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
+      @        && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
+      @        && 0 <= flags[k] && flags[k] < 256);
+      @   assignable va[*], frame[*], flags[*], where[*];
+      @*/
+    public static int leaves(PhysWords mem, long baseFrame, long f0, long va1, int[] kinds,
+                             long[] va, int[] frame, int[] flags, long[] where, int n) {
+        long t0 = mem.base + f0 * 4096;
+        /*@ loop_invariant 0 <= i0 && i0 <= 512 && 0 <= n && n <= va.length;
+          @ loop_invariant (\forall int k; 0 <= k && k < n;
+          @      0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
+          @      && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
+          @      && 0 <= flags[k] && flags[k] < 256);
+          @ assignable va[*], frame[*], flags[*], where[*];
+          @ decreases 512 - i0;
+          @*/
+        for (int i0 = 0; i0 < 512; i0++) {
+            long pte0 = mem.r64(t0 + 8L * i0);
+            if (Sv39.isValid(pte0)) {
+                long v = va1 + i0 * 4096L;
+                long ppn = Sv39.ptePpn(pte0);
+                long f = ppn - baseFrame;
+                if (f < 0 || f >= kinds.length || kinds[(int) f] != USER) {
+                    return fail(where, v, Sv39.paOf(ppn), BAD_FRAME);
+                }
+                int fl = Sv39.pteFlags(pte0);
+                if (!Sv39.isLeaf(pte0) || !Sv39.hasFlag(fl, Sv39.PTE_U)) {
+                    return fail(where, v, Sv39.paOf(ppn), NOT_USER_LEAF);
+                }
+                if (n >= va.length) {
+                    return fail(where, v, Sv39.paOf(ppn), TOO_MANY);
+                }
+                va[n] = v;
+                frame[n] = (int) f;
+                flags[n] = fl;
+                n = n + 1;
             }
         }
         return n;
