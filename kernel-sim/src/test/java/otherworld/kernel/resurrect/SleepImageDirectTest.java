@@ -3,9 +3,13 @@ package otherworld.kernel.resurrect;
 import static org.junit.jupiter.api.Assertions.*;
 import static otherworld.kernel.layout.Layouts.*;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
+import otherworld.emulator.Machine;
 import otherworld.emulator.PhysicalMemory;
+import otherworld.kernel.Kernel;
 import otherworld.kernel.mem.DirectMem;
 import otherworld.kernel.mem.ReadOnlyMem;
 
@@ -77,5 +81,49 @@ class SleepImageDirectTest {
             ram.write32(DEAD + (long) SLOT * SLEEP.size() + e[0], e[1]);
             assertDisarmed(ram, rebuilt(ram, false));
         }
+    }
+
+    // ---- a dead sharedmap, asleep ----------------------------------------------------------------------------------
+
+    static long sleepRecord(PhysicalMemory ram, long header, int slot) {
+        return ram.read64(header + KH_SLEEPS) + (long) slot * SLEEP.size();
+    }
+
+    @Test
+    void aSleeperComesBackWithItsDeadlineAndWakesToFinish() {
+        DeadKernels.Dead dead = Revivals.sleeper();
+        Machine m = dead.machine();
+        int slot = Revivals.armedSleep(m.memory);
+        long old = sleepRecord(m.memory, DeadKernels.Dead.header(m.memory), slot);
+        byte[] was = new byte[SLEEP.size()];
+        m.memory.read(old, was, 0, was.length);
+        DeadKernels.Revived r = DeadKernels.revive(m, dead.config);
+        assertNull(r.failure());
+        assertEquals(1, r.report().resurrectedCount(), r.report().lines().toString());
+        byte[] now = new byte[SLEEP.size()];
+        m.memory.read(sleepRecord(m.memory, r.report().newHeader, slot), now, 0, now.length);
+        assertArrayEquals(was, now, "armed, same call, pc and deadline");
+        assertTrue(m.memory.read64(old + SL_DEADLINE) > m.clock(), "the deadline is still ahead");
+        assertEquals(List.of(), r.audit());
+        assertEquals(Kernel.Outcome.ALL_EXITED, Revivals.runOn(r, 2_000_000_000L));
+        assertTrue(m.clock() >= m.memory.read64(old + SL_DEADLINE), "it slept until its deadline");
+        assertEquals(dead.reference.outputs().get(0), "stored\n" + m.console(0).outputString());
+    }
+
+    @Test
+    void aCorruptSleepRecordCostsASleepBegunAgainOnly() {
+        DeadKernels.Dead dead = Revivals.sleeper();
+        Machine m = dead.machine();
+        int slot = Revivals.armedSleep(m.memory);
+        m.memory.write32(sleepRecord(m.memory, DeadKernels.Dead.header(m.memory), slot), 0x0BAD0BAD);
+        DeadKernels.Revived r = DeadKernels.revive(m, dead.config);
+        assertNull(r.failure());
+        assertEquals(1, r.report().resurrectedCount(), r.report().lines().toString());
+        long now = sleepRecord(m.memory, r.report().newHeader, slot);
+        assertEquals(SLEEP.magic, m.memory.read32(now));
+        assertEquals(0, m.memory.read32(now + SL_ARMED), "disarmed");
+        assertEquals(List.of(), r.audit());
+        assertEquals(Kernel.Outcome.ALL_EXITED, Revivals.runOn(r, 2_000_000_000L));
+        assertEquals(dead.reference.outputs().get(0), "stored\n" + m.console(0).outputString());
     }
 }
