@@ -177,12 +177,14 @@ class VmaImageDirectTest {
         PhysicalMemory ram = tables();
         DirectMem m = new DirectMem(ram);
         ram.fill(NEW_TABLES, (long) MAX_TASKS * VMAT.size(), (byte) 0x2D);
+        write(ram, SLOT, 0, List.of(new Vma(0x50000, 0x58000, 0, Vma.PROT_READ, 0, 0))); // its own, unlike the others
+        ram.write32(table(SLOT) + VT_ACTIVE, 0);
         VmaImage.rebuild(new ReadOnlyMem(ram), m, TABLES, NEW_TABLES, SLOT, false);
         VmaImage.rebuild(new ReadOnlyMem(ram), m, TABLES, NEW_TABLES, SLOT + 2, true);
         byte[] old = new byte[VMAT.size()], now = new byte[VMAT.size()];
         ram.read(table(SLOT), old, 0, old.length);
         ram.read(NEW_TABLES + (long) SLOT * VMAT.size(), now, 0, now.length);
-        assertArrayEquals(old, now, "both lists and which is in force");
+        assertArrayEquals(old, now, "its own table: both lists and which is in force");
         ram.read(NEW_TABLES + (long) (SLOT + 2) * VMAT.size(), now, 0, now.length);
         PhysicalMemory fresh = new PhysicalMemory(1 << 20);
         VMAT.init(new DirectMem(fresh), PhysicalMemory.BASE);
