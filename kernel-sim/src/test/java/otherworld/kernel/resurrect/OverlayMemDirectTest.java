@@ -2,14 +2,27 @@ package otherworld.kernel.resurrect;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import static otherworld.kernel.layout.Layouts.*;
+
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
+import otherworld.emulator.Machine;
 import otherworld.emulator.PhysicalMemory;
+import otherworld.kernel.Guests;
+import otherworld.kernel.Kernel;
+import otherworld.kernel.KernelConfig;
+import otherworld.kernel.Scenario;
 import otherworld.kernel.mem.ReadOnlyMem;
+import otherworld.kernel.proc.Procs;
+import otherworld.kernel.sys.Sysno;
+import otherworld.userland.Programs;
 
 /**
  * The overlay the crash kernel applies a committed execve on: reads inside its record come from its copy, every
  * other read from the dead kernel's memory, and no write ever reaches the dead kernel (it is read-only: rule 3).
+ * Direct cases on a small memory, and a dead spawner whose child's execve of /bin/hello had committed.
  */
 class OverlayMemDirectTest {
     static final long BASE = PhysicalMemory.BASE;
@@ -125,5 +138,60 @@ class OverlayMemDirectTest {
         assertTrue(o.contains(BASE, 1 << 16));
         assertFalse(o.contains(BASE, (1 << 16) + 1));
         assertFalse(o.contains(BASE - 8, 8));
+    }
+
+    // ---- a dead kernel whose current task's execve had committed ---------------------------------------------------
+
+    static final Scenario SPAWNER = new Scenario().add(Guests.program("spawner", "run", "/bin/hello"))
+            .file("/bin/hello", Programs.get("hello").binary());
+
+    /** The current task's slot in the dead kernel of ram. */
+    static int current(PhysicalMemory ram) { return (int) ram.read64(DeadKernels.Dead.header(ram) + KH_CURRENT); }
+
+    static long record(PhysicalMemory ram, long table, int slot, int size) {
+        return ram.read64(DeadKernels.Dead.header(ram) + table) + (long) slot * size;
+    }
+
+    /** Crashed right after the commit of the child's execve: its task record still the old image's. */
+    static final DeadKernels.Dead EXEC = DeadKernels.capture(SPAWNER, KernelConfig.defaults(), (point, m) -> {
+        if (!point.equals("syscall.after-commit")) return false;
+        int cur = current(m.memory);
+        return m.memory.read64(record(m.memory, KH_TASKS, cur, TASK.size()) + T_X + 8L * 17) == Sysno.EXECVE
+                && m.memory.read32(record(m.memory, KH_PROCS, cur, PROC.size()) + P_EXEC_STATE) == Procs.EXEC_PENDING;
+    });
+
+    static String cString(PhysicalMemory ram, long pa) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < NAME_LEN && ram.read8(pa + i) != 0; i++) b.append((char) ram.read8(pa + i));
+        return b.toString();
+    }
+
+    @Test
+    void aCommittedExecveIsAppliedOnTheCopyAndTheProcessComesBackAsItsNewImage() {
+        Machine m = EXEC.machine();
+        int cur = current(m.memory);
+        long t = record(m.memory, KH_TASKS, cur, TASK.size());
+        long proc = record(m.memory, KH_PROCS, cur, PROC.size());
+        int pid = m.memory.read32(t + T_PID);
+        String oldName = cString(m.memory, t + T_NAME), newName = cString(m.memory, proc + P_EXEC_NAME);
+        assertNotEquals(oldName, newName, "the dead record is still the old image's");
+        byte[] dead = new byte[TASK.size()];
+        m.memory.read(t, dead, 0, dead.length);
+        DeadKernels.Revived r = DeadKernels.revive(m, EXEC.config);
+        assertNull(r.failure());
+        assertEquals(2, r.report().resurrectedCount(), r.report().lines().toString());
+        assertEquals(newName, r.process(pid).name(), "validated as the new image");
+        byte[] after = new byte[TASK.size()];
+        m.memory.read(t, after, 0, after.length);
+        assertArrayEquals(dead, after, "the execve was applied to the crash kernel's copy, not to the dead record");
+        long nt = record(m.memory, KH_TASKS, cur, TASK.size()); // the new kernel's (the root names it now)
+        assertNotEquals(t, nt);
+        assertEquals(m.memory.read64(proc + P_EXEC_ENTRY), m.memory.read64(nt + T_PC), "the new image's entry");
+        assertEquals(m.memory.read64(proc + P_EXEC_SP), m.memory.read64(nt + T_X + 8L * 2), "its stack");
+        assertEquals(List.of(), r.audit());
+        assertEquals(Kernel.Outcome.ALL_EXITED, Revivals.runOn(r, 2_000_000_000L));
+        String out = m.console(0).outputString();
+        assertTrue(out.endsWith("spawner: run /bin/hello exited 0\n"), out);
+        assertTrue(EXEC.reference.outputs().get(0).endsWith(out), out);
     }
 }
