@@ -114,24 +114,44 @@ public final class ElfCheck {
         if (h[5] != ELFDATA2LSB) {
             return NOT_LITTLE_ENDIAN;
         }
-        if (h[6] != EV_CURRENT || LittleEndian.u32(h, E_VERSION) != EV_CURRENT) {
+        if (h[6] != EV_CURRENT) {
             return BAD_VERSION;
         }
-        if (LittleEndian.u16(h, E_MACHINE) != EM_RISCV) {
+        return checkFields(LittleEndian.u32(h, E_VERSION), LittleEndian.u16(h, E_MACHINE), LittleEndian.u16(h, E_TYPE),
+                LittleEndian.u16(h, E_PHENTSIZE), LittleEndian.u16(h, E_PHNUM), LittleEndian.u64(h, E_PHOFF), fileSize);
+    }
+
+    /**
+     * The checks of {@link #checkHeader} after the identification bytes, on the header's fields as read (e_version,
+     * e_machine, e_type, e_phentsize, e_phnum, e_phoff), in the same order: 0, or the first failing reason. A method of
+     * its own so that checkHeader's proof sees these facts, not the bytes twice.
+     */
+    /*@ public normal_behavior
+      @   requires fileSize >= EHDR_SIZE;
+      @   ensures \result <= 0 && \result >= PH_OUTSIDE_FILE && \result != BAD_SIZE && \result != BAD_MAGIC;
+      @   ensures \result == 0 <==> (version == EV_CURRENT && machine == EM_RISCV && type == ET_EXEC
+      @        && phentsize == PHDR_SIZE && 1 <= phnum && phnum <= MAX_PHNUM
+      @        && phoff >= 0 && phoff + PHDR_SIZE * phnum <= fileSize);
+      @   assignable \nothing;
+      @*/
+    public static int checkFields(long version, int machine, int type, int phentsize, int phnum, long phoff,
+                                  long fileSize) {
+        if (version != EV_CURRENT) {
+            return BAD_VERSION;
+        }
+        if (machine != EM_RISCV) {
             return NOT_RISCV;
         }
-        if (LittleEndian.u16(h, E_TYPE) != ET_EXEC) {
+        if (type != ET_EXEC) {
             return NOT_EXEC;
         }
-        if (LittleEndian.u16(h, E_PHENTSIZE) != PHDR_SIZE) {
+        if (phentsize != PHDR_SIZE) {
             return BAD_PHENTSIZE;
         }
-        int phnum = LittleEndian.u16(h, E_PHNUM);
         if (phnum < 1 || phnum > MAX_PHNUM) {
             return BAD_PHNUM;
         }
-        long phoff = LittleEndian.u64(h, E_PHOFF);
-        // phnum * 56 <= 3584, so neither side can overflow
+        // phnum * 56 <= 3584 and fileSize >= 64, so neither side can overflow
         if (phoff < 0 || phoff > fileSize - (long) phnum * PHDR_SIZE) {
             return PH_OUTSIDE_FILE;
         }
