@@ -365,7 +365,7 @@ class RecoveryDirectTest {
 
     @Test
     void aPendingFrameOutOfItsStackIsDropped() {
-        for (long p : new long[] {stack - 16, stack + size - RFRAME.size() + 1}) {
+        for (long p : new long[] {stack - 16, stack + size - RFRAME.size() + 1, Long.MAX_VALUE - 100, -64}) {
             Machine mm = ProcRecords.reset(m);
             mm.memory.write64(new ProcRecords(mm, 2).recovery() + RC_PENDING, p);
             DeadKernels.Revived rv = DeadKernels.revive(mm, ProcRecords.TWO.config);

@@ -159,6 +159,7 @@ class TaskTablesDirectTest {
         lock(5, LOCK_OFD, FileLocks.WRITE, MAX_FILES, 21, 0, big); // dropped: outside the table
         lock(6, LOCK_FLOCK + 1, FileLocks.WRITE, 2, 21, 0, big); // dropped: kind unknown
         lock(7, LOCK_POSIX, 3, 2, 21, 0, big); // dropped: type unknown
+        lock(15, -1, FileLocks.WRITE, 2, 21, 0, big); // dropped: kind unknown
         lock(8, LOCK_POSIX, 0, 2, 21, 0, big); // dropped: type unknown
         lock(9, LOCK_POSIX, FileLocks.READ, 2, 21, -1, big); // dropped: starts before the file
         lock(10, LOCK_POSIX, FileLocks.READ, 2, 21, 7, 7); // dropped: empty range
@@ -174,7 +175,7 @@ class TaskTablesDirectTest {
         ProcRecords.back(r, 1);
         ProcRecords.back(r, 2);
         assertEquals(4, r.report().locksKept);
-        assertEquals(11, r.report().locksDropped, "10 locks and a corrupt record: " + r.report().lines());
+        assertEquals(12, r.report().locksDropped, "11 locks and a corrupt record: " + r.report().lines());
         long table = new ProcRecords(m, 2).table(KH_LOCKS);
         for (int i = 0; i < MAX_LOCKS; i++) {
             long rec = FileLocks.record(table, i);
