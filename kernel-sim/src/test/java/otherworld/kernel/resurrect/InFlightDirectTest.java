@@ -19,7 +19,7 @@ import otherworld.kernel.sys.Sysno;
 class InFlightDirectTest {
     static final long A0 = 64;
 
-    final Machine m = ProcRecords.TWO.machine();
+    final Machine m = ProcRecords.machine();
     final ProcRecords p = new ProcRecords(m, 1);
     final int[] fds = new int[NOFILE];
     final long sw = m.memory.read64(p.task + T_SYSWORD);
@@ -221,12 +221,13 @@ class InFlightDirectTest {
 
     @Test
     void anIntactSyswordLetsTheTailBeMadeAgain() {
-        DeadKernels.Revived r = DeadKernels.revive(m, ProcRecords.TWO.config);
+        Machine fresh = ProcRecords.TWO.machine(); // the new kernel runs: its own disk
+        DeadKernels.Revived r = DeadKernels.revive(fresh, ProcRecords.TWO.config);
         ProcRecords.back(r, 1);
         ProcRecords.back(r, 2);
         assertEquals(java.util.List.of(), r.audit());
         Kernel k = r.attach();
         k.finishInFlight();
-        assertEquals(sw + A0, m.memory.read64(new ProcRecords(m, 1).file(3) + F_OFFSET), "the tail made again");
+        assertEquals(sw + A0, fresh.memory.read64(new ProcRecords(fresh, 1).file(3) + F_OFFSET), "the tail made again");
     }
 }

@@ -31,6 +31,17 @@ final class ProcRecords {
         return m;
     }
 
+    private static Machine shared;
+
+    /**
+     * One machine for the cases that only revive, holding the dead kernel's RAM again (a new machine costs 64 MiB a
+     * case). A case that runs the new kernel, or looks at a console, takes a new one ({@link DeadKernels.Dead#machine}).
+     */
+    static synchronized Machine machine() {
+        if (shared == null) shared = TWO.machine();
+        return reset(shared);
+    }
+
     final PhysicalMemory ram;
     final long header;
     final int pid;

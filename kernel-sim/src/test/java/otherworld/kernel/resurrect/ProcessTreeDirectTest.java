@@ -23,7 +23,7 @@ import otherworld.kernel.proc.Procs;
  * cycles, vfork loans) on images made here; the records as the new kernel gets them (re-parenting, exec, vfork).
  */
 class ProcessTreeDirectTest {
-    final Machine m = ProcRecords.TWO.machine();
+    final Machine m = ProcRecords.machine();
     final ProcRecords kv = new ProcRecords(m, 2);
     final ReadOnlyMem dead = new ReadOnlyMem(m.memory);
 
@@ -390,7 +390,7 @@ class ProcessTreeDirectTest {
         ProcRecords.back(r, 1);
         assertEquals(1, m.memory.read32(new ProcRecords(m, 2).proc() + P_PPID), "its parent came back");
 
-        Machine m2 = ProcRecords.TWO.machine();
+        Machine m2 = ProcRecords.reset(m);
         ProcRecords kv2 = new ProcRecords(m2, 2);
         m2.memory.write32(kv2.proc() + P_PPID, 1);
         m2.memory.write32(new ProcRecords(m2, 1).task, 0); // checksum's task record corrupt: refused

@@ -27,15 +27,23 @@ import otherworld.kernel.verified.Sv39;
  * validation — the process then resumes where it was; the new kernel sends the task to its procedure.
  */
 class RecoveryDirectTest {
-    final Machine m = ProcRecords.TWO.machine();
-    final ProcRecords kv = new ProcRecords(m, 2);
-    final ProcRecords ck = new ProcRecords(m, 1);
+    Machine m = ProcRecords.machine();
+    ProcRecords kv = new ProcRecords(m, 2);
+    ProcRecords ck = new ProcRecords(m, 1);
+    DirectMem direct = new DirectMem(m.memory);
     final long rec = kv.recovery();
     final long entry = m.memory.read64(rec + RC_ENTRY), stack = m.memory.read64(rec + RC_STACK),
             size = m.memory.read64(rec + RC_SIZE);
     /** Where the frame goes when the task is not on its recovery stack: its top, less a frame, 16-aligned. */
     final long topFrame = (stack + size - RFRAME.size()) & ~15L;
-    final DirectMem direct = new DirectMem(m.memory);
+
+    /** A machine of its own, for a case that runs the new kernel or looks at a console (the same addresses). */
+    void freshMachine() {
+        m = ProcRecords.TWO.machine();
+        kv = new ProcRecords(m, 2);
+        ck = new ProcRecords(m, 1);
+        direct = new DirectMem(m.memory);
+    }
 
     DeadKernels.Revived revive() { return DeadKernels.revive(m, ProcRecords.TWO.config); }
 
@@ -125,6 +133,7 @@ class RecoveryDirectTest {
 
     @Test
     void theProcedureRunsAndReturnsToWhereTheTaskWas() {
+        freshMachine();
         long pc = m.memory.read64(kv.task + T_PC);
         DeadKernels.Revived r = revive();
         Kernel k = r.attach();
@@ -205,6 +214,7 @@ class RecoveryDirectTest {
 
     @Test
     void theFrameSaysAConsoleWriteThatBeganToLeaveWasCompleted() {
+        freshMachine();
         registerChecksum();
         long tty0 = ck.table(KH_TTYS);
         m.memory.write64(ck.task + T_PC, m.memory.read64(ck.task + T_EPC));

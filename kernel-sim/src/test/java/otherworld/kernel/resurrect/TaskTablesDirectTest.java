@@ -21,7 +21,7 @@ import otherworld.kernel.mem.ReadOnlyMem;
  * kernel as they were; a lock comes back when it is well formed and its owner comes back, else it is dropped.
  */
 class TaskTablesDirectTest {
-    final Machine m = ProcRecords.TWO.machine();
+    final Machine m = ProcRecords.machine();
     final ProcRecords kv = new ProcRecords(m, 2);
 
     List<String> problems(int inodes) {
