@@ -87,7 +87,8 @@ class RecoveryDirectTest {
         long[] x = new long[32];
         for (int r = 1; r < 32; r++) x[r] = kv.x(r);
         long pc = m.memory.read64(kv.task + T_PC), fcsr = m.memory.read64(kv.task + T_FCSR);
-        long f7 = m.memory.read64(kv.task + T_F + 8L * 7);
+        long f7 = Double.doubleToRawLongBits(2.5);
+        m.memory.write64(kv.task + T_F + 8L * 7, f7);
         DeadKernels.Revived r = revive();
         assertTrue(line(r, 2).contains(String.format("recovery procedure 0x%x will run (frame 0x%x)", entry, topFrame)),
                 line(r, 2));
@@ -114,7 +115,10 @@ class RecoveryDirectTest {
     void theNewKernelSendsTheTaskToItsProcedureOnce() {
         DeadKernels.Revived r = revive();
         ProcRecords.back(r, 2);
-        Kernel k = r.attach();
+        List<String> log = new java.util.ArrayList<>();
+        Kernel k = Kernel.attach(m, r.config(), new otherworld.kernel.KernelHooks() {
+            @Override public void log(String l) { log.add(l); }
+        });
         ProcRecords nk = new ProcRecords(m, 2);
         m.memory.write64(nk.task + T_CAUSE, CAUSE_ECALL); // as if a call were in flight: the frame holds it now
         assertNotEquals(0, nk.x(1));
@@ -125,6 +129,9 @@ class RecoveryDirectTest {
         assertEquals(topFrame, nk.x(10), "a0");
         assertEquals(-1, m.memory.read64(nk.task + T_CAUSE));
         assertEquals(0, pending(2), "pending cleared last");
+        assertEquals(1, log.size(), log.toString());
+        assertTrue(log.get(0).endsWith(String.format("pid 2: recovery procedure at 0x%x, frame 0x%x", entry, topFrame)),
+                "the log says where it went (RecoveryTest counts the runs there): " + log);
         nk.setX(10, 5);
         assertNull(Recovery.dispatch(k), "nothing pending any more");
         assertEquals(5, nk.x(10));
@@ -158,7 +165,10 @@ class RecoveryDirectTest {
         m.memory.write32(nk.recovery() + RC_PID, 9);
         long free = nk.table(KH_RECOVERY) + (MAX_TASKS - 1L) * RECOVERY.size();
         m.memory.write64(free + RC_PENDING, topFrame); // a slot with no task
+        long past = free + RECOVERY.size() + RC_PENDING; // what lies past the table is not the table's
+        m.memory.write64(past, 0x5a5a);
         assertNull(Recovery.dispatch(k));
+        assertEquals(0x5a5a, m.memory.read64(past));
         assertEquals(pc, m.memory.read64(nk.task + T_PC));
         assertEquals(0, pending(2));
         assertEquals(0, m.memory.read64(free + RC_PENDING));
@@ -198,6 +208,7 @@ class RecoveryDirectTest {
         byte[] f = user(1, frame, RFRAME.size());
         assertEquals(Sysno.WRITE, at(f, RF_SYSCALL));
         assertEquals(Recovery.MADE, at(f, RF_CALL_STATE));
+        assertEquals(4, at(f, RF_NFDS), "its terminal (open file 0) thrice, records.dat");
         assertEquals(64, at(f, RF_X + 8 * 10), "a0: what the write returned");
     }
 
