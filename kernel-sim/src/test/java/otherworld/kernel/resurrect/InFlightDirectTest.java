@@ -42,13 +42,15 @@ class InFlightDirectTest {
     }
 
     /** An open file of this type at index 100 of the table (not 0: a wrong index reads another entry), as fd 10. */
-    long file(int type, int flags, int ino, int tty) {
-        long fe = p.table(KH_FILES) + 100L * FILE.size();
+    long file(int type, int flags, int ino, int tty) { return file(100, type, flags, ino, tty); }
+
+    long file(int index, int type, int flags, int ino, int tty) {
+        long fe = p.table(KH_FILES) + (long) index * FILE.size();
         m.memory.write32(fe + F_TYPE, type);
         m.memory.write32(fe + F_FLAGS, flags);
         m.memory.write32(fe + F_INO, ino);
         m.memory.write32(fe + F_TTY, tty);
-        fds[10] = 100;
+        fds[10] = index;
         return fe;
     }
 
@@ -128,9 +130,25 @@ class InFlightDirectTest {
             call(Sysno.WRITE, fd, A0, sw);
             assertNull(problem(), "fd " + fd);
         }
+        fds[0] = fds[3];
+        call(Sysno.WRITE, 0, A0, sw);
+        assertNotNull(problem(), "fd 0 is checked");
         fds[3] = -1;
         call(Sysno.WRITE, 3, A0, sw);
+        long before = p.table(KH_FILES) - FILE.size(); // what an index -1 would read: not the table's
+        m.memory.write32(before + F_TYPE, FT_REG);
+        m.memory.write64(before + F_OFFSET, sw + 999);
         assertNull(problem(), "a closed fd");
+    }
+
+    @Test
+    void openFileZeroIsChecked() {
+        long fe = file(0, FT_REG, 1, 20, 0);
+        m.memory.write64(fe + F_OFFSET, 7);
+        call(Sysno.WRITE, 10, A0, 7);
+        assertNull(problem());
+        call(Sysno.WRITE, 10, A0, 8);
+        assertNotNull(problem());
     }
 
     @Test
@@ -163,6 +181,15 @@ class InFlightDirectTest {
         assertNull(problem());
         call(Sysno.READ, 10, 10, 295);
         assertTrue(problem().contains("tty"), problem());
+        call(Sysno.READV, 10, 10, 295);
+        assertNotNull(problem(), "readv reads too");
+        m.memory.write32(fe + F_TTY, 0);
+        m.memory.write64(p.table(KH_TTYS) + TTY_NREAD, 290);
+        call(Sysno.READ, 10, 10, 290);
+        assertNull(problem(), "tty 0's nread");
+        m.memory.write64(p.table(KH_TTYS) + TTY_NREAD, 291);
+        assertNotNull(problem(), "tty 0 is checked");
+        m.memory.write32(fe + F_TTY, nttys - 1);
         call(Sysno.WRITE, 10, 10, 295);
         assertNull(problem(), "a tty write's tail takes the device's counter");
         call(Sysno.READ, 10, 10, 295);
@@ -195,11 +222,18 @@ class InFlightDirectTest {
         assertNotNull(problem(), "checked against nwrite, not nread");
         call(Sysno.WRITE, 10, 10, 0);
         assertNull(problem(), "a write of more than PIPE_BUF: its chunks moved nwrite");
-        call(Sysno.READ, 10, 10, 4000);
+        call(Sysno.READV, 10, 10, 1000);
+        assertNull(problem(), "readv reads too: nread");
+        call(Sysno.READV, 10, 10, 4000);
         for (int pipe : new int[] {-1, MAX_PIPES}) {
             m.memory.write32(fe + F_INO, pipe);
             assertNull(problem(), "pipe " + pipe + " (refused by PipeImage)");
         }
+        m.memory.write32(fe + F_INO, 0);
+        m.memory.write64(p.table(KH_PIPES) + PI_NREAD, 4000);
+        assertNull(problem(), "pipe 0's nread");
+        m.memory.write64(p.table(KH_PIPES) + PI_NREAD, 3000);
+        assertNotNull(problem(), "pipe 0 is checked");
         m.memory.write32(fe + F_INO, MAX_PIPES - 1);
         m.memory.write64(p.table(KH_PIPES) + (MAX_PIPES - 1L) * PIPE.size() + PI_NREAD, 1000);
         assertNotNull(problem(), "the last pipe is checked");

@@ -259,6 +259,14 @@ class ProcessTreeDirectTest {
     }
 
     @Test
+    void theBorrowerOfARefusedLenderAtSlotZeroIsRefused() {
+        CrashKernel.Image first = image(0, 5, 99);
+        child.vmLender = 0;
+        satp(0, 0x8000_0000_0008_1234L);
+        assertEquals(List.of("5: parent pid 99 does not exist", "6: vfork child of a refused process"), tree(first, child));
+    }
+
+    @Test
     void aRefusedBorrowerIsNotRefusedTwiceNorAnExecdOneAtAll() {
         lender.ppid = 99;
         satp(9, 1);
@@ -339,6 +347,7 @@ class ProcessTreeDirectTest {
     @Test
     void aParentThatComesBackStaysTheParent() {
         assertEquals(0, newPpid(0), "started by the host");
+        assertEquals(0, newPpid(0, image(0, 1, 0)), "started by the host, not init's");
         assertEquals(5, newPpid(5, image(3, 5, 0), image(0, 1, 0)));
         assertEquals(5, newPpid(5, zombie(image(3, 5, 1)), image(0, 1, 0)), "a zombie parent comes back, to reap");
     }
