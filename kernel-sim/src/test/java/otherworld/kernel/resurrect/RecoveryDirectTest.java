@@ -371,6 +371,38 @@ class RecoveryDirectTest {
         assertDropped(entry, stack, 1L << 29); // the stack beyond its mapping
     }
 
+    @Test
+    void aStackOfOneGibibyteIsTheLargestAccepted() {
+        long vmat = kv.entry(KH_VMAS, VMAT);
+        int active = m.memory.read32(vmat + VT_ACTIVE), n = m.memory.read32(vmat + VT_COUNT + 4L * active);
+        assertTrue(n < MAX_VMAS);
+        long gib = 1L << 30, low = -1;
+        int at = -1;
+        for (int i = 0; i + 1 < n && low < 0; i++) {
+            long end = m.memory.read64(otherworld.kernel.mm.Vmas.entry(vmat, active, i) + V_END);
+            if (m.memory.read64(otherworld.kernel.mm.Vmas.entry(vmat, active, i + 1) + V_START) - end > gib + 8192) {
+                low = end + 4096;
+                at = i + 1;
+            }
+        }
+        assertTrue(low > 0, "a gap of more than 1 GiB between kvstore's mappings");
+        for (int i = n; i > at; i--) { // a writable mapping of 1 GiB inserted there, the list kept sorted
+            byte[] e = kv.bytes(otherworld.kernel.mm.Vmas.entry(vmat, active, i - 1), VMA.size());
+            m.memory.write(otherworld.kernel.mm.Vmas.entry(vmat, active, i), e, 0, e.length);
+        }
+        long e = otherworld.kernel.mm.Vmas.entry(vmat, active, at);
+        m.memory.write(e, new byte[VMA.size()], 0, VMA.size());
+        m.memory.write64(e + V_START, low);
+        m.memory.write64(e + V_END, low + gib);
+        m.memory.write32(e + V_PROT, Vma.PROT_READ | Vma.PROT_WRITE);
+        m.memory.write32(vmat + VT_COUNT + 4L * active, n + 1);
+        m.memory.write64(rec + RC_STACK, low);
+        m.memory.write64(rec + RC_SIZE, gib);
+        DeadKernels.Revived r = revive();
+        assertTrue(line(r, 2).contains("recovery stack not mapped writable"), "validated; its top never touched: " + line(r, 2));
+        assertArrayEquals(new long[] {2, entry, low, gib, 0}, registration(2));
+    }
+
     // ---- a frame pending, a return begun ----------------------------------------------------------------
 
     @Test
