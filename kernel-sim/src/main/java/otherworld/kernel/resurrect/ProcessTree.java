@@ -113,8 +113,7 @@ final class ProcessTree {
         boolean parentBack = img.ppid == 0;
         boolean initBack = false;
         for (CrashKernel.Image o : images) {
-            if (o.pid == img.ppid && o.problems.isEmpty() && o.state != TASK_ZOMBIE) parentBack = true;
-            if (o.pid == img.ppid && o.problems.isEmpty() && o.state == TASK_ZOMBIE) parentBack = true;
+            if (o.pid == img.ppid && o.problems.isEmpty()) parentBack = true; // a zombie parent too: it comes back to reap
             if (o.pid == 1 && o.problems.isEmpty() && o.state != TASK_ZOMBIE) initBack = true;
         }
         if (!parentBack) own.w32(np + P_PPID, initBack && img.pid != 1 ? 1 : 0);

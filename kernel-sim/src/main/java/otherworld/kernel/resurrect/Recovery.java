@@ -87,7 +87,8 @@ public final class Recovery {
         }
         long pending = v.r64(old + RC_PENDING);
         if (pending != 0) {
-            if (pending < stack || pending + RFRAME.size() > stack + size) return "recovery frame pending out of its stack: dropped";
+            // pending - stack, not pending + a frame's size: a corrupt pending near 2^63 would wrap around
+            if (pending < stack || pending - stack > size - RFRAME.size()) return "recovery frame pending out of its stack: dropped";
             own.w64(rec + RC_PENDING, pending);
             return String.format("recovery procedure 0x%x still pending from the crash before (frame 0x%x)", entry, pending);
         }
