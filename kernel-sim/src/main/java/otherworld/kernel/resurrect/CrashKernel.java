@@ -404,7 +404,7 @@ public final class CrashKernel {
      * The VMA list a committed call of the current task puts in force in its tail (its sysword names it), or -1: that
      * list must be valid too.
      */
-    private static int stagedList(KMem v, long t, boolean current) {
+    static int stagedList(KMem v, long t, boolean current) {
         long nr = v.r64(t + T_X + 8L * 17);
         if (!current || v.r64(t + T_CAUSE) != CAUSE_ECALL || v.r64(t + T_PC) == v.r64(t + T_EPC)) return -1;
         if (nr != Sysno.BRK && nr != Sysno.MMAP && nr != Sysno.MUNMAP && nr != Sysno.MPROTECT && nr != Sysno.MREMAP) {
@@ -419,7 +419,7 @@ public final class CrashKernel {
      * one: the frame is mapped at both addresses. The tail, made again, would clear the old one; the new kernel is built
      * without it (the same result), so that every frame is mapped once.
      */
-    private static void dropMovedAliases(KMem v, long t, Image img) {
+    static void dropMovedAliases(KMem v, long t, Image img) {
         if (v.r64(t + T_CAUSE) != CAUSE_ECALL || v.r64(t + T_PC) == v.r64(t + T_EPC)
                 || v.r64(t + T_X + 8L * 17) != Sysno.MREMAP || (v.r64(t + T_SYSWORD) & 0x100) == 0) {
             return;
