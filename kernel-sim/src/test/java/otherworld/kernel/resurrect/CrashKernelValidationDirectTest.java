@@ -174,24 +174,11 @@ class CrashKernelValidationDirectTest {
 
     static long taskOf(PhysicalMemory mem, int pid) { return DeadKernels.Dead.task(mem, pid); }
 
-    static long fileOf(PhysicalMemory mem, long task, int fd) {
-        return mem.read64(DeadKernels.Dead.header(mem) + KH_FILES) + (long) mem.read32(task + T_FD + 4L * fd) * FILE.size();
-    }
-
-    static ResurrectionReport.Process refusedOnly(DeadKernels.Revived r, int pid) {
-        assertNull(r.failure());
-        for (ResurrectionReport.Process p : r.report().processes) {
-            assertEquals(p.pid() != pid, p.resurrected(), r.report().lines().toString());
-        }
-        assertEquals(List.of(), r.audit(), "the refused process's frames and files are not leaked");
-        return r.process(pid);
-    }
-
     @Test
     void aRecordRefusedEarlyStillNamesItsPid() {
         Machine m = TWO.machine();
         m.memory.write32(taskOf(m.memory, 2), 0x1234_5678);
-        ResurrectionReport.Process p = refusedOnly(DeadKernels.revive(m, CONFIG), 2);
+        ResurrectionReport.Process p = InFlightKernels.refusedOnly(DeadKernels.revive(m, CONFIG), 2);
         assertNotNull(p, "the report names pid 2");
         assertTrue(p.problems().toString().contains("bad magic or version"), p.problems().toString());
     }
@@ -202,7 +189,7 @@ class CrashKernelValidationDirectTest {
         long next = m.memory.read64(DeadKernels.Dead.header(m.memory) + KH_NEXT_PID);
         long victim = taskOf(m.memory, 2);
         m.memory.write32(victim + T_PID, (int) next);
-        ResurrectionReport.Process p = refusedOnly(DeadKernels.revive(m, CONFIG), (int) next);
+        ResurrectionReport.Process p = InFlightKernels.refusedOnly(DeadKernels.revive(m, CONFIG), (int) next);
         assertEquals(List.of("pid " + next + " not allocated yet (the next pid is " + next + ")"), p.problems());
 
         m = TWO.machine();
@@ -223,7 +210,7 @@ class CrashKernelValidationDirectTest {
         long victim = taskOf(m.memory, 2);
         int slot = (int) ((victim - m.memory.read64(h + KH_TASKS)) / TASK.size());
         m.memory.write32(m.memory.read64(h + KH_FSCTX) + (long) slot * FSCTX.size(), 0);
-        ResurrectionReport.Process p = refusedOnly(DeadKernels.revive(m, CONFIG), 2);
+        ResurrectionReport.Process p = InFlightKernels.refusedOnly(DeadKernels.revive(m, CONFIG), 2);
         assertEquals(List.of("fs context: bad magic or version"), p.problems());
     }
 
@@ -247,7 +234,7 @@ class CrashKernelValidationDirectTest {
             if (c == 0) {
                 assertEquals(2, r.report().resurrectedCount(), r.report().lines().toString());
             } else {
-                ResurrectionReport.Process p = refusedOnly(r, 2);
+                ResurrectionReport.Process p = InFlightKernels.refusedOnly(r, 2);
                 assertTrue(p.problems().toString().contains("also mapped by task slot"), p.problems().toString());
             }
         }
@@ -286,7 +273,7 @@ class CrashKernelValidationDirectTest {
         victim = taskOf(m.memory, 2);
         m.memory.write32(victim + T_FD + 4L * 40, -1 ^ (1 << 20));
         m.memory.write32(victim + T_FD, MAX_FILES + 5); // its stdin's file is now named once less than it counts
-        ResurrectionReport.Process p = refusedOnly(DeadKernels.revive(m, CONFIG), 2);
+        ResurrectionReport.Process p = InFlightKernels.refusedOnly(DeadKernels.revive(m, CONFIG), 2);
         assertTrue(p.problems().contains("fd 0 names file " + (MAX_FILES + 5) + ", outside the table"), p.problems().toString());
         assertTrue(p.problems().contains("fd 40 names file " + (-1 ^ (1 << 20)) + ", outside the table"), p.problems().toString());
     }
@@ -297,7 +284,7 @@ class CrashKernelValidationDirectTest {
         Machine m = TWO.machine();
         long healthy = taskOf(m.memory, 1);
         int f = m.memory.read32(healthy + T_FD);
-        long fe = fileOf(m.memory, healthy, 0);
+        long fe = InFlightKernels.fileOf(m.memory, healthy, 0);
         m.memory.write32(fe, 0);
         DeadKernels.Revived r = DeadKernels.revive(m, CONFIG);
         assertEquals(2, r.report().resurrectedCount(), "file " + f + ": " + r.report().lines());
@@ -305,11 +292,11 @@ class CrashKernelValidationDirectTest {
 
         m = TWO.machine();
         long victim = taskOf(m.memory, 2);
-        fe = fileOf(m.memory, victim, 3);
+        fe = InFlightKernels.fileOf(m.memory, victim, 3);
         int f3 = m.memory.read32(victim + T_FD + 12);
         m.memory.write32(fe + 4, 77);
         m.memory.write32(fe + F_REFS, m.memory.read32(fe + F_REFS) + 1);
-        ResurrectionReport.Process p = refusedOnly(DeadKernels.revive(m, CONFIG), 2);
+        ResurrectionReport.Process p = InFlightKernels.refusedOnly(DeadKernels.revive(m, CONFIG), 2);
         assertTrue(p.problems().contains("fd 3: open file " + f3 + " is corrupt (magic or version)"), p.problems().toString());
     }
 
@@ -333,7 +320,7 @@ class CrashKernelValidationDirectTest {
             mem.write32(fe + F_REFS, mem.read32(fe + F_REFS) - 1);
         }
         DeadKernels.Revived r = DeadKernels.revive(m, CONFIG);
-        ResurrectionReport.Process p = refusedOnly(r, 2);
+        ResurrectionReport.Process p = InFlightKernels.refusedOnly(r, 2);
         assertEquals(1, p.problems().size(), p.problems().toString());
         assertTrue(p.problems().get(0).contains("a file whose data may be lost"), p.problems().toString());
         assertFalse(r.report().machineProblems.isEmpty());

@@ -1,6 +1,10 @@
 package otherworld.kernel.resurrect;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static otherworld.kernel.layout.Layouts.*;
+
+import java.util.List;
 
 import otherworld.emulator.Machine;
 import otherworld.emulator.PhysicalMemory;
@@ -115,5 +119,20 @@ final class InFlightKernels {
             throw e;
         }
         throw new AssertionError("the crash kernel never reached " + at);
+    }
+
+    /** The open-file record behind fd of the task. */
+    static long fileOf(PhysicalMemory mem, long task, int fd) {
+        return mem.read64(DeadKernels.Dead.header(mem) + KH_FILES) + (long) mem.read32(task + T_FD + 4L * fd) * FILE.size();
+    }
+
+    /** The one process refused is pid's (the others back), nothing leaked; its line of the report. */
+    static ResurrectionReport.Process refusedOnly(DeadKernels.Revived r, int pid) {
+        assertNull(r.failure());
+        for (ResurrectionReport.Process p : r.report().processes) {
+            assertEquals(p.pid() != pid, p.resurrected(), r.report().lines().toString());
+        }
+        assertEquals(List.of(), r.audit(), "the refused process's frames and files are not leaked");
+        return r.process(pid);
     }
 }
