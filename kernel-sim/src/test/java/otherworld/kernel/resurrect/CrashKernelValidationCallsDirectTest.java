@@ -106,6 +106,9 @@ class CrashKernelValidationCallsDirectTest {
         Machine m = writing();
         m.memory.write64(DeadKernels.Dead.header(m.memory) + KH_CURRENT, MAX_TASKS - 1);
         assertEquals("write in flight: will be made again first", inflight(DeadKernels.revive(m, CONFIG)));
+        m = writing();
+        setX(m.memory, writer(m.memory), 17, Sysno.READ); // a read of the same tty: it sent nothing
+        assertEquals("read in flight: will be made again first", inflight(DeadKernels.revive(m, CONFIG)));
     }
 
     /**
@@ -149,7 +152,7 @@ class CrashKernelValidationCallsDirectTest {
         Machine m = writing();
         long t = writer(m.memory);
         long buf = x(m.memory, t, 11), n = x(m.memory, t, 12);
-        long iov = iovecs(m.memory, t, new long[] {buf, 5, buf + 5, 0, buf + 5, n - 5});
+        long iov = iovecs(m.memory, t, new long[] {buf, 5, buf + 5, 0, buf + 5, n - 5, 0, -1}); // the fourth is not its
         setX(m.memory, t, 17, Sysno.WRITEV);
         setX(m.memory, t, 11, iov);
         setX(m.memory, t, 12, 3);
@@ -165,7 +168,11 @@ class CrashKernelValidationCallsDirectTest {
         return va;
     }
 
-    /** Bytes that cannot be read through the dead page tables are not sent (never garbage on the console). */
+    /**
+     * Bytes that cannot be read through the dead page tables are not sent (never garbage on the console): the write's
+     * buffer unmapped; a writev whose count is out of range, whose iovec array or one of its buffers is unmapped (the
+     * array running off the stack's top), or with a negative length. Each would send more than the half already sent.
+     */
     @Test
     void aWriteWhoseBytesCannotBeReadSendsNothingMore() {
         String sent = new String(WRITING.out[0], StandardCharsets.UTF_8);
@@ -173,21 +180,88 @@ class CrashKernelValidationCallsDirectTest {
             Machine m = writing();
             PhysicalMemory mem = m.memory;
             long t = writer(mem);
-            long buf = x(mem, t, 11);
+            long buf = x(mem, t, 11), n = x(mem, t, 12);
             if (c == 0) {
                 setX(mem, t, 11, 0x1000); // write's buffer unmapped
             } else {
                 setX(mem, t, 17, Sysno.WRITEV);
-                long iov = iovecs(mem, t, new long[] {buf, 3, c == 5 ? 0x1000 : buf + 3, c == 4 ? -1 : 4});
+                long iov = c == 6 ? stackTop(mem, t) - 16 : iovecs(mem, t, new long[] {buf, n, c == 5 ? 0x1000 : buf, c == 4 ? -1 : n});
+                if (c == 6) {
+                    mem.write64(InFlightKernels.userPa(mem, t, iov), buf);
+                    mem.write64(InFlightKernels.userPa(mem, t, iov + 8), n);
+                }
                 setX(mem, t, 11, c == 3 ? 0x1000 : iov);
                 setX(mem, t, 12, c == 1 ? -1 : c == 2 ? 1025 : 2);
-                if (c == 6) setX(mem, t, 12, 0);
             }
             DeadKernels.Revived r = DeadKernels.revive(m, CONFIG);
             assertTrue(inflight(r).contains("in flight completed"), inflight(r));
             assertEquals(sent, m.console(0).outputString(), "case " + c);
             assertEquals(List.of(), r.audit());
         }
+    }
+
+    /** The end of the stack's mapping above the task's sp (the first unmapped address). */
+    static long stackTop(PhysicalMemory mem, long t) {
+        long va = x(mem, t, 2) & ~(Sv39.PAGE_SIZE - 1);
+        while (InFlightKernels.pte(mem, t, va) >= 0 && Sv39.isValid(mem.read64(InFlightKernels.pte(mem, t, va)))) va += Sv39.PAGE_SIZE;
+        return va;
+    }
+
+    /** A writev of more than MAX_IO bytes sends MAX_IO, the last piece cut; the iovecs after it are not read. */
+    @Test
+    void aConsoleWritevSendsAtMostMaxIo() {
+        Machine m = writing();
+        PhysicalMemory mem = m.memory;
+        long t = writer(mem);
+        long code = mem.read64(t + T_PC) & ~(Sv39.PAGE_SIZE - 1);
+        int piece = 4000, pieces = otherworld.kernel.sys.Syscalls.MAX_IO / piece + 1;
+        long[] pairs = new long[2 * pieces + 2];
+        for (int i = 0; i < pieces; i++) {
+            pairs[2 * i] = code;
+            pairs[2 * i + 1] = piece;
+        }
+        pairs[2 * pieces + 1] = -1; // read, it would make the whole writev unreadable
+        setX(mem, t, 17, Sysno.WRITEV);
+        setX(mem, t, 11, iovecs(mem, t, pairs));
+        setX(mem, t, 12, pieces + 1);
+        byte[] bytes = new byte[piece];
+        mem.read(InFlightKernels.userPa(mem, t, code), bytes, 0, piece);
+        DeadKernels.Revived r = DeadKernels.revive(m, CONFIG);
+        assertTrue(inflight(r).startsWith("writev in flight completed"), inflight(r));
+        byte[] out = m.console(0).output();
+        assertEquals(otherworld.kernel.sys.Syscalls.MAX_IO, out.length);
+        for (int i = WRITING.out[0].length; i < out.length; i++) assertEquals(bytes[i % piece], out[i], "byte " + i);
+    }
+
+    /** kvstore's (pid 2, slot 1, tty 1) console write, half sent, beside hello. */
+    static final class SecondConsole {
+        static final InFlightKernels.Sent DEAD = InFlightKernels.capture(
+                new Scenario().add(Guests.program("hello")).add(Guests.program("kvstore")),
+                (p, m) -> p.equals("write.tty-partial") && m.memory.read32(InFlightKernels.current(m.memory) + T_PID) == 2);
+    }
+
+    /** On the second console, the rest of kvstore's write is sent there, each byte once, and nothing on the first. */
+    @Test
+    void aWriteOnTheSecondConsoleIsCompletedThere() {
+        Machine m = SecondConsole.DEAD.machine();
+        PhysicalMemory mem = m.memory;
+        long t = writer(mem);
+        long fe = InFlightKernels.fileOf(mem, t, (int) mem.read64(t + T_ORIG_A0));
+        int tty = mem.read32(fe + F_TTY);
+        assertEquals(1, tty);
+        long before = mem.read64(mem.read64(DeadKernels.Dead.header(mem) + KH_TTYS) + TTY.size() + TTY_OUT);
+        byte[] write = new byte[(int) x(mem, t, 12)];
+        for (int i = 0; i < write.length; i++) write[i] = (byte) mem.read8(InFlightKernels.userPa(mem, t, x(mem, t, 11) + i));
+        DeadKernels.Revived r = DeadKernels.revive(m, CONFIG);
+        assertNull(r.failure());
+        byte[] sent = SecondConsole.DEAD.out[1];
+        assertTrue(r.process(2).inflight().startsWith("write in flight completed (" + (sent.length - before) + " bytes had left the machine)"),
+                r.process(2).inflight());
+        byte[] expected = java.util.Arrays.copyOf(sent, (int) before + write.length);
+        System.arraycopy(write, 0, expected, (int) before, write.length);
+        assertArrayEquals(expected, m.console(1).output());
+        assertArrayEquals(SecondConsole.DEAD.out[0], m.console(0).output());
+        assertEquals(List.of(), r.audit());
     }
 
     // ---- clone -------------------------------------------------------------------------------------------
@@ -263,6 +337,20 @@ class CrashKernelValidationCallsDirectTest {
         assertTrue(back.resurrected(), r.report().lines().toString());
         assertEquals("execve had committed: its new image is resurrected, its tail made again first", back.inflight());
         assertEquals(entry, m.memory.read64(DeadKernels.Dead.task(m.memory, pid) + T_PC), "it starts at the new entry");
+        assertEquals(List.of(), r.audit());
+    }
+
+    /** An execve that had staged its image but not committed (pc at the ecall) is made again: its old image comes back. */
+    @Test
+    void anExecveNotCommittedIsMadeAgain() {
+        Machine m = Executing.DEAD.machine();
+        long t = InFlightKernels.current(m.memory);
+        int pid = m.memory.read32(t + T_PID);
+        m.memory.write64(t + T_PC, m.memory.read64(t + T_EPC));
+        DeadKernels.Revived r = DeadKernels.revive(m, CONFIG);
+        assertNull(r.failure());
+        assertEquals("execve in flight: will be made again first", r.process(pid).inflight(), r.report().lines().toString());
+        assertEquals(m.memory.read64(t + T_EPC), m.memory.read64(DeadKernels.Dead.task(m.memory, pid) + T_PC));
         assertEquals(List.of(), r.audit());
     }
 

@@ -155,6 +155,11 @@ class CrashKernelValidationDirectTest {
         DeadKernels.Revived clean = DeadKernels.revive(TWO.machine(), CONFIG);
         assertEquals(dead.read64(h + KH_GENERATION) + 1, clean.report().generation);
         assertEquals(1, clean.report().attempt);
+        assertEquals(List.of("resurrect.validate", "resurrect.decided", "resurrect.flushed", "resurrect.task", "resurrect.task",
+                "resurrect.built"), clean.points(), "crash tests crash the crash kernel at its points");
+        Machine later = TWO.machine();
+        later.memory.write64(h + KH_GENERATION, 5); // the machine had survived five crashes
+        assertEquals(6, DeadKernels.revive(later, CONFIG).report().generation);
 
         Machine m = TWO.machine();
         InFlightKernels.crashingCrashKernel(m, "resurrect.built");
@@ -251,6 +256,97 @@ class CrashKernelValidationDirectTest {
         return InFlightKernels.pte(mem, task, found[0]);
     }
 
+    /**
+     * Only the current task's committed call has a tail to make again (the scheduler runs it before any other task); a
+     * task that is not current, or whose trap frame holds no system call, has no call to decide.
+     */
+    @Test
+    void onlyTheCurrentTasksCommittedCallHasItsTailMadeAgain() {
+        assertEquals("write had committed: its tail is made again first", DeadKernels.revive(TWO.machine(), CONFIG).process(1).inflight());
+
+        Machine m = TWO.machine();
+        m.memory.write64(DeadKernels.Dead.header(m.memory) + KH_CURRENT, MAX_TASKS - 1);
+        DeadKernels.Revived r = DeadKernels.revive(m, CONFIG);
+        assertEquals(2, r.report().resurrectedCount(), r.report().lines().toString());
+        assertNull(r.process(1).inflight(), "not current: its tail had run");
+
+        m = TWO.machine();
+        long other = m.memory.read64(taskOf(m.memory, 2) + T_CAUSE);
+        assertNotEquals(CAUSE_ECALL, other, "kvstore was preempted");
+        m.memory.write64(taskOf(m.memory, 1) + T_CAUSE, other);
+        r = DeadKernels.revive(m, CONFIG);
+        assertEquals(2, r.report().resurrectedCount(), r.report().lines().toString());
+        assertNull(r.process(1).inflight(), "no call in its trap frame");
+    }
+
+    /**
+     * The current task's committed call: its tail, made again, reads its sysword; one that fits no counter refuses the
+     * task (checksum's write to its file: the sysword is the offset before the write). Not committed, or not the
+     * current task, or no call in its trap frame: no tail is made again, nothing to check.
+     */
+    @Test
+    void aCommittedCallsSyswordIsCheckedOnlyWhenItsTailIsMadeAgain() {
+        for (int c = 0; c < 4; c++) {
+            Machine m = TWO.machine();
+            PhysicalMemory mem = m.memory;
+            long t = taskOf(mem, 1);
+            assertEquals(3, mem.read64(t + T_ORIG_A0), "checksum's write to its file");
+            mem.write64(t + T_SYSWORD, mem.read64(t + T_SYSWORD) ^ (1L << 20));
+            if (c == 1) mem.write64(DeadKernels.Dead.header(mem) + KH_CURRENT, MAX_TASKS - 1);
+            if (c == 2) mem.write64(t + T_PC, mem.read64(t + T_EPC));
+            if (c == 3) mem.write64(t + T_CAUSE, mem.read64(taskOf(mem, 2) + T_CAUSE));
+            DeadKernels.Revived r = DeadKernels.revive(m, CONFIG);
+            if (c == 0) {
+                ResurrectionReport.Process p = InFlightKernels.refusedOnly(r, 1);
+                assertTrue(p.problems().toString().contains("sysword"), p.problems().toString());
+            } else {
+                assertEquals(2, r.report().resurrectedCount(), "case " + c + ": " + r.report().lines());
+            }
+        }
+    }
+
+    /** A task refused for its VMA table is refused for that: its registers are not judged against a list it lacks. */
+    @Test
+    void aTaskRefusedForItsVmasIsNotJudgedByThem() {
+        Machine m = TWO.machine();
+        long h = DeadKernels.Dead.header(m.memory);
+        long victim = taskOf(m.memory, 2);
+        long slot = (victim - m.memory.read64(h + KH_TASKS)) / TASK.size();
+        m.memory.write32(m.memory.read64(h + KH_VMAS) + slot * VMAT.size(), 0);
+        ResurrectionReport.Process p = InFlightKernels.refusedOnly(DeadKernels.revive(m, CONFIG), 2);
+        assertEquals(1, p.problems().size(), p.problems().toString());
+        assertTrue(p.problems().get(0).contains("vma table"), p.problems().toString());
+    }
+
+    /** The process tree is validated: a parent that does not exist refuses its child. */
+    @Test
+    void aParentThatDoesNotExistRefusesTheChild() {
+        Machine m = TWO.machine();
+        long h = DeadKernels.Dead.header(m.memory);
+        long victim = taskOf(m.memory, 2);
+        long proc = m.memory.read64(h + KH_PROCS) + (victim - m.memory.read64(h + KH_TASKS)) / TASK.size() * PROC.size();
+        m.memory.write32(proc + P_PPID, 777);
+        ResurrectionReport.Process p = InFlightKernels.refusedOnly(DeadKernels.revive(m, CONFIG), 2);
+        assertTrue(p.problems().toString().contains("parent pid 777 does not exist"), p.problems().toString());
+    }
+
+    /** An open file's inode lies within the file system's inode count, which the disk's superblock says. */
+    @Test
+    void anOpenFilesInodeIsBoundedByTheSuperblock() {
+        byte[] sb = new byte[512];
+        TWO.machine().disk.read(1024, sb, 0, sb.length);
+        int inodes = java.nio.ByteBuffer.wrap(sb).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0);
+        assertTrue(inodes > 20, "mke2fs's count: " + inodes);
+        Machine m = TWO.machine();
+        m.memory.write32(InFlightKernels.fileOf(m.memory, taskOf(m.memory, 2), 3) + F_INO, inodes + 1);
+        ResurrectionReport.Process p = InFlightKernels.refusedOnly(DeadKernels.revive(m, CONFIG), 2);
+        assertTrue(p.problems().toString().contains("open file"), p.problems().toString());
+
+        m = TWO.machine();
+        m.memory.write32(InFlightKernels.fileOf(m.memory, taskOf(m.memory, 2), 3) + F_INO, inodes);
+        assertEquals(2, DeadKernels.revive(m, CONFIG).report().resurrectedCount(), "the last inode is the file system's");
+    }
+
     // ---- fds ----------------------------------------------------------------------------------------------
 
     /**
@@ -289,6 +385,11 @@ class CrashKernelValidationDirectTest {
         DeadKernels.Revived r = DeadKernels.revive(m, CONFIG);
         assertEquals(2, r.report().resurrectedCount(), "file " + f + ": " + r.report().lines());
         assertEquals(List.of(), r.audit());
+
+        m = TWO.machine();
+        m.memory.write32(InFlightKernels.fileOf(m.memory, taskOf(m.memory, 2), 3), 0); // kvstore's log, another index
+        r = DeadKernels.revive(m, CONFIG);
+        assertEquals(2, r.report().resurrectedCount(), r.report().lines().toString());
 
         m = TWO.machine();
         long victim = taskOf(m.memory, 2);
@@ -331,6 +432,42 @@ class CrashKernelValidationDirectTest {
         r = DeadKernels.revive(m, CONFIG);
         for (ResurrectionReport.Process q : r.report().processes) assertFalse(q.resurrected(), r.report().lines().toString());
         assertEquals(List.of("state 7 unknown"), r.process(2).problems(), "its own reason only");
+    }
+
+    /** With its file at index 0 of the table (the two records and every fd naming them swapped), checksum is refused too. */
+    @Test
+    void aRegularFileAtIndexZeroCountsAsOpen() {
+        Machine m = TWO.machine();
+        long h = DeadKernels.Dead.header(m.memory);
+        int reg = m.memory.read32(taskOf(m.memory, 1) + T_FD + 12);
+        swapFiles(m.memory, h, 0, reg);
+        assertEquals(FT_REG, m.memory.read32(m.memory.read64(h + KH_FILES) + F_TYPE));
+        DeadKernels.Revived swapped = DeadKernels.revive(m, CONFIG);
+        assertEquals(2, swapped.report().resurrectedCount(), "the swap itself is sound: " + swapped.report().lines());
+
+        m = TWO.machine();
+        swapFiles(m.memory, h, 0, reg);
+        loseADirtyBlock(m.memory, h);
+        DeadKernels.Revived r = DeadKernels.revive(m, CONFIG);
+        assertEquals(0, r.report().resurrectedCount(), r.report().lines().toString());
+        assertTrue(r.process(1).problems().toString().contains("fd 3: a file whose data may be lost"), r.process(1).problems().toString());
+    }
+
+    static void swapFiles(PhysicalMemory mem, long h, int a, int b) {
+        long files = mem.read64(h + KH_FILES), tasks = mem.read64(h + KH_TASKS);
+        byte[] ra = new byte[FILE.size()], rb = new byte[FILE.size()];
+        mem.read(files + (long) a * FILE.size(), ra, 0, ra.length);
+        mem.read(files + (long) b * FILE.size(), rb, 0, rb.length);
+        mem.write(files + (long) a * FILE.size(), rb, 0, rb.length);
+        mem.write(files + (long) b * FILE.size(), ra, 0, ra.length);
+        for (int i = 0; i < MAX_TASKS; i++) {
+            long t = tasks + (long) i * TASK.size();
+            if (mem.read32(t + T_STATE) == TASK_FREE) continue;
+            for (int fd = 0; fd < NOFILE; fd++) {
+                int f = mem.read32(t + T_FD + 4L * fd);
+                if (f == a || f == b) mem.write32(t + T_FD + 4L * fd, f == a ? b : a);
+            }
+        }
     }
 
     static void loseADirtyBlock(PhysicalMemory mem, long h) {
