@@ -233,35 +233,50 @@ class CrashKernelValidationCallsDirectTest {
         for (int i = WRITING.out[0].length; i < out.length; i++) assertEquals(bytes[i % piece], out[i], "byte " + i);
     }
 
-    /** kvstore's (pid 2, slot 1, tty 1) console write, half sent, beside hello. */
+    /** kvstore's (pid 2, slot 1, tty 1) second console write, half sent, beside hello: its tty had sent bytes before. */
     static final class SecondConsole {
         static final InFlightKernels.Sent DEAD = InFlightKernels.capture(
-                new Scenario().add(Guests.program("hello")).add(Guests.program("kvstore")),
-                (p, m) -> p.equals("write.tty-partial") && m.memory.read32(InFlightKernels.current(m.memory) + T_PID) == 2);
+                new Scenario().add(Guests.program("hello")).add(Guests.program("kvstore")), secondWriteOfPid2());
+
+        static DeadKernels.Trigger secondWriteOfPid2() {
+            int[] seen = {0};
+            return (p, m) -> p.equals("write.tty-partial") && m.memory.read32(InFlightKernels.current(m.memory) + T_PID) == 2
+                    && ++seen[0] == 2;
+        }
     }
 
-    /** On the second console, the rest of kvstore's write is sent there, each byte once, and nothing on the first. */
+    /**
+     * On the second console, the rest of kvstore's write is sent there, each byte once (its tty's out counts the earlier
+     * writes), as the write sends it: through OPOST ONLCR on a terminal, as written on a file marked not a terminal.
+     */
     @Test
     void aWriteOnTheSecondConsoleIsCompletedThere() {
-        Machine m = SecondConsole.DEAD.machine();
-        PhysicalMemory mem = m.memory;
-        long t = writer(mem);
-        long fe = InFlightKernels.fileOf(mem, t, (int) mem.read64(t + T_ORIG_A0));
-        int tty = mem.read32(fe + F_TTY);
-        assertEquals(1, tty);
-        long before = mem.read64(mem.read64(DeadKernels.Dead.header(mem) + KH_TTYS) + TTY.size() + TTY_OUT);
-        byte[] write = new byte[(int) x(mem, t, 12)];
-        for (int i = 0; i < write.length; i++) write[i] = (byte) mem.read8(InFlightKernels.userPa(mem, t, x(mem, t, 11) + i));
-        DeadKernels.Revived r = DeadKernels.revive(m, CONFIG);
-        assertNull(r.failure());
         byte[] sent = SecondConsole.DEAD.out[1];
-        assertTrue(r.process(2).inflight().startsWith("write in flight completed (" + (sent.length - before) + " bytes had left the machine)"),
-                r.process(2).inflight());
-        byte[] expected = java.util.Arrays.copyOf(sent, (int) before + write.length);
-        System.arraycopy(write, 0, expected, (int) before, write.length);
-        assertArrayEquals(expected, m.console(1).output());
-        assertArrayEquals(SecondConsole.DEAD.out[0], m.console(0).output());
-        assertEquals(List.of(), r.audit());
+        for (int c = 0; c < 3; c++) {
+            Machine m = SecondConsole.DEAD.machine();
+            PhysicalMemory mem = m.memory;
+            long t = writer(mem);
+            long fe = InFlightKernels.fileOf(mem, t, (int) mem.read64(t + T_ORIG_A0));
+            assertEquals(1, mem.read32(fe + F_TTY));
+            long tty1 = mem.read64(DeadKernels.Dead.header(mem) + KH_TTYS) + TTY.size();
+            long before = mem.read64(tty1 + TTY_OUT);
+            assertTrue(before > 0 && before < sent.length, "earlier writes, and half of this one: " + before);
+            byte[] write = new byte[(int) x(mem, t, 12)];
+            for (int i = 0; i < write.length; i++) write[i] = (byte) mem.read8(InFlightKernels.userPa(mem, t, x(mem, t, 11) + i));
+            if (c > 0) mem.write32(tty1 + TTY_OFLAG, otherworld.kernel.tty.Tty.OPOST | otherworld.kernel.tty.Tty.ONLCR);
+            if (c == 2) mem.write32(fe + F_FLAGS, mem.read32(fe + F_FLAGS) | FF_NOT_A_TERMINAL);
+            byte[] out = c == 1 ? new String(write, StandardCharsets.ISO_8859_1).replace("\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1)
+                    : write;
+            DeadKernels.Revived r = DeadKernels.revive(m, CONFIG);
+            assertNull(r.failure());
+            assertTrue(r.process(2).inflight().startsWith("write in flight completed (" + (sent.length - before) + " bytes had left"),
+                    r.process(2).inflight());
+            byte[] expected = java.util.Arrays.copyOf(sent, (int) before + out.length);
+            System.arraycopy(out, (int) (sent.length - before), expected, sent.length, out.length - (int) (sent.length - before));
+            assertArrayEquals(expected, m.console(1).output(), "case " + c);
+            assertArrayEquals(SecondConsole.DEAD.out[0], m.console(0).output());
+            assertEquals(List.of(), r.audit());
+        }
     }
 
     // ---- clone -------------------------------------------------------------------------------------------

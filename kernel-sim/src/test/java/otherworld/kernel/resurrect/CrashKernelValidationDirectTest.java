@@ -318,6 +318,15 @@ class CrashKernelValidationDirectTest {
         assertTrue(p.problems().get(0).contains("vma table"), p.problems().toString());
     }
 
+    /** A saved pc outside every executable mapping of a sound VMA list refuses the task (it could not go on). */
+    @Test
+    void aPcOutsideItsCodeRefusesTheTask() {
+        Machine m = TWO.machine();
+        m.memory.write64(taskOf(m.memory, 2) + T_PC, 0x1000);
+        ResurrectionReport.Process p = InFlightKernels.refusedOnly(DeadKernels.revive(m, CONFIG), 2);
+        assertEquals(List.of("trap frame: pc 0x1000 outside every executable mapping"), p.problems());
+    }
+
     /** The process tree is validated: a parent that does not exist refuses its child. */
     @Test
     void aParentThatDoesNotExistRefusesTheChild() {
