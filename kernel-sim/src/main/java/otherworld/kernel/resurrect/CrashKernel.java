@@ -98,7 +98,7 @@ public final class CrashKernel {
 
     /** The dead kernel, as its header describes it (validated). */
     private record Dead(long header, long regionBase, long regionSize, long ptPool, long crashBase, long crashSize,
-                        int nframes, long tasks, long files, long ttys, long cache, int nttys, long procs, long sigs,
+                        int nframes, long tasks, long files, long ttys, int nttys, long procs, long sigs,
                         long pipes, long vmas, long fpages, long sleeps, long fsctx, long tinfo, long locks,
                         Region layout) {
         /** Its frame bitmap, where the layout of its region puts it (derived, not read from the header). */
@@ -222,8 +222,9 @@ public final class CrashKernel {
                 || !Bounds.inRegion(locks, (long) MAX_LOCKS * LOCK.size(), regionBase, structures)) {
             throw new KernelPanic("dead kernel header: file-system tables out of bounds");
         }
+        // the page cache is not read from the header: where it lies is the layout's (resurrect, flush)
         return new Dead(h, regionBase, regionSize, ptPool, crashBase, crashSize, nframes, tasks, files, ttys,
-                v.r64(h + KH_CACHE), nttys, procs, sigs, pipes, vmas, fpages, sleeps, fsctx, tinfo, locks, layout);
+                nttys, procs, sigs, pipes, vmas, fpages, sleeps, fsctx, tinfo, locks, layout);
     }
 
     /** The dead kernel's shared file pages (validated with the tasks). */
@@ -404,7 +405,7 @@ public final class CrashKernel {
      * The VMA list a committed call of the current task puts in force in its tail (its sysword names it), or -1: that
      * list must be valid too.
      */
-    private static int stagedList(KMem v, long t, boolean current) {
+    static int stagedList(KMem v, long t, boolean current) {
         long nr = v.r64(t + T_X + 8L * 17);
         if (!current || v.r64(t + T_CAUSE) != CAUSE_ECALL || v.r64(t + T_PC) == v.r64(t + T_EPC)) return -1;
         if (nr != Sysno.BRK && nr != Sysno.MMAP && nr != Sysno.MUNMAP && nr != Sysno.MPROTECT && nr != Sysno.MREMAP) {
@@ -419,7 +420,7 @@ public final class CrashKernel {
      * one: the frame is mapped at both addresses. The tail, made again, would clear the old one; the new kernel is built
      * without it (the same result), so that every frame is mapped once.
      */
-    private static void dropMovedAliases(KMem v, long t, Image img) {
+    static void dropMovedAliases(KMem v, long t, Image img) {
         if (v.r64(t + T_CAUSE) != CAUSE_ECALL || v.r64(t + T_PC) == v.r64(t + T_EPC)
                 || v.r64(t + T_X + 8L * 17) != Sysno.MREMAP || (v.r64(t + T_SYSWORD) & 0x100) == 0) {
             return;
@@ -464,10 +465,10 @@ public final class CrashKernel {
         if ((nr == Sysno.WRITE || nr == Sysno.WRITEV) && img.slot == current) { // a write in flight runs to its commit
             long fd = v.r64(t + T_ORIG_A0);
             int f = fd >= 0 && fd < NOFILE ? img.fds[(int) fd] : -1;
-            long tty = ttyOf(v, d, f);
+            int tty = ttyOf(v, d, f);
             if (tty >= 0) {
-                Console dev = machine.console(v.r32(tty + TTY_CONSOLE));
-                long sent = dev.bytesOut() - v.r64(tty + TTY_OUT);
+                Console dev = machine.console(tty);
+                long sent = dev.bytesOut() - v.r64(d.ttys + (long) tty * TTY.size() + TTY_OUT);
                 if (sent > 0) {
                     img.completeWrite = dev;
                     img.inflight = call + " in flight completed (" + sent + " bytes had left the machine)";
@@ -479,15 +480,16 @@ public final class CrashKernel {
         img.inflight = call + " in flight: will be made again first";
     }
 
-    /** The tty record behind open file f (a tty file whose tty names a console), or -1. */
-    private long ttyOf(KMem v, Dead d, int f) {
+    /**
+     * The tty behind open file f (a tty file whose tty has a console), or -1. Its console is the one of the same index,
+     * derived as {@link #buildTtys} derives it: the record's console field is not trusted (corrupt, it would have the
+     * write made again, and the bytes already sent sent twice).
+     */
+    private int ttyOf(KMem v, Dead d, int f) {
         if (f < 0 || f >= MAX_FILES) return -1;
         long fe = d.files + (long) f * FILE.size();
         int tty = v.r32(fe + F_TTY);
-        if (v.r32(fe + F_TYPE) != FT_TTY || tty < 0 || tty >= d.nttys) return -1;
-        long rec = d.ttys + (long) tty * TTY.size();
-        int con = v.r32(rec + TTY_CONSOLE);
-        return con >= 0 && con < machine.consoleCount() ? rec : -1;
+        return v.r32(fe + F_TYPE) == FT_TTY && tty >= 0 && tty < d.nttys && tty < machine.consoleCount() ? tty : -1;
     }
 
     /** The rest of an interrupted console write, each byte once: what bytes_out says was sent is not sent again. */
@@ -497,7 +499,7 @@ public final class CrashKernel {
         if (all == null) return;
         Console dev = img.completeWrite;
         int f = img.fds[(int) v.r64(t + T_ORIG_A0)];
-        long rec = ttyOf(v, d, f);
+        long rec = d.ttys + (long) ttyOf(v, d, f) * TTY.size();
         boolean plain = (v.r32(d.files + (long) f * FILE.size() + F_FLAGS) & FF_NOT_A_TERMINAL) != 0;
         byte[] out = plain ? all : otherworld.kernel.tty.Tty.post(v, rec, all); // as the write sent them (OPOST)
         long done = dev.bytesOut() - v.r64(rec + TTY_OUT); // an earlier crash kernel's too
