@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 
 import otherworld.emulator.Machine;
 import otherworld.kernel.Guests;
+import otherworld.kernel.KernelPanic;
+import otherworld.kernel.Region;
 import otherworld.kernel.Scenario;
 import otherworld.kernel.mm.PageTable;
 import otherworld.kernel.sys.Sysno;
@@ -26,24 +28,24 @@ import otherworld.userland.Programs;
  */
 class CrashKernelBuildDirectTest {
     /** checksum (slot 0, the current task, its call committed) and kvstore: files, two ttys. */
-    static final Captured TWO = capture(ValidatorCorruptionTest.two().maxInstructions(40_000_000L),
+    static final Captured TWO = capture(ValidatorCorruptionTest.two().ram(RAM).maxInstructions(40_000_000L),
             whenSome("syscall.after-commit", (k, i) -> i == 0 && k.ram.read64(k.h + KH_CURRENT) == 0, 150));
 
     /** forkmap at its first fork, the child made and the call not committed: copy-on-write and shared file pages. */
-    static final Captured CLONE = capture(new Scenario().add(Guests.program("forkmap")).maxInstructions(30_000_000L),
+    static final Captured CLONE = capture(new Scenario().add(Guests.program("forkmap")).ram(RAM).maxInstructions(30_000_000L),
             atCall("syscall.before-commit", Sysno.CLONE, 1));
 
     /** forktest with its first child exited (a zombie) and the parent making its wait4 again. */
-    static final Captured ZOMBIE = capture(new Scenario().add(Guests.program("forktest", "2")).maxInstructions(30_000_000L),
+    static final Captured ZOMBIE = capture(new Scenario().add(Guests.program("forktest", "2")).ram(RAM).maxInstructions(30_000_000L),
             whenSome("syscall.entry", (k, i) -> k.state(i) == TASK_ZOMBIE, 1));
 
     /** forktest's vfork child running on its parent's address space (the parent waits for it). */
-    static final Captured VFORK = capture(new Scenario().add(Guests.program("forktest", "2")).maxInstructions(60_000_000L),
+    static final Captured VFORK = capture(new Scenario().add(Guests.program("forktest", "2")).ram(RAM).maxInstructions(60_000_000L),
             whenSome("syscall.entry", (k, i) -> k.state(i) == TASK_RUNNABLE && k.ram.read32(k.proc(i) + P_VM_PARENT) != 0, 1));
 
     /** spawner's vfork child with its execve committed and its tail not made: the new image is resurrected. */
     static final Captured EXEC = capture(new Scenario().add(Guests.program("spawner", "vfork", "/bin/hello"))
-                    .file("/bin/hello", Programs.get("hello").binary()).maxInstructions(30_000_000L),
+                    .file("/bin/hello", Programs.get("hello").binary()).ram(RAM).maxInstructions(30_000_000L),
             atCall("syscall.after-commit", Sysno.EXECVE, 1));
 
     // ---- a dead kernel at a committed call: everything comes back as it was ----------------------------------
@@ -80,19 +82,8 @@ class CrashKernelBuildDirectTest {
                     made.bytes(made.ram.read64(made.h + KH_FSCTX) + (long) slot * FSCTX.size(), FSCTX.size()));
             assertArrayEquals(dead.bytes(dead.ram.read64(dead.h + KH_TINFO) + (long) slot * TINFO.size(), TINFO.size()),
                     made.bytes(made.ram.read64(made.h + KH_TINFO) + (long) slot * TINFO.size(), TINFO.size()));
-            List<String> files = r.report().processes.stream().filter(p -> p.pid() == pid).findFirst().orElseThrow().files();
-            List<String> expected = new ArrayList<>();
-            for (int fd = 0; fd < NOFILE; fd++) {
-                int f = dead.fd(slot, fd);
-                assertEquals(f, made.fd(slot, fd));
-                if (f < 0) continue;
-                long fe = dead.file(f);
-                int type = dead.ram.read32(fe + F_TYPE);
-                assertTrue(type == FT_TTY || type == FT_REG, "checksum and kvstore have ttys and files open");
-                expected.add(fd + (type == FT_TTY ? ":tty" + dead.ram.read32(fe + F_TTY)
-                        : ":ino " + dead.ram.read32(fe + F_INO) + "@" + dead.ram.read64(fe + F_OFFSET)));
-            }
-            assertEquals(expected, files, "pid " + pid + ": its open files in the report");
+            for (int fd = 0; fd < NOFILE; fd++) assertEquals(dead.fd(slot, fd), made.fd(slot, fd));
+            assertEquals(openFiles(dead, slot), r.process(pid).files(), "pid " + pid + ": its open files in the report");
         }
         // open files at the same indices, references counted
         int files = 0;
@@ -398,7 +389,7 @@ class CrashKernelBuildDirectTest {
     // ---- ttys and a console write in flight ----------------------------------------------------------------
 
     /** A console write that had sent half its bytes, at its commit point (bytes_out beyond the tty's out). */
-    static final Captured WRITE = capture(ValidatorCorruptionTest.two().maxInstructions(40_000_000L),
+    static final Captured WRITE = capture(ValidatorCorruptionTest.two().ram(RAM).maxInstructions(40_000_000L),
             (point, m) -> point.equals("write.tty-partial") && m.memory.read64(currentTask(m.memory) + T_X + 8L * 12) > 8);
 
     /**
@@ -496,7 +487,7 @@ class CrashKernelBuildDirectTest {
     // ---- pipes and locks ---------------------------------------------------------------------------------
 
     /** pipetest in its large write (made in chunks while the reader drains it): the writer owns the write side. */
-    static final Captured PIPETEST = capture(new Scenario().add(Guests.program("pipetest", "40")).maxInstructions(40_000_000L),
+    static final Captured PIPETEST = capture(new Scenario().add(Guests.program("pipetest", "40")).ram(RAM).maxInstructions(40_000_000L),
             DeadKernels.atPoint("pipe.chunk", 2));
 
     /** Owner pid and slot of the pipe with a write in progress, and the pipe's index. */
@@ -533,6 +524,9 @@ class CrashKernelBuildDirectTest {
         }
         assertTrue(pipes > 0);
         assertEquals(owned[0], m.memory.read32(made.pipe(owned[2]) + PI_OWNER));
+        List<String> files = openFiles(dead, owned[1]);
+        assertTrue(files.stream().anyMatch(f -> f.contains(":pipe")), files.toString());
+        assertEquals(files, r.process(owned[0]).files());
         assertTrue(m.memory.read64(made.pipe(owned[2]) + PI_NWRITE) > 0);
     }
 
@@ -559,7 +553,7 @@ class CrashKernelBuildDirectTest {
     }
 
     /** fstest holding a POSIX lock. */
-    static final Captured LOCKS = capture(new Scenario().add(Guests.program("fstest")).maxInstructions(60_000_000L),
+    static final Captured LOCKS = capture(new Scenario().add(Guests.program("fstest")).ram(RAM).maxInstructions(60_000_000L),
             (point, mm) -> point.equals("syscall.entry") && heldLock(new Kern(mm.memory, header(mm.memory))) >= 0);
 
     static int heldLock(Kern k) {
@@ -595,6 +589,62 @@ class CrashKernelBuildDirectTest {
         assertEquals(0, m2.memory.read32(m2.memory.read64(made(r2).h + KH_LOCKS) + (long) l * LOCK.size() + L_KIND));
     }
 
+    // ---- sleeps and recovery procedures ------------------------------------------------------------------
+
+    /** sharedmap asleep in its pause (its file pages dirty in memory), checksum running. */
+    static final Captured SLEEPER = capture(new Scenario().add(Guests.program("checksum", "400")).add(Guests.program("sharedmap"))
+                    .ram(RAM).maxInstructions(60_000_000L),
+            whenSome("syscall.entry", (k, i) -> k.ram.read32(k.ram.read64(k.h + KH_SLEEPS) + (long) i * SLEEP.size() + SL_ARMED) == 1, 1));
+
+    /** A sleeping task keeps its deadline; its shared file pages are kept in the file-page table. */
+    @Test
+    void aSleeperKeepsItsDeadlineAndItsFilePages() {
+        Machine m = SLEEPER.machine();
+        Kern dead = dead(m);
+        int slot = dead.first((k, i) -> k.ram.read32(k.ram.read64(k.h + KH_SLEEPS) + (long) i * SLEEP.size() + SL_ARMED) == 1);
+        long old = m.memory.read64(dead.h + KH_SLEEPS) + (long) slot * SLEEP.size();
+        DeadKernels.Revived r = SLEEPER.revive(m);
+        assertNull(r.failure());
+        assertEquals(List.of(), r.audit());
+        assertEquals(2, r.report().resurrectedCount());
+        Kern made = made(r);
+        long rec = m.memory.read64(made.h + KH_SLEEPS) + (long) slot * SLEEP.size();
+        assertEquals(1, m.memory.read32(rec + SL_ARMED));
+        assertEquals(m.memory.read64(old + SL_DEADLINE), m.memory.read64(rec + SL_DEADLINE));
+        assertEquals(m.memory.read64(old + SL_EPC), m.memory.read64(rec + SL_EPC));
+        assertEquals(m.memory.read32(old + SL_NR), m.memory.read32(rec + SL_NR));
+        int shared = 0;
+        for (long[] page : made.pages(slot).values()) if ((page[1] & PageTable.PTE_SHARED) != 0) shared++;
+        assertTrue(shared > 0, "sharedmap's file is mapped shared");
+        assertEquals(shared, m.memory.read32(m.memory.read64(made.h + KH_FPAGES) + FP_HWM));
+        int other = 1 - slot;
+        assertEquals(0, m.memory.read32(m.memory.read64(made.h + KH_SLEEPS) + (long) other * SLEEP.size() + SL_ARMED));
+    }
+
+    /**
+     * kvstore's recovery procedure is set up by the crash kernel, and the report says so; a recovery table outside
+     * the dead kernel's structures (in its page-table pool, say) is not read: no procedure runs, and the report says
+     * why.
+     */
+    @Test
+    void aRecoveryProcedureIsReportedAndATableOutsideTheStructuresIgnored() {
+        Machine m = TWO.machine();
+        DeadKernels.Revived r = TWO.revive(m);
+        String said = r.process(dead(TWO.machine()).pid(1)).inflight();
+        assertNotNull(said);
+        assertTrue(said.contains("recovery") && !said.startsWith("null"), said);
+
+        Machine m2 = TWO.machine();
+        Kern dead = dead(m2);
+        m2.memory.write64(dead.h + KH_RECOVERY, m2.memory.read64(dead.h + KH_PT_POOL));
+        DeadKernels.Revived r2 = TWO.revive(m2);
+        assertNull(r2.failure());
+        for (ResurrectionReport.Process p : r2.report().processes) {
+            assertTrue(p.inflight().contains("recovery table out of bounds"), p.inflight());
+        }
+        assertEquals(List.of(), r2.audit());
+    }
+
     // ---- the crash region ----------------------------------------------------------------------------------
 
     /** A crash region that leaves no run as large free once the new kernel is built: it says so, and still commits. */
@@ -613,6 +663,104 @@ class CrashKernelBuildDirectTest {
         assertEquals(0, m.memory.read64(made(r).h + KH_CRASH_SIZE));
         assertEquals(2, r.report().resurrectedCount());
         assertEquals(List.of(), r.audit());
+    }
+
+    /**
+     * A crash region whose page-table pool (the least a region has: 64 pages) the processes' tables do not fit in:
+     * the crash kernel panics and says why, before its commit (a new crash kernel with a larger region may do
+     * better). Checksum's address space is spread over as many level-0 tables as make it take the whole pool (then
+     * kvstore's root has no frame), or one more (then a table of its own has none).
+     */
+    @Test
+    void aPoolTooSmallForThePageTablesPanicsBeforeTheCommit() {
+        for (int tables : new int[] {POOL_PAGES, POOL_PAGES + 1}) {
+            Machine m = TWO.machine();
+            Kern dead = dead(m);
+            long base = m.memory.read64(dead.h + KH_CRASH_BASE);
+            Region full = Region.layout(base, m.memory.read64(dead.h + KH_CRASH_SIZE), (int) (m.memory.size() / Sv39.PAGE_SIZE),
+                    TWO.dead().config.cacheSlots());
+            m.memory.write64(dead.h + KH_CRASH_SIZE, full.ptPool() - base + POOL_PAGES * Sv39.PAGE_SIZE);
+            spreadTables(m, dead, 0, tables);
+            DeadKernels.Revived r = TWO.revive(m);
+            assertInstanceOf(KernelPanic.class, r.failure(), tables + " tables");
+            assertTrue(r.failure().getMessage().contains("crash region too small for page tables"), r.failure().getMessage());
+            assertEquals(dead.h, header(m.memory), "not committed");
+        }
+    }
+
+    static final int POOL_PAGES = 64;
+
+    /** Adds pages (on free frames, marked used) in new 2 MiB ranges of a VMA until the task has this many tables. */
+    static void spreadTables(Machine m, Kern k, int slot, int tables) {
+        otherworld.kernel.mem.ReadOnlyMem v = new otherworld.kernel.mem.ReadOnlyMem(m.memory);
+        long vmat = k.vmat(slot);
+        int active = m.memory.read32(vmat + VT_ACTIVE);
+        List<otherworld.kernel.mm.Vma> l = new otherworld.kernel.mm.Vmas(v, m.memory.read64(k.h + KH_VMAS), slot).list();
+        long mb2 = 1L << 21;
+        int pick = -1;
+        long gap = 0;
+        for (int i = 0; i + 1 < l.size(); i++) {
+            if ((l.get(i).flags() & (VM_GUARD | VM_STACK | VM_FILE)) != 0) continue;
+            if (l.get(i + 1).start() - l.get(i).end() > gap) {
+                gap = l.get(i + 1).start() - l.get(i).end();
+                pick = i;
+            }
+        }
+        assertTrue(pick >= 0 && gap > 100 * mb2, "a VMA with room after it: " + l);
+        long start = (l.get(pick).end() + mb2 - 1) / mb2 * mb2;
+        long[] next = {largestFreeRun(k)[0]};
+        long root = Sv39.satpRootPa(k.satp(slot));
+        long va = start;
+        while (tableCount(m, root, 2) < tables) {
+            long l1pte = root + 8L * ((va >>> 30) & 511);
+            if (!Sv39.isValid(m.memory.read64(l1pte))) m.memory.write64(l1pte, Sv39.makePte(Sv39.ppnOf(frame(m, k, next)), Sv39.PTE_V));
+            long l1 = Sv39.paOf(Sv39.ptePpn(m.memory.read64(l1pte)));
+            long l0pte = l1 + 8L * ((va >>> 21) & 511);
+            assertFalse(Sv39.isValid(m.memory.read64(l0pte)));
+            long l0 = frame(m, k, next);
+            m.memory.write64(l0pte, Sv39.makePte(Sv39.ppnOf(l0), Sv39.PTE_V));
+            m.memory.write64(l0, Sv39.makePte(Sv39.ppnOf(frame(m, k, next)),
+                    Sv39.PTE_V | Sv39.PTE_R | Sv39.PTE_W | Sv39.PTE_U | Sv39.PTE_A | Sv39.PTE_D));
+            va += mb2;
+        }
+        m.memory.write64(otherworld.kernel.mm.Vmas.entry(vmat, active, pick) + V_END, va);
+    }
+
+    /** A zeroed free frame, marked used in the dead kernel's bitmap. */
+    static long frame(Machine m, Kern k, long[] next) {
+        long pa = next[0];
+        next[0] += Sv39.PAGE_SIZE;
+        m.memory.fill(pa, Sv39.PAGE_SIZE, (byte) 0);
+        long i = (pa - m.memory.base()) / Sv39.PAGE_SIZE;
+        long word = m.memory.read64(k.h + KH_BITMAP) + i / 64 * 8;
+        m.memory.write64(word, m.memory.read64(word) | 1L << (i % 64));
+        return pa;
+    }
+
+    /** The tables of the tree under table (itself included). */
+    static int tableCount(Machine m, long table, int level) {
+        int n = 1;
+        if (level == 0) return n;
+        for (int i = 0; i < 512; i++) {
+            long pte = m.memory.read64(table + 8L * i);
+            if (Sv39.isValid(pte) && !Sv39.isLeaf(pte)) n += tableCount(m, Sv39.paOf(Sv39.ptePpn(pte)), level - 1);
+        }
+        return n;
+    }
+
+    /** What the report says of a task's open files: fd, then the tty, the pipe, or the inode and offset. */
+    static List<String> openFiles(Kern dead, int slot) {
+        List<String> expected = new ArrayList<>();
+        for (int fd = 0; fd < NOFILE; fd++) {
+            int f = dead.fd(slot, fd);
+            if (f < 0) continue;
+            long fe = dead.file(f);
+            int type = dead.ram.read32(fe + F_TYPE);
+            expected.add(fd + (type == FT_TTY ? ":tty" + dead.ram.read32(fe + F_TTY)
+                    : type == FT_PIPE ? ":pipe" + dead.ram.read32(fe + F_INO)
+                    : ":ino " + dead.ram.read32(fe + F_INO) + "@" + dead.ram.read64(fe + F_OFFSET)));
+        }
+        return expected;
     }
 
     /** The longest run of frames the dead kernel's bitmap says are free: {base, bytes}. */

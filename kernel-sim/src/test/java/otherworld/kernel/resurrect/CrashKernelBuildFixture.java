@@ -29,6 +29,12 @@ import otherworld.kernel.verified.Sv39;
 final class CrashKernelBuildFixture {
     private CrashKernelBuildFixture() { }
 
+    /**
+     * The RAM of the captured machines: enough for the two kernel regions and the small programs, and small enough
+     * that a test class's captures (each a copy of RAM and disk) fit a mutation run's minion (-Xmx1500m).
+     */
+    static final int RAM = 16 << 20;
+
     /** A dead kernel and its consoles at the crash: bytes sent (their content) and bytes taken from the input. */
     record Captured(DeadKernels.Dead dead, byte[][] sent, long[] taken) {
         /** A fresh machine holding the dead kernel, its consoles as at the crash (no input left to type). */
