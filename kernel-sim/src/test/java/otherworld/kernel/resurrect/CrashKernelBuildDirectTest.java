@@ -237,6 +237,24 @@ class CrashKernelBuildDirectTest {
         assertEquals(List.of(), r.audit());
     }
 
+    /** The same for a task of another slot, interrupted at its ecall (its trap frame says so). */
+    @Test
+    void anUncommittedCallOfAnotherTaskIsMadeAgainFromItsOwnOrigA0() {
+        Machine m = TWO.machine();
+        Kern dead = dead(m);
+        long t = dead.task(1);
+        m.memory.write64(t + T_CAUSE, CAUSE_ECALL);
+        m.memory.write64(t + T_EPC, m.memory.read64(t + T_PC));
+        m.memory.write64(t + T_X + 8L * 17, Sysno.GETPID);
+        m.memory.write64(t + T_ORIG_A0, 0x1234);
+        m.memory.write64(t + T_X + 8L * 10, 0x5678);
+        DeadKernels.Revived r = TWO.revive(m);
+        assertEquals(2, r.report().resurrectedCount(), r.report().lines().toString());
+        assertEquals(0x1234, made(r).reg(1, 10));
+        assertNotEquals(0x1234, made(r).reg(0, 10));
+        assertEquals(m.memory.read64(t + T_PC), m.memory.read64(made(r).task(1) + T_PC));
+    }
+
     /** A stopped process stays stopped. */
     @Test
     void aStoppedProcessStaysStopped() {
@@ -316,7 +334,15 @@ class CrashKernelBuildDirectTest {
         Kern dead = dead(m);
         int z = dead.first((k, i) -> k.state(i) == TASK_ZOMBIE);
         int pid = dead.pid(z);
-        m.memory.write32(dead.task(z) + T_FD + 4L * 5, dead.fd(dead.first((k, i) -> k.state(i) != TASK_ZOMBIE), 1));
+        int parent = dead.first((k, i) -> k.state(i) != TASK_ZOMBIE);
+        m.memory.write32(dead.task(z) + T_FD + 4L * 5, dead.fd(parent, 1));
+        // what a zombie no longer has, though its dead record or tables say otherwise: an address space, VMAs, a sleep
+        m.memory.write64(dead.task(z) + T_SATP, dead.satp(parent));
+        byte[] vmas = dead.bytes(dead.vmat(parent), VMAT.size());
+        m.memory.write(dead.vmat(z), vmas, 0, vmas.length);
+        long sleep = m.memory.read64(dead.h + KH_SLEEPS) + (long) z * SLEEP.size();
+        m.memory.write32(sleep + SL_ARMED, 1);
+        m.memory.write64(sleep + SL_DEADLINE, 1L << 40);
         DeadKernels.Revived r = ZOMBIE.revive(m);
         assertNull(r.failure());
         Kern made = made(r);
@@ -327,6 +353,8 @@ class CrashKernelBuildDirectTest {
         assertTrue(p.resurrected() && p.exited(), r.report().lines().toString());
         assertEquals(List.of(), p.files());
         assertEquals(m.memory.read32(dead.task(z) + T_EXIT), m.memory.read32(made.task(z) + T_EXIT));
+        assertEquals(0, m.memory.read32(made.vmat(z) + VT_COUNT) + m.memory.read32(made.vmat(z) + VT_COUNT + 4));
+        assertEquals(0, m.memory.read32(m.memory.read64(made.h + KH_SLEEPS) + (long) z * SLEEP.size() + SL_ARMED));
         assertEquals(List.of(), r.audit());
         assertEquals(1, r.report().resurrectedCount());
         assertEquals(2, r.points().stream().filter("resurrect.task"::equals).count());
@@ -404,6 +432,8 @@ class CrashKernelBuildDirectTest {
         m.memory.write64(dead.tty(1) + TTY_WINSIZE, 0x0050_0019_0000_0000L);
         m.memory.write32(dead.tty(1) + TTY_PGRP, 77);
         m.memory.write64(dead.tty(0) + TTY_WINSIZE, 0x0050_0019_0000_0000L);
+        int nttys = m.memory.read32(dead.h + KH_NTTYS);
+        m.memory.write32(dead.tty(nttys), 0x0BAD); // not one of the kernel's ttys: neither checked nor reported
         DeadKernels.Revived r = TWO.revive(m);
         assertNull(r.failure());
         assertEquals(1, r.report().machineProblems.size(), r.report().lines().toString());
@@ -438,6 +468,8 @@ class CrashKernelBuildDirectTest {
         Kern dead = dead(m);
         echoInFlight(m, dead, 0, (byte) 'q');
         echoInFlight(m, dead, 1, (byte) 'z');
+        int nttys = m.memory.read32(dead.h + KH_NTTYS);
+        m.memory.write64(dead.tty(nttys) + TTY_WINSIZE, 0x0050_0019_0000_0000L); // sound, but not one of the kernel's
         m.memory.write32(dead.tty(1) + TTY_PGRP, -1); // corrupt: starts afresh, its echo not made
         long nproc = m.memory.read64(dead.tty(0) + TTY_NPROC);
         int before0 = m.console(0).output().length, before1 = m.console(1).output().length;
@@ -450,6 +482,7 @@ class CrashKernelBuildDirectTest {
         Kern made = made(r);
         assertEquals(nproc + 1, m.memory.read64(made.tty(0) + TTY_NPROC));
         assertEquals(m.console(0).bytesOut(), m.memory.read64(made.tty(0) + TTY_OUT));
+        assertNotEquals(0x0050_0019_0000_0000L, m.memory.read64(made.tty(nttys) + TTY_WINSIZE), "laid out, not copied");
         assertEquals(List.of(), r.audit());
     }
 
@@ -673,14 +706,16 @@ class CrashKernelBuildDirectTest {
      */
     @Test
     void aPoolTooSmallForThePageTablesPanicsBeforeTheCommit() {
-        for (int tables : new int[] {POOL_PAGES, POOL_PAGES + 1}) {
+        for (int slot = 0; slot < 2; slot++) {
             Machine m = TWO.machine();
             Kern dead = dead(m);
+            // slot 0 (built first) takes the whole pool; or slot 1 (built last) needs one table more than is left
+            int tables = slot == 0 ? POOL_PAGES : POOL_PAGES - tableCount(m, Sv39.satpRootPa(dead.satp(0)), 2) + 1;
             long base = m.memory.read64(dead.h + KH_CRASH_BASE);
             Region full = Region.layout(base, m.memory.read64(dead.h + KH_CRASH_SIZE), (int) (m.memory.size() / Sv39.PAGE_SIZE),
                     TWO.dead().config.cacheSlots());
             m.memory.write64(dead.h + KH_CRASH_SIZE, full.ptPool() - base + POOL_PAGES * Sv39.PAGE_SIZE);
-            spreadTables(m, dead, 0, tables);
+            spreadTables(m, dead, slot, tables);
             DeadKernels.Revived r = TWO.revive(m);
             assertInstanceOf(KernelPanic.class, r.failure(), tables + " tables");
             assertTrue(r.failure().getMessage().contains("crash region too small for page tables"), r.failure().getMessage());
@@ -746,6 +781,17 @@ class CrashKernelBuildDirectTest {
             if (Sv39.isValid(pte) && !Sv39.isLeaf(pte)) n += tableCount(m, Sv39.paOf(Sv39.ptePpn(pte)), level - 1);
         }
         return n;
+    }
+
+    /** Two ranges overlap when they share a byte: ranges that only touch do not. */
+    @Test
+    void rangesOverlapWhenTheyShareAByte() {
+        assertFalse(CrashKernel.overlaps(0, 10, 10, 5), "touching from below");
+        assertFalse(CrashKernel.overlaps(15, 5, 10, 5), "touching from above");
+        assertTrue(CrashKernel.overlaps(0, 11, 10, 5));
+        assertTrue(CrashKernel.overlaps(14, 3, 10, 5));
+        assertTrue(CrashKernel.overlaps(11, 1, 10, 5), "inside");
+        assertTrue(CrashKernel.overlaps(0, 100, 10, 5), "around");
     }
 
     /** What the report says of a task's open files: fd, then the tty, the pipe, or the inode and offset. */

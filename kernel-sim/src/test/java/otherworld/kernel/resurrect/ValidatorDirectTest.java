@@ -114,6 +114,68 @@ class ValidatorDirectTest {
     }
 
     @Test
+    void aRecordWithoutItsMagicOrVersionIsNotReadFurther() {
+        for (int word = 0; word < 2; word++) {
+            int w = word;
+            Machine m = TWO.machine();
+            long t = dead(m).task(1);
+            m.memory.write32(t + 4L * w, 0x4E4F5045);
+            m.memory.write32(t + T_PID, -4); // not read: the record is not a task's
+            CrashKernel.Image img = check(m, 1);
+            assertEquals(List.of("task record: bad magic or version"), img.problems);
+            assertEquals(List.of(), img.leaves);
+        }
+    }
+
+    @Test
+    void theStateIsOneOfTheKernels() {
+        assertEquals(List.of(), problems((m, k, t) -> m.memory.write32(t + T_STATE, TASK_RUNNABLE)));
+        assertEquals(List.of(), problems((m, k, t) -> m.memory.write32(t + T_STATE, TASK_STOPPED)));
+        assertEquals(List.of(), problems((m, k, t) -> m.memory.write32(t + T_STATE, TASK_ZOMBIE)));
+        assertEquals(List.of(), problems((m, k, t) -> {
+            m.memory.write32(t + T_STATE, TASK_BLOCKED);
+            m.memory.write64(t + T_CAUSE, CAUSE_ECALL);
+            m.memory.write64(t + T_EPC, m.memory.read64(t + T_PC));
+        }));
+        assertNamed("state 0 unknown", problems((m, k, t) -> m.memory.write32(t + T_STATE, TASK_FREE)));
+        assertNamed("state 5 unknown", problems((m, k, t) -> m.memory.write32(t + T_STATE, 5)));
+    }
+
+    @Test
+    void aPidIsPositive() {
+        assertEquals(List.of(), problems((m, k, t) -> m.memory.write32(t + T_PID, 1)));
+        assertNamed("pid 0 invalid", problems((m, k, t) -> m.memory.write32(t + T_PID, 0)));
+        assertNamed("pid -5 invalid", problems((m, k, t) -> m.memory.write32(t + T_PID, -5)));
+    }
+
+    /** satp names an Sv39 root on a frame a process may own; else that is the one problem, and nothing is walked. */
+    @Test
+    void satpNamesAnSv39RootInUserMemory() {
+        Machine m = TWO.machine();
+        long t = dead(m).task(1);
+        long satp = m.memory.read64(t + T_SATP);
+        m.memory.write64(t + T_SATP, satp & ~(0xFL << 60));
+        CrashKernel.Image img = check(m, 1);
+        assertEquals(1, img.problems.size(), img.problems.toString());
+        assertNamed("does not name a page table in user memory", img.problems);
+        assertEquals(List.of(), img.leaves);
+        m.memory.write64(t + T_SATP, Sv39.satp(Sv39.ppnOf(FIRST_REGION_PA)));
+        img = check(m, 1);
+        assertEquals(1, img.problems.size(), img.problems.toString());
+        assertNamed("does not name a page table in user memory", img.problems);
+        m.memory.write64(t + T_SATP, Sv39.satp(Sv39.ppnOf(FIRST_REGION_PA)));
+        m.memory.write32(t + T_PID, 0);
+        assertEquals(List.of("pid 0 invalid"), check(m, 1).problems, "said once: the record's own problem first");
+    }
+
+    @Test
+    void theBreakIsNotBelowItsBase() {
+        assertEquals(List.of(), problems((m, k, t) -> m.memory.write64(t + T_BRK, m.memory.read64(t + T_BRK_BASE))));
+        assertNamed("brk below its base",
+                problems((m, k, t) -> m.memory.write64(t + T_BRK, m.memory.read64(t + T_BRK_BASE) - 1)));
+    }
+
+    @Test
     void theTtyIsOneOfTheKernels() {
         Machine m = TWO.machine();
         int nttys = m.memory.read32(dead(m).h + KH_NTTYS);
