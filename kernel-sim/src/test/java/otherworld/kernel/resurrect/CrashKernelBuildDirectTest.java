@@ -397,6 +397,7 @@ class CrashKernelBuildDirectTest {
         int lender = m.memory.read32(proc + P_VM_PARENT) - 1;
         int staged = m.memory.read32(proc + P_EXEC_VLIST);
         assertNotEquals(m.memory.read32(dead.vmat(slot) + VT_ACTIVE), staged);
+        m.memory.write32(dead.proc(lender) + P_EXEC_VLIST, 1 - staged); // the lender has no execve: not read
         long newRoot = Sv39.satpRootPa(m.memory.read64(proc + P_EXEC_SATP));
         Map<Long, long[]> image = new java.util.TreeMap<>();
         new PageTable(new otherworld.kernel.mem.ReadOnlyMem(m.memory), null, newRoot).forEachLeaf((va, pte) ->
@@ -534,11 +535,31 @@ class CrashKernelBuildDirectTest {
         throw new IllegalStateException("no pipe with a write in progress");
     }
 
-    /** Every pipe an open file names comes back with its bytes and counters; the writer that comes back keeps it. */
+    /**
+     * Every pipe an open file names comes back with its bytes and counters, at its index; the writer that comes back
+     * keeps it. (The dead kernel's pipes are moved to the top of the table first, files and all, so that no pipe
+     * lies where a wrong index would find one.) A pipe no open file names (its last file closed) is not brought back.
+     */
     @Test
     void pipesComeBackWithTheirBytesAndTheirWriter() {
         Machine m = PIPETEST.machine();
         Kern dead = dead(m);
+        for (int p = 0; p < MAX_PIPES / 2; p++) { // pipe p -> MAX_PIPES - 1 - p, and the files that name it
+            int q = MAX_PIPES - 1 - p;
+            byte[] rec = dead.bytes(dead.pipe(p), PIPE.size());
+            m.memory.write(dead.pipe(q), rec, 0, rec.length);
+            PIPE.init(new otherworld.kernel.mem.DirectMem(m.memory), dead.pipe(p));
+            for (int f = 0; f < MAX_FILES; f++) {
+                if (m.memory.read32(dead.file(f) + F_TYPE) == FT_PIPE && m.memory.read32(dead.file(f) + F_INO) == p) {
+                    m.memory.write32(dead.file(f) + F_INO, q);
+                }
+            }
+        }
+        int closed = -1; // a free file entry that last named pipe 1, whose bytes are still there
+        for (int f = MAX_FILES - 1; f >= 0 && closed < 0; f--) if (m.memory.read32(dead.file(f) + F_REFS) == 0) closed = f;
+        m.memory.write32(dead.file(closed) + F_TYPE, FT_PIPE);
+        m.memory.write32(dead.file(closed) + F_INO, 1);
+        m.memory.write64(dead.pipe(1) + PI_NWRITE, 5);
         int[] owned = ownedPipe(dead);
         DeadKernels.Revived r = PIPETEST.revive(m);
         assertNull(r.failure());
@@ -557,6 +578,7 @@ class CrashKernelBuildDirectTest {
         }
         assertTrue(pipes > 0);
         assertEquals(owned[0], m.memory.read32(made.pipe(owned[2]) + PI_OWNER));
+        assertEquals(0, m.memory.read64(made.pipe(1) + PI_NWRITE), "an unnamed pipe is free");
         List<String> files = openFiles(dead, owned[1]);
         assertTrue(files.stream().anyMatch(f -> f.contains(":pipe")), files.toString());
         assertEquals(files, r.process(owned[0]).files());

@@ -470,6 +470,34 @@ class ValidatorDirectTest {
         assertEquals(List.of(), img.problems);
     }
 
+    /**
+     * More pages than RAM has frames (a frame mapped at every one of them): a problem, found after the walk was made
+     * again with room for every frame.
+     */
+    @Test
+    void moreLeavesThanFramesIsAProblem() {
+        Machine m = TWO.machine();
+        Kern k = dead(m);
+        long[] run = CrashKernelBuildDirectTest.largestFreeRun(k);
+        long root = Sv39.satpRootPa(k.satp(1));
+        long l1 = Sv39.paOf(Sv39.ptePpn(m.memory.read64(firstValid(m, root))));
+        long frame = run[0], next = run[0] + Sv39.PAGE_SIZE;
+        long frames = m.memory.size() / Sv39.PAGE_SIZE;
+        for (int made = 0, j = 0; (long) made * 512 <= frames; j++) {
+            if (Sv39.isValid(m.memory.read64(l1 + 8L * j))) continue;
+            long table = next;
+            next += Sv39.PAGE_SIZE;
+            m.memory.write64(l1 + 8L * j, Sv39.makePte(Sv39.ppnOf(table), Sv39.PTE_V));
+            for (int e = 0; e < 512; e++) {
+                m.memory.write64(table + 8L * e, Sv39.makePte(Sv39.ppnOf(frame),
+                        Sv39.PTE_V | Sv39.PTE_R | Sv39.PTE_U | Sv39.PTE_A));
+            }
+            made++;
+        }
+        CrashKernel.Image img = validator(m, 0).bitmap(0).task(k.task(1), 1, m.memory.read64(k.h + KH_FILES));
+        assertNamed("more pages than RAM has frames", img.problems);
+    }
+
     /** More pages than the first try has room for (1024): the walk is made again with room for every frame. */
     @Test
     void aTaskWithMoreThanAThousandPagesIsWalkedWhole() {
