@@ -211,6 +211,39 @@ class CrashKernelBuildDirectTest {
         assertEquals(List.of(), r.audit());
     }
 
+    /** checksum or kvstore with an openat committed, its tail (installing the description in the fd) not made. */
+    static final Captured OPEN = capture(ValidatorCorruptionTest.two().ram(RAM).maxInstructions(40_000_000L),
+            atCall("syscall.after-commit", Sysno.OPENAT, 1));
+
+    /**
+     * A committed open's tail names its description by index, and the description has no reference yet (free to
+     * anyone who looks): the crash kernel keeps it at its index, fields and all, and the tail made again installs it.
+     */
+    @Test
+    void aDescriptionPreparedByACommittedOpenIsKeptForItsTail() {
+        Machine m = OPEN.machine();
+        Kern dead = dead(m);
+        int slot = (int) m.memory.read64(dead.h + KH_CURRENT);
+        int fd = (int) dead.reg(slot, 10);
+        assertEquals(-1, dead.fd(slot, fd), "the tail has not installed it");
+        DeadKernels.Revived r = OPEN.revive(m);
+        assertNull(r.failure());
+        Kern made = made(r);
+        for (int f = 0; f < MAX_FILES; f++) {
+            if (m.memory.read32(dead.file(f)) != FILE.magic || m.memory.read32(dead.file(f) + F_REFS) != 0) continue;
+            assertEquals(m.memory.read32(dead.file(f) + F_TYPE), m.memory.read32(made.file(f) + F_TYPE), "entry " + f);
+            assertEquals(m.memory.read32(dead.file(f) + F_INO), m.memory.read32(made.file(f) + F_INO), "entry " + f);
+            assertEquals(m.memory.read32(dead.file(f) + F_FLAGS), m.memory.read32(made.file(f) + F_FLAGS), "entry " + f);
+        }
+        r.attach().finishInFlight();
+        int f = made.fd(slot, fd);
+        assertTrue(f >= 0, "the tail installed it");
+        assertEquals(FT_REG, m.memory.read32(made.file(f) + F_TYPE));
+        assertEquals(1, m.memory.read32(made.file(f) + F_REFS));
+        assertEquals(m.memory.read32(dead.file(f) + F_INO), m.memory.read32(made.file(f) + F_INO));
+        assertEquals(List.of(), r.audit());
+    }
+
     // ---- calls in flight ---------------------------------------------------------------------------------
 
     /**
