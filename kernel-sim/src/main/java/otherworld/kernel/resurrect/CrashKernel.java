@@ -56,6 +56,8 @@ public final class CrashKernel {
     private final PhysicalMemory ram;
     private final KernelConfig config;
     private final KernelHooks hooks;
+    /** The file system's inode count (its superblock's; 0 if the disk cannot say): no inode a dead record names is above it. */
+    private int inodes;
 
     public CrashKernel(Machine machine, KernelConfig config, KernelHooks hooks) {
         this.machine = machine;
@@ -109,7 +111,12 @@ public final class CrashKernel {
         KMem v = new ReadOnlyMem(ram);
         Dead d = readHeader(v);
         ResurrectionReport report = new ResurrectionReport(v.r64(d.header + KH_GENERATION) + 1);
-        Region r = Region.layout(d.crashBase, d.crashSize, d.nframes, config.cacheSlots());
+        Region r;
+        try { // the crash region as the next kernel's: too small for its tables and pool is a header problem, not a host error
+            r = Region.layout(d.crashBase, d.crashSize, d.nframes, config.cacheSlots());
+        } catch (IllegalArgumentException e) {
+            throw new KernelPanic("dead kernel header: crash region too small for a kernel's tables");
+        }
         DirectMem own = new DirectMem(ram);
         long rrec = r.rrec();
         int attempt = ram.read32(rrec) == RREC.magic && ram.read64(rrec + R_DEAD_HEADER) == d.header
@@ -238,8 +245,9 @@ public final class CrashKernel {
      * PENDING) is validated with the new image applied, its staged VMA list as the one in force.
      */
     private List<Image> validateTasks(KMem v, Dead d, int current) {
+        inodes = (int) Math.min(inodeCount(), Integer.MAX_VALUE);
         Validator base = new Validator(v, ram, d.regionBase, d.regionSize, d.crashBase, d.crashSize, d.ptPool, d.nttys)
-                .pipes(d.pipes).bitmap(d.bitmap()).inodes(inodeCount()); // its frame map: built once
+                .pipes(d.pipes).bitmap(d.bitmap()).inodes(inodes); // its frame map: built once
         filePages = FilePageImage.validate(v, d.fpages, machine.disk.sizeBytes() / Sv39.PAGE_SIZE, base::userFrame);
         List<Image> images = new ArrayList<>();
         Map<Long, long[]> owner = new HashMap<>(); // frame -> {slot, writable}
@@ -267,7 +275,7 @@ public final class CrashKernel {
             if (img.pid <= 0) img.pid = v.r32(t + T_PID); // a record refused early still names its pid for the tree
             ProcessTree.validateRecords(v, d.procs, d.sigs, img);
             if (img.problems.isEmpty() && img.state != TASK_ZOMBIE) {
-                TaskTables.validate(v, d.fsctx, d.tinfo, i, 0, img.problems);
+                TaskTables.validate(v, d.fsctx, d.tinfo, i, inodes, img.problems);
             }
             if (!pids.add(img.pid)) img.problems.add("pid " + img.pid + " appears twice");
             if (img.pid >= nextPid) img.problems.add("pid " + img.pid + " not allocated yet (the next pid is " + nextPid + ")");
@@ -643,7 +651,7 @@ public final class CrashKernel {
         }
         filePages.rebuild(own, r.fpages(), keptFilePages);
         report.machineProblems.addAll(filePages.problems);
-        TaskTables.rebuildLocks(v, own, d.locks, r.locks(), alive, refs, 0, report);
+        TaskTables.rebuildLocks(v, own, d.locks, r.locks(), alive, refs, inodes, report);
         buildTtys(v, d, r, own, echoed);
         frames.unrestrict(); // the pool frames the tables did not take are free memory for the new kernel
         long nextCrash = frames.findFreeRun((int) (d.crashSize / Sv39.PAGE_SIZE));
