@@ -165,7 +165,8 @@ class TaskTablesDirectTest {
         lock(10, LOCK_POSIX, FileLocks.READ, 2, 21, 7, 7); // dropped: empty range
         lock(11, LOCK_POSIX, FileLocks.READ, 2, 0, 0, 1); // dropped: no inode 0
         lock(12, LOCK_POSIX, FileLocks.READ, 1, 20, 3, 4); // kept: checksum comes back
-        lock(MAX_LOCKS - 1, LOCK_FLOCK, FileLocks.READ, kvLog(), 1 << 20, 0, 1); // kept: inode count unknown
+        lock(MAX_LOCKS - 1, LOCK_FLOCK, FileLocks.READ, kvLog(), 21, 0, 1); // kept: the last record of the table
+        lock(13, LOCK_FLOCK, FileLocks.READ, kvLog(), 1 << 20, 0, 1); // dropped: beyond the file system's inodes
         m.memory.write32(FileLocks.record(kv.table(KH_LOCKS), 14), 0); // kind 0, no magic: corrupt, dropped
         List<Integer> kept = List.of(0, 2, 12, MAX_LOCKS - 1);
         List<byte[]> dead = new ArrayList<>();
@@ -175,7 +176,7 @@ class TaskTablesDirectTest {
         ProcRecords.back(r, 1);
         ProcRecords.back(r, 2);
         assertEquals(4, r.report().locksKept);
-        assertEquals(12, r.report().locksDropped, "11 locks and a corrupt record: " + r.report().lines());
+        assertEquals(13, r.report().locksDropped, "12 locks and a corrupt record: " + r.report().lines());
         long table = new ProcRecords(m, 2).table(KH_LOCKS);
         for (int i = 0; i < MAX_LOCKS; i++) {
             long rec = FileLocks.record(table, i);
