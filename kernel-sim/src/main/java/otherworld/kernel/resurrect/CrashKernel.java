@@ -105,6 +105,8 @@ public final class CrashKernel {
                         Region layout) {
         /** Its frame bitmap, where the layout of its region puts it (derived, not read from the header). */
         long bitmap() { return layout.bitmap(); }
+        /** Its tty record i. */
+        long tty(int i) { return otherworld.kernel.tty.Tty.record(ttys, i); }
     }
 
     public ResurrectionReport resurrect() {
@@ -130,6 +132,7 @@ public final class CrashKernel {
 
         // ---- 1. validate ----------------------------------------------------------------------------------
         int current = (int) v.r64(d.header + KH_CURRENT);
+        inodes = (int) Math.min(inodeCount(), Integer.MAX_VALUE); // read once, for validation and the rebuilt locks
         List<Image> images = validateTasks(v, d, current);
         long deadRecovery = Recovery.deadTable(v, d.header, d.regionBase, d.ptPool - d.regionBase);
         for (Image img : images) if (!Recovery.returning(v, deadRecovery, img)) decideCall(v, d, img, current, images);
@@ -245,7 +248,6 @@ public final class CrashKernel {
      * PENDING) is validated with the new image applied, its staged VMA list as the one in force.
      */
     private List<Image> validateTasks(KMem v, Dead d, int current) {
-        inodes = (int) Math.min(inodeCount(), Integer.MAX_VALUE);
         Validator base = new Validator(v, ram, d.regionBase, d.regionSize, d.crashBase, d.crashSize, d.ptPool, d.nttys)
                 .pipes(d.pipes).bitmap(d.bitmap()).inodes(inodes); // its frame map: built once
         filePages = FilePageImage.validate(v, d.fpages, machine.disk.sizeBytes() / Sv39.PAGE_SIZE, base::userFrame);
@@ -476,7 +478,7 @@ public final class CrashKernel {
             int tty = ttyOf(v, d, f);
             if (tty >= 0) {
                 Console dev = machine.console(tty);
-                long sent = dev.bytesOut() - v.r64(d.ttys + (long) tty * TTY.size() + TTY_OUT);
+                long sent = dev.bytesOut() - v.r64(d.tty(tty) + TTY_OUT);
                 if (sent > 0) {
                     img.completeWrite = dev;
                     img.inflight = call + " in flight completed (" + sent + " bytes had left the machine)";
@@ -507,7 +509,7 @@ public final class CrashKernel {
         if (all == null) return;
         Console dev = img.completeWrite;
         int f = img.fds[(int) v.r64(t + T_ORIG_A0)];
-        long rec = d.ttys + (long) ttyOf(v, d, f) * TTY.size();
+        long rec = d.tty(ttyOf(v, d, f));
         boolean plain = (v.r32(d.files + (long) f * FILE.size() + F_FLAGS) & FF_NOT_A_TERMINAL) != 0;
         byte[] out = plain ? all : otherworld.kernel.tty.Tty.post(v, rec, all); // as the write sent them (OPOST)
         long done = dev.bytesOut() - v.r64(rec + TTY_OUT); // an earlier crash kernel's too
@@ -694,7 +696,7 @@ public final class CrashKernel {
     private boolean[] completeEchoes(KMem v, Dead d, java.util.Set<Console> writing, ResurrectionReport report) {
         boolean[] echoed = new boolean[MAX_TTYS];
         for (int i = 0; i < d.nttys; i++) {
-            long old = d.ttys + (long) i * TTY.size();
+            long old = d.tty(i);
             String bad = TtyImage.check(v, old, i);
             if (bad != null) {
                 report.machineProblems.add(bad + ": it starts afresh, its unread input lost");
@@ -710,7 +712,7 @@ public final class CrashKernel {
     /** ttys keep their modes, rings, sizes and groups ({@link TtyImage}); a corrupt one is left as layDown made it. */
     private void buildTtys(KMem v, Dead d, Region r, DirectMem own, boolean[] echoed) {
         for (int i = 0; i < d.nttys; i++) {
-            long old = d.ttys + (long) i * TTY.size();
+            long old = d.tty(i);
             if (TtyImage.check(v, old, i) != null) continue;
             int con = i < machine.consoleCount() ? i : -1;
             TtyImage.rebuild(v, old, own, r.ttys() + (long) i * TTY.size(), con < 0 ? null : machine.console(con), con,

@@ -18,16 +18,13 @@ class CrashKernelBoundsDirectTest {
 
     @Test
     void aWorkingDirectoryAboveTheInodeCountIsRefused() {
-        DeadKernels.Dead dead = Revivals.two();
+        DeadKernels.Dead dead = DeadKernels.two();
         Machine m = dead.machine();
-        long h = DeadKernels.Dead.header(m.memory);
-        long t = DeadKernels.Dead.task(m.memory, VICTIM);
-        int slot = (int) ((t - m.memory.read64(h + KH_TASKS)) / TASK.size());
         byte[] sb = new byte[512]; // the superblock's first sector (the device reads whole sectors)
         m.disk.read(1024, sb, 0, sb.length);
         int inodes = java.nio.ByteBuffer.wrap(sb).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
         assertTrue(inodes > 0);
-        long cwd = m.memory.read64(h + KH_FSCTX) + (long) slot * FSCTX.size() + FS_CWD;
+        long cwd = new ProcRecords(m, VICTIM).fsctx() + FS_CWD;
         m.memory.write32(cwd, inodes); // the last inode: still in range
         DeadKernels.Revived ok = DeadKernels.revive(m, dead.config);
         assertTrue(ok.process(VICTIM).resurrected(), "inode " + inodes + " of " + inodes + " is in range");
@@ -45,7 +42,7 @@ class CrashKernelBoundsDirectTest {
 
     @Test
     void aCrashRegionTooSmallForTheNextKernelIsAHeaderProblem() {
-        DeadKernels.Dead dead = Revivals.two();
+        DeadKernels.Dead dead = DeadKernels.two();
         Machine m = dead.machine();
         long h = DeadKernels.Dead.header(m.memory);
         m.memory.write64(h + KH_CRASH_SIZE, 64L * 4096); // page aligned, inside RAM, but no room for tables and a pool

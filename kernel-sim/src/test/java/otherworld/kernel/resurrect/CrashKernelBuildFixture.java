@@ -2,14 +2,10 @@ package otherworld.kernel.resurrect;
 
 import static otherworld.kernel.layout.Layouts.*;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import otherworld.emulator.Console;
 import otherworld.emulator.Machine;
-import otherworld.emulator.MemoryDisk;
 import otherworld.emulator.PhysicalMemory;
 import otherworld.kernel.KernelConfig;
 import otherworld.kernel.Scenario;
@@ -20,55 +16,28 @@ import otherworld.kernel.verified.Sv39;
 
 /**
  * What the direct tests of the crash kernel's build phase and of its validator share (issue 6): a dead kernel
- * captured with its devices as they were at the crash, and readers of a kernel's structures by their layout.
- * <p>
- * {@link DeadKernels#capture} keeps RAM and disk; a crash kernel also reads the consoles' counters (bytes_out against
- * a tty's out: a console write or an echo in flight). {@link #capture} records them too, and {@link #machine} gives a
- * machine whose consoles have sent and received as many bytes as at the crash (candidates for the fixture).
+ * revived with its consoles as they were at the crash (a crash kernel compares their counters with the ttys': a
+ * console write or an echo in flight), and readers of a kernel's structures by their layout.
  */
 final class CrashKernelBuildFixture {
     private CrashKernelBuildFixture() { }
 
     /**
      * The RAM of the captured machines: enough for the two kernel regions and the small programs, and small enough
-     * that a test class's captures (each a copy of RAM and disk) fit a mutation run's minion (-Xmx1500m).
+     * that the captures of all the direct tests (each a copy of RAM and disk) fit a mutation run's minion.
      */
     static final int RAM = 16 << 20;
 
-    /** A dead kernel and its consoles at the crash: bytes sent (their content) and bytes taken from the input. */
-    record Captured(DeadKernels.Dead dead, byte[][] sent, long[] taken) {
-        /** A fresh machine holding the dead kernel, its consoles as at the crash (no input left to type). */
-        Machine machine() {
-            List<Console> cs = new ArrayList<>();
-            for (int i = 0; i < dead.consoles; i++) {
-                Console c = new Console("tty" + i, new byte[(int) taken[i]]);
-                for (long k = 0; k < taken[i]; k++) c.take();
-                for (byte b : sent[i]) c.put(b & 0xFF);
-                cs.add(c);
-            }
-            Machine m = new Machine(dead.ram.length, cs, new MemoryDisk(dead.disk.clone()));
-            m.memory.write(PhysicalMemory.BASE, dead.ram, 0, dead.ram.length);
-            return m;
-        }
+    /** A dead kernel, revived with its consoles as at the crash ({@link DeadKernels.Dead#machineAtCrash}). */
+    record Captured(DeadKernels.Dead dead) {
+        Machine machine() { return dead.machineAtCrash(); }
 
         DeadKernels.Revived revive(Machine m) { return DeadKernels.revive(m, dead.config); }
     }
 
-    /** The scenario (cut short after the crash: maxInstructions) run to the trigger, consoles recorded there. */
+    /** The scenario (cut short after the crash: maxInstructions) run to the trigger. */
     static Captured capture(Scenario s, DeadKernels.Trigger trigger) {
-        byte[][][] sent = new byte[1][][];
-        long[][] taken = new long[1][];
-        DeadKernels.Dead d = DeadKernels.capture(s, KernelConfig.defaults(), (point, m) -> {
-            if (sent[0] != null || !trigger.crashAt(point, m)) return false;
-            sent[0] = new byte[m.consoleCount()][];
-            taken[0] = new long[m.consoleCount()];
-            for (int i = 0; i < m.consoleCount(); i++) {
-                sent[0][i] = m.console(i).output();
-                taken[0][i] = m.console(i).bytesIn();
-            }
-            return true;
-        });
-        return new Captured(d, sent[0], taken[0]);
+        return new Captured(DeadKernels.capture(s, KernelConfig.defaults(), trigger));
     }
 
     /** Crash at point once the current task's call is nr (its a7), the n-th time. */

@@ -32,10 +32,10 @@ class CrashKernelValidationCallsDirectTest {
     static Scenario hello() { return new Scenario().add(Guests.program("hello")); }
 
     /** hello's one write(1, greeting, 22), half of its bytes sent to the console when the kernel died. */
-    static final InFlightKernels.Sent WRITING = InFlightKernels.capture(hello(), DeadKernels.atPoint("write.tty-partial", 1));
+    static final DeadKernels.Dead WRITING = InFlightKernels.capture(hello(), DeadKernels.atPoint("write.tty-partial", 1));
     static final String HELLO = hello().run().outputs().get(0);
 
-    static Machine writing() { return WRITING.machine(); }
+    static Machine writing() { return WRITING.machineAtCrash(); }
 
     static long writer(PhysicalMemory mem) { return InFlightKernels.current(mem); }
 
@@ -55,7 +55,7 @@ class CrashKernelValidationCallsDirectTest {
 
     @Test
     void aConsoleWriteThatHadSentBytesIsCompletedEachByteOnce() {
-        String before = new String(WRITING.out[0], StandardCharsets.UTF_8);
+        String before = new String(WRITING.sent[0], StandardCharsets.UTF_8);
         assertTrue(before.length() > 0 && before.length() < HELLO.length(), "half sent: " + before);
         DeadKernels.Revived r = DeadKernels.revive(writing(), CONFIG);
         assertEquals("write in flight completed (" + before.length() + " bytes had left the machine)", inflight(r));
@@ -77,7 +77,7 @@ class CrashKernelValidationCallsDirectTest {
     /** The device's count says no byte had left: the write is made again from its registers. */
     @Test
     void aConsoleWriteThatHadSentNothingIsMadeAgain() {
-        DeadKernels.Revived r = DeadKernels.revive(WRITING.dead.machine(), CONFIG);
+        DeadKernels.Revived r = DeadKernels.revive(WRITING.machine(), CONFIG);
         assertEquals("write in flight: will be made again first", inflight(r));
         assertEquals("", r.machine().console(0).outputString());
         finishesAsWithoutACrash(r);
@@ -101,7 +101,7 @@ class CrashKernelValidationCallsDirectTest {
             m.memory.write64(writer(m.memory) + T_ORIG_A0, fd);
             DeadKernels.Revived r = DeadKernels.revive(m, CONFIG);
             assertEquals("write in flight: will be made again first", inflight(r), "fd " + fd);
-            assertEquals(new String(WRITING.out[0], StandardCharsets.UTF_8), m.console(0).outputString(), "nothing more sent");
+            assertEquals(new String(WRITING.sent[0], StandardCharsets.UTF_8), m.console(0).outputString(), "nothing more sent");
         }
         Machine m = writing();
         m.memory.write64(DeadKernels.Dead.header(m.memory) + KH_CURRENT, MAX_TASKS - 1);
@@ -131,7 +131,7 @@ class CrashKernelValidationCallsDirectTest {
      */
     @Test
     void theRestOfAWriteIsSentAsTheWriteWouldHave() {
-        String sent = new String(WRITING.out[0], StandardCharsets.UTF_8);
+        String sent = new String(WRITING.sent[0], StandardCharsets.UTF_8);
         String rest = HELLO.substring(sent.length());
         assertTrue(rest.endsWith("\n") && !rest.contains("\r"), rest);
         for (boolean plain : new boolean[] {false, true}) {
@@ -175,7 +175,7 @@ class CrashKernelValidationCallsDirectTest {
      */
     @Test
     void aWriteWhoseBytesCannotBeReadSendsNothingMore() {
-        String sent = new String(WRITING.out[0], StandardCharsets.UTF_8);
+        String sent = new String(WRITING.sent[0], StandardCharsets.UTF_8);
         for (int c = 0; c < 7; c++) {
             Machine m = writing();
             PhysicalMemory mem = m.memory;
@@ -230,12 +230,12 @@ class CrashKernelValidationCallsDirectTest {
         assertTrue(inflight(r).startsWith("writev in flight completed"), inflight(r));
         byte[] out = m.console(0).output();
         assertEquals(otherworld.kernel.sys.Syscalls.MAX_IO, out.length);
-        for (int i = WRITING.out[0].length; i < out.length; i++) assertEquals(bytes[i % piece], out[i], "byte " + i);
+        for (int i = WRITING.sent[0].length; i < out.length; i++) assertEquals(bytes[i % piece], out[i], "byte " + i);
     }
 
     /** kvstore's (pid 2, slot 1, tty 1) second console write, half sent, beside hello: its tty had sent bytes before. */
     static final class SecondConsole {
-        static final InFlightKernels.Sent DEAD = InFlightKernels.capture(
+        static final DeadKernels.Dead DEAD = InFlightKernels.capture(
                 new Scenario().add(Guests.program("hello")).add(Guests.program("kvstore")), secondWriteOfPid2());
 
         static DeadKernels.Trigger secondWriteOfPid2() {
@@ -251,9 +251,9 @@ class CrashKernelValidationCallsDirectTest {
      */
     @Test
     void aWriteOnTheSecondConsoleIsCompletedThere() {
-        byte[] sent = SecondConsole.DEAD.out[1];
+        byte[] sent = SecondConsole.DEAD.sent[1];
         for (int c = 0; c < 3; c++) {
-            Machine m = SecondConsole.DEAD.machine();
+            Machine m = SecondConsole.DEAD.machineAtCrash();
             PhysicalMemory mem = m.memory;
             long t = writer(mem);
             long fe = InFlightKernels.fileOf(mem, t, (int) mem.read64(t + T_ORIG_A0));
@@ -274,7 +274,7 @@ class CrashKernelValidationCallsDirectTest {
             byte[] expected = java.util.Arrays.copyOf(sent, (int) before + out.length);
             System.arraycopy(out, (int) (sent.length - before), expected, sent.length, out.length - (int) (sent.length - before));
             assertArrayEquals(expected, m.console(1).output(), "case " + c);
-            assertArrayEquals(SecondConsole.DEAD.out[0], m.console(0).output());
+            assertArrayEquals(SecondConsole.DEAD.sent[0], m.console(0).output());
             assertEquals(List.of(), r.audit());
         }
     }

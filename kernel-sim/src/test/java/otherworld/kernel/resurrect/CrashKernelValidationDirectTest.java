@@ -14,9 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import otherworld.emulator.Machine;
 import otherworld.emulator.PhysicalMemory;
-import otherworld.kernel.Guests;
 import otherworld.kernel.KernelPanic;
-import otherworld.kernel.Scenario;
 import otherworld.kernel.fs.BlockCache;
 import otherworld.kernel.mem.DirectMem;
 import otherworld.kernel.mm.Vma;
@@ -30,9 +28,7 @@ import otherworld.kernel.verified.Sv39;
  * does; each case edits a copy of its RAM and revives it with one crash kernel (no guest instruction runs).
  */
 class CrashKernelValidationDirectTest {
-    static final DeadKernels.Dead TWO = DeadKernels.capture(
-            new Scenario().add(Guests.program("checksum", "400")).add(Guests.program("kvstore")), CONFIG,
-            DeadKernels.atPoint("syscall.after-commit", 200));
+    static final DeadKernels.Dead TWO = DeadKernels.two();
 
     interface Edit {
         void apply(PhysicalMemory mem, long header);
@@ -211,10 +207,7 @@ class CrashKernelValidationDirectTest {
     @Test
     void aCorruptFileSystemContextRefusesItsTask() {
         Machine m = TWO.machine();
-        long h = DeadKernels.Dead.header(m.memory);
-        long victim = taskOf(m.memory, 2);
-        int slot = (int) ((victim - m.memory.read64(h + KH_TASKS)) / TASK.size());
-        m.memory.write32(m.memory.read64(h + KH_FSCTX) + (long) slot * FSCTX.size(), 0);
+        m.memory.write32(new ProcRecords(m, 2).fsctx(), 0);
         ResurrectionReport.Process p = InFlightKernels.refusedOnly(DeadKernels.revive(m, CONFIG), 2);
         assertEquals(List.of("fs context: bad magic or version"), p.problems());
     }
@@ -309,10 +302,7 @@ class CrashKernelValidationDirectTest {
     @Test
     void aTaskRefusedForItsVmasIsNotJudgedByThem() {
         Machine m = TWO.machine();
-        long h = DeadKernels.Dead.header(m.memory);
-        long victim = taskOf(m.memory, 2);
-        long slot = (victim - m.memory.read64(h + KH_TASKS)) / TASK.size();
-        m.memory.write32(m.memory.read64(h + KH_VMAS) + slot * VMAT.size(), 0);
+        m.memory.write32(new ProcRecords(m, 2).entry(KH_VMAS, VMAT), 0);
         ResurrectionReport.Process p = InFlightKernels.refusedOnly(DeadKernels.revive(m, CONFIG), 2);
         assertEquals(1, p.problems().size(), p.problems().toString());
         assertTrue(p.problems().get(0).contains("vma table"), p.problems().toString());
@@ -331,10 +321,7 @@ class CrashKernelValidationDirectTest {
     @Test
     void aParentThatDoesNotExistRefusesTheChild() {
         Machine m = TWO.machine();
-        long h = DeadKernels.Dead.header(m.memory);
-        long victim = taskOf(m.memory, 2);
-        long proc = m.memory.read64(h + KH_PROCS) + (victim - m.memory.read64(h + KH_TASKS)) / TASK.size() * PROC.size();
-        m.memory.write32(proc + P_PPID, 777);
+        m.memory.write32(new ProcRecords(m, 2).proc() + P_PPID, 777);
         ResurrectionReport.Process p = InFlightKernels.refusedOnly(DeadKernels.revive(m, CONFIG), 2);
         assertTrue(p.problems().toString().contains("parent pid 777 does not exist"), p.problems().toString());
     }

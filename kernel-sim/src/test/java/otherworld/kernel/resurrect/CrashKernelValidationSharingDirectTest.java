@@ -44,7 +44,7 @@ class CrashKernelValidationSharingDirectTest {
                     Programs.get("hello").binary());
         }
 
-        static final InFlightKernels.Sent DEAD = InFlightKernels.capture(scenario(),
+        static final DeadKernels.Dead DEAD = InFlightKernels.capture(scenario(),
                 InFlightKernels.inCall("syscall.entry", Sysno.EXECVE, (mem, t) -> true));
         static final String OUTPUT = scenario().run().outputs().get(0);
     }
@@ -109,7 +109,7 @@ class CrashKernelValidationSharingDirectTest {
     /** The vfork child's pages are its lender's: both come back, and spawner ends as without a crash. */
     @Test
     void aVforkChildComesBackOnItsLendersPages() {
-        DeadKernels.Revived r = DeadKernels.revive(Vforked.DEAD.machine(), CONFIG);
+        DeadKernels.Revived r = DeadKernels.revive(Vforked.DEAD.machineAtCrash(), CONFIG);
         assertNull(r.failure());
         assertEquals(2, r.report().resurrectedCount(), r.report().lines().toString());
         assertEquals(List.of(), r.audit());

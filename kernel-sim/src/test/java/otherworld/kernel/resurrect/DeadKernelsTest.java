@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import org.junit.jupiter.api.Test;
 
-import otherworld.kernel.KernelConfig;
 
 /** The fixture itself: a capture revives as the scenario's own resurrection did, and twice alike (deterministic). */
 class DeadKernelsTest {
-    static final DeadKernels.Dead DEAD = DeadKernels.capture(ValidatorCorruptionTest.two(), KernelConfig.defaults(),
-            DeadKernels.atPoint("syscall.after-commit", 200));
+    static final DeadKernels.Dead DEAD = DeadKernels.two();
 
     @Test
     void aRevivalResurrectsWhatTheScenariosOwnCrashKernelDid() {

@@ -19,32 +19,13 @@ import otherworld.kernel.verified.Sv39;
 
 /**
  * What the crash kernel's decision phase needs beyond {@link DeadKernels}: a dead kernel crashed inside a given system
- * call, with the bytes its consoles had sent (the fixture's fresh consoles start empty, and a console write in flight
- * is completed from the device's count), the current task's trap frame, user memory through the dead page tables, and
+ * call, the current task's trap frame, user memory through the dead page tables, and
  * a crash kernel that itself crashes at one of its own hook points.
  */
 final class InFlightKernels {
     private InFlightKernels() { }
 
     static final KernelConfig CONFIG = KernelConfig.defaults();
-
-    /** A dead kernel and the bytes each console had sent at the crash. */
-    static final class Sent {
-        final DeadKernels.Dead dead;
-        final byte[][] out;
-
-        Sent(DeadKernels.Dead dead, byte[][] out) {
-            this.dead = dead;
-            this.out = out;
-        }
-
-        /** A fresh machine holding the dead kernel, its consoles having sent what they had at the crash. */
-        Machine machine() {
-            Machine m = dead.machine();
-            for (int i = 0; i < out.length; i++) for (byte b : out[i]) m.console(i).put(b);
-            return m;
-        }
-    }
 
     /** Crash at a hook point while the current task is in system call {@code nr} and {@code when} holds there. */
     interface TaskTest {
@@ -60,17 +41,9 @@ final class InFlightKernels {
         };
     }
 
-    /** Captures at the trigger, keeping each console's output there. */
-    static Sent capture(Scenario s, DeadKernels.Trigger trigger) {
-        byte[][][] seen = new byte[1][][];
-        DeadKernels.Dead d = DeadKernels.capture(s, CONFIG, (p, m) -> {
-            if (!trigger.crashAt(p, m)) return false;
-            byte[][] out = new byte[m.consoleCount()][];
-            for (int i = 0; i < out.length; i++) out[i] = m.console(i).output();
-            seen[0] = out;
-            return true;
-        });
-        return new Sent(d, seen[0]);
+    /** Captures at the trigger (its consoles as there: {@link DeadKernels.Dead#machineAtCrash}). */
+    static DeadKernels.Dead capture(Scenario s, DeadKernels.Trigger trigger) {
+        return DeadKernels.capture(s, CONFIG, trigger);
     }
 
     /** The task record of the dead kernel's current task, or -1. */

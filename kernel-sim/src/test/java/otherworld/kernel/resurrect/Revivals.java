@@ -16,17 +16,6 @@ import otherworld.kernel.mm.FilePages;
 final class Revivals {
     private Revivals() { }
 
-    private static DeadKernels.Dead two;
-
-    /** checksum and kvstore (ValidatorCorruptionTest.two), crashed after the commit of their 200th call; made once. */
-    static synchronized DeadKernels.Dead two() {
-        if (two == null) {
-            two = DeadKernels.capture(ValidatorCorruptionTest.two(), KernelConfig.defaults(),
-                    DeadKernels.atPoint("syscall.after-commit", 200));
-        }
-        return two;
-    }
-
     private static DeadKernels.Dead sleeper;
 
     /**

@@ -212,7 +212,7 @@ class TtyImageDirectTest {
 
     @Test
     void aCorruptTtyStartsAfreshAndItsProcessesComeBack() {
-        DeadKernels.Dead dead = Revivals.two();
+        DeadKernels.Dead dead = DeadKernels.two();
         Machine m = dead.machine();
         long ttys = m.memory.read64(DeadKernels.Dead.header(m.memory) + KH_TTYS);
         long tty1 = ttys + TTY.size();

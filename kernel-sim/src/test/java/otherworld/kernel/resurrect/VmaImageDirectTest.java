@@ -49,18 +49,13 @@ class VmaImageDirectTest {
         return ram;
     }
 
+    /** List {@code which} of the slot's table := l, written as the kernel stages a list (the other one in force meanwhile). */
     static void write(PhysicalMemory ram, int slot, int which, List<Vma> l) {
-        for (int i = 0; i < l.size(); i++) {
-            long e = Vmas.entry(table(slot), which, i);
-            Vma v = l.get(i);
-            ram.write64(e + V_START, v.start());
-            ram.write64(e + V_END, v.end());
-            ram.write64(e + V_PGOFF, v.offset());
-            ram.write32(e + V_PROT, v.prot());
-            ram.write32(e + V_FLAGS, v.flags());
-            ram.write32(e + V_INO, v.ino());
-        }
-        ram.write32(table(slot) + VT_COUNT + 4L * which, l.size());
+        long active = table(slot) + VT_ACTIVE;
+        int was = ram.read32(active);
+        ram.write32(active, 1 - which);
+        new Vmas(new DirectMem(ram), TABLES, slot).stage(l);
+        ram.write32(active, was);
     }
 
     static List<long[]> leaves(long... vas) {
@@ -197,7 +192,7 @@ class VmaImageDirectTest {
 
     @Test
     void aPageOutsideEveryVmaRefusesItsProcessOnly() {
-        DeadKernels.Dead dead = Revivals.two();
+        DeadKernels.Dead dead = DeadKernels.two();
         Machine m = dead.machine();
         long t = DeadKernels.Dead.task(m.memory, 2);
         long h = DeadKernels.Dead.header(m.memory);
