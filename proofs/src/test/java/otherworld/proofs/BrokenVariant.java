@@ -13,8 +13,8 @@ import java.util.stream.Stream;
  * replacements, and the contract that must then fail to close. Each lives in
  * src/test/resources/broken/NAME.txt:
  * <pre>
- * what: checkHeader accepts program headers that end past the file
- * contract: ElfCheck::checkHeader
+ * what: checkFields accepts program headers that end past the file
+ * contract: ElfCheck::checkFields
  * file: ElfCheck.java
  * find: phoff &gt; fileSize - (long) phnum * PHDR_SIZE
  * replace: phoff &gt; fileSize

@@ -182,6 +182,11 @@ class KeyProofTest {
             sp.setProperty(StrategyProperties.QUANTIFIERS_OPTIONS_KEY,
                     StrategyProperties.QUANTIFIERS_NON_SPLITTING_WITH_PROGS);
             sp.setProperty(StrategyProperties.OSS_OPTIONS_KEY, StrategyProperties.OSS_ON);
+            for (String kv : System.getProperty("key.strategy", "").split(",")) {
+                if (kv.contains("=")) {
+                    sp.setProperty(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+                }
+            }
             proof.getSettings().getStrategySettings().setActiveStrategyProperties(sp);
             proof.setActiveStrategy(proof.getServices().getProfile().getDefaultStrategyFactory().create(proof, sp));
             int every = Integer.getInteger("key.progress", 0);
@@ -206,6 +211,18 @@ class KeyProofTest {
                     goals.add("---- open goal " + g.node().serialNr());
                     goals.add(LogicPrinter.quickPrintSequent(g.sequent(), proof.getServices()));
                 }
+                java.util.Map<String, Integer> rules = new java.util.TreeMap<>();
+                java.util.Iterator<de.uka.ilkd.key.proof.Node> it = proof.root().subtreeIterator();
+                while (it.hasNext()) {
+                    de.uka.ilkd.key.proof.Node node = it.next();
+                    if (node.getAppliedRuleApp() != null) {
+                        rules.merge(node.getAppliedRuleApp().rule().name().toString(), 1, Integer::sum);
+                    }
+                }
+                List<String> top = new ArrayList<>();
+                rules.entrySet().stream().sorted((x, y) -> y.getValue() - x.getValue()).limit(40)
+                        .forEach(e -> top.add(e.getValue() + " " + e.getKey()));
+                goals.add(0, "---- rules applied most: " + String.join(", ", top));
                 Files.write(work().resolve(dumpTag + "-" + out.name().replaceAll("[^A-Za-z0-9]", "_") + ".open.txt"),
                         goals, StandardCharsets.UTF_8);
             }

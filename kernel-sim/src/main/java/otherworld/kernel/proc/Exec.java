@@ -81,10 +81,15 @@ public final class Exec {
     /** The same, with argv and envp as the bytes of each string (without its NUL), as a process passed them. */
     public static Image loadBytes(KMem mem, FrameAllocator frames, UserMemory user, byte[] elf, String path,
                                   List<byte[]> argv, List<byte[]> envp, byte[] random16) throws ExecException {
-        int bad = ElfCheck.checkHeader(elf, elf.length);
+        int bad = ElfCheck.checkIdent(elf, elf.length);
         if (bad != 0) throw new ExecException(path + ": not a valid executable: " + ElfCheck.reason(bad));
-        long phoff = LittleEndian.u64(elf, 32);
-        int phnum = LittleEndian.u16(elf, 56);
+        // the fields this loader uses are the ones checkFields' proved contract speaks of
+        long phoff = LittleEndian.u64(elf, ElfCheck.E_PHOFF);
+        int phnum = LittleEndian.u16(elf, ElfCheck.E_PHNUM);
+        bad = ElfCheck.checkFields(LittleEndian.u32(elf, ElfCheck.E_VERSION), LittleEndian.u16(elf, ElfCheck.E_MACHINE),
+                LittleEndian.u16(elf, ElfCheck.E_TYPE), LittleEndian.u16(elf, ElfCheck.E_PHENTSIZE), phnum, phoff,
+                elf.length);
+        if (bad != 0) throw new ExecException(path + ": not a valid executable: " + ElfCheck.reason(bad));
         long entry = LittleEndian.u64(elf, 24);
         PageTable pt = PageTable.create(mem, frames);
         if (pt == null) throw new ExecException(path + ": out of memory");

@@ -53,7 +53,7 @@ public final class ElfCheck {
     public static final int P_FILESZ = 32;
     public static final int P_MEMSZ = 40;
 
-    // reasons from checkHeader
+    // reasons from checkIdent and checkFields
     public static final int OK = 0;
     public static final int BAD_SIZE = -1;
     public static final int BAD_MAGIC = -2;
@@ -71,37 +71,21 @@ public final class ElfCheck {
     public static final int SEG_NOT_USER = -13;
 
     /**
-     * 0 if {@code h} (the first bytes of a file of {@code fileSize} bytes) is the
-     * header of a 64-bit little-endian RISC-V executable whose program headers lie
-     * inside the file, else the first failing reason (a negative constant above).
-     * The contract is exact: 0 says that e_phoff (bit 63 clear) plus e_phnum
-     * headers of 56 bytes end inside the file, which is what Exec.load relies on
-     * when it reads them. The top byte of e_phoff is written signed (16777216L * h[39]),
-     * as in LittleEndian.u64's contract; with h[39] >= 0 it is the same number.
+     * 0 if {@code h} (the first bytes of a file of {@code fileSize} bytes) and the file both hold a whole ELF64
+     * header whose identification bytes say ELF, 64-bit, little-endian, version 1; else the first failing reason.
+     * The header's fields are checked by {@link #checkFields}, on the values the loader reads from it and then uses
+     * (Exec.load), so that the proof of "the program headers lie inside the file" is about those very values.
      */
     /*@ public normal_behavior
       @   requires h != null;
-      @   requires_free (\forall int i; 0 <= i && i < h.length; -128 <= h[i] && h[i] <= 127);
-      @   ensures \result <= 0 && \result >= PH_OUTSIDE_FILE;
-      @   ensures (h.length < EHDR_SIZE || fileSize < EHDR_SIZE) ==> \result == BAD_SIZE;
+      @   ensures \result <= 0 && \result >= BAD_VERSION;
+      @   ensures \result == BAD_SIZE <==> (h.length < EHDR_SIZE || fileSize < EHDR_SIZE);
       @   ensures \result == 0 <==> (h.length >= EHDR_SIZE && fileSize >= EHDR_SIZE
       @        && h[0] == 127 && h[1] == 69 && h[2] == 76 && h[3] == 70
-      @        && h[4] == ELFCLASS64 && h[5] == ELFDATA2LSB && h[6] == EV_CURRENT
-      @        && (h[20] >= 0 ? h[20] : h[20] + 256) + 256 * (h[21] >= 0 ? h[21] : h[21] + 256)
-      @             + 65536 * (h[22] >= 0 ? h[22] : h[22] + 256) + 16777216L * (h[23] >= 0 ? h[23] : h[23] + 256) == EV_CURRENT
-      @        && (h[18] >= 0 ? h[18] : h[18] + 256) + 256 * (h[19] >= 0 ? h[19] : h[19] + 256) == EM_RISCV
-      @        && (h[16] >= 0 ? h[16] : h[16] + 256) + 256 * (h[17] >= 0 ? h[17] : h[17] + 256) == ET_EXEC
-      @        && (h[54] >= 0 ? h[54] : h[54] + 256) + 256 * (h[55] >= 0 ? h[55] : h[55] + 256) == PHDR_SIZE
-      @        && 1 <= (h[56] >= 0 ? h[56] : h[56] + 256) + 256 * (h[57] >= 0 ? h[57] : h[57] + 256) && (h[56] >= 0 ? h[56] : h[56] + 256) + 256 * (h[57] >= 0 ? h[57] : h[57] + 256) <= MAX_PHNUM
-      @        && h[39] >= 0
-      @        && (h[32] >= 0 ? h[32] : h[32] + 256) + 256 * (h[33] >= 0 ? h[33] : h[33] + 256)
-      @             + 65536 * (h[34] >= 0 ? h[34] : h[34] + 256) + 16777216L * (h[35] >= 0 ? h[35] : h[35] + 256)
-      @           + 4294967296L * ((h[36] >= 0 ? h[36] : h[36] + 256) + 256 * (h[37] >= 0 ? h[37] : h[37] + 256)
-      @             + 65536 * (h[38] >= 0 ? h[38] : h[38] + 256) + 16777216L * h[39])
-      @           + PHDR_SIZE * ((h[56] >= 0 ? h[56] : h[56] + 256) + 256 * (h[57] >= 0 ? h[57] : h[57] + 256)) <= fileSize);
+      @        && h[4] == ELFCLASS64 && h[5] == ELFDATA2LSB && h[6] == EV_CURRENT);
       @   assignable \nothing;
       @*/
-    public static int checkHeader(byte[] h, long fileSize) {
+    public static int checkIdent(byte[] h, long fileSize) {
         if (h.length < EHDR_SIZE || fileSize < EHDR_SIZE) {
             return BAD_SIZE;
         }
@@ -117,14 +101,15 @@ public final class ElfCheck {
         if (h[6] != EV_CURRENT) {
             return BAD_VERSION;
         }
-        return checkFields(LittleEndian.u32(h, E_VERSION), LittleEndian.u16(h, E_MACHINE), LittleEndian.u16(h, E_TYPE),
-                LittleEndian.u16(h, E_PHENTSIZE), LittleEndian.u16(h, E_PHNUM), LittleEndian.u64(h, E_PHOFF), fileSize);
+        return OK;
     }
 
     /**
-     * The checks of {@link #checkHeader} after the identification bytes, on the header's fields as read (e_version,
-     * e_machine, e_type, e_phentsize, e_phnum, e_phoff), in the same order: 0, or the first failing reason. A method of
-     * its own so that checkHeader's proof sees these facts, not the bytes twice.
+     * The checks of a header after its identification bytes ({@link #checkIdent}), on its fields as the loader read
+     * them (e_version, e_machine, e_type, e_phentsize, e_phnum, e_phoff: LittleEndian.u32, u16 and u64 at E_VERSION,
+     * E_MACHINE, E_TYPE, E_PHENTSIZE, E_PHNUM, E_PHOFF), in that order: 0, or the first failing reason. 0 says that
+     * e_phnum program headers of 56 bytes from e_phoff lie inside the file, which the loader relies on when it reads
+     * them.
      */
     /*@ public normal_behavior
       @   requires fileSize >= EHDR_SIZE;
@@ -187,7 +172,7 @@ public final class ElfCheck {
         return OK;
     }
 
-    /** A message for a reason code of checkHeader or checkSegment. */
+    /** A message for a reason code of checkIdent, checkFields or checkSegment. */
     /*@ public normal_behavior
       @   ensures \result != null;
       @   assignable \nothing;

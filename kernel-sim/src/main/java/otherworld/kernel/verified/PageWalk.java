@@ -92,6 +92,20 @@ public final class PageWalk {
     }
 
     /**
+     * Records a failure at virtual address va on the entry pte (where[1] is the physical address pte names) and
+     * returns reason. The contract gives where[1]'s range only, so that the loops' proofs do not see the entry's bit
+     * arithmetic; the unit tests check its value.
+     */
+    /*@ public normal_behavior
+      @   requires where != null && where.length >= 2;
+      @   ensures \result == reason && where[0] == va && 0 <= where[1] && where[1] < Sv39.PPN_LIMIT * 4096;
+      @   assignable where[0], where[1];
+      @*/
+    public static int failAt(long[] where, long va, long pte, int reason) {
+        return fail(where, va, Sv39.paOf(Sv39.ptePpn(pte)), reason);
+    }
+
+    /**
      * Enters the table on frame {@code f} (relative to RAM) named by the entry
      * {@code pte}: 0 if f is a frame of RAM a process may own, pte is not a
      * leaf, and f was not entered before (now marked in seen); else BAD_TABLE,
@@ -144,7 +158,7 @@ public final class PageWalk {
       @   requires 0 <= mem.base && 0 <= mem.size && mem.size <= Long.MAX_VALUE - mem.base;
       @   requires kinds.length * 4096L <= mem.size && seen.length >= kinds.length;
       @   ensures \result >= TOO_MANY && \result <= va.length;
-      @   ensures (\forall int k; 0 <= k && k < \result;
+      @   ensures (\forall \bigint k; 0 <= k && k < \result;
       @        0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
       @        && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
       @        && 0 <= flags[k] && flags[k] < 256);
@@ -160,10 +174,10 @@ public final class PageWalk {
         if (rootPpn < 0 || enter(0, f2, kinds, seen) != 0) {
             return BAD_ROOT;
         }
-        long t2 = ramBase + f2 * 4096;
+        int root = (int) f2;
         int n = 0;
         /*@ loop_invariant 0 <= i2 && i2 <= 512 && 0 <= n && n <= va.length;
-          @ loop_invariant (\forall int k; 0 <= k && k < n;
+          @ loop_invariant (\forall \bigint k; 0 <= k && k < n;
           @      0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
           @      && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
           @      && 0 <= flags[k] && flags[k] < 256);
@@ -171,17 +185,15 @@ public final class PageWalk {
           @ decreases 512 - i2;
           @*/
         for (int i2 = 0; i2 < 512; i2++) {
-            long pte2 = mem.r64(t2 + 8L * i2);
+            long pte2 = entry(mem, root, i2);
             if (Sv39.isValid(pte2)) {
                 long va2 = i2 * L2_SPAN;
                 if (i2 >= 256) {
                     return fail(where, va2, 0, ABOVE_USER);
                 }
-                long ppn1 = Sv39.ptePpn(pte2);
-                long f1 = ppn1 - baseFrame;
-                int bad = enter(pte2, f1, kinds, seen);
-                if (bad != 0) {
-                    return fail(where, va2, Sv39.paOf(ppn1), bad);
+                int f1 = table(pte2, baseFrame, kinds, seen);
+                if (f1 < 0) {
+                    return failAt(where, va2, pte2, f1);
                 }
                 n = middle(mem, baseFrame, f1, va2, kinds, seen, va, frame, flags, where, n);
                 if (n < 0) {
@@ -207,22 +219,21 @@ public final class PageWalk {
       @   requires 0 <= f1 && f1 < kinds.length;
       @   requires 0 <= va2 && va2 <= Sv39.USER_VA_LIMIT - L2_SPAN;
       @   requires 0 <= n && n <= va.length;
-      @   requires (\forall int k; 0 <= k && k < n;
+      @   requires (\forall \bigint k; 0 <= k && k < n;
       @        0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
       @        && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
       @        && 0 <= flags[k] && flags[k] < 256);
       @   ensures \result >= TOO_MANY && \result <= va.length;
-      @   ensures (\forall int k; 0 <= k && k < \result;
+      @   ensures (\forall \bigint k; 0 <= k && k < \result;
       @        0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
       @        && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
       @        && 0 <= flags[k] && flags[k] < 256);
       @   assignable seen[*], va[*], frame[*], flags[*], where[*];
       @*/
-    public static int middle(PhysWords mem, long baseFrame, long f1, long va2, int[] kinds, boolean[] seen,
+    public static int middle(PhysWords mem, long baseFrame, int f1, long va2, int[] kinds, boolean[] seen,
                              long[] va, int[] frame, int[] flags, long[] where, int n) {
-        long t1 = mem.base + f1 * 4096;
         /*@ loop_invariant 0 <= i1 && i1 <= 512 && 0 <= n && n <= va.length;
-          @ loop_invariant (\forall int k; 0 <= k && k < n;
+          @ loop_invariant (\forall \bigint k; 0 <= k && k < n;
           @      0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
           @      && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
           @      && 0 <= flags[k] && flags[k] < 256);
@@ -230,14 +241,12 @@ public final class PageWalk {
           @ decreases 512 - i1;
           @*/
         for (int i1 = 0; i1 < 512; i1++) {
-            long pte1 = mem.r64(t1 + 8L * i1);
+            long pte1 = entry(mem, f1, i1);
             if (Sv39.isValid(pte1)) {
                 long va1 = va2 + i1 * L1_SPAN;
-                long ppn0 = Sv39.ptePpn(pte1);
-                long f0 = ppn0 - baseFrame;
-                int bad = enter(pte1, f0, kinds, seen);
-                if (bad != 0) {
-                    return fail(where, va1, Sv39.paOf(ppn0), bad);
+                int f0 = table(pte1, baseFrame, kinds, seen);
+                if (f0 < 0) {
+                    return failAt(where, va1, pte1, f0);
                 }
                 n = leaves(mem, baseFrame, f0, va1, kinds, va, frame, flags, where, n);
                 if (n < 0) {
@@ -263,22 +272,21 @@ public final class PageWalk {
       @   requires 0 <= f0 && f0 < kinds.length;
       @   requires 0 <= va1 && va1 <= Sv39.USER_VA_LIMIT - L1_SPAN;
       @   requires 0 <= n && n <= va.length;
-      @   requires (\forall int k; 0 <= k && k < n;
+      @   requires (\forall \bigint k; 0 <= k && k < n;
       @        0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
       @        && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
       @        && 0 <= flags[k] && flags[k] < 256);
       @   ensures \result >= TOO_MANY && \result <= va.length;
-      @   ensures (\forall int k; 0 <= k && k < \result;
+      @   ensures (\forall \bigint k; 0 <= k && k < \result;
       @        0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
       @        && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
       @        && 0 <= flags[k] && flags[k] < 256);
       @   assignable va[*], frame[*], flags[*], where[*];
       @*/
-    public static int leaves(PhysWords mem, long baseFrame, long f0, long va1, int[] kinds,
+    public static int leaves(PhysWords mem, long baseFrame, int f0, long va1, int[] kinds,
                              long[] va, int[] frame, int[] flags, long[] where, int n) {
-        long t0 = mem.base + f0 * 4096;
         /*@ loop_invariant 0 <= i0 && i0 <= 512 && 0 <= n && n <= va.length;
-          @ loop_invariant (\forall int k; 0 <= k && k < n;
+          @ loop_invariant (\forall \bigint k; 0 <= k && k < n;
           @      0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
           @      && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
           @      && 0 <= flags[k] && flags[k] < 256);
@@ -286,27 +294,105 @@ public final class PageWalk {
           @ decreases 512 - i0;
           @*/
         for (int i0 = 0; i0 < 512; i0++) {
-            long pte0 = mem.r64(t0 + 8L * i0);
+            long pte0 = entry(mem, f0, i0);
             if (Sv39.isValid(pte0)) {
                 long v = va1 + i0 * 4096L;
-                long ppn = Sv39.ptePpn(pte0);
-                long f = ppn - baseFrame;
-                if (f < 0 || f >= kinds.length || kinds[(int) f] != USER) {
-                    return fail(where, v, Sv39.paOf(ppn), BAD_FRAME);
-                }
-                int fl = Sv39.pteFlags(pte0);
-                if (!Sv39.isLeaf(pte0) || !Sv39.hasFlag(fl, Sv39.PTE_U)) {
-                    return fail(where, v, Sv39.paOf(ppn), NOT_USER_LEAF);
+                int f = leaf(pte0, baseFrame, kinds);
+                if (f < 0) {
+                    return failAt(where, v, pte0, f);
                 }
                 if (n >= va.length) {
-                    return fail(where, v, Sv39.paOf(ppn), TOO_MANY);
+                    return failAt(where, v, pte0, TOO_MANY);
                 }
-                va[n] = v;
-                frame[n] = (int) f;
-                flags[n] = fl;
+                put(va, frame, flags, kinds, n, v, f, pte0);
                 n = n + 1;
             }
         }
         return n;
+    }
+
+    /**
+     * The frame (relative to RAM) of the page that the valid last-level entry {@code pte0} maps, if the map calls
+     * it {@link #USER} and the entry is a user leaf (R, W or X set, and U); else {@link #BAD_FRAME} or, on a frame a
+     * process may own, {@link #NOT_USER_LEAF}. A method of its own so that the leaf loop's proof sees this range, not
+     * the bit arithmetic.
+     */
+    /*@ public normal_behavior
+      @   requires kinds != null;
+      @   ensures \result == BAD_FRAME || \result == NOT_USER_LEAF
+      @        || (0 <= \result && \result < kinds.length && kinds[\result] == USER);
+      @   assignable \nothing;
+      @*/
+    public static int leaf(long pte0, long baseFrame, int[] kinds) {
+        long f = Sv39.ptePpn(pte0) - baseFrame;
+        if (f < 0 || f >= kinds.length || kinds[(int) f] != USER) {
+            return BAD_FRAME;
+        }
+        if (!Sv39.isLeaf(pte0) || !Sv39.hasFlag(Sv39.pteFlags(pte0), Sv39.PTE_U)) {
+            return NOT_USER_LEAF;
+        }
+        return (int) f;
+    }
+
+    /**
+     * Appends page n of the walk's output: virtual address v on frame f with the flags of the entry pte. A method of
+     * its own so that the leaf loop's proof sees the output's invariant carried over, not three array writes and the
+     * flags' arithmetic.
+     */
+    /*@ public normal_behavior
+      @   requires va != null && frame != null && flags != null && kinds != null;
+      @   requires frame != flags && frame != kinds && flags != kinds;
+      @   requires frame.length == va.length && flags.length == va.length;
+      @   requires 0 <= n && n < va.length;
+      @   requires 0 <= v && v < Sv39.USER_VA_LIMIT && 0 <= f && f < kinds.length && kinds[f] == USER;
+      @   requires (\forall \bigint k; 0 <= k && k < n;
+      @        0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
+      @        && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
+      @        && 0 <= flags[k] && flags[k] < 256);
+      @   ensures (\forall \bigint k; 0 <= k && k < n + 1;
+      @        0 <= va[k] && va[k] < Sv39.USER_VA_LIMIT
+      @        && 0 <= frame[k] && frame[k] < kinds.length && kinds[frame[k]] == USER
+      @        && 0 <= flags[k] && flags[k] < 256);
+      @   assignable va[n], frame[n], flags[n];
+      @*/
+    public static void put(long[] va, int[] frame, int[] flags, int[] kinds, int n, long v, int f, long pte) {
+        va[n] = v;
+        frame[n] = f;
+        flags[n] = Sv39.pteFlags(pte);
+    }
+
+    /**
+     * Entry i of the page table on frame f (relative to RAM): the one read of RAM the walk makes, at
+     * base + 4096 f + 8 i, inside RAM. A method of its own so that the loops' proofs see its precondition, not the
+     * address arithmetic.
+     */
+    /*@ public normal_behavior
+      @   requires mem != null && 0 <= mem.base && 0 <= mem.size && mem.size <= Long.MAX_VALUE - mem.base;
+      @   requires 0 <= f && f < 2147483647 && (f + 1) * 4096L <= mem.size;
+      @   requires 0 <= i && i < 512;
+      @   ensures true;
+      @   assignable \nothing;
+      @*/
+    public static long entry(PhysWords mem, int f, int i) {
+        return mem.r64(mem.base + f * 4096L + 8L * i);
+    }
+
+    /**
+     * Enters the table that the valid entry {@code pte} names: its frame (relative to RAM) if {@link #enter}
+     * accepts it (now marked in seen), else enter's reason (BAD_TABLE, SUPERPAGE or TWICE).
+     */
+    /*@ public normal_behavior
+      @   requires kinds != null && seen != null && seen.length >= kinds.length;
+      @   ensures \result == BAD_TABLE || \result == SUPERPAGE || \result == TWICE
+      @        || (0 <= \result && \result < kinds.length && kinds[\result] == USER && !\old(seen[\result]) && seen[\result]);
+      @   assignable seen[*];
+      @*/
+    public static int table(long pte, long baseFrame, int[] kinds, boolean[] seen) {
+        long f = Sv39.ptePpn(pte) - baseFrame;
+        int bad = enter(pte, f, kinds, seen);
+        if (bad != 0) {
+            return bad;
+        }
+        return (int) f;
     }
 }

@@ -25,5 +25,5 @@ public abstract class PhysWords {
       @   ensures true;
       @   assignable \nothing;
       @*/
-    public abstract long r64(long pa);
+    public abstract /*@ helper @*/ long r64(long pa);
 }

@@ -204,4 +204,16 @@ class TaskTablesDirectTest {
         assertEquals(100, out.read32(PhysicalMemory.BASE + L_INO));
         assertEquals(0, out.read32(PhysicalMemory.BASE + LOCK.size()), "not copied");
     }
+
+    /** Inode count 0: the crash kernel could not read it from the disk; a lock's inode is then not checked. */
+    @Test
+    void anUnknownInodeCountChecksNoLocksInode() {
+        lock(0, LOCK_POSIX, FileLocks.READ, 1, 1 << 20, 0, 1);
+        PhysicalMemory out = new PhysicalMemory((MAX_LOCKS * LOCK.size() + 4095) / 4096 * 4096);
+        ResurrectionReport report = new ResurrectionReport(1);
+        TaskTables.rebuildLocks(new ReadOnlyMem(m.memory), new DirectMem(out), kv.table(KH_LOCKS), PhysicalMemory.BASE,
+                Set.of(1), new int[MAX_FILES], 0, report);
+        assertEquals(1, report.locksKept);
+        assertEquals(1 << 20, out.read32(PhysicalMemory.BASE + L_INO));
+    }
 }

@@ -32,58 +32,69 @@ class ElfCheckTest {
         return b.array();
     }
 
+    /** The header's checks as the loader makes them (Exec.loadBytes): the identification, then the fields as read. */
+    static int check(byte[] h, long fileSize) {
+        int bad = ElfCheck.checkIdent(h, fileSize);
+        if (bad != 0) {
+            return bad;
+        }
+        return ElfCheck.checkFields(LittleEndian.u32(h, ElfCheck.E_VERSION), LittleEndian.u16(h, ElfCheck.E_MACHINE),
+                LittleEndian.u16(h, ElfCheck.E_TYPE), LittleEndian.u16(h, ElfCheck.E_PHENTSIZE),
+                LittleEndian.u16(h, ElfCheck.E_PHNUM), LittleEndian.u64(h, ElfCheck.E_PHOFF), fileSize);
+    }
+
     @Test
     void validHeader() {
         byte[] h = header(2);
-        assertEquals(ElfCheck.OK, ElfCheck.checkHeader(h, 64 + 2 * 56));
-        assertEquals(ElfCheck.OK, ElfCheck.checkHeader(h, 1 << 20));
+        assertEquals(ElfCheck.OK, check(h, 64 + 2 * 56));
+        assertEquals(ElfCheck.OK, check(h, 1 << 20));
         assertEquals(0x10000L, LittleEndian.u64(h, ElfCheck.E_ENTRY));
         assertEquals(2, LittleEndian.u16(h, ElfCheck.E_PHNUM));
     }
 
     @Test
     void eachReason() {
-        assertEquals(ElfCheck.BAD_SIZE, ElfCheck.checkHeader(new byte[63], 1000));
-        assertEquals(ElfCheck.BAD_SIZE, ElfCheck.checkHeader(header(1), 63));
-        assertEquals(ElfCheck.BAD_SIZE, ElfCheck.checkHeader(header(1), -1));
+        assertEquals(ElfCheck.BAD_SIZE, check(new byte[63], 1000));
+        assertEquals(ElfCheck.BAD_SIZE, check(header(1), 63));
+        assertEquals(ElfCheck.BAD_SIZE, check(header(1), -1));
         byte[] h = header(1);
         h[1] = 'e';
-        assertEquals(ElfCheck.BAD_MAGIC, ElfCheck.checkHeader(h, 1000));
+        assertEquals(ElfCheck.BAD_MAGIC, check(h, 1000));
         h = header(1);
         h[4] = 1;
-        assertEquals(ElfCheck.NOT_64BIT, ElfCheck.checkHeader(h, 1000));
+        assertEquals(ElfCheck.NOT_64BIT, check(h, 1000));
         h = header(1);
         h[5] = 2;
-        assertEquals(ElfCheck.NOT_LITTLE_ENDIAN, ElfCheck.checkHeader(h, 1000));
+        assertEquals(ElfCheck.NOT_LITTLE_ENDIAN, check(h, 1000));
         h = header(1);
         h[6] = 0;
-        assertEquals(ElfCheck.BAD_VERSION, ElfCheck.checkHeader(h, 1000));
+        assertEquals(ElfCheck.BAD_VERSION, check(h, 1000));
         h = header(1);
         h[23] = 1; // e_version = 0x01000001
-        assertEquals(ElfCheck.BAD_VERSION, ElfCheck.checkHeader(h, 1000));
+        assertEquals(ElfCheck.BAD_VERSION, check(h, 1000));
         h = header(1);
         h[18] = 62; // x86-64
-        assertEquals(ElfCheck.NOT_RISCV, ElfCheck.checkHeader(h, 1000));
+        assertEquals(ElfCheck.NOT_RISCV, check(h, 1000));
         h = header(1);
         h[19] = 1; // 243 + 256
-        assertEquals(ElfCheck.NOT_RISCV, ElfCheck.checkHeader(h, 1000));
+        assertEquals(ElfCheck.NOT_RISCV, check(h, 1000));
         h = header(1);
         h[16] = 3; // ET_DYN
-        assertEquals(ElfCheck.NOT_EXEC, ElfCheck.checkHeader(h, 1000));
+        assertEquals(ElfCheck.NOT_EXEC, check(h, 1000));
         h = header(1);
         h[54] = 64;
-        assertEquals(ElfCheck.BAD_PHENTSIZE, ElfCheck.checkHeader(h, 1000));
-        assertEquals(ElfCheck.BAD_PHNUM, ElfCheck.checkHeader(header(0), 1000));
-        assertEquals(ElfCheck.BAD_PHNUM, ElfCheck.checkHeader(header(65), 100000));
-        assertEquals(ElfCheck.OK, ElfCheck.checkHeader(header(64), 64 + 64 * 56));
-        assertEquals(ElfCheck.PH_OUTSIDE_FILE, ElfCheck.checkHeader(header(64), 64 + 64 * 56 - 1));
+        assertEquals(ElfCheck.BAD_PHENTSIZE, check(h, 1000));
+        assertEquals(ElfCheck.BAD_PHNUM, check(header(0), 1000));
+        assertEquals(ElfCheck.BAD_PHNUM, check(header(65), 100000));
+        assertEquals(ElfCheck.OK, check(header(64), 64 + 64 * 56));
+        assertEquals(ElfCheck.PH_OUTSIDE_FILE, check(header(64), 64 + 64 * 56 - 1));
         h = header(1);
         ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).putLong(32, -8L); // phoff near 2^64
-        assertEquals(ElfCheck.PH_OUTSIDE_FILE, ElfCheck.checkHeader(h, Long.MAX_VALUE));
+        assertEquals(ElfCheck.PH_OUTSIDE_FILE, check(h, Long.MAX_VALUE));
         ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).putLong(32, Long.MAX_VALUE - 10);
-        assertEquals(ElfCheck.PH_OUTSIDE_FILE, ElfCheck.checkHeader(h, Long.MAX_VALUE));
+        assertEquals(ElfCheck.PH_OUTSIDE_FILE, check(h, Long.MAX_VALUE));
         ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).putLong(32, Long.MAX_VALUE - 56);
-        assertEquals(ElfCheck.OK, ElfCheck.checkHeader(h, Long.MAX_VALUE));
+        assertEquals(ElfCheck.OK, check(h, Long.MAX_VALUE));
     }
 
     /** Each byte of the magic is checked; a file of exactly one header is long enough; program headers may start at 0. */
@@ -92,15 +103,15 @@ class ElfCheckTest {
         for (int i = 0; i < 4; i++) {
             byte[] h = header(1);
             h[i] ^= 0x20;
-            assertEquals(ElfCheck.BAD_MAGIC, ElfCheck.checkHeader(h, 1000), "magic byte " + i);
+            assertEquals(ElfCheck.BAD_MAGIC, check(h, 1000), "magic byte " + i);
         }
         byte[] h = header(1);
         ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).putLong(32, 0); // e_phoff = 0: inside the file
-        assertEquals(ElfCheck.OK, ElfCheck.checkHeader(h, 64));
+        assertEquals(ElfCheck.OK, check(h, 64));
         ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).putLong(32, 8); // the last offset where 56 bytes fit in 64
-        assertEquals(ElfCheck.OK, ElfCheck.checkHeader(h, 64));
+        assertEquals(ElfCheck.OK, check(h, 64));
         ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).putLong(32, 9);
-        assertEquals(ElfCheck.PH_OUTSIDE_FILE, ElfCheck.checkHeader(h, 64));
+        assertEquals(ElfCheck.PH_OUTSIDE_FILE, check(h, 64));
     }
 
     @Test
