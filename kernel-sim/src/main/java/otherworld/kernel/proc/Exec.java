@@ -90,7 +90,7 @@ public final class Exec {
                 LittleEndian.u16(elf, ElfCheck.E_TYPE), LittleEndian.u16(elf, ElfCheck.E_PHENTSIZE), phnum, phoff,
                 elf.length);
         if (bad != 0) throw new ExecException(path + ": not a valid executable: " + ElfCheck.reason(bad));
-        long entry = LittleEndian.u64(elf, 24);
+        long entry = LittleEndian.u64(elf, ElfCheck.E_ENTRY);
         PageTable pt = PageTable.create(mem, frames);
         if (pt == null) throw new ExecException(path + ": out of memory");
         try {
