@@ -22,10 +22,11 @@ public final class Targets {
 
     /**
      * Kinds of live kernel structure a bit flip can hit (fault type 3). "trap-frame" is the saved user registers of
-     * a task record, counted apart from its kernel fields ("task"). Pipes join when they land.
+     * a task record, counted apart from its kernel fields ("task"). A "pipe" or a "tty" is its record without its
+     * ring of bytes (those are data in transit, as a user page is).
      */
     public static final List<String> KINDS = List.of("task", "trap-frame", "fd-table", "open-file", "pte",
-            "cache-header", "tty");
+            "cache-header", "tty", "pipe");
 
     static long header(PhysicalMemory ram) {
         if (ram.read32(ROOT_PA) != ROOT.magic) return -1;
@@ -101,6 +102,17 @@ public final class Targets {
                 for (int i = 0; i < n; i++) {
                     long r = ttys + (long) i * TTY.size();
                     if (ram.contains(r, TTY.size())) out.add(new Range(kind, r, TTY_DATA)); // the record, not its ring
+                }
+            }
+            case "pipe" -> {
+                long files = ram.read64(h + KH_FILES), pipes = ram.read64(h + KH_PIPES);
+                java.util.Set<Integer> seen = new java.util.TreeSet<>();
+                for (int f = 0; f < MAX_FILES; f++) {
+                    long fe = files + (long) f * FILE.size();
+                    if (!ram.contains(fe, FILE.size()) || ram.read32(fe + F_REFS) <= 0 || ram.read32(fe + F_TYPE) != FT_PIPE) continue;
+                    int p = ram.read32(fe + F_INO);
+                    long pa = pipes + (long) p * PIPE.size();
+                    if (p >= 0 && p < MAX_PIPES && ram.contains(pa, PIPE.size()) && seen.add(p)) out.add(new Range(kind, pa, PI_DATA));
                 }
             }
             default -> throw new IllegalArgumentException("no kernel structure kind '" + kind + "'; kinds: " + KINDS);

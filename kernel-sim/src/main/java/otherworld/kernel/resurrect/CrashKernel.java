@@ -648,7 +648,8 @@ public final class CrashKernel {
         for (int f = 0; f < MAX_FILES; f++) {
             long fe = d.files + (long) f * FILE.size();
             if (refs[f] > 0 && v.r32(fe + F_TYPE) == FT_PIPE && pipesBack.add(v.r32(fe + F_INO))) {
-                PipeImage.rebuild(v, d.pipes, own, r.pipes(), v.r32(fe + F_INO), alive);
+                String repaired = PipeImage.rebuild(v, d.pipes, own, r.pipes(), v.r32(fe + F_INO), alive);
+                if (repaired != null) report.machineProblems.add(repaired);
             }
         }
         filePages.rebuild(own, r.fpages(), keptFilePages);

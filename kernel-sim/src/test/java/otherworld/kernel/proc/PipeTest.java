@@ -75,7 +75,7 @@ class PipeTest {
     record Corruption(String name, String problem) { }
 
     @ParameterizedTest
-    @ValueSource(strings = {"pipe index out of range", "pipe counters", "pipe magic"})
+    @ValueSource(strings = {"pipe index out of range", "pipe counters", "pipe owner"})
     void aCorruptPipeRefusesItsProcessesOnly(String what) {
         Scenario two = new Scenario().add(Guests.program("checksum", "120")).add(Guests.program("pipetest", "40"));
         Scenario.Result ref = TWO_REFERENCE;
@@ -96,7 +96,7 @@ class PipeTest {
                     switch (what) {
                         case "pipe index out of range" -> ram.write32(fe + F_INO, MAX_PIPES + 3);
                         case "pipe counters" -> ram.write64(pipe + PI_NREAD, ram.read64(pipe + PI_NWRITE) + 5);
-                        default -> ram.write32(pipe, 0);
+                        default -> ram.write32(pipe + PI_OWNER, -2); // a pipe's magic is written anew: PipeImageDirectTest
                     }
                     throw new KernelPanic("corrupted a pipe and crashed");
                 }

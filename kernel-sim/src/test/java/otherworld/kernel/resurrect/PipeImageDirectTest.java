@@ -18,7 +18,8 @@ import otherworld.kernel.mem.ReadOnlyMem;
 import otherworld.kernel.sys.Syscalls;
 
 /**
- * A pipe's image: its record checked (index, magic, counters, a large write's progress) and copied to the new kernel
+ * A pipe's image: its record checked (index, counters — a high bit flipped in one is cleared —, a large write's
+ * progress; the magic is written anew) and copied to the new kernel
  * with its unread bytes, its owner kept only if that process comes back. Direct cases on a table laid out in a small
  * memory, and a dead pipetest with bytes in its pipe revived.
  */
@@ -71,13 +72,22 @@ class PipeImageDirectTest {
     }
 
     @Test
-    void aBadMagicOrVersionNamesThePipe() {
+    void aBadMagicOrVersionIsNoProblemAndIsWrittenAnew() {
         PhysicalMemory ram = table();
         ram.write32(pipe(7), 0x12345678);
         ram.write32(pipe(9) + 4, PIPE.version + 1);
-        assertEquals("pipe 7: bad magic or version", check(ram, 7));
-        assertEquals("pipe 9: bad magic or version", check(ram, 9));
-        assertNull(check(ram, 8), "only the pipes that are wrong");
+        assertNull(check(ram, 7), "the index names the pipe: its magic says nothing more");
+        assertNull(check(ram, 9));
+        DirectMem m = new DirectMem(ram);
+        PipeImage.rebuild(new ReadOnlyMem(ram), PIPES, m, NEW_PIPES, 7, Set.of());
+        PipeImage.rebuild(new ReadOnlyMem(ram), PIPES, m, NEW_PIPES, 9, Set.of());
+        for (int p : new int[] {7, 9}) {
+            long np = NEW_PIPES + (long) p * PIPE.size();
+            assertEquals(PIPE.magic, m.r32(np), "pipe " + p);
+            assertEquals(PIPE.version, m.r32(np + 4), "pipe " + p);
+            assertEquals(m.r64(pipe(p) + PI_NREAD), m.r64(np + PI_NREAD), "the counters copied");
+            assertEquals(m.r64(pipe(p) + PI_NWRITE), m.r64(np + PI_NWRITE), "the counters copied");
+        }
     }
 
     @Test
@@ -88,6 +98,46 @@ class PipeImageDirectTest {
         assertEquals("pipe 5: counters -1, 3 invalid", with(-1, 3, 0, 0));
         assertEquals("pipe 5: counters 8, 7 invalid", with(8, 7, 0, 0));
         assertEquals("pipe 5: counters 10, " + (11 + PIPE_SIZE) + " invalid", with(10, 11 + PIPE_SIZE, 0, 0));
+    }
+
+    /** {nread, nwrite, bit cleared} of pipe 5 with these counters. */
+    static long[] countersOf(long nread, long nwrite) {
+        PhysicalMemory ram = table();
+        ram.write64(pipe(5) + PI_NREAD, nread);
+        ram.write64(pipe(5) + PI_NWRITE, nwrite);
+        return PipeImage.counters(new ReadOnlyMem(ram), pipe(5));
+    }
+
+    @Test
+    void aHighBitFlippedInEitherCounterIsClearedAndNoProblem() {
+        long nread = 3000, nwrite = 3050;
+        for (int k = 14; k < 64; k++) {
+            long bit = 1L << k;
+            assertArrayEquals(new long[] {nread, nwrite, k}, countersOf(nread, nwrite ^ bit), "nwrite, bit " + k);
+            assertArrayEquals(new long[] {nread, nwrite, k}, countersOf(nread ^ bit, nwrite), "nread, bit " + k);
+            assertNull(with(nread ^ bit, nwrite, 0, 0), "bit " + k);
+        }
+        assertArrayEquals(new long[] {0, PIPE_SIZE, 40}, countersOf(0, PIPE_SIZE | 1L << 40), "a full pipe");
+        assertArrayEquals(new long[] {nread, nwrite, -1}, countersOf(nread, nwrite), "nothing to clear");
+    }
+
+    @Test
+    void aHighBitClearedInACounterThatHadItGivesBothLessTheSameBit() {
+        // nwrite had bit 14 and lost it: the pair comes back as both counters less 2^14, the same pipe to its users
+        long nread = 20000, nwrite = 20050;
+        long[] c = countersOf(nread, nwrite & ~(1L << 14));
+        assertArrayEquals(new long[] {nread - (1L << 14), nwrite - (1L << 14), 14}, c);
+        assertEquals(nwrite - nread, c[1] - c[0], "the bytes waiting");
+        assertEquals(nread % PIPE_SIZE, c[0] % PIPE_SIZE, "the ring position");
+    }
+
+    @Test
+    void aFlipBelowBit14IsNotGuessed() {
+        assertArrayEquals(new long[] {3000, 3050 ^ 1L << 13, -1}, countersOf(3000, 3050 ^ 1L << 13), "bit 13: refused");
+        assertEquals("pipe 5: counters 3000, " + (3050 ^ 1L << 13) + " invalid", with(3000, 3050 ^ 1L << 13, 0, 0));
+        assertArrayEquals(new long[] {3000, 3050 ^ 4, -1}, countersOf(3000, 3050 ^ 4),
+                "a low bit that leaves a valid pipe: nothing can tell");
+        assertArrayEquals(new long[] {-1, 3, -1}, countersOf(-1, 3), "no single bit makes this pair valid");
     }
 
     @Test
@@ -184,6 +234,42 @@ class PipeImageDirectTest {
         // what it printed before the crash went to the dead machine's console: the rest is the reference's end
         String out = m.console(0).outputString();
         assertTrue(out.contains("read 10 bytes: hello pipe"), "the bytes waiting in the pipe were read: " + out);
+        assertTrue(DEAD.reference.outputs().get(0).endsWith(out), out);
+    }
+
+    /** A bit flipped in the magic of a pipe holding bytes: the pipe comes back whole and the program finishes. */
+    @Test
+    void aFlippedBitInAPipesMagicIsWrittenAnewAndTheProgramFinishesAsWithoutACrash() {
+        Machine m = DEAD.machine();
+        long old = firstPipeWithBytes(m.memory);
+        m.memory.write32(old, m.memory.read32(old) ^ (1 << 13));
+        DeadKernels.Revived r = DeadKernels.revive(m, DEAD.config);
+        assertNull(r.failure());
+        assertEquals(1, r.report().resurrectedCount(), r.report().lines().toString());
+        assertEquals(List.of(), r.audit());
+        assertEquals(otherworld.kernel.Kernel.Outcome.ALL_EXITED, Revivals.runOn(r, 2_000_000_000L));
+        String out = m.console(0).outputString();
+        assertTrue(out.contains("read 10 bytes: hello pipe"), out);
+        assertTrue(DEAD.reference.outputs().get(0).endsWith(out), out);
+    }
+
+    /** A high bit flipped in the nwrite of a pipe holding bytes: cleared, said, and the program finishes. */
+    @Test
+    void aHighBitFlippedInAPipesCounterIsClearedAndTheProgramFinishesAsWithoutACrash() {
+        Machine m = DEAD.machine();
+        int p = firstPipeWithBytesIndex(m.memory);
+        long old = firstPipeWithBytes(m.memory);
+        long nwrite = m.memory.read64(old + PI_NWRITE);
+        m.memory.write64(old + PI_NWRITE, nwrite | 1L << 37);
+        DeadKernels.Revived r = DeadKernels.revive(m, DEAD.config);
+        assertNull(r.failure());
+        assertEquals(1, r.report().resurrectedCount(), r.report().lines().toString());
+        assertTrue(r.report().machineProblems.toString().contains("pipe " + p + ": counters"), r.report().lines().toString());
+        long now = m.memory.read64(r.report().newHeader + KH_PIPES) + (long) p * PIPE.size();
+        assertEquals(nwrite, m.memory.read64(now + PI_NWRITE));
+        assertEquals(List.of(), r.audit());
+        assertEquals(otherworld.kernel.Kernel.Outcome.ALL_EXITED, Revivals.runOn(r, 2_000_000_000L));
+        String out = m.console(0).outputString();
         assertTrue(DEAD.reference.outputs().get(0).endsWith(out), out);
     }
 
