@@ -162,7 +162,8 @@ public final class BlockCache {
     public int slots() { return slots; }
     public long diskBlocks() { return mem.r64(base + H_DISK_BLOCKS); }
 
-    private static long slotAddr(long base, int i) { return base + HEADER.size() + (long) i * SLOT.size(); }
+    /** Slot i of the cache at base. */
+    public static long slotAddr(long base, int i) { return base + HEADER.size() + (long) i * SLOT.size(); }
     private long slot(int i) { return slotAddr(base, i); }
     private long frame(int i) { return frames + (long) i * BLOCK; }
 
@@ -368,6 +369,13 @@ public final class BlockCache {
      * slot no longer says); every other dirty slot is. Read-only on memory; never throws on garbage. Returns the number
      * of blocks written.
      */
+    /** Whether slot s reads as the kernel leaves every slot: free, or clean or dirty with a block of the disk. */
+    public static boolean slotSound(KMem view, long s, long diskBlocks) {
+        int flags = view.r32(s + S_FLAGS);
+        long b = view.r64(s + S_BLOCK);
+        return flags == 0 || (flags == VALID || flags == (VALID | DIRTY)) && b >= 0 && b < diskBlocks;
+    }
+
     public static int flushSound(KMem view, BlockDevice disk, long base, int slots, List<String> problems) {
         if (slots < 1 || slots > MAX_SLOTS || !view.contains(base, bytesNeeded(slots))) {
             problems.add("page cache of " + slots + " slots at 0x" + Long.toHexString(base) + " is not in RAM: not flushed");

@@ -96,6 +96,8 @@ public final class CrashKernel {
         /** Its console write had sent some bytes: the rest are sent, the call completes with n. */
         Console completeWrite;
         String inflight;
+        /** What the validator took otherwise than it read (a flipped bit it could place), said in the report. */
+        final List<String> repairs = new ArrayList<>();
     }
 
     /** The dead kernel, as its header describes it (validated). */
@@ -133,6 +135,10 @@ public final class CrashKernel {
         // ---- 1. validate ----------------------------------------------------------------------------------
         int current = (int) v.r64(d.header + KH_CURRENT);
         inodes = (int) Math.min(inodeCount(), Integer.MAX_VALUE); // read once, for validation and the rebuilt locks
+        List<String> undone = new ArrayList<>();
+        v = Repairs.apply(v, d.files, d.ttys, d.nttys, d.tasks, d.layout.cache(), config.cacheSlots(),
+                machine.disk.sizeBytes() / BlockCache.BLOCK, inodes, undone);
+        report.machineProblems.addAll(undone);
         List<Image> images = validateTasks(v, d, current);
         long deadRecovery = Recovery.deadTable(v, d.header, d.regionBase, d.ptPool - d.regionBase);
         for (Image img : images) if (!Recovery.returning(v, deadRecovery, img)) decideCall(v, d, img, current, images);
@@ -521,7 +527,7 @@ public final class CrashKernel {
      * through the dead task's page tables; its count for the result. Null if its memory cannot be read.
      */
     private static byte[] consoleBytes(KMem v, long t) {
-        UserMemory um = new UserMemory(v, v);
+        UserMemory um = new UserMemory(new DeadTables(v), v); // the frames the validated walk took
         long root = Sv39.satpRootPa(v.r64(t + T_SATP));
         if (v.r64(t + T_X + 8L * 17) == Sysno.WRITE) {
             byte[] b = new byte[(int) Math.max(0, Math.min(v.r64(t + T_X + 8L * 12), Syscalls.MAX_IO))];
@@ -640,6 +646,7 @@ public final class CrashKernel {
             ProcessTree.rebuild(v, d.procs, d.sigs, own, r.procs(), r.signals(), images, img, satp);
             report.processes.add(new ResurrectionReport.Process(img.pid, img.ppid, img.name, true, img.state == TASK_ZOMBIE,
                     img.leaves.size(), fileNames, img.inflight, List.of()));
+            for (String repair : img.repairs) report.machineProblems.add("pid " + img.pid + ": " + repair);
         }
         buildFiles(v, d, r, own, refs);
         Set<Integer> alive = new HashSet<>();

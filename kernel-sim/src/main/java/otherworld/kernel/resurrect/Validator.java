@@ -7,7 +7,6 @@ import java.util.List;
 import otherworld.emulator.PhysicalMemory;
 import otherworld.kernel.mem.KMem;
 import otherworld.kernel.mm.CopyOnWrite;
-import otherworld.kernel.mm.PageTable;
 import otherworld.kernel.proc.Channels;
 import otherworld.kernel.verified.Bounds;
 import otherworld.kernel.verified.PageWalk;
@@ -161,11 +160,7 @@ final class Validator {
             if (!Bounds.magicOk(v.r32(fe), FILE.magic, v.r32(fe + 4), FILE.version, FILE.version)) {
                 img.unmarkedFiles.add(fd); // its other fields are checked below; the reference counts decide (CrashKernel)
             }
-            if (v.r32(fe + F_REFS) <= 0
-                    || (type != FT_REG && type != FT_TTY && type != FT_PIPE && type != FT_DEV) || v.r64(fe + F_OFFSET) < 0
-                    || (type == FT_DEV && !otherworld.kernel.sys.Devices.valid(v.r32(fe + F_TTY)))
-                    || ((type == FT_REG || type == FT_DEV) && (v.r32(fe + F_INO) <= 0 || inodes > 0 && v.r32(fe + F_INO) > inodes))
-                    || (type == FT_TTY && (v.r32(fe + F_TTY) < 0 || v.r32(fe + F_TTY) >= nttys))) {
+            if (v.r32(fe + F_REFS) <= 0 || !fileFieldsOk(v, fe, nttys, inodes)) {
                 p.add("fd " + fd + ": open file " + f + " is corrupt");
                 continue;
             }
@@ -179,6 +174,19 @@ final class Validator {
             img.fds[fd] = f;
         }
         return img;
+    }
+
+    /**
+     * Whether open file fe's fields say what the kernel can have written: a known type, an offset that is not negative,
+     * a tty that exists, a device minor the kernel has, an inode of the file system (count inodes; 0: unknown). A
+     * pipe's index is checked with the pipe ({@link PipeImage#check}). (Its reference count is checked against the fds that name it; its magic is a constant.)
+     */
+    static boolean fileFieldsOk(otherworld.kernel.mem.KMem v, long fe, int nttys, long inodes) {
+        int type = v.r32(fe + F_TYPE), ino = v.r32(fe + F_INO), tty = v.r32(fe + F_TTY);
+        return (type == FT_REG || type == FT_TTY || type == FT_PIPE || type == FT_DEV) && v.r64(fe + F_OFFSET) >= 0
+                && (type != FT_DEV || otherworld.kernel.sys.Devices.valid(tty))
+                && (type != FT_REG && type != FT_DEV || ino > 0 && (inodes <= 0 || ino <= inodes))
+                && (type != FT_TTY || tty >= 0 && tty < nttys);
     }
 
     /**
@@ -206,7 +214,15 @@ final class Validator {
      */
     private boolean walk(long satp, CrashKernel.Image img) {
         PhysWords words = new PhysWords(ram.base(), ram.size()) {
-            @Override public long r64(long pa) { return v.r64(pa); }
+            @Override public long r64(long pa) {
+                long pte = v.r64(pa), fixed = flippedFrameBit(v, pte);
+                if (fixed != pte) {
+                    String note = String.format("pte at 0x%x names frame 0x%x, outside RAM and one bit from 0x%x: taken as that",
+                            pa, Sv39.paOf(Sv39.ptePpn(pte)), Sv39.paOf(Sv39.ptePpn(fixed)));
+                    if (!img.repairs.contains(note)) img.repairs.add(note); // the walk may run twice
+                }
+                return fixed;
+            }
         };
         long[] where = new long[2];
         // room for 1024 pages first, then as many as RAM has frames (more would map a frame twice)
@@ -222,12 +238,42 @@ final class Validator {
                 img.problems.add(problem(n, where[0], where[1]));
                 return true;
             }
-            PageTable dead = new PageTable(v, null, Sv39.satpRootPa(satp));
             for (int k = 0; k < n; k++) {
-                long cow = dead.lookup(va[k]) & CopyOnWrite.PTE_COW; // the walk gives bits 7..0 only
+                long cow = leafPte(words, Sv39.satpRootPa(satp), va[k]) & CopyOnWrite.PTE_COW; // the walk gives bits 7..0 only
                 img.leaves.add(new long[] {va[k], ram.base() + frame[k] * Sv39.PAGE_SIZE, flags[k] | cow});
             }
             return true;
+        }
+    }
+
+    /**
+     * A page-table entry as the walk takes it. A valid entry whose frame lies outside RAM, with exactly one bit of its
+     * frame number that brings the frame back into RAM, is taken with that bit flipped back; any other is taken as it
+     * is (mem says what RAM is). A bit flipped above the bits that number RAM's frames (RAM is one aligned power-of-two range) leaves every
+     * other single flip outside RAM, so that bit is the one; a flip among those bits stays inside RAM and is not
+     * guessed at. The frame found is then checked like any other (a user frame, marked used, not shared writable).
+     */
+    static long flippedFrameBit(KMem mem, long pte) {
+        if (!Sv39.isValid(pte) || mem.contains(Sv39.paOf(Sv39.ptePpn(pte)), Sv39.PAGE_SIZE)) return pte;
+        long fixed = pte;
+        int found = 0;
+        for (int j = 0; j < 44; j++) {
+            long ppn = Sv39.ptePpn(pte) ^ (1L << j);
+            if (mem.contains(Sv39.paOf(ppn), Sv39.PAGE_SIZE)) {
+                fixed = pte ^ (1L << (10 + j)); // the PPN is bits 53..10 of a PTE
+                found++;
+            }
+        }
+        return found == 1 ? fixed : pte;
+    }
+
+    /** The last-level entry for va under root, read through words (a walk that succeeded read the same entries). */
+    private static long leafPte(PhysWords words, long root, long va) {
+        long table = root;
+        for (int level = 2; ; level--) {
+            long pte = words.r64(table + 8L * Sv39.vpn(va, level));
+            if (level == 0 || Sv39.isLeaf(pte)) return pte;
+            table = Sv39.paOf(Sv39.ptePpn(pte));
         }
     }
 

@@ -130,14 +130,17 @@ class ValidatorCorruptionTest {
             d.ram.write32(d.fileOf(3) + F_REFS, 2);
         }, "open file"));
         c.add(new Case("open file refs", d -> d.ram.write32(d.fileOf(3) + F_REFS, 0), "open file"));
-        c.add(new Case("open file type", d -> d.ram.write32(d.fileOf(3) + F_TYPE, 9), "open file"));
+        c.add(new Case("open file type", d -> d.ram.write32(d.fileOf(3) + F_TYPE, 99), "open file")); // 9 is one flip from 1: Repairs
         c.add(new Case("open file offset", d -> d.ram.write64(d.fileOf(3) + F_OFFSET, -1), "open file"));
         c.add(new Case("open file inode", d -> d.ram.write32(d.fileOf(3) + F_INO, 0), "open file"));
         c.add(new Case("open file inode beyond the file system's", d -> d.ram.write32(d.fileOf(3) + F_INO, 1 << 25), "open file"));
         c.add(new Case("pid not allocated yet", d -> d.ram.write32(d.victim + T_PID, 2 | 1 << 10), "not allocated yet"));
         c.add(new Case("open file tty", d -> d.ram.write32(d.fileOf(0) + F_TTY, 99), "open file"));
         c.add(new Case("leaf in a kernel region", d -> d.setPpn(d.leafPte(), d.header), "not a user frame"));
-        c.add(new Case("leaf outside RAM", d -> d.setPpn(d.leafPte(), d.ram.end() + 4096), "not a user frame"));
+        c.add(new Case("leaf outside RAM, two bits from it", d -> d.setPpn(d.leafPte(), (d.ram.end() + 4096) | 1L << 40),
+                "not a user frame"));
+        c.add(new Case("leaf outside RAM, one bit from a free frame", d -> d.setPpn(d.leafPte(), d.freeUserFrame() | 1L << 42),
+                "frame bitmap says is free")); // taken back as that frame, which is then checked like any other
         c.add(new Case("leaf without U", d -> d.ram.write64(d.leafPte(), d.ram.read64(d.leafPte()) & ~(long) Sv39.PTE_U),
                 "not a user leaf"));
         c.add(new Case("frame mapped by both, writable", d -> d.setPpn(d.leafPte(), d.healthyWritablePa()), "also mapped"));
@@ -252,6 +255,56 @@ class ValidatorCorruptionTest {
     }
 
     /**
+     * A bit flipped above the bits that number RAM's frames, in a leaf and in a table pointer: the frame is outside RAM
+     * and one bit from exactly one frame in it, which the walk takes; both processes finish as without a crash, and
+     * the report says what was taken otherwise than read.
+     */
+    @org.junit.jupiter.api.Test
+    void aFrameNumberWithAHighBitFlippedIsTakenBack() {
+        Scenario.Result r = two().probe(m -> new Corrupting(m, d -> {
+            d.ram.write64(d.leafPte(), d.ram.read64(d.leafPte()) ^ 1L << (10 + 30)); // frame + 2^42
+            d.ram.write64(d.level1Pte(), d.ram.read64(d.level1Pte()) ^ 1L << (10 + 14)); // 0x80000000 + 2^26: past RAM
+        })).run();
+        asWithoutACrash(r);
+        List<String> said = r.reports().get(0).machineProblems;
+        assertEquals(2, said.size(), said.toString());
+        assertTrue(said.stream().allMatch(l -> l.startsWith("pid 2: pte at ") && l.contains("outside RAM and one bit from")),
+                said.toString());
+    }
+
+    /**
+     * One bit flipped in each of an open file's type, a tty's magic, an fd and a dirty page-cache slot's block: each
+     * record fails its check and exactly one flip makes it sound again, so each is taken back (Repairs), the report says
+     * which bit, and both processes finish as without a crash.
+     */
+    @org.junit.jupiter.api.Test
+    void aFlippedBitThatOneFlipExplainsIsUndone() {
+        Scenario.Result r = two().probe(m -> new Corrupting(m, d -> {
+            d.ram.write32(d.fileOf(3) + F_TYPE, d.ram.read32(d.fileOf(3) + F_TYPE) ^ 1 << 20);
+            long tty1 = d.ram.read64(d.header + KH_TTYS) + TTY.size();
+            d.ram.write32(tty1, d.ram.read32(tty1) ^ 1 << 5);
+            d.ram.write32(d.victim + T_FD + 4L * 3, d.ram.read32(d.victim + T_FD + 4L * 3) ^ 1 << 18);
+            long cache = d.ram.read64(d.header + KH_CACHE);
+            for (int i = 0; i < d.ram.read32(cache + otherworld.kernel.fs.BlockCache.H_SLOTS); i++) {
+                long slot = otherworld.kernel.fs.BlockCache.slotAddr(cache, i);
+                if (d.ram.read32(slot + otherworld.kernel.fs.BlockCache.S_FLAGS) == 3) {
+                    d.ram.write64(slot + otherworld.kernel.fs.BlockCache.S_BLOCK,
+                            d.ram.read64(slot + otherworld.kernel.fs.BlockCache.S_BLOCK) ^ 1L << 40);
+                    return;
+                }
+            }
+            throw new IllegalStateException("no dirty slot at the crash");
+        })).run();
+        asWithoutACrash(r);
+        List<String> said = r.reports().get(0).machineProblems;
+        assertEquals(4, said.size(), said.toString());
+        for (String what : new String[] {"open file ", "tty 1: bit 5 of byte 0", "task slot 1's fd table: bit 2 of byte 14",
+                "page-cache slot "}) {
+            assertTrue(said.stream().anyMatch(l -> l.startsWith(what) && l.contains("flipped back")), what + " in " + said);
+        }
+    }
+
+    /**
      * A dirty page-cache slot whose block number is corrupt (outside the disk) cannot be written: some file lost data
      * and nothing says which, so both processes, which have a file open, are refused and say why, instead of coming
      * back with a file that silently lacks what they wrote (ow replay syscalls:bit-flip:7f994bbb51c61dc0).
@@ -264,7 +317,7 @@ class ValidatorCorruptionTest {
             for (int i = 0; i < slots; i++) {
                 long slot = cache + otherworld.kernel.fs.BlockCache.HEADER.size() + (long) i * otherworld.kernel.fs.BlockCache.SLOT.size();
                 if (d.ram.read32(slot + otherworld.kernel.fs.BlockCache.S_FLAGS) == 3) {
-                    d.ram.write64(slot + otherworld.kernel.fs.BlockCache.S_BLOCK, 1L << 17);
+                    d.ram.write64(slot + otherworld.kernel.fs.BlockCache.S_BLOCK, 1L << 17 | 1L << 19); // no one flip from a block of the disk
                     return;
                 }
             }

@@ -336,9 +336,13 @@ class ValidatorDirectTest {
             m.memory.write32(fe + F_TYPE, FT_PIPE);
             m.memory.write32(fe + F_INO, p);
         };
-        assertNamed("pipe " + p + ": bad magic", fileProblems((m, k, fe) -> {
+        assertNamed("pipe " + p + ": counters", fileProblems((m, k, fe) -> {
             pipe.apply(m, k, fe);
-            m.memory.write32(k.pipe(p), 0);
+            m.memory.write64(k.pipe(p) + PI_NREAD, 5); // nothing written yet: 5 read is past what was written
+        }));
+        assertEquals(List.of(), fileProblems((m, k, fe) -> {
+            pipe.apply(m, k, fe);
+            m.memory.write32(k.pipe(p), 0); // a magic is written anew (PipeImage)
         }));
         assertEquals(List.of(), fileProblems((m, k, fe) -> {
             pipe.apply(m, k, fe);

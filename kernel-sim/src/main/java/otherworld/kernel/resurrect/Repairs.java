@@ -1,0 +1,91 @@
+package otherworld.kernel.resurrect;
+
+import static otherworld.kernel.layout.Layouts.*;
+
+import java.util.List;
+
+import otherworld.kernel.fs.BlockCache;
+import otherworld.kernel.mem.KMem;
+import otherworld.kernel.verified.Bounds;
+
+/**
+ * The dead kernel's records that fail their own checks but that one flipped bit explains ({@link OneBit}), taken back
+ * before anything is validated: the open files in use, the ttys, the page-cache slots, the fd tables of live tasks.
+ * Each is read through an overlay that holds the crash kernel's copy with the bit undone (the dead memory is not
+ * written, rule 3); every later reader of the view sees the record as it was before the flip, and the report says
+ * which bit was undone. A record that is sound, or that no single flip or several flips would make sound, is left as
+ * it is and meets the checks that refuse or distrust it, as before. A page-table entry's frame is taken back the same
+ * way, as the walk reads it ({@link Validator#flippedFrameBit}); a pipe's counters by their own rule
+ * ({@link PipeImage#counters}).
+ */
+final class Repairs {
+    private Repairs() { }
+
+    /** The dead kernel's memory v, seen with every record one flipped bit explains taken back; what was undone goes to notes. */
+    static KMem apply(KMem v, long files, long ttys, int nttys, long tasks, long cache, int slots, long diskBlocks,
+                      long inodes, List<String> notes) {
+        for (int f = 0; f < MAX_FILES; f++) {
+            long fe = files + (long) f * FILE.size();
+            if (v.r32(fe + F_REFS) <= 0) continue; // a free entry is not read
+            v = undo(v, fe, FILE.size(), FILE_FIELDS, "open file " + f, notes, m -> fileAsOpened(m, fe, nttys, inodes));
+        }
+        for (int i = 0; i < nttys; i++) {
+            long rec = otherworld.kernel.tty.Tty.record(ttys, i);
+            int tty = i;
+            v = undo(v, rec, TTY_DATA, TTY_FIELDS, "tty " + i, notes, m -> TtyImage.check(m, rec, tty) == null);
+        }
+        for (int i = 0; i < slots && i < BlockCache.MAX_SLOTS; i++) {
+            long s = BlockCache.slotAddr(cache, i);
+            v = undo(v, s, BlockCache.S_FLAGS + 4, new int[] {BlockCache.S_BLOCK, BlockCache.S_FLAGS + 4},
+                    "page-cache slot " + i, notes, m -> BlockCache.slotSound(m, s, diskBlocks));
+        }
+        for (int i = 0; i < MAX_TASKS; i++) {
+            long t = tasks + (long) i * TASK.size();
+            int st = v.r32(t + T_STATE);
+            if (v.r32(t) != TASK.magic || st != TASK_RUNNABLE && st != TASK_BLOCKED && st != TASK_STOPPED) continue;
+            v = undo(v, t + T_FD, 4 * NOFILE, new int[] {0, 4 * NOFILE}, "task slot " + i + "'s fd table", notes,
+                    m -> fdsOk(m, t + T_FD, files));
+        }
+        return v;
+    }
+
+    /** An open file's type, inode and tty fields: the ones whose sound values are few (not its flags or offset). */
+    static final int[] FILE_FIELDS = {F_TYPE, F_TYPE + 4, F_INO, F_TTY + 4};
+
+    /** A tty's magic, version, counters and termios flags (not its process group and session: any non-negative fits). */
+    static final int[] TTY_FIELDS = {0, 8, TTY_NREAD, TTY_NWRITE + 8, TTY_SKIP, TTY_NPROC + 8, TTY_IFLAG, TTY_LFLAG + 4};
+
+    /**
+     * Open file fe as an open writes it (FileTable.prepare): the validator's checks, and the field its type does not use
+     * zero (a regular file's or a pipe's tty, a tty's inode), so that a type flipped into another is seldom sound.
+     */
+    static boolean fileAsOpened(KMem m, long fe, int nttys, long inodes) {
+        if (!Validator.fileFieldsOk(m, fe, nttys, inodes)) return false;
+        int type = m.r32(fe + F_TYPE);
+        return switch (type) {
+            case FT_REG -> m.r32(fe + F_TTY) == 0;
+            case FT_PIPE -> m.r32(fe + F_TTY) == 0 && Bounds.indexOk(m.r32(fe + F_INO), MAX_PIPES);
+            case FT_TTY -> m.r32(fe + F_INO) == 0;
+            default -> true;
+        };
+    }
+
+    /** Whether every fd of the table at pa is closed (-1) or names an entry of the open-file table that is in use. */
+    static boolean fdsOk(KMem m, long pa, long files) {
+        for (int fd = 0; fd < NOFILE; fd++) {
+            int f = m.r32(pa + 4L * fd);
+            if (f != -1 && (!Bounds.indexOk(f, MAX_FILES) || m.r32(files + (long) f * FILE.size() + F_REFS) <= 0)) return false;
+        }
+        return true;
+    }
+
+    private static KMem undo(KMem v, long rec, int len, int[] fields, String what, List<String> notes,
+                             java.util.function.Predicate<KMem> ok) {
+        if (!v.contains(rec, len) || ok.test(v)) return v;
+        OverlayMem copy = new OverlayMem(v, rec, len);
+        int bit = OneBit.undo(copy, rec, fields, ok);
+        if (bit < 0) return v;
+        notes.add(String.format("%s: bit %d of byte %d flipped back (the one flip that makes it sound)", what, bit % 8, bit / 8));
+        return copy;
+    }
+}
