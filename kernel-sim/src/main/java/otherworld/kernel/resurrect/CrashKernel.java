@@ -290,6 +290,17 @@ public final class CrashKernel {
             if (img.problems.isEmpty() && img.state != TASK_ZOMBIE && i == current && !exec
                     && v.r64(t + T_CAUSE) == CAUSE_ECALL && v.r64(t + T_PC) != v.r64(t + T_EPC)) {
                 String bad = InFlight.syswordProblem(v, t, img.fds, d.files, d.ttys, d.nttys, d.pipes);
+                if (bad != null) { // one flipped bit of the sysword that explains it is undone in the record that comes back
+                    OverlayMem o = new OverlayMem(v, t, TASK.size());
+                    int[] fds = img.fds;
+                    int bit = OneBit.undo(o, t, new int[] {T_SYSWORD, T_SYSWORD + 8},
+                            m -> InFlight.syswordProblem(m, t, fds, d.files, d.ttys, d.nttys, d.pipes) == null);
+                    if (bit >= 0) {
+                        System.arraycopy(o.copy(), T_SYSWORD, img.record, T_SYSWORD, 8);
+                        img.repairs.add(String.format("sysword: bit %d flipped back (%s)", bit - 8 * T_SYSWORD, bad));
+                        bad = null;
+                    }
+                }
                 if (bad != null) img.problems.add(bad); // its tail, made again, would move a counter wrongly
             }
             List<otherworld.kernel.mm.Vma> vmaList = new ArrayList<>();

@@ -248,9 +248,24 @@ class InFlightDirectTest {
     }
 
     @Test
-    void aFlippedSyswordRefusesTheWriterAndTheOtherComesBack() {
-        m.memory.write64(p.task + T_SYSWORD, sw ^ 1 << 12);
+    void aSyswordNoOneFlipExplainsRefusesTheWriterAndTheOtherComesBack() {
+        m.memory.write64(p.task + T_SYSWORD, sw ^ (1 << 12 | 1 << 30));
         ProcRecords.refusedAlone(DeadKernels.revive(m, ProcRecords.TWO.config), 1, "sysword");
+    }
+
+    /** One flipped bit of the sysword: the one flip that makes it fit is undone, said, and the tail made again right. */
+    @Test
+    void aSyswordWithOneFlippedBitIsTakenBackAndItsTailMadeAgain() {
+        Machine fresh = ProcRecords.TWO.machine();
+        fresh.memory.write64(new ProcRecords(fresh, 1).task + T_SYSWORD, sw ^ 1L << 40);
+        DeadKernels.Revived r = DeadKernels.revive(fresh, ProcRecords.TWO.config);
+        ProcRecords.back(r, 1);
+        ProcRecords.back(r, 2);
+        assertTrue(r.report().machineProblems.stream().anyMatch(l -> l.contains("sysword: bit 40 flipped back")),
+                r.report().lines().toString());
+        assertEquals(java.util.List.of(), r.audit());
+        r.attach().finishInFlight();
+        assertEquals(sw + A0, fresh.memory.read64(new ProcRecords(fresh, 1).file(3) + F_OFFSET), "the tail made again");
     }
 
     @Test
