@@ -29,8 +29,9 @@ public final class Bitmap {
         return (word & (1L << bit)) != 0;
     }
 
-    /*@ // Bit j of the bitmap is set: bit j % 64 of word j / 64. The one place this meaning is stated: bit's
-      @ // contract and the searches' contracts name it, so that their proofs see each bit as one opaque atom.
+    /*@ // Bit j of the bitmap is set: bit j % 64 of word j / 64. bit's contract and findClearRun's name it, so that
+      @ // findClearRun's proof, run without class axioms (proofs/src/test/resources/key-strategy.txt), sees each bit
+      @ // as one atom and no division.
       @ public static model boolean isSet(long[] words, \bigint j) {
       @   return \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) != 0;
       @ }
@@ -98,7 +99,9 @@ public final class Bitmap {
     /**
      * The first index of {@code run} consecutive clear bits, all below {@code nbits},
      * or -1 if there is none. Sound (the bits found are clear) and complete (every
-     * earlier window of run bits, or every window when -1, holds a set bit).
+     * earlier window of run bits, or every window when -1, holds a set bit). "The window at s
+     * holds a set bit" is written "bit s is set, or a later bit of the window" (the same, as
+     * run >= 1): KeY finds the window a quantifier is needed at through the term isSet(words, s).
      */
     /*@ public normal_behavior
       @   requires words != null;
