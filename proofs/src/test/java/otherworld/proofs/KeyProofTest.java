@@ -76,6 +76,38 @@ class KeyProofTest {
         }
         return DEFAULT_STEPS;
     }
+
+    /**
+     * The strategy settings of a contract that departs from the common ones: its line in
+     * src/test/resources/key-strategy.txt (a prefix of the contract's name, then KEY=VALUE,... as for
+     * -Dkey.strategy), else none. A broken variant is proved with the settings of the contract it breaks.
+     */
+    static String strategyOf(String contract) throws IOException {
+        Path f = Path.of("src/test/resources/key-strategy.txt");
+        if (Files.exists(f)) {
+            for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                String t = line.strip();
+                if (t.isEmpty() || t.startsWith("#")) {
+                    continue;
+                }
+                String[] parts = t.split("\\s+");
+                if (parts.length == 2 && contract.startsWith(parts[0])) {
+                    return parts[1];
+                }
+            }
+        }
+        return "";
+    }
+
+    /** Sets each KEY=VALUE of a comma-separated list in sp. */
+    static void override(StrategyProperties sp, String settings) {
+        for (String kv : settings.split(",")) {
+            if (kv.contains("=")) {
+                sp.setProperty(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+            }
+        }
+    }
+
     /** Wall-clock limit per contract, ms; none unless set (a safety net for local runs only). */
     static final long TIMEOUT_MS = Long.getLong("key.timeoutMs", -1L);
 
@@ -175,18 +207,17 @@ class KeyProofTest {
         try {
             proof.getSettings().getStrategySettings().setMaxSteps(maxSteps);
             proof.getSettings().getStrategySettings().setTimeout(TIMEOUT_MS);
-            StrategyProperties sp = proof.getSettings().getStrategySettings().getActiveStrategyProperties();
+            // KeY's defaults, not the settings KeY saved in ~/.key/proof-settings.json (where each run, with its
+            // -Dkey.strategy overrides, leaves its own), so that no earlier run changes this one.
+            StrategyProperties sp = new StrategyProperties();
             sp.setProperty(StrategyProperties.METHOD_OPTIONS_KEY, StrategyProperties.METHOD_CONTRACT);
             sp.setProperty(StrategyProperties.LOOP_OPTIONS_KEY, StrategyProperties.LOOP_INVARIANT);
             sp.setProperty(StrategyProperties.NON_LIN_ARITH_OPTIONS_KEY, StrategyProperties.NON_LIN_ARITH_DEF_OPS);
             sp.setProperty(StrategyProperties.QUANTIFIERS_OPTIONS_KEY,
                     StrategyProperties.QUANTIFIERS_NON_SPLITTING_WITH_PROGS);
             sp.setProperty(StrategyProperties.OSS_OPTIONS_KEY, StrategyProperties.OSS_ON);
-            for (String kv : System.getProperty("key.strategy", "").split(",")) {
-                if (kv.contains("=")) {
-                    sp.setProperty(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
-                }
-            }
+            override(sp, strategyOf(shortName(c)));
+            override(sp, System.getProperty("key.strategy", ""));
             proof.getSettings().getStrategySettings().setActiveStrategyProperties(sp);
             proof.setActiveStrategy(proof.getServices().getProfile().getDefaultStrategyFactory().create(proof, sp));
             int every = Integer.getInteger("key.progress", 0);

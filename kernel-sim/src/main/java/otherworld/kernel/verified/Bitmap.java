@@ -29,14 +29,19 @@ public final class Bitmap {
         return (word & (1L << bit)) != 0;
     }
 
-    /**
-     * Whether bit {@code i} of the bitmap is set. Its own contract keeps the division out of the searches' proofs:
-     * they see the bit as the term their contracts name.
-     */
+    /*@ // Bit j of the bitmap is set: bit j % 64 of word j / 64. bit's contract and findClearRun's name it, so that
+      @ // findClearRun's proof, run without class axioms (proofs/src/test/resources/key-strategy.txt), sees each bit
+      @ // as one atom and no division.
+      @ public static model boolean isSet(long[] words, \bigint j) {
+      @   return \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) != 0;
+      @ }
+      @*/
+
+    /** Whether bit {@code i} of the bitmap is set. */
     /*@ public normal_behavior
       @   requires words != null && 0 <= i && i < words.length * 64L;
-      @   ensures \result <==> \dl_javaBitwiseAndLong(words[i / 64], \dl_javaShiftLeftLong(1, i % 64)) != 0;
-      @   assignable \nothing;
+      @   ensures \result == isSet(words, i);
+      @   assignable \strictly_nothing;
       @*/
     public static boolean bit(long[] words, int i) {
         return (words[i / 64] & (1L << (i % 64))) != 0;
@@ -94,7 +99,9 @@ public final class Bitmap {
     /**
      * The first index of {@code run} consecutive clear bits, all below {@code nbits},
      * or -1 if there is none. Sound (the bits found are clear) and complete (every
-     * earlier window of run bits, or every window when -1, holds a set bit).
+     * earlier window of run bits, or every window when -1, holds a set bit). "The window at s
+     * holds a set bit" is written "bit s is set, or a later bit of the window" (the same, as
+     * run >= 1): KeY finds the window a quantifier is needed at through the term isSet(words, s).
      */
     /*@ public normal_behavior
       @   requires words != null;
@@ -102,21 +109,20 @@ public final class Bitmap {
       @   requires run >= 1;
       @   ensures -1 <= \result && \result < nbits;
       @   ensures \result >= 0 ==> \result + run <= nbits;
-      @   ensures \result >= 0 ==> (\forall int j; \result <= j && j < \result + run;
-      @                                \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) == 0);
-      @   ensures \result >= 0 ==> (\forall int s; 0 <= s && s < \result;
-      @                                !(\forall int j; s <= j && j < s + run; \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) == 0));
-      @   ensures \result == -1 ==> (\forall int s; 0 <= s && s + run <= nbits;
-      @                                !(\forall int j; s <= j && j < s + run; \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) == 0));
+      @   ensures \result >= 0 ==> (\forall \bigint j; \result <= j && j < \result + run; !isSet(words, j));
+      @   ensures \result >= 0 ==> (\forall \bigint s; 0 <= s && s < \result;
+      @                                (isSet(words, s) || (\exists \bigint j; s < j && j < s + run; isSet(words, j))));
+      @   ensures \result == -1 ==> (\forall \bigint s; 0 <= s && s + run <= nbits;
+      @                                (isSet(words, s) || (\exists \bigint j; s < j && j < s + run; isSet(words, j))));
       @   assignable \nothing;
       @*/
     public static int findClearRun(long[] words, int nbits, int run) {
         int start = 0; // where the clear bits before i begin: 0, or just after a set bit
         /*@ loop_invariant 0 <= start && start <= i && i <= nbits && i - start < run;
-          @ loop_invariant (\forall int j; start <= j && j < i; \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) == 0);
-          @ loop_invariant start == 0 || \dl_javaBitwiseAndLong(words[(start - 1) / 64], \dl_javaShiftLeftLong(1, (start - 1) % 64)) != 0;
-          @ loop_invariant (\forall int s; 0 <= s && s + run <= i;
-          @                   !(\forall int j; s <= j && j < s + run; \dl_javaBitwiseAndLong(words[j / 64], \dl_javaShiftLeftLong(1, j % 64)) == 0));
+          @ loop_invariant (\forall \bigint j; start <= j && j < i; !isSet(words, j));
+          @ loop_invariant start == 0 || isSet(words, start - 1);
+          @ loop_invariant (\forall \bigint s; 0 <= s && s + run <= i;
+          @                   (isSet(words, s) || (\exists \bigint j; s < j && j < s + run; isSet(words, j))));
           @ assignable \strictly_nothing;
           @ decreases nbits - i;
           @*/

@@ -98,6 +98,7 @@ class BitmapTest {
         int nbits = Math.min(nbitsRaw, words.length * 64);
         int count = 0;
         for (int i = 0; i < nbits; i++) {
+            assertEquals(bit(words, i), Bitmap.bit(words, i), "bit " + i);
             if (bit(words, i)) {
                 count++;
             }
