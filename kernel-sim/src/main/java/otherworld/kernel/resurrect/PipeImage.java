@@ -13,8 +13,8 @@ import otherworld.kernel.verified.Bounds;
  * PIPE_SIZE bytes waiting, an owner's progress within one write) and copied with its unread bytes to the same index.
  * Its magic and version are written anew rather than checked: every slot of the table is laid out at boot and a pipe
  * is named by its index, so the magic says nothing the index does not, and a flipped bit in it would refuse a
- * sound pipe (the open files' magic is treated the same way). Its readers and writers are the open files that name it, counted, never kept; a blocked reader or writer is
- * made runnable and makes its call again. A large write's owner that does not come back gives the write side up.
+ * sound pipe (the open files' magic is treated the same way). Its readers and writers are the open files that name
+ * it, counted, never kept; a blocked reader or writer is made runnable and makes its call again. A large write's owner that does not come back gives the write side up.
  */
 final class PipeImage {
     private PipeImage() { }

@@ -179,7 +179,8 @@ final class Validator {
     /**
      * Whether open file fe's fields say what the kernel can have written: a known type, an offset that is not negative,
      * a tty that exists, a device minor the kernel has, an inode of the file system (count inodes; 0: unknown). A
-     * pipe's index is checked with the pipe ({@link PipeImage#check}). (Its reference count is checked against the fds that name it; its magic is a constant.)
+     * pipe's index is checked with the pipe ({@link PipeImage#check}); the reference count against the fds that name
+     * the entry; the magic is a constant.
      */
     static boolean fileFieldsOk(otherworld.kernel.mem.KMem v, long fe, int nttys, long inodes) {
         int type = v.r32(fe + F_TYPE), ino = v.r32(fe + F_INO), tty = v.r32(fe + F_TTY);
@@ -249,9 +250,10 @@ final class Validator {
     /**
      * A page-table entry as the walk takes it. A valid entry whose frame lies outside RAM, with exactly one bit of its
      * frame number that brings the frame back into RAM, is taken with that bit flipped back; any other is taken as it
-     * is (mem says what RAM is). A bit flipped above the bits that number RAM's frames (RAM is one aligned power-of-two range) leaves every
-     * other single flip outside RAM, so that bit is the one; a flip among those bits stays inside RAM and is not
-     * guessed at. The frame found is then checked like any other (a user frame, marked used, not shared writable).
+     * is (mem says what RAM is). A bit flipped above the bits that number RAM's frames (RAM being one aligned
+     * power-of-two range) leaves every other single flip outside RAM, so that bit is the one; a flip among those bits
+     * stays inside RAM and is not guessed at. The frame found is then checked like any other (a user frame, marked
+     * used, not shared writable).
      */
     static long flippedFrameBit(KMem mem, long pte) {
         if (!Sv39.isValid(pte) || mem.contains(Sv39.paOf(Sv39.ptePpn(pte)), Sv39.PAGE_SIZE)) return pte;
