@@ -10,7 +10,8 @@ import otherworld.kernel.verified.Bounds;
 
 /**
  * The dead kernel's records that fail their own checks but that one flipped bit explains ({@link OneBit}), taken back
- * before anything is validated: the open files in use, the ttys, the page-cache slots, the fd tables of live tasks.
+ * before anything is validated: the open files in use, the ttys, the page-cache slots, the fd tables of live tasks
+ * (an fd only if the open files' reference counts then agree with the fds that name them).
  * Each is read through an overlay that holds the crash kernel's copy with the bit undone (the dead memory is not
  * written, rule 3); every later reader of the view sees the record as it was before the flip, and the report says
  * which bit was undone. A record that is sound, or that no single flip or several flips would make sound, is left as
@@ -44,7 +45,7 @@ final class Repairs {
             int st = v.r32(t + T_STATE);
             if (v.r32(t) != TASK.magic || st != TASK_RUNNABLE && st != TASK_BLOCKED && st != TASK_STOPPED) continue;
             v = undo(v, t + T_FD, 4 * NOFILE, new int[] {0, 4 * NOFILE}, "task slot " + i + "'s fd table", notes,
-                    m -> fdsOk(m, t + T_FD, files));
+                    m -> fdsOk(m, t + T_FD, files) && countsAgree(m, tasks, files));
         }
         return v;
     }
@@ -75,6 +76,27 @@ final class Repairs {
         for (int fd = 0; fd < NOFILE; fd++) {
             int f = m.r32(pa + 4L * fd);
             if (f != -1 && (!Bounds.indexOk(f, MAX_FILES) || m.r32(files + (long) f * FILE.size() + F_REFS) <= 0)) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Whether every open file is named by as many fds of live tasks as it counts (true outside a dup, close or fork,
+     * CrashKernel.strayFds): an fd taken back must name a file that is one reference short, not any file in use.
+     */
+    static boolean countsAgree(KMem m, long tasks, long files) {
+        int[] named = new int[MAX_FILES];
+        for (int i = 0; i < MAX_TASKS; i++) {
+            long t = tasks + (long) i * TASK.size();
+            int st = m.r32(t + T_STATE);
+            if (st != TASK_RUNNABLE && st != TASK_BLOCKED && st != TASK_STOPPED) continue;
+            for (int fd = 0; fd < NOFILE; fd++) {
+                int f = m.r32(t + T_FD + 4L * fd);
+                if (Bounds.indexOk(f, MAX_FILES)) named[f]++;
+            }
+        }
+        for (int f = 0; f < MAX_FILES; f++) {
+            if (named[f] != Math.max(0, m.r32(files + (long) f * FILE.size() + F_REFS))) return false;
         }
         return true;
     }

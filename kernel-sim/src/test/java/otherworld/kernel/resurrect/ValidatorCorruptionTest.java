@@ -125,6 +125,8 @@ class ValidatorCorruptionTest {
                 "brk below its base"));
         c.add(new Case("fd outside the file table", d -> d.ram.write32(d.victim + T_FD, MAX_FILES + 5),
                 "outside the table"));
+        c.add(new Case("fd one flip from another file in use", // not taken back: the reference counts would disagree
+                d -> d.ram.write32(d.victim + T_FD + 4L * 3, d.ram.read32(d.victim + T_FD) ^ 1 << 12), "outside the table"));
         c.add(new Case("open file magic, and counted more often than named", d -> {
             d.ram.write32(d.fileOf(3), 0);
             d.ram.write32(d.fileOf(3) + F_REFS, 2);
