@@ -61,20 +61,30 @@ class KeyProofTest {
         if (forced != null) {
             return forced;
         }
-        Path f = Path.of("src/test/resources/key-budgets.txt");
-        if (Files.exists(f)) {
-            for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-                String t = line.strip();
-                if (t.isEmpty() || t.startsWith("#")) {
-                    continue;
-                }
-                String[] parts = t.split("\\s+");
-                if (parts.length == 2 && contract.startsWith(parts[0])) {
-                    return Integer.parseInt(parts[1]);
-                }
+        String steps = lineFor("key-budgets.txt", contract);
+        return steps != null ? Integer.parseInt(steps) : DEFAULT_STEPS;
+    }
+
+    /**
+     * The value of contract's line in src/test/resources/FILE (lines "prefix value", the first prefix of the
+     * contract's name that matches; # starts a comment), or null.
+     */
+    static String lineFor(String file, String contract) throws IOException {
+        Path f = Path.of("src/test/resources", file);
+        if (!Files.exists(f)) {
+            return null;
+        }
+        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("#")) {
+                continue;
+            }
+            String[] parts = t.split("\\s+");
+            if (parts.length == 2 && contract.startsWith(parts[0])) {
+                return parts[1];
             }
         }
-        return DEFAULT_STEPS;
+        return null;
     }
 
     /**
@@ -83,20 +93,8 @@ class KeyProofTest {
      * -Dkey.strategy), else none. A broken variant is proved with the settings of the contract it breaks.
      */
     static String strategyOf(String contract) throws IOException {
-        Path f = Path.of("src/test/resources/key-strategy.txt");
-        if (Files.exists(f)) {
-            for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-                String t = line.strip();
-                if (t.isEmpty() || t.startsWith("#")) {
-                    continue;
-                }
-                String[] parts = t.split("\\s+");
-                if (parts.length == 2 && contract.startsWith(parts[0])) {
-                    return parts[1];
-                }
-            }
-        }
-        return "";
+        String settings = lineFor("key-strategy.txt", contract);
+        return settings != null ? settings : "";
     }
 
     /** Sets each KEY=VALUE of a comma-separated list in sp. */

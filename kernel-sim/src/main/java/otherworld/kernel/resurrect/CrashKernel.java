@@ -136,7 +136,7 @@ public final class CrashKernel {
         int current = (int) v.r64(d.header + KH_CURRENT);
         inodes = (int) Math.min(inodeCount(), Integer.MAX_VALUE); // read once, for validation and the rebuilt locks
         List<String> undone = new ArrayList<>();
-        v = Repairs.apply(v, d.files, d.ttys, d.nttys, d.tasks, d.layout.cache(), config.cacheSlots(),
+        v = Repairs.apply(v, d.files, d.pipes, d.ttys, d.nttys, d.tasks, d.layout.cache(), config.cacheSlots(),
                 machine.disk.sizeBytes() / BlockCache.BLOCK, inodes, undone);
         report.machineProblems.addAll(undone);
         List<Image> images = validateTasks(v, d, current);
@@ -380,21 +380,8 @@ public final class CrashKernel {
         boolean any = false;
         for (Image img : images) any |= !img.strayFds.isEmpty() || !img.unmarkedFiles.isEmpty();
         if (!any) return;
-        int[] named = new int[MAX_FILES];
-        for (int i = 0; i < MAX_TASKS; i++) {
-            long t = d.tasks + (long) i * TASK.size();
-            int st = v.r32(t + T_STATE);
-            if (st != TASK_RUNNABLE && st != TASK_BLOCKED && st != TASK_STOPPED) continue;
-            for (int fd = 0; fd < NOFILE; fd++) {
-                int f = v.r32(t + T_FD + 4L * fd);
-                if (Bounds.indexOk(f, MAX_FILES)) named[f]++;
-            }
-        }
-        boolean agree = true;
-        for (int f = 0; f < MAX_FILES && agree; f++) {
-            long fe = d.files + (long) f * FILE.size();
-            agree = named[f] == Math.max(0, v.r32(fe + F_REFS));
-        }
+        int[] named = Repairs.named(v, d.tasks);
+        boolean agree = Repairs.countsAgree(v, named, d.files);
         for (Image img : images) {
             for (int fd : img.unmarkedFiles) {
                 int f = img.fds[fd];
@@ -666,8 +653,7 @@ public final class CrashKernel {
         for (int f = 0; f < MAX_FILES; f++) {
             long fe = d.files + (long) f * FILE.size();
             if (refs[f] > 0 && v.r32(fe + F_TYPE) == FT_PIPE && pipesBack.add(v.r32(fe + F_INO))) {
-                String repaired = PipeImage.rebuild(v, d.pipes, own, r.pipes(), v.r32(fe + F_INO), alive);
-                if (repaired != null) report.machineProblems.add(repaired);
+                PipeImage.rebuild(v, d.pipes, own, r.pipes(), v.r32(fe + F_INO), alive);
             }
         }
         filePages.rebuild(own, r.fpages(), keptFilePages);

@@ -48,14 +48,13 @@ final class InFlight {
             int pipe = v.r32(fe + F_INO);
             if (pipe < 0 || pipe >= MAX_PIPES) return null; // PipeImage refused it already
             long rec = pipes + (long) pipe * PIPE.size();
-            long[] c = PipeImage.counters(v, rec); // as the pipe comes back
             if (read) {
-                counter = c[0];
+                counter = v.r64(rec + PI_NREAD);
                 what = "the pipe's nread";
             } else {
                 if (sw == 0) return null; // a write of more than PIPE_BUF: its chunks moved nwrite, its tail does not
                 from = sw - 1;
-                counter = c[1];
+                counter = v.r64(rec + PI_NWRITE);
                 what = "the pipe's nwrite";
             }
         } else {

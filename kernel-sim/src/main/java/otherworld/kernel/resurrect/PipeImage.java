@@ -25,7 +25,8 @@ final class PipeImage {
     }
 
     /**
-     * Pipe p's counters {nread, nwrite} as the crash kernel uses them, and the bit it cleared (-1 if none). One bit
+     * The counters {nread, nwrite} of the pipe at pa as the crash kernel takes them ({@link Repairs}), and the bit
+     * cleared (-1 if none). One bit
      * flipped at or above bit 14 of either counter moves the bytes waiting by at least 2 PIPE_SIZE, so it always shows;
      * and exactly one such bit, set in one counter and clear in the other, brings the pair back between 0 and
      * PIPE_SIZE waiting (two candidates would need the bytes waiting to be both at least 2^14 and below 0). Clearing
@@ -56,8 +57,7 @@ final class PipeImage {
     static String check(KMem v, long pipes, int p) {
         if (!Bounds.indexOk(p, MAX_PIPES)) return "pipe " + p + " outside the table";
         long pa = pipes + (long) p * PIPE.size();
-        long[] c = counters(v, pa);
-        long nread = c[0], nwrite = c[1], base = v.r64(pa + PI_BASE);
+        long nread = v.r64(pa + PI_NREAD), nwrite = v.r64(pa + PI_NWRITE), base = v.r64(pa + PI_BASE);
         if (!countersOk(nread, nwrite)) {
             return "pipe " + p + ": counters " + nread + ", " + nwrite + " invalid";
         }
@@ -69,10 +69,10 @@ final class PipeImage {
     }
 
     /**
-     * Pipe p copied to the new kernel with its magic and version written anew and its counters as {@link #counters}
-     * reads them; its owner kept only if it comes back (its pid in alive). What it repaired, or null.
+     * Pipe p copied to the new kernel with its magic and version written anew; its owner kept only if it comes back
+     * (its pid in alive).
      */
-    static String rebuild(KMem v, long pipes, DirectMem own, long newPipes, int p, Set<Integer> alive) {
+    static void rebuild(KMem v, long pipes, DirectMem own, long newPipes, int p, Set<Integer> alive) {
         long pa = pipes + (long) p * PIPE.size();
         long np = newPipes + (long) p * PIPE.size();
         byte[] rec = new byte[PIPE.size()];
@@ -81,11 +81,5 @@ final class PipeImage {
         own.w32(np, PIPE.magic); // constants, written anew
         own.w32(np + 4, PIPE.version);
         if (!alive.contains(v.r32(pa + PI_OWNER))) own.w32(np + PI_OWNER, 0);
-        long[] c = counters(v, pa);
-        if (c[2] < 0) return null;
-        own.w64(np + PI_NREAD, c[0]);
-        own.w64(np + PI_NWRITE, c[1]);
-        return String.format("pipe %d: counters %d, %d had bit %d flipped (more than a buffer waiting); now %d, %d", p,
-                v.r64(pa + PI_NREAD), v.r64(pa + PI_NWRITE), c[2], c[0], c[1]);
     }
 }

@@ -16,19 +16,27 @@ import otherworld.kernel.verified.Bounds;
  * written, rule 3); every later reader of the view sees the record as it was before the flip, and the report says
  * which bit was undone. A record that is sound, or that no single flip or several flips would make sound, is left as
  * it is and meets the checks that refuse or distrust it, as before. A page-table entry's frame is taken back the same
- * way, as the walk reads it ({@link Validator#flippedFrameBit}); a pipe's counters by their own rule
- * ({@link PipeImage#counters}).
+ * way, as the walk reads it ({@link Validator#flippedFrameBit}); a pipe's counters (those of the pipes open files
+ * name) by their own rule ({@link PipeImage#counters}).
  */
 final class Repairs {
     private Repairs() { }
 
     /** The dead kernel's memory v, seen with every record one flipped bit explains taken back; what was undone goes to notes. */
-    static KMem apply(KMem v, long files, long ttys, int nttys, long tasks, long cache, int slots, long diskBlocks,
-                      long inodes, List<String> notes) {
+    static KMem apply(KMem v, long files, long pipes, long ttys, int nttys, long tasks, long cache, int slots,
+                      long diskBlocks, long inodes, List<String> notes) {
         for (int f = 0; f < MAX_FILES; f++) {
             long fe = files + (long) f * FILE.size();
             if (v.r32(fe + F_REFS) <= 0) continue; // a free entry is not read
             v = undo(v, fe, FILE.size(), FILE_FIELDS, "open file " + f, notes, m -> fileAsOpened(m, fe, nttys, inodes));
+        }
+        java.util.Set<Integer> pipesNamed = new java.util.TreeSet<>();
+        for (int f = 0; f < MAX_FILES; f++) {
+            long fe = files + (long) f * FILE.size();
+            int p = v.r32(fe + F_INO);
+            if (v.r32(fe + F_REFS) > 0 && v.r32(fe + F_TYPE) == FT_PIPE && Bounds.indexOk(p, MAX_PIPES) && pipesNamed.add(p)) {
+                v = pipe(v, pipes, p, notes);
+            }
         }
         for (int i = 0; i < nttys; i++) {
             long rec = otherworld.kernel.tty.Tty.record(ttys, i);
@@ -45,7 +53,7 @@ final class Repairs {
             int st = v.r32(t + T_STATE);
             if (v.r32(t) != TASK.magic || st != TASK_RUNNABLE && st != TASK_BLOCKED && st != TASK_STOPPED) continue;
             v = undo(v, t + T_FD, 4 * NOFILE, new int[] {0, 4 * NOFILE}, "task slot " + i + "'s fd table", notes,
-                    m -> fdsOk(m, t + T_FD, files) && countsAgree(m, tasks, files));
+                    m -> fdsOk(m, t + T_FD, files) && countsAgree(m, named(m, tasks), files));
         }
         return v;
     }
@@ -81,10 +89,24 @@ final class Repairs {
     }
 
     /**
-     * Whether every open file is named by as many fds of live tasks as it counts (true outside a dup, close or fork,
-     * CrashKernel.strayFds): an fd taken back must name a file that is one reference short, not any file in use.
+     * Pipe p of the table at pipes, its counters as {@link PipeImage#counters} takes them: a high bit flipped in one of
+     * them is cleared (not by {@link OneBit}: flipping that bit in the other counter would make the pair sound too).
      */
-    static boolean countsAgree(KMem m, long tasks, long files) {
+    static KMem pipe(KMem v, long pipes, int p, List<String> notes) {
+        long pa = pipes + (long) p * PIPE.size();
+        if (!v.contains(pa, PIPE.size())) return v;
+        long[] c = PipeImage.counters(v, pa);
+        if (c[2] < 0) return v;
+        OverlayMem copy = new OverlayMem(v, pa + PI_NREAD, 16);
+        copy.w64(pa + PI_NREAD, c[0]);
+        copy.w64(pa + PI_NWRITE, c[1]);
+        notes.add(String.format("pipe %d: counters %d, %d had bit %d flipped (more than a buffer waiting); now %d, %d", p,
+                v.r64(pa + PI_NREAD), v.r64(pa + PI_NWRITE), c[2], c[0], c[1]));
+        return copy;
+    }
+
+    /** How many fds of live tasks name each open file. */
+    static int[] named(KMem m, long tasks) {
         int[] named = new int[MAX_FILES];
         for (int i = 0; i < MAX_TASKS; i++) {
             long t = tasks + (long) i * TASK.size();
@@ -95,6 +117,14 @@ final class Repairs {
                 if (Bounds.indexOk(f, MAX_FILES)) named[f]++;
             }
         }
+        return named;
+    }
+
+    /**
+     * Whether every open file is named by as many fds as it counts (true outside a dup, close or fork): an fd taken
+     * back must name a file that is one reference short, not any file in use (CrashKernel.strayFds decides the same way).
+     */
+    static boolean countsAgree(KMem m, int[] named, long files) {
         for (int f = 0; f < MAX_FILES; f++) {
             if (named[f] != Math.max(0, m.r32(files + (long) f * FILE.size() + F_REFS))) return false;
         }

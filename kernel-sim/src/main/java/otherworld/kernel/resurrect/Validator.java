@@ -182,7 +182,7 @@ final class Validator {
      * pipe's index is checked with the pipe ({@link PipeImage#check}); the reference count against the fds that name
      * the entry; the magic is a constant.
      */
-    static boolean fileFieldsOk(otherworld.kernel.mem.KMem v, long fe, int nttys, long inodes) {
+    static boolean fileFieldsOk(KMem v, long fe, int nttys, long inodes) {
         int type = v.r32(fe + F_TYPE), ino = v.r32(fe + F_INO), tty = v.r32(fe + F_TTY);
         return (type == FT_REG || type == FT_TTY || type == FT_PIPE || type == FT_DEV) && v.r64(fe + F_OFFSET) >= 0
                 && (type != FT_DEV || otherworld.kernel.sys.Devices.valid(tty))
