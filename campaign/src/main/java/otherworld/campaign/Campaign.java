@@ -39,6 +39,7 @@ public final class Campaign {
     private int members = 1;
     private List<HazelcastInstance> cluster;
     private PrintStream progress;
+    private boolean enhanced;
 
     public Campaign(long faults, List<FaultType> types, List<String> workloads, long seed) {
         if (faults < 1) throw new IllegalArgumentException("--faults must be at least 1");
@@ -69,6 +70,14 @@ public final class Campaign {
         return this;
     }
 
+    /** Run every case with the kernel in the enhanced mode (check bytes) instead of default mode. */
+    public Campaign enhanced(boolean on) {
+        this.enhanced = on;
+        return this;
+    }
+
+    public boolean enhanced() { return enhanced; }
+
     public Campaign progress(PrintStream out) {
         this.progress = out;
         return this;
@@ -77,7 +86,7 @@ public final class Campaign {
     /** Case i: workloads and types in turn (every pair gets its share), its seed from the campaign's. */
     public Case caseAt(long i) {
         int combo = (int) (i % ((long) workloads.size() * types.size()));
-        return new Case(i, workloads.get(combo % workloads.size()), types.get(combo / workloads.size()), Case.seedOf(seed, i));
+        return new Case(i, workloads.get(combo % workloads.size()), types.get(combo / workloads.size()), Case.seedOf(seed, i), enhanced);
     }
 
     /** One case, on a member. */

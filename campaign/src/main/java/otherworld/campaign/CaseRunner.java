@@ -39,12 +39,12 @@ public final class CaseRunner {
     /** Instructions a case may run past its reference (a hang's stall, a restart) before it is called unfinished. */
     static long budget(Reference ref) { return ref.result.instructions() * 3 + 200_000_000L; }
 
-    static Reference reference(Workload w) {
-        return REFERENCES.computeIfAbsent(w.name(), n -> {
+    static Reference reference(Workload w, boolean enhanced) {
+        return REFERENCES.computeIfAbsent((enhanced ? Case.ENHANCED : "") + w.name(), n -> {
             Fault.Armed count = Fault.reference();
-            Scenario.Result r = run(w.scenario(), count);
+            Scenario.Result r = run(w.scenario().enhanced(enhanced), count);
             if (!r.allExited()) throw new IllegalStateException("workload " + n + " does not end without a fault: " + tail(r.log()));
-            Scenario.Result again = run(w.scenario(), Fault.reference());
+            Scenario.Result again = run(w.scenario().enhanced(enhanced), Fault.reference());
             if (!again.outputs().equals(r.outputs()) || !again.exitStatus().equals(r.exitStatus())
                     || !Arrays.equals(again.disk(), r.disk()) || again.instructions() != r.instructions()) {
                 throw new IllegalStateException("workload " + n + " is not deterministic: two runs without a fault differ");
@@ -53,7 +53,7 @@ public final class CaseRunner {
             if (w.procs().size() == 1) {
                 files.add(written(w, r));
             } else {
-                for (int i = 0; i < w.procs().size(); i++) files.add(written(w, w.only(i).scenario().run()));
+                for (int i = 0; i < w.procs().size(); i++) files.add(written(w, w.only(i).scenario().enhanced(enhanced).run()));
             }
             return new Reference(r, count.profile(), files);
         });
@@ -84,11 +84,11 @@ public final class CaseRunner {
         out.workload = c.workload();
         out.type = c.type().id;
         Workload w = Workload.of(c.workload());
-        Reference ref = reference(w);
+        Reference ref = reference(w, c.enhanced());
         Fault f = Fault.choose(c.type(), ref.profile, c.seed());
         out.fault = f.describe();
         Fault.Armed armed = f.arm();
-        Scenario s = w.scenario().maxInstructions(budget(ref));
+        Scenario s = w.scenario().enhanced(c.enhanced()).maxInstructions(budget(ref));
         if (log != null) s.log(log);
         Scenario.Result r = null;
         try {

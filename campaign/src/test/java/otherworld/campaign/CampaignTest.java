@@ -72,7 +72,7 @@ class CampaignTest {
     @Test
     void theOracleSeesADivergence() {
         Workload w = Workload.of("hello");
-        CaseRunner.Reference ref = CaseRunner.reference(w);
+        CaseRunner.Reference ref = CaseRunner.reference(w, false);
         otherworld.kernel.Scenario.Result other = Workload.of("checksum").scenario().run();
         CaseResult out = new CaseResult();
         CaseRunner.judge(w, ref, other, out);
@@ -113,7 +113,7 @@ class CampaignTest {
         }
         assertTrue(r.processes.get(0).recovered, "its procedure ran: " + r.json());
         Workload w = Workload.of("editor");
-        CaseRunner.Reference ref = CaseRunner.reference(w);
+        CaseRunner.Reference ref = CaseRunner.reference(w, false);
         Workload.Proc editor = w.procs().get(0);
         byte[] buffer = ref.result.file("notes.txt");
         assertNotNull(buffer);

@@ -49,6 +49,10 @@ final class CampaignCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "fail on a silent corruption by user-write too (default mode cannot prevent those)")
     boolean strict;
 
+    @Option(names = "--enhanced", description = "run the kernel in the enhanced mode (check bytes on its structures; "
+            + "the case ids start with enhanced:)")
+    boolean enhanced;
+
     @Option(names = "--no-progress", description = "no progress bar")
     boolean noProgress;
 
@@ -68,7 +72,7 @@ final class CampaignCommand implements Callable<Integer> {
             if (types.isEmpty()) ts.addAll(List.of(FaultType.values()));
             for (String t : types) ts.add(FaultType.of(t.trim()));
             List<String> ws = workloads.isEmpty() ? Workload.defaults() : workloads;
-            c = new Campaign(faults, ts, ws, parseSeed(seed)).members(members);
+            c = new Campaign(faults, ts, ws, parseSeed(seed)).members(members).enhanced(enhanced);
             if (jobs != null) c.jobs(jobs);
         } catch (IllegalArgumentException e) {
             System.err.println("ow campaign: " + e.getMessage());
@@ -77,7 +81,8 @@ final class CampaignCommand implements Callable<Integer> {
         Files.createDirectories(out);
         String command = "ow campaign --faults " + faults + " --types " + String.join(",", ts.stream().map(t -> t.id).toList())
                 + " --workloads " + String.join(",", workloads.isEmpty() ? Workload.defaults() : workloads) + " --seed " + seed
-                + (jobs != null ? " --jobs " + jobs : "") + (members != 1 ? " --members " + members : "");
+                + (jobs != null ? " --jobs " + jobs : "") + (members != 1 ? " --members " + members : "")
+                + (enhanced ? " --enhanced" : "");
         System.out.println(command);
         long t0 = System.nanoTime();
         List<CaseResult> results;

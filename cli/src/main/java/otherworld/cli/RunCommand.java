@@ -105,6 +105,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--off", description = "run without Otherworld (no crash region; a panic halts the machine)")
     boolean off;
 
+    @Option(names = "--enhanced", description = "run in the enhanced mode: every write of the kernel into its structures "
+            + "also writes a check byte, so the crash kernel can undo a flipped bit")
+    boolean enhanced;
+
     @Option(names = "--epoch", paramLabel = "SECONDS", defaultValue = "" + KernelConfig.DEFAULT_EPOCH,
             description = "the guest's wall clock at boot, in seconds since 1970 (default ${DEFAULT-VALUE})")
     long epoch;
@@ -182,7 +186,11 @@ final class RunCommand implements Callable<Integer> {
                 | (HostTerminal.isTerminal(2) ? 0 : 4);
         Scenario.Program guest = new Scenario.Program(name, elf, argv, input)
                 .withEnv(environment()).withStdio(true, notTerminal);
-        KernelConfig config = KernelConfig.defaults().withOtherworld(!off).withEpoch(epoch, realTime);
+        if (off && enhanced) {
+            err.println("ow run: --off and --enhanced exclude each other");
+            return 2;
+        }
+        KernelConfig config = KernelConfig.defaults().withOtherworld(!off).withEnhanced(enhanced).withEpoch(epoch, realTime);
         Scenario s = new Scenario().add(guest).config(config).maxInstructions(maxInstructions).ram((int) ram)
                 .echo(System.out, System.err);
         if (person) s.interactive(c -> HostTerminal.attach(c, System.in, control));

@@ -16,6 +16,7 @@ import otherworld.kernel.fs.Ext2;
 import otherworld.kernel.fs.FileLocks;
 import otherworld.kernel.fs.FsContext;
 import otherworld.kernel.info.TaskInfo;
+import otherworld.kernel.mem.CodedMem;
 import otherworld.kernel.mem.DirectMem;
 import otherworld.kernel.mem.KMem;
 import otherworld.kernel.mem.TracedMem;
@@ -54,7 +55,7 @@ public final class Kernel {
     /** Whether the kernel's writes are traced for the fault injector (decided at boot, as {@link #mem} is). */
     private final boolean traced;
     /** The trap entry stub's access (saving registers at a trap, before kernel code runs): never traced. */
-    public final DirectMem direct;
+    public final KMem direct;
     public final long header;
     public final FrameAllocator frames;
     public final FileTable files;
@@ -81,12 +82,20 @@ public final class Kernel {
         this.ram = machine.memory;
         this.config = config;
         this.hooks = hooks;
-        this.direct = new DirectMem(ram);
         if (ram.read32(ROOT_PA) != ROOT.magic) throw new KernelPanic("no root descriptor");
         this.header = ram.read64(ROOT_PA + ROOT_HEADER);
         if (ram.read32(header) != KHDR.magic) throw new KernelPanic("no kernel header");
         this.traced = hooks.tracesWrites();
-        this.mem = traced ? new TracedMem(ram, hooks::kernelWrite) : direct;
+        DirectMem plain = new DirectMem(ram);
+        KMem written = traced ? new TracedMem(ram, hooks::kernelWrite) : plain;
+        long codes = ram.read64(header + KH_CODES), regionBase = ram.read64(header + KH_REGION_BASE);
+        if (codes == 0) { // default mode: plain writes, as a kernel without Otherworld makes
+            this.direct = plain;
+            this.mem = written;
+        } else { // enhanced mode: every write into the structures also writes its words' check bytes
+            this.direct = new CodedMem(plain, ram, regionBase, codes, codes);
+            this.mem = new CodedMem(written, ram, regionBase, codes, codes);
+        }
         this.frames = new FrameAllocator(mem, ram.read64(header + KH_BITMAP), ram.read64(header + KH_FRAME_REFS), ram.base(),
                 (int) ram.read64(header + KH_NFRAMES));
         this.files = new FileTable(mem, ram.read64(header + KH_FILES));
@@ -117,7 +126,7 @@ public final class Kernel {
     public static Kernel boot(Machine machine, KernelConfig config, KernelHooks hooks) {
         PhysicalMemory ram = machine.memory;
         int nframes = (int) (ram.size() / Sv39.PAGE_SIZE);
-        Region r = Region.layout(FIRST_REGION_PA, config.regionSize(), nframes, config.cacheSlots());
+        Region r = Region.layout(FIRST_REGION_PA, config.regionSize(), nframes, config.cacheSlots(), config.enhanced());
         long crashBase = config.otherworld() ? r.end() : 0;
         long crashSize = config.otherworld() ? config.regionSize() : 0;
         if (crashBase + crashSize > ram.end() - 64L * Sv39.PAGE_SIZE) throw new IllegalArgumentException("RAM too small");
@@ -127,6 +136,7 @@ public final class Kernel {
         fa.markUsed(ram.base(), FIRST_REGION_PA - ram.base());
         fa.markUsed(r.base(), r.ptPool() - r.base()); // the kernel's structures; the page-table pool is free memory
         if (crashSize > 0) fa.markUsed(crashBase, crashSize);
+        if (r.coded()) CodedMem.encodeAll(ram, r.base(), r.codes(), r.codes());
         ROOT.init(d, ROOT_PA);
         ram.write64(ROOT_PA + ROOT_HEADER, r.header());
         Kernel k = attach(machine, config, hooks);
@@ -151,7 +161,8 @@ public final class Kernel {
         long h = r.header();
         KHDR.init(d, h);
         d.w64(h + KH_GENERATION, generation);
-        d.w32(h + KH_MODE, config.otherworld() ? 1 : 0);
+        d.w32(h + KH_MODE, r.coded() ? 2 : config.otherworld() ? 1 : 0);
+        d.w64(h + KH_CODES, r.codes());
         d.w32(h + KH_NTTYS, Math.min(machine.consoleCount(), MAX_TTYS));
         d.w64(h + KH_RAM_BASE, ram.base());
         d.w64(h + KH_RAM_SIZE, ram.size());

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import otherworld.emulator.PhysicalMemory;
 import otherworld.kernel.fs.BlockCache;
+import otherworld.kernel.mem.CheckBits;
 import otherworld.kernel.mem.ReadOnlyMem;
 import otherworld.kernel.mm.CopyOnWrite;
 import otherworld.kernel.mm.FilePages;
@@ -48,6 +49,8 @@ public final class KernelAudit {
         long regionBase = ram.read64(h + KH_REGION_BASE);
         expect(ram, kernel, regionBase, ram.read64(h + KH_PT_POOL) - regionBase);
         expect(ram, kernel, ram.read64(h + KH_CRASH_BASE), ram.read64(h + KH_CRASH_SIZE));
+        long codes = ram.read64(h + KH_CODES);
+        if (codes != 0) checkBytes(ram, regionBase, codes, p);
         BitSet owned = new BitSet(nframes);
         // shared file pages: their frames are the table's, mapped (PTE_SHARED) by any number of tasks
         long fpages = ram.read64(h + KH_FPAGES);
@@ -184,5 +187,17 @@ public final class KernelAudit {
         }
         owned.set(i);
         return true;
+    }
+
+    /** Enhanced mode: every word of the structures agrees with its check byte (the kernel wrote nothing around them). */
+    private static void checkBytes(PhysicalMemory ram, long base, long end, List<String> p) {
+        int bad = 0;
+        for (long w = base; w < end; w += 8) {
+            if (CheckBits.judge(ram.read64(w), ram.read8(end + (w - base) / 8)) != CheckBits.Verdict.SOUND
+                    && bad++ < 3) {
+                p.add(String.format("check bytes: the word at 0x%x disagrees with its check byte", w));
+            }
+        }
+        if (bad > 3) p.add("check bytes: " + bad + " words in all disagree with their check bytes");
     }
 }

@@ -3,21 +3,28 @@ package otherworld.kernel;
 import static otherworld.kernel.layout.Layouts.*;
 
 import otherworld.kernel.fs.BlockCache;
+import otherworld.kernel.mem.CodedMem;
 import otherworld.kernel.mm.FrameAllocator;
 
 /**
  * Where a kernel's structures sit inside its region. Both the boot kernel and a crash kernel lay out their region
  * with this one function; the header records every address, so a crash kernel never recomputes the dead one's.
  * The structures end at {@code ptPool}; the rest of the region is a pool where a crash kernel builds the page
- * tables of the processes it resurrects, and what they leave is ordinary free memory.
+ * tables of the processes it resurrects, and what they leave is ordinary free memory. In the enhanced mode the
+ * structures are followed by their check bytes, one a word of [base, codes) ({@code codes} is 0 otherwise).
  */
 public record Region(long base, long size, long header, long bitmap, long tasks, long files, long ttys, long cache,
                      long rrec, long ptPool, long procs, long signals, long pipes, long frameRefs, long vmas, long fpages,
-                     long sleeps, long fsctx, long tinfo, long locks, long recovery) {
+                     long sleeps, long fsctx, long tinfo, long locks, long recovery, long codes) {
 
     static long align(long v, long a) { return (v + a - 1) / a * a; }
 
     public static Region layout(long base, long size, int nframes, int cacheSlots) {
+        return layout(base, size, nframes, cacheSlots, false);
+    }
+
+    /** The layout of a region; coded: with the enhanced mode's check bytes after the structures. */
+    public static Region layout(long base, long size, int nframes, int cacheSlots, boolean coded) {
         long p = base;
         long header = p;
         p = align(p + KHDR.size(), 64);
@@ -55,12 +62,20 @@ public record Region(long base, long size, long header, long bitmap, long tasks,
         p = align(p + FPAGES.size(), 64);
         long sleeps = p;
         p = align(p + (long) MAX_TASKS * SLEEP.size(), 4096);
+        long codes = 0;
+        if (coded) {
+            codes = p;
+            p = align(p + CodedMem.codeBytes(base, codes), 4096);
+        }
         if (p + 64L * 4096 > base + size) {
             throw new IllegalArgumentException("kernel region of " + size + " bytes is too small for its tables");
         }
         return new Region(base, size, header, bitmap, tasks, files, ttys, cache, rrec, p, procs, signals, pipes, frameRefs,
-                vmas, fpages, sleeps, fsctx, tinfo, locks, recovery);
+                vmas, fpages, sleeps, fsctx, tinfo, locks, recovery, codes);
     }
 
     public long end() { return base + size; }
+
+    /** Whether the region keeps check bytes (the enhanced mode). */
+    public boolean coded() { return codes != 0; }
 }

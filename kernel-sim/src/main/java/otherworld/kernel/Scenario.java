@@ -112,6 +112,12 @@ public final class Scenario {
         return this;
     }
 
+    /** Run in the enhanced mode (check bytes on every write of the kernel into its structures), or not. */
+    public Scenario enhanced(boolean on) {
+        this.config = config.withEnhanced(on);
+        return this;
+    }
+
     public Scenario faults(FaultPlan f) {
         this.faults = f;
         return this;

@@ -45,9 +45,9 @@ public final class Layouts {
     public static final int ROOT_HEADER = ROOT.field("header_pa", 8, "physical address of the current kernel header");
 
     /** The kernel header: where everything else is. Lives at the start of the kernel's region. */
-    public static final Struct KHDR = new Struct("kernel_header", Struct.magic("KHDR"), 3);
+    public static final Struct KHDR = new Struct("kernel_header", Struct.magic("KHDR"), 4);
     public static final int KH_GENERATION = KHDR.field("generation", 8, "number of crashes survived by this machine");
-    public static final int KH_MODE = KHDR.field("mode", 4, "0 off, 1 default (Otherworld)");
+    public static final int KH_MODE = KHDR.field("mode", 4, "0 off, 1 default (Otherworld), 2 enhanced");
     public static final int KH_NTTYS = KHDR.field("nttys", 4, "number of tty records");
     public static final int KH_RAM_BASE = KHDR.field("ram_base", 8, "first byte of RAM");
     public static final int KH_RAM_SIZE = KHDR.field("ram_size", 8, "RAM size in bytes");
@@ -80,6 +80,8 @@ public final class Layouts {
     public static final int KH_TINFO = KHDR.field("tinfo_pa", 8, "task information (MAX_TASKS TINFO records)");
     public static final int KH_LOCKS = KHDR.field("locks_pa", 8, "file locks (MAX_LOCKS LOCK records)");
     public static final int KH_RECOVERY = KHDR.field("recovery_pa", 8, "recovery procedures (MAX_TASKS RECOVERY records)");
+    public static final int KH_CODES = KHDR.field("codes_pa", 8,
+            "enhanced mode: check bytes, one per word from region_base up to here (CheckBits); 0 in default mode");
 
     /**
      * A task: one process with one thread. The trap frame is written at every trap, in every mode, as Linux's

@@ -20,6 +20,8 @@ import otherworld.kernel.Region;
 import otherworld.kernel.fs.BlockCache;
 import otherworld.kernel.mem.DirectMem;
 import otherworld.kernel.mem.KMem;
+import otherworld.kernel.mem.CodedMem;
+import otherworld.kernel.mem.CodedView;
 import otherworld.kernel.mem.ReadOnlyMem;
 import otherworld.kernel.mm.FrameAllocator;
 import otherworld.kernel.mm.PageTable;
@@ -112,12 +114,14 @@ public final class CrashKernel {
     }
 
     public ResurrectionReport resurrect() {
-        KMem v = new ReadOnlyMem(ram);
+        CodedView coded = codedView(new ReadOnlyMem(ram));
+        KMem v = coded != null ? coded : new ReadOnlyMem(ram);
         Dead d = readHeader(v);
         ResurrectionReport report = new ResurrectionReport(v.r64(d.header + KH_GENERATION) + 1);
+        if (coded != null) report.machineProblems.addAll(coded.notes());
         Region r;
         try { // the crash region as the next kernel's: too small for its tables and pool is a header problem, not a host error
-            r = Region.layout(d.crashBase, d.crashSize, d.nframes, config.cacheSlots());
+            r = Region.layout(d.crashBase, d.crashSize, d.nframes, config.cacheSlots(), config.enhanced());
         } catch (IllegalArgumentException e) {
             throw new KernelPanic("dead kernel header: crash region too small for a kernel's tables");
         }
@@ -170,8 +174,33 @@ public final class CrashKernel {
         hooks.point("resurrect.built");
 
         // ---- 4. commit -----------------------------------------------------------------------------------
+        if (r.coded()) CodedMem.encodeAll(ram, r.base(), r.codes(), r.codes()); // the new kernel's check bytes
         ram.write64(ROOT_PA + ROOT_HEADER, r.header());
         return report;
+    }
+
+    /**
+     * The dead kernel's memory read through its check bytes, if it kept them (the enhanced mode); null otherwise. The
+     * header is read raw here, only to find where the check bytes are: a region whose layout with check bytes puts
+     * them where the header's codes_pa says, or ends its structures where its pt_pool_pa says (one of the two words may
+     * be the corrupt one). Everything after is read through the view, the header again included.
+     */
+    private CodedView codedView(KMem raw) {
+        if (ram.read32(ROOT_PA) != ROOT.magic) return null;
+        long h = ram.read64(ROOT_PA + ROOT_HEADER);
+        if (!Bounds.inRegion(h, KHDR.size(), ram.base(), ram.size()) || raw.r32(h) != KHDR.magic) return null;
+        long base = raw.r64(h + KH_REGION_BASE), size = raw.r64(h + KH_REGION_SIZE);
+        if (!Bounds.inRegion(base, size, ram.base(), ram.size()) || raw.r64(h + KH_NFRAMES) != ram.size() / Sv39.PAGE_SIZE) {
+            return null;
+        }
+        Region coded;
+        try {
+            coded = Region.layout(base, size, (int) (ram.size() / Sv39.PAGE_SIZE), config.cacheSlots(), true);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (raw.r64(h + KH_CODES) != coded.codes() && raw.r64(h + KH_PT_POOL) != coded.ptPool()) return null;
+        return new CodedView(raw, base, coded.codes(), coded.codes());
     }
 
     private Dead readHeader(KMem v) {
@@ -204,9 +233,12 @@ public final class CrashKernel {
         long structures = ptPool - regionBase;
         Region layout;
         try { // where each table of the dead region lies, as Kernel.layDown put it (the configuration is the same)
-            layout = Region.layout(regionBase, regionSize, nframes, config.cacheSlots());
+            layout = Region.layout(regionBase, regionSize, nframes, config.cacheSlots(), v.r64(h + KH_CODES) != 0);
         } catch (IllegalArgumentException e) {
             throw new KernelPanic("dead kernel header: region too small for its tables");
+        }
+        if (layout.codes() != v.r64(h + KH_CODES) || layout.coded() && layout.ptPool() != ptPool) {
+            throw new KernelPanic("dead kernel header: check bytes not where its layout puts them");
         }
         long tasks = v.r64(h + KH_TASKS);
         long files = v.r64(h + KH_FILES);

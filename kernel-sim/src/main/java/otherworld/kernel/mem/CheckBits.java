@@ -1,0 +1,68 @@
+package otherworld.kernel.mem;
+
+/**
+ * The enhanced mode's integrity code: eight check bits for every 64-bit word, the (72,64) Hamming code with an
+ * overall parity bit that ECC memory uses (single error correcting, double error detecting). Data bit i sits at
+ * position {@code POS[i]} of the code word (positions 1..71 that are not powers of two); check bit k is the parity of
+ * the data bits whose position has bit k set; bit 7 makes the parity of all 72 bits even.
+ *
+ * <p>Reading a word with its stored check byte gives a syndrome: 0 when they agree; a data bit, a check bit, or a
+ * detected error of two bits (or more) otherwise. An odd number of three or more flipped bits can look like one (as
+ * in any SEC-DED code): the crash kernel reports every correction it makes.
+ */
+public final class CheckBits {
+    private CheckBits() { }
+
+    /** Position in the code word of data bit i. */
+    private static final int[] POS = new int[64];
+    /** Data bit at each position (-1: a check-bit position or beyond). */
+    private static final int[] BIT_AT = new int[128];
+    /** MASK[k]: the data bits that check bit k covers. */
+    private static final long[] MASK = new long[7];
+
+    static {
+        java.util.Arrays.fill(BIT_AT, -1);
+        int i = 0;
+        for (int p = 1; i < 64; p++) {
+            if (Integer.bitCount(p) == 1) continue;
+            POS[i] = p;
+            BIT_AT[p] = i;
+            for (int k = 0; k < 7; k++) if ((p >>> k & 1) != 0) MASK[k] |= 1L << i;
+            i++;
+        }
+    }
+
+    /** The check byte of v. */
+    public static int of(long v) {
+        int c = 0;
+        for (int k = 0; k < 7; k++) c |= (Long.bitCount(v & MASK[k]) & 1) << k;
+        int parity = (Long.bitCount(v) + Integer.bitCount(c)) & 1;
+        return c | parity << 7;
+    }
+
+    /** What a word and its stored check byte say. */
+    public enum Verdict { SOUND, DATA_BIT, CHECK_BIT, UNCORRECTABLE }
+
+    /** The verdict on word v read with stored check byte c. */
+    public static Verdict judge(long v, int c) {
+        int s = syndrome(v, c);
+        if (s == 0) return Verdict.SOUND;
+        boolean odd = (s & 0x100) != 0;
+        int pos = s & 0x7F;
+        if (!odd) return Verdict.UNCORRECTABLE; // two bits (or an even number) flipped
+        if (pos == 0 || Integer.bitCount(pos) == 1) return Verdict.CHECK_BIT;
+        return BIT_AT[pos] >= 0 ? Verdict.DATA_BIT : Verdict.UNCORRECTABLE;
+    }
+
+    /** The data bit that, flipped back, makes v agree with c; -1 when none does ({@link #judge} is not DATA_BIT). */
+    public static int flippedBit(long v, int c) {
+        return judge(v, c) == Verdict.DATA_BIT ? BIT_AT[syndrome(v, c) & 0x7F] : -1;
+    }
+
+    /** Bits 6..0: the Hamming syndrome (a position); bit 8: the overall parity disagrees. 0: v and c agree. */
+    private static int syndrome(long v, int c) {
+        int d = (of(v) ^ c) & 0xFF;
+        int odd = (Long.bitCount(v) + Integer.bitCount(c & 0xFF)) & 1;
+        return (d & 0x7F) | odd << 8;
+    }
+}

@@ -1,0 +1,122 @@
+package otherworld.kernel.mem;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+import otherworld.emulator.PhysicalMemory;
+
+/**
+ * The enhanced mode's check bytes: the code corrects any one flipped bit of a word or of its check byte and detects
+ * any two; the kernel's coded writes keep every word of the covered range agreeing with its check byte and touch
+ * nothing outside it; the crash kernel's coded view reads a flipped bit back, reads a word corrupt in two bits as it
+ * is and says so, and does not "correct" sound words whose shared word of check bytes was hit.
+ */
+class CheckBytesTest {
+    static final long BASE = PhysicalMemory.BASE + 0x1000;
+    static final long END = BASE + 0x400;
+    static final long CODES = END;
+
+    @Test
+    void everySingleFlipIsPlacedAndEveryDoubleFlipDetected() {
+        SplittableRandom r = new SplittableRandom(7);
+        for (int n = 0; n < 200; n++) {
+            long v = r.nextLong();
+            int c = CheckBits.of(v);
+            assertEquals(CheckBits.Verdict.SOUND, CheckBits.judge(v, c));
+            for (int i = 0; i < 64; i++) {
+                assertEquals(i, CheckBits.flippedBit(v ^ (1L << i), c), "data bit " + i);
+                for (int j = i + 1; j < 64; j++) {
+                    assertEquals(CheckBits.Verdict.UNCORRECTABLE, CheckBits.judge(v ^ (1L << i) ^ (1L << j), c));
+                }
+                for (int k = 0; k < 8; k++) {
+                    assertEquals(CheckBits.Verdict.UNCORRECTABLE, CheckBits.judge(v ^ (1L << i), c ^ (1 << k)));
+                }
+            }
+            for (int k = 0; k < 8; k++) {
+                assertEquals(CheckBits.Verdict.CHECK_BIT, CheckBits.judge(v, c ^ (1 << k)), "check bit " + k);
+                assertEquals(-1, CheckBits.flippedBit(v, c ^ (1 << k)));
+            }
+        }
+    }
+
+    static PhysicalMemory ram() { return new PhysicalMemory(64 * 1024); }
+
+    static boolean allAgree(PhysicalMemory ram) {
+        for (long w = BASE; w < END; w += 8) {
+            if (CheckBits.judge(ram.read64(w), ram.read8(CODES + (w - BASE) / 8)) != CheckBits.Verdict.SOUND) return false;
+        }
+        return true;
+    }
+
+    @Test
+    void codedWritesOfEveryWidthKeepEveryCheckByteTrue() {
+        PhysicalMemory ram = ram();
+        SplittableRandom r = new SplittableRandom(3);
+        for (long w = BASE - 64; w < END + 64; w += 8) ram.write64(w, r.nextLong());
+        CodedMem.encodeAll(ram, BASE, END, CODES);
+        assertTrue(allAgree(ram));
+        long outside = ram.read64(BASE - 8);
+        CodedMem m = new CodedMem(new DirectMem(ram), ram, BASE, END, CODES);
+        m.w8(BASE + 3, 0x5A);
+        m.w16(BASE + 15, 0xBEEF); // across two words
+        m.w32(BASE + 0x101, 0x12345678);
+        m.w64(BASE + 0x200, -1L);
+        m.write(BASE + 0x2F0, new byte[40], 0, 40);
+        m.zero(BASE + 0x3F0, 16);
+        m.w64(BASE - 8, 42); // outside: plain
+        assertTrue(allAgree(ram));
+        assertEquals(42, ram.read64(BASE - 8));
+        assertNotEquals(outside, 42);
+        assertEquals(0x5A, m.r8(BASE + 3));
+        assertEquals(0xBEEF, m.r16(BASE + 15));
+        // a write that bypasses the coded view shows
+        new DirectMem(ram).w8(BASE + 0x40, ram.read8(BASE + 0x40) ^ 4);
+        assertFalse(allAgree(ram));
+    }
+
+    @Test
+    void theCodedViewReadsAFlippedBitBackAndLeavesRamAsItWas() {
+        PhysicalMemory ram = ram();
+        SplittableRandom r = new SplittableRandom(11);
+        for (long w = BASE; w < END; w += 8) ram.write64(w, r.nextLong());
+        CodedMem.encodeAll(ram, BASE, END, CODES);
+        long a = BASE + 0x88, b = BASE + 0x1C0, c = BASE + 0x300;
+        long va = ram.read64(a), vb = ram.read64(b), vc = ram.read64(c);
+        ram.write64(a, va ^ (1L << 37));                     // one data bit: taken back
+        ram.write64(b, vb ^ 0b101);                          // two bits: read as it is, reported
+        ram.write8(CODES + (c - BASE) / 8, ram.read8(CODES + (c - BASE) / 8) ^ 0x10); // a check bit: the word is sound
+        CodedView view = new CodedView(new ReadOnlyMem(ram), BASE, END, CODES);
+        assertEquals(va, view.r64(a));
+        assertEquals((int) (va >>> 32), view.r32(a + 4));
+        assertEquals((int) (va >>> 32) & 0xFF, view.r8(a + 4));
+        assertEquals((int) (va >>> 24) & 0xFFFF, view.r16(a + 3));
+        byte[] got = new byte[24];
+        view.read(a - 8, got, 0, 24);
+        assertEquals(va, java.nio.ByteBuffer.wrap(got, 8, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
+        assertEquals(va ^ (1L << 37), ram.read64(a), "dead memory is not written");
+        assertEquals(vb ^ 0b101, view.r64(b));
+        assertEquals(java.util.List.of(b), view.uncorrectable());
+        assertTrue(view.corrupt(b + 4, 1) && !view.corrupt(a, 8));
+        assertEquals(vc, view.r64(c));
+        assertEquals(3, view.notes().size(), view.notes().toString());
+        assertThrows(UnsupportedOperationException.class, () -> view.w64(a, 0));
+    }
+
+    @Test
+    void aHitWordOfCheckBytesCorrectsNothing() {
+        PhysicalMemory ram = ram();
+        SplittableRandom r = new SplittableRandom(5);
+        for (long w = BASE; w < END; w += 8) ram.write64(w, r.nextLong());
+        CodedMem.encodeAll(ram, BASE, END, CODES);
+        for (int seed = 0; seed < 50; seed++) {
+            long before = ram.read64(CODES + 16);
+            ram.write64(CODES + 16, new SplittableRandom(seed).nextLong()); // the check bytes of words 16..23
+            CodedView view = new CodedView(new ReadOnlyMem(ram), BASE, END, CODES);
+            for (long w = BASE; w < END; w += 8) assertEquals(ram.read64(w), view.r64(w), "seed " + seed);
+            ram.write64(CODES + 16, before);
+        }
+    }
+}
