@@ -36,7 +36,8 @@ public class OverheadBenchmark {
         "callbench:brk", "callbench:pipe", "callbench:fork"})
     public String program;
 
-    @Param({"off", "default"})
+    /** off, default, or enhanced (check bytes on the kernel's structures). */
+    @Param({"off", "default", "enhanced"})
     public String mode;
 
     private Scenario.Program guest;
@@ -45,7 +46,7 @@ public class OverheadBenchmark {
     @Setup(Level.Trial)
     public void setup() {
         guest = OverheadPairs.guest(program);
-        config = KernelConfig.defaults().withOtherworld(mode.equals("default"));
+        config = KernelConfig.defaults().withOtherworld(!mode.equals("off")).withEnhanced(mode.equals("enhanced"));
     }
 
     @Benchmark

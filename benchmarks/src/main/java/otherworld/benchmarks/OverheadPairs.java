@@ -47,11 +47,22 @@ public final class OverheadPairs {
      */
     static final boolean AA = Boolean.getBoolean("pairs.aa");
 
+    /**
+     * -Dpairs.enhanced=true: the enhanced mode against default mode (check bytes on every write of the kernel into its
+     * structures); the "off" column is then default mode and the "default" column the enhanced mode.
+     */
+    static final boolean ENHANCED = Boolean.getBoolean("pairs.enhanced");
+
+    /** The configuration of one side of a pair: the base (off, or default with -Dpairs.enhanced) or the mode measured. */
+    static KernelConfig side(boolean measured) {
+        measured &= !AA;
+        return ENHANCED ? KernelConfig.defaults().withEnhanced(measured) : KernelConfig.defaults().withOtherworld(measured);
+    }
+
     static long cpuNanos(Scenario.Program g, boolean otherworld) {
-        otherworld &= !AA;
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long t0 = mx.getCurrentThreadCpuTime();
-        Scenario.Result r = new Scenario().add(g).config(KernelConfig.defaults().withOtherworld(otherworld)).run();
+        Scenario.Result r = new Scenario().add(g).config(side(otherworld)).run();
         long t = mx.getCurrentThreadCpuTime() - t0;
         if (!r.allExited()) throw new IllegalStateException(g.name() + " did not finish");
         return t;
@@ -67,6 +78,7 @@ public final class OverheadPairs {
         int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         String[] programs = args.length > 1 ? Arrays.copyOfRange(args, 1, args.length) : ALL;
         if (AA) System.out.println("A/A run (-Dpairs.aa=true): the \"default\" column is Otherworld off as well");
+        if (ENHANCED) System.out.println("-Dpairs.enhanced=true: \"off\" is default mode, \"default\" the enhanced mode");
         System.out.printf("%-18s %6s %12s %12s %10s %22s%n", "program", "pairs", "off (ms)", "default (ms)",
                 "default/off", "99.9% interval");
         List<Double> pooled = new ArrayList<>();

@@ -68,6 +68,33 @@ class CampaignTest {
         assertThrows(IllegalArgumentException.class, () -> Workload.of("no-such-workload"));
     }
 
+    /**
+     * A case of the enhanced mode says so in its id, and replays in that mode: a bit flipped in a task's saved
+     * registers, which default mode brings back wrong, is taken back by the check bytes.
+     */
+    @Test
+    void anEnhancedCaseIsNamedAndRunInTheEnhancedMode() {
+        Campaign enhanced = new Campaign(400, List.of(FaultType.BIT_FLIP), List.of("regs"), 2026).enhanced(true);
+        Case c = null;
+        CaseResult plain = null;
+        for (long i = 0; i < 400 && c == null; i++) { // a trap-frame flip that default mode does not survive
+            Case e = enhanced.caseAt(i);
+            Case d = new Case(e.index(), e.workload(), e.type(), e.seed());
+            if (!d.type().equals(FaultType.BIT_FLIP)) continue;
+            CaseResult r = CaseRunner.run(d, null);
+            if (r.did.toString().contains("trap-frame") && r.outcome() != Outcome.IDENTICAL) {
+                c = e;
+                plain = r;
+            }
+        }
+        assertNotNull(c, "no trap-frame flip that default mode loses in 400 cases");
+        assertTrue(c.id().startsWith("enhanced:regs:bit-flip:"), c.id());
+        assertEquals(c.id(), Case.parse(c.id()).id());
+        CaseResult r = CaseRunner.run(Case.parse(c.id()), null);
+        assertEquals(Outcome.IDENTICAL, r.outcome(), plain.did + " " + r.processes);
+        assertEquals(plain.did, r.did); // the same flip, in the same record
+    }
+
     /** The oracle tells a silent corruption: a process whose output differs from the reference is diverged. */
     @Test
     void theOracleSeesADivergence() {
