@@ -1,11 +1,14 @@
 package otherworld.kernel.fs;
 
+import otherworld.kernel.mem.CodedView;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongPredicate;
 
 import otherworld.emulator.BlockDevice;
 import otherworld.kernel.layout.Struct;
+import otherworld.kernel.mem.CodedView;
 import otherworld.kernel.mem.KMem;
 
 /**
@@ -412,6 +415,11 @@ public final class BlockCache {
         for (int i = 0; i < slots; i++) {
             long s = slotAddr(base, i);
             if (bad.contains(i) || view.r32(s + S_FLAGS) != (VALID | DIRTY)) continue;
+            if (view instanceof CodedView coded && coded.corrupt(frames + (long) i * BLOCK, BLOCK)) { // enhanced mode
+                problems.add("page-cache slot " + i + ": block " + view.r64(s + S_BLOCK)
+                        + " holds a word its check byte says is corrupt: not flushed");
+                continue;
+            }
             view.read(frames + (long) i * BLOCK, buf, 0, BLOCK);
             disk.write(view.r64(s + S_BLOCK) * BLOCK, buf, 0, BLOCK);
             n++;

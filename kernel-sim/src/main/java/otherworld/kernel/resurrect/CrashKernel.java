@@ -309,6 +309,9 @@ public final class CrashKernel {
             }
             Validator check = base.reading(tv);
             Image img = check.task(t, i, d.files);
+            if (v instanceof CodedView coded && coded.corrupt(t, TASK.size())) { // enhanced mode: a word beyond repair
+                img.problems.add("task record: a word its check byte says is corrupt beyond repair");
+            }
             img.execApplied = exec;
             img.record = new byte[TASK.size()];
             tv.read(t, img.record, 0, img.record.length);
