@@ -13,6 +13,25 @@ public interface BlockDevice extends AutoCloseable {
 
     void write(long offset, byte[] src, int off, int len);
 
+    /**
+     * Protection information, as T10 DIF's guard tag: the CRC-32C of the sector at offset (a multiple of 512) as the
+     * medium holds it, given by the device beside the data. Data corrupted on its way to the host does not change it,
+     * so the host can tell; a host that checks it reads nothing wrong without knowing. (These devices store no separate
+     * tag: they compute it from their medium, which no fault here corrupts at rest.) Not a request: it is not counted.
+     */
+    default int guard(long offset) {
+        byte[] s = new byte[SECTOR];
+        read(offset, s, 0, SECTOR);
+        return guardOf(s, 0);
+    }
+
+    /** The guard tag of the sector at b[off..off+512). */
+    static int guardOf(byte[] b, int off) {
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(b, off, SECTOR);
+        return (int) c.getValue();
+    }
+
     /** Device register: number of write requests completed since power-on. */
     long writeCount();
 

@@ -66,6 +66,14 @@ public final class MemoryDisk implements BlockDevice {
 
     @Override public long sizeBytes() { return size; }
 
+    private static final int ZERO_GUARD = BlockDevice.guardOf(new byte[SECTOR], 0);
+
+    @Override public int guard(long offset) {
+        BlockDevice.check(this, offset, SECTOR);
+        byte[] chunk = chunks[(int) (offset / CHUNK)];
+        return chunk == null ? ZERO_GUARD : BlockDevice.guardOf(chunk, (int) (offset % CHUNK));
+    }
+
     @Override public void read(long offset, byte[] dst, int off, int len) {
         BlockDevice.check(this, offset, len);
         while (len > 0) {

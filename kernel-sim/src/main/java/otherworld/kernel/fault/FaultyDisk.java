@@ -79,6 +79,9 @@ public final class FaultyDisk implements BlockDevice {
         throw new IoError(struck);
     }
 
+    /** The medium's guard tag: a corrupt read corrupts the data in transit, not what the disk holds. */
+    @Override public int guard(long offset) { return disk.guard(offset); }
+
     @Override public long writeCount() { return disk.writeCount(); }
 
     @Override public void flush() { disk.flush(); }

