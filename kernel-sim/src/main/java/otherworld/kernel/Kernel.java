@@ -89,12 +89,13 @@ public final class Kernel {
         DirectMem plain = new DirectMem(ram);
         KMem written = traced ? new TracedMem(ram, hooks::kernelWrite) : plain;
         long codes = ram.read64(header + KH_CODES), regionBase = ram.read64(header + KH_REGION_BASE);
+        long tableCodes = ram.read64(header + KH_TABLE_CODES);
         if (codes == 0) { // default mode: plain writes, as a kernel without Otherworld makes
             this.direct = plain;
             this.mem = written;
-        } else { // enhanced mode: every write into the structures also writes its words' check bytes
-            this.direct = new CodedMem(plain, ram, regionBase, codes, codes);
-            this.mem = new CodedMem(written, ram, regionBase, codes, codes);
+        } else { // enhanced mode: every write into the structures and page tables also writes its words' check bytes
+            this.direct = new CodedMem(plain, ram, regionBase, codes, codes, tableCodes);
+            this.mem = new CodedMem(written, ram, regionBase, codes, codes, tableCodes);
         }
         this.frames = new FrameAllocator(mem, ram.read64(header + KH_BITMAP), ram.read64(header + KH_FRAME_REFS), ram.base(),
                 (int) ram.read64(header + KH_NFRAMES));
@@ -104,7 +105,7 @@ public final class Kernel {
         this.tinfoPa = ram.read64(header + KH_TINFO);
         this.cache = BlockCache.attach(mem, machine.disk, ram.read64(header + KH_CACHE));
         this.fs = Ext2.mount(cache, this::seconds);
-        this.user = new UserMemory(mem, mem);
+        this.user = new UserMemory(mem, written); // a process's own bytes carry no check bytes (the same view in default mode)
         this.procs = new Procs(mem, ram.read64(header + KH_PROCS), tasksPa);
         this.signals = new Signals(mem, ram.read64(header + KH_SIGNALS));
         this.mm = new AddressSpaces(this, ram.read64(header + KH_VMAS), ram.read64(header + KH_FPAGES));
@@ -129,13 +130,15 @@ public final class Kernel {
         Region r = Region.layout(FIRST_REGION_PA, config.regionSize(), nframes, config.cacheSlots(), config.enhanced());
         long crashBase = config.otherworld() ? r.end() : 0;
         long crashSize = config.otherworld() ? config.regionSize() : 0;
-        if (crashBase + crashSize > ram.end() - 64L * Sv39.PAGE_SIZE) throw new IllegalArgumentException("RAM too small");
+        long top = config.enhanced() ? Region.tableCodes(ram.base(), ram.size()) : ram.end();
+        if (crashBase + crashSize > top - 64L * Sv39.PAGE_SIZE) throw new IllegalArgumentException("RAM too small");
         DirectMem d = new DirectMem(ram);
         layDown(d, machine, config, r, crashBase, crashSize, 0, 1, config.randomSeed());
         FrameAllocator fa = new FrameAllocator(d, r.bitmap(), ram.base(), nframes);
         fa.markUsed(ram.base(), FIRST_REGION_PA - ram.base());
         fa.markUsed(r.base(), r.ptPool() - r.base()); // the kernel's structures; the page-table pool is free memory
         if (crashSize > 0) fa.markUsed(crashBase, crashSize);
+        if (r.coded()) fa.markUsed(Region.tableCodes(ram.base(), ram.size()), Region.tableCodesSize(ram.size()));
         if (r.coded()) CodedMem.encodeAll(ram, r.base(), r.codes(), r.codes());
         ROOT.init(d, ROOT_PA);
         ram.write64(ROOT_PA + ROOT_HEADER, r.header());
@@ -163,6 +166,7 @@ public final class Kernel {
         d.w64(h + KH_GENERATION, generation);
         d.w32(h + KH_MODE, r.coded() ? 2 : config.otherworld() ? 1 : 0);
         d.w64(h + KH_CODES, r.codes());
+        d.w64(h + KH_TABLE_CODES, r.coded() ? Region.tableCodes(ram.base(), ram.size()) : 0);
         d.w32(h + KH_NTTYS, Math.min(machine.consoleCount(), MAX_TTYS));
         d.w64(h + KH_RAM_BASE, ram.base());
         d.w64(h + KH_RAM_SIZE, ram.size());

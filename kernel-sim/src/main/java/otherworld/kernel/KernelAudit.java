@@ -49,6 +49,8 @@ public final class KernelAudit {
         long regionBase = ram.read64(h + KH_REGION_BASE);
         expect(ram, kernel, regionBase, ram.read64(h + KH_PT_POOL) - regionBase);
         expect(ram, kernel, ram.read64(h + KH_CRASH_BASE), ram.read64(h + KH_CRASH_SIZE));
+        long tableCodes = ram.read64(h + KH_TABLE_CODES);
+        if (tableCodes != 0) expect(ram, kernel, tableCodes, Region.tableCodesSize(ram.size()));
         long codes = ram.read64(h + KH_CODES);
         if (codes != 0) checkBytes(ram, regionBase, codes, p);
         BitSet owned = new BitSet(nframes);
@@ -142,8 +144,13 @@ public final class KernelAudit {
                                     BitSet filePages, List<Vma> vmas, long table, int level, long vaBase, int pid,
                                     List<String> p) {
         if (!claim(ram, owned, table, pid, "page table", p)) return;
+        long h = ram.read64(ROOT_PA + ROOT_HEADER), tableCodes = ram.read64(h + KH_TABLE_CODES);
         for (int i = 0; i < 512; i++) {
             long pte = ram.read64(table + 8L * i);
+            if (tableCodes != 0 && CheckBits.judge(otherworld.kernel.mem.CodedMem.tableBits(pte),
+                    ram.read8(tableCodes + (table + 8L * i - ram.base()) / 8)) != CheckBits.Verdict.SOUND) {
+                p.add(String.format("pid %d: page-table word at 0x%x disagrees with its check byte", pid, table + 8L * i));
+            }
             if (!Sv39.isValid(pte)) continue;
             long pa = Sv39.paOf(Sv39.ptePpn(pte));
             long va = vaBase | ((long) i << (12 + 9 * level));

@@ -76,6 +76,15 @@ public record Region(long base, long size, long header, long bitmap, long tasks,
 
     public long end() { return base + size; }
 
+    /**
+     * Where the enhanced mode keeps the check bytes of page tables: one byte a word of RAM, at the top of RAM (it
+     * outlives the regions: every kernel of the machine uses the same).
+     */
+    public static long tableCodes(long ramBase, long ramSize) { return ramBase + ramSize - tableCodesSize(ramSize); }
+
+    /** Bytes of {@link #tableCodes}, whole pages. */
+    public static long tableCodesSize(long ramSize) { return align(ramSize / 8, 4096); }
+
     /** Whether the region keeps check bytes (the enhanced mode). */
     public boolean coded() { return codes != 0; }
 }

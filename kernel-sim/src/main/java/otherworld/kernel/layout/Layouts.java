@@ -82,6 +82,8 @@ public final class Layouts {
     public static final int KH_RECOVERY = KHDR.field("recovery_pa", 8, "recovery procedures (MAX_TASKS RECOVERY records)");
     public static final int KH_CODES = KHDR.field("codes_pa", 8,
             "enhanced mode: check bytes, one per word from region_base up to here (CheckBits); 0 in default mode");
+    public static final int KH_TABLE_CODES = KHDR.field("table_codes_pa", 8,
+            "enhanced mode: check bytes of page tables, one per word of RAM (A and D bits left out), at the top of RAM; 0 in default mode");
 
     /**
      * A task: one process with one thread. The trap frame is written at every trap, in every mode, as Linux's

@@ -7,7 +7,10 @@ import otherworld.emulator.PhysicalMemory;
  * the check bytes) is followed by the new check byte of each word it touched ({@link CheckBits}), one byte a word,
  * at {@code codes}. Reads are plain. A word changed by anything but the kernel (a flipped bit, a wild write) then
  * disagrees with its check byte, and the crash kernel can tell, and for one flipped bit undo it
- * ({@link CodedView}). Writes outside the range (user memory, page tables) are plain.
+ * ({@link CodedView}). A write elsewhere in RAM gets its check bytes at {@code tableCodes} (one a word of RAM), of the
+ * word without its A and D bits, which the hart sets in page-table entries on its own: they serve page tables, which
+ * only the kernel writes, and every page table is zeroed through here before it is used. (The kernel's copies into a
+ * process's memory do not come through here: those bytes are the process's.)
  *
  * <p>Only the enhanced mode uses this (chosen at boot, as {@link TracedMem} is): default mode keeps {@link DirectMem}
  * and does none of this work (rule 4). A write goes to {@code inner} first, so a crash the fault injector places
@@ -16,14 +19,23 @@ import otherworld.emulator.PhysicalMemory;
 public final class CodedMem implements KMem {
     private final KMem inner;
     private final PhysicalMemory ram;
-    private final long base, end, codes;
+    private final long base, end, codes, tableCodes;
 
-    public CodedMem(KMem inner, PhysicalMemory ram, long base, long end, long codes) {
+    public CodedMem(KMem inner, PhysicalMemory ram, long base, long end, long codes, long tableCodes) {
         this.inner = inner;
         this.ram = ram;
         this.base = base;
         this.end = end;
         this.codes = codes;
+        this.tableCodes = tableCodes;
+    }
+
+    /** The bits of a page-table word its check byte covers: all but A (6) and D (7). */
+    public static long tableBits(long v) { return v & ~0xC0L; }
+
+    /** Write the check bytes of page-table words in [from, to) (a crash kernel's pool, where it built tables). */
+    public static void encodeTables(PhysicalMemory ram, long from, long to, long tableCodes) {
+        for (long w = from; w < to; w += 8) ram.write8(tableCodes + (w - ram.base()) / 8, CheckBits.of(tableBits(ram.read64(w))));
     }
 
     /** Write the check byte of every word in [base, end): at boot, and when a crash kernel hands over its region. */
@@ -36,8 +48,15 @@ public final class CodedMem implements KMem {
 
     private void recode(long pa, long len) {
         long from = Math.max(pa, base), to = Math.min(pa + len, end);
-        if (from >= to) return;
-        for (long w = from - (from - base) % 8; w < to; w += 8) ram.write8(codes + (w - base) / 8, CheckBits.of(ram.read64(w)));
+        if (from < to) {
+            for (long w = from - (from - base) % 8; w < to; w += 8) ram.write8(codes + (w - base) / 8, CheckBits.of(ram.read64(w)));
+        }
+        if (tableCodes != 0 && (pa < base || pa + len > end)) { // outside the structures: page tables
+            for (long w = pa & ~7L; w < pa + len; w += 8) {
+                if (w >= base && w < end) continue;
+                ram.write8(tableCodes + (w - ram.base()) / 8, CheckBits.of(tableBits(ram.read64(w))));
+            }
+        }
     }
 
     @Override public int r8(long pa) { return inner.r8(pa); }

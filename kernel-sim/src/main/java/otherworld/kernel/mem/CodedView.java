@@ -18,8 +18,20 @@ public final class CodedView implements KMem {
     private final List<Long> uncorrectable = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
 
+    private final long base, end, tableCodes, ramBase;
+    private final List<String> tableNotes = new ArrayList<>();
+
     public CodedView(KMem dead, long base, long end, long codes) {
+        this(dead, base, end, codes, 0, 0);
+    }
+
+    /** With the check bytes of page tables too (tableCodes, one a word of RAM from ramBase; 0: none). */
+    public CodedView(KMem dead, long base, long end, long codes, long tableCodes, long ramBase) {
         this.dead = dead;
+        this.base = base;
+        this.end = end;
+        this.tableCodes = tableCodes;
+        this.ramBase = ramBase;
         List<long[]> fixed = new ArrayList<>();
         int checkBits = 0;
         // eight words share a word of check bytes: two or more of them that disagree say that word was hit (a wild
@@ -66,6 +78,41 @@ public final class CodedView implements KMem {
 
     /** What the view found: one line per corrected or corrupt word (and one for check bytes that flipped). */
     public List<String> notes() { return notes; }
+
+    /** What reads through {@link #tables} found: one line per page-table word taken back. */
+    public List<String> tableNotes() { return tableNotes; }
+
+    /**
+     * The view for reading page tables: words of the structures as this view reads them; a word elsewhere checked,
+     * when it is read, against its page-table check byte (its A and D bits left out), and one flipped bit taken back.
+     * Only page tables may be read through it: a process's own pages have no check bytes.
+     */
+    public KMem tables() {
+        if (tableCodes == 0) return this;
+        return new KMem() {
+            @Override public long r64(long pa) {
+                if (pa >= base && pa < end) return CodedView.this.r64(pa);
+                long v = dead.r64(pa), bits = CodedMem.tableBits(v);
+                int c = dead.r8(tableCodes + (pa - ramBase) / 8);
+                if (CheckBits.judge(bits, c) != CheckBits.Verdict.DATA_BIT) return v;
+                int bit = CheckBits.flippedBit(bits, c);
+                String note = String.format("check bytes: bit %d of the page-table entry at 0x%x had flipped: taken back", bit, pa);
+                if (!tableNotes.contains(note)) tableNotes.add(note);
+                return v ^ (1L << bit);
+            }
+            @Override public int r8(long pa) { return CodedView.this.r8(pa); }
+            @Override public int r16(long pa) { return CodedView.this.r16(pa); }
+            @Override public int r32(long pa) { return CodedView.this.r32(pa); }
+            @Override public void read(long pa, byte[] dst, int off, int len) { CodedView.this.read(pa, dst, off, len); }
+            @Override public boolean contains(long pa, long len) { return dead.contains(pa, len); }
+            @Override public void w8(long pa, int v) { dead.w8(pa, v); }
+            @Override public void w16(long pa, int v) { dead.w16(pa, v); }
+            @Override public void w32(long pa, int v) { dead.w32(pa, v); }
+            @Override public void w64(long pa, long v) { dead.w64(pa, v); }
+            @Override public void write(long pa, byte[] src, int off, int len) { dead.write(pa, src, off, len); }
+            @Override public void zero(long pa, int len) { dead.zero(pa, len); }
+        };
+    }
 
     /** Words that disagree with their check bytes beyond repair, by address. */
     public List<Long> uncorrectable() { return uncorrectable; }

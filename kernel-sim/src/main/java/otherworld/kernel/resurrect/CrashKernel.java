@@ -60,6 +60,8 @@ public final class CrashKernel {
     private final KernelHooks hooks;
     /** The file system's inode count (its superblock's; 0 if the disk cannot say): no inode a dead record names is above it. */
     private int inodes;
+    /** The dead memory as page tables are read: through their check bytes in the enhanced mode, else as v. */
+    private KMem tables;
 
     public CrashKernel(Machine machine, KernelConfig config, KernelHooks hooks) {
         this.machine = machine;
@@ -116,6 +118,7 @@ public final class CrashKernel {
     public ResurrectionReport resurrect() {
         CodedView coded = codedView(new ReadOnlyMem(ram));
         KMem v = coded != null ? coded : new ReadOnlyMem(ram);
+        tables = coded != null ? coded.tables() : v;
         Dead d = readHeader(v);
         ResurrectionReport report = new ResurrectionReport(v.r64(d.header + KH_GENERATION) + 1);
         if (coded != null) report.machineProblems.addAll(coded.notes());
@@ -173,8 +176,13 @@ public final class CrashKernel {
         build(v, d, r, own, images, current, report, echoed);
         hooks.point("resurrect.built");
 
+        if (coded != null) report.machineProblems.addAll(coded.tableNotes()); // page-table words the walks took back
+
         // ---- 4. commit -----------------------------------------------------------------------------------
-        if (r.coded()) CodedMem.encodeAll(ram, r.base(), r.codes(), r.codes()); // the new kernel's check bytes
+        if (r.coded()) { // the new kernel's check bytes: its structures, and the page tables built in its pool
+            CodedMem.encodeAll(ram, r.base(), r.codes(), r.codes());
+            CodedMem.encodeTables(ram, r.ptPool(), r.end(), Region.tableCodes(ram.base(), ram.size()));
+        }
         ram.write64(ROOT_PA + ROOT_HEADER, r.header());
         return report;
     }
@@ -200,7 +208,7 @@ public final class CrashKernel {
             return null;
         }
         if (raw.r64(h + KH_CODES) != coded.codes() && raw.r64(h + KH_PT_POOL) != coded.ptPool()) return null;
-        return new CodedView(raw, base, coded.codes(), coded.codes());
+        return new CodedView(raw, base, coded.codes(), coded.codes(), Region.tableCodes(ram.base(), ram.size()), ram.base());
     }
 
     private Dead readHeader(KMem v) {
@@ -287,7 +295,8 @@ public final class CrashKernel {
      */
     private List<Image> validateTasks(KMem v, Dead d, int current) {
         Validator base = new Validator(v, ram, d.regionBase, d.regionSize, d.crashBase, d.crashSize, d.ptPool, d.nttys)
-                .pipes(d.pipes).bitmap(d.bitmap()).inodes(inodes); // its frame map: built once
+                .pipes(d.pipes).bitmap(d.bitmap()).inodes(inodes).tables(tables); // its frame map: built once
+        if (d.layout.coded()) base.kernelFrames(Region.tableCodes(ram.base(), ram.size()), Region.tableCodesSize(ram.size()));
         filePages = FilePageImage.validate(v, d.fpages, machine.disk.sizeBytes() / Sv39.PAGE_SIZE, base::userFrame);
         List<Image> images = new ArrayList<>();
         Map<Long, long[]> owner = new HashMap<>(); // frame -> {slot, writable}
@@ -559,8 +568,8 @@ public final class CrashKernel {
      * The bytes a console write(fd, buf, count) or writev(fd, iov, iovcnt) in flight sends (at most MAX_IO), read
      * through the dead task's page tables; its count for the result. Null if its memory cannot be read.
      */
-    private static byte[] consoleBytes(KMem v, long t) {
-        UserMemory um = new UserMemory(new DeadTables(v), v); // the frames the validated walk took
+    private byte[] consoleBytes(KMem v, long t) {
+        UserMemory um = new UserMemory(new DeadTables(tables), v); // the frames the validated walk took
         long root = Sv39.satpRootPa(v.r64(t + T_SATP));
         if (v.r64(t + T_X + 8L * 17) == Sysno.WRITE) {
             byte[] b = new byte[(int) Math.max(0, Math.min(v.r64(t + T_X + 8L * 12), Syscalls.MAX_IO))];
@@ -590,6 +599,7 @@ public final class CrashKernel {
         FrameAllocator frames = new FrameAllocator(own, r.bitmap(), r.frameRefs(), ram.base(), d.nframes);
         frames.markUsed(ram.base(), FIRST_REGION_PA - ram.base());
         frames.markUsed(r.base(), r.ptPool() - r.base());
+        if (r.coded()) frames.markUsed(Region.tableCodes(ram.base(), ram.size()), Region.tableCodesSize(ram.size()));
         Map<Long, Integer> mappings = new HashMap<>();
         for (Image img : images) {
             if (!img.problems.isEmpty() || img.vmLender >= 0 && !img.execApplied) continue;
@@ -671,7 +681,7 @@ public final class CrashKernel {
                 }
                 int borrower = ProcessTree.borrower(images, img);
                 if (borrower > 0) ProcessTree.blockLender(own, nt, borrower);
-                String rc = Recovery.rebuild(v, own, deadRecovery, r.recovery(), img, t, nt, report.generation);
+                String rc = Recovery.rebuild(v, tables, own, deadRecovery, r.recovery(), img, t, nt, report.generation);
                 if (rc != null) img.inflight = img.inflight == null ? rc : img.inflight + "; " + rc;
             } else {
                 own.w64(nt + T_SATP, 0);

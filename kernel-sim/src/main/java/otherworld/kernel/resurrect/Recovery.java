@@ -53,9 +53,10 @@ public final class Recovery {
 
     /**
      * The crash kernel, for a task that comes back (its new record at newTask is complete): carry its registration
-     * over and, if it has one, prepare its procedure. Returns a line for the report, or null.
+     * over and, if it has one, prepare its procedure. Returns a line for the report, or null. tables: the dead
+     * memory as page tables are read (through their check bytes in the enhanced mode).
      */
-    static String rebuild(KMem v, DirectMem own, long deadTable, long newTable, CrashKernel.Image img, long deadTask,
+    static String rebuild(KMem v, KMem tables, DirectMem own, long deadTable, long newTable, CrashKernel.Image img, long deadTask,
                           long newTask, long generation) {
         if (deadTable < 0) return "recovery table out of bounds: no procedure runs";
         long old = deadTable + (long) img.slot * RECOVERY.size();
@@ -77,7 +78,7 @@ public final class Recovery {
         long returning = v.r64(old + RC_RETURNING);
         if (returning != 0) { // ow_recovery_return had begun: it is completed here, from its frame
             byte[] f = new byte[RFRAME.size()];
-            if (!new UserMemory(new DeadTables(v), v).copyIn(Sv39.satpRootPa(v.r64(deadTask + T_SATP)), returning, f, 0, f.length)
+            if (!new UserMemory(new DeadTables(tables), v).copyIn(Sv39.satpRootPa(v.r64(deadTask + T_SATP)), returning, f, 0, f.length)
                     || (int) RecoveryCalls.get(f, 0, 4) != RFRAME.magic) {
                 return "its recovery frame is gone while it was returning: it resumes where it was";
             }
@@ -113,7 +114,7 @@ public final class Recovery {
         for (int r = 1; r < 32; r++) b.putLong(RF_X + 8 * r, own.r64(newTask + T_X + 8L * r));
         for (int r = 0; r < 32; r++) b.putLong(RF_F + 8 * r, own.r64(newTask + T_F + 8L * r));
         b.putLong(RF_FCSR, own.r64(newTask + T_FCSR));
-        if (!new UserMemory(new DeadTables(v), own).copyOut(Sv39.satpRootPa(v.r64(deadTask + T_SATP)), frame, f, 0, f.length)) {
+        if (!new UserMemory(new DeadTables(tables), own).copyOut(Sv39.satpRootPa(v.r64(deadTask + T_SATP)), frame, f, 0, f.length)) {
             return "recovery stack not mapped writable: it resumes instead";
         }
         own.w32(rec + RC_RUNS, v.r32(old + RC_RUNS) + 1);

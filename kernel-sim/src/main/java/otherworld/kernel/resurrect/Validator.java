@@ -40,6 +40,21 @@ final class Validator {
         return this;
     }
 
+    /** The dead memory as page tables are read (through their check bytes in the enhanced mode); default: v. */
+    private KMem tables;
+
+    Validator tables(KMem t) {
+        this.tables = t;
+        return this;
+    }
+
+    /** Frames [pa, pa + len) hold the kernel's (the enhanced mode's page-table check bytes): no process owns them. */
+    Validator kernelFrames(long pa, long len) {
+        long base = ram.base() / Sv39.PAGE_SIZE;
+        PageWalk.mark(kinds, Math.floorDiv(pa, Sv39.PAGE_SIZE) - base, ceilFrame(pa + len) - base, PageWalk.KERNEL);
+        return this;
+    }
+
     /** Where the dead kernel's frame bitmap is (every frame a page table maps is marked used there). */
     Validator bitmap(long bitmapPa) {
         this.bitmap = bitmapPa;
@@ -72,7 +87,7 @@ final class Validator {
      */
     Validator reading(KMem other) {
         return new Validator(other, ram, regionBase, regionSize, crashBase, crashSize, ptPool, nttys, kinds).pipes(pipes)
-                .bitmap(bitmap).inodes(inodes);
+                .bitmap(bitmap).inodes(inodes).tables(tables);
     }
 
     /**
@@ -216,7 +231,7 @@ final class Validator {
     private boolean walk(long satp, CrashKernel.Image img) {
         PhysWords words = new PhysWords(ram.base(), ram.size()) {
             @Override public long r64(long pa) {
-                long pte = v.r64(pa), fixed = flippedFrameBit(v, pte);
+                long pte = (tables != null ? tables : v).r64(pa), fixed = flippedFrameBit(v, pte);
                 if (fixed != pte) {
                     String note = String.format("pte at 0x%x names frame 0x%x, outside RAM and one bit from 0x%x: taken as that",
                             pa, Sv39.paOf(Sv39.ptePpn(pte)), Sv39.paOf(Sv39.ptePpn(fixed)));

@@ -59,7 +59,7 @@ class CheckBytesTest {
         CodedMem.encodeAll(ram, BASE, END, CODES);
         assertTrue(allAgree(ram));
         long outside = ram.read64(BASE - 8);
-        CodedMem m = new CodedMem(new DirectMem(ram), ram, BASE, END, CODES);
+        CodedMem m = new CodedMem(new DirectMem(ram), ram, BASE, END, CODES, 0);
         m.w8(BASE + 3, 0x5A);
         m.w16(BASE + 15, 0xBEEF); // across two words
         m.w32(BASE + 0x101, 0x12345678);

@@ -12,8 +12,8 @@ import otherworld.kernel.fs.BlockCache;
 
 /**
  * The enhanced mode at a crash, on the two processes of {@link ValidatorCorruptionTest}: one flipped bit in the
- * victim's saved registers is taken back and both finish as without a crash (default mode cannot tell that flip at
- * all); two flipped bits in one word are beyond the code, and the process whose record holds them is refused rather
+ * victim's saved registers or in a page-table entry is taken back and both finish as without a crash (default mode
+ * cannot tell the first at all, and can only refuse the second); two flipped bits in one word are beyond the code, and the process whose record holds them is refused rather
  * than brought back wrong; a dirty cache block with a word corrupt beyond repair is not flushed, and the processes
  * with files open are refused rather than left with a file that silently differs.
  */
@@ -33,6 +33,24 @@ class EnhancedCorruptionTest {
         ValidatorCorruptionTest.asWithoutACrash(r);
         assertTrue(r.reports().get(0).machineProblems.stream().anyMatch(l -> l.contains("bit 40 of the word at")),
                 r.reports().get(0).lines().toString());
+    }
+
+    /** A frame number flipped inside RAM, in a leaf and in a table pointer: default mode can only refuse these. */
+    @Test
+    void aFlippedBitInAPageTableIsTakenBack() {
+        for (boolean leaf : new boolean[] {true, false}) {
+            Scenario.Result r = crashWith(d -> {
+                long pte = leaf ? d.leafPte() : d.level1Pte();
+                d.ram().write64(pte, d.ram().read64(pte) ^ (1L << 12)); // bit 2 of the frame number: still in RAM
+            });
+            ValidatorCorruptionTest.asWithoutACrash(r);
+            assertTrue(r.reports().get(0).machineProblems.stream().anyMatch(l -> l.contains("bit 12 of the page-table entry")),
+                    r.reports().get(0).lines().toString());
+        }
+        Scenario.Result plain = ValidatorCorruptionTest.two().probe(m -> new ValidatorCorruptionTest.Corrupting(m,
+                d -> d.ram().write64(d.leafPte(), d.ram().read64(d.leafPte()) ^ (1L << 12)))).run();
+        assertFalse(plain.reports().get(0).processes.stream().allMatch(ResurrectionReport.Process::resurrected)
+                && ValidatorCorruptionTest.REFERENCE.outputs().equals(plain.outputs()), "default mode survived it as well");
     }
 
     @Test
