@@ -75,6 +75,16 @@ class EnhancedModeTest {
         }
     }
 
+    /** Programs that use every part of the kernel: none of their writes goes around the check bytes. */
+    @Test
+    void noWriteOfTheKernelGoesAroundItsCheckBytes() {
+        for (String p : new String[] {"mmaptest", "sigtest", "kvstore", "files", "sharedmap", "forkmap", "fstest", "ttytest", "editor", "spawner"}) {
+            Scenario.Result r = new Scenario().add(Guests.program(p)).enhanced(true).run();
+            assertEquals(List.of(), r.audit(), p);
+            assertTrue(r.log().stream().noneMatch(l -> l.contains("PANIC")), p + " " + r.log());
+        }
+    }
+
     @Test
     void defaultModeKeepsNoCheckBytes() {
         PhysicalMemory[] seen = new PhysicalMemory[2];
@@ -92,5 +102,8 @@ class EnhancedModeTest {
         long codes = seen[1].read64(h1 + KH_CODES);
         assertTrue(codes > seen[1].read64(h1 + KH_REGION_BASE) && codes < seen[1].read64(h1 + KH_PT_POOL));
         assertEquals(List.of(), KernelAudit.check(seen[1]));
+        long w = seen[1].read64(h1 + KH_TASKS) + T_PC; // the audit has teeth: a word changed around the kernel shows
+        seen[1].write64(w, seen[1].read64(w) ^ 1);
+        assertTrue(KernelAudit.check(seen[1]).stream().anyMatch(l -> l.contains("disagrees with its check byte")));
     }
 }
