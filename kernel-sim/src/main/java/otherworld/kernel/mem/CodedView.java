@@ -40,7 +40,9 @@ public final class CodedView implements KMem {
             long wrong = -1;
             int disagree = 0;
             for (long w = g; w < Math.min(g + 64, end); w += 8) {
-                if (CheckBits.judge(dead.r64(w), dead.r8(codes + (w - base) / 8)) != CheckBits.Verdict.SOUND) {
+                long v = dead.r64(w);
+                int c = dead.r8(codes + (w - base) / 8);
+                if ((v != 0 || c != 0) && CheckBits.judge(v, c) != CheckBits.Verdict.SOUND) { // 0 is 0's check byte
                     wrong = w;
                     disagree++;
                 }
