@@ -40,13 +40,18 @@ public final class CodedMem implements KMem {
 
     /** Write the check byte of every word in [base, end): at boot, and when a crash kernel hands over its region. */
     public static void encodeAll(PhysicalMemory ram, long base, long end, long codes) {
-        for (long w = base; w < end; w += 8) ram.write8(codes + (w - base) / 8, CheckBits.of(ram.read64(w)));
+        for (long w = base; w < end; w += 8) {
+            long v = ram.read64(w), at = codes + (w - base) / 8;
+            if (v != 0) ram.write8(at, CheckBits.of(v));
+            else if (ram.read8(at) != 0) ram.write8(at, 0); // 0 is 0's check byte, and most of a fresh region is 0
+        }
     }
 
     /** Bytes of check bytes that [base, end) needs. */
     public static long codeBytes(long base, long end) { return (end - base + 7) / 8; }
 
     private void recode(long pa, long len) {
+        if (len <= 0) return;
         long from = Math.max(pa, base), to = Math.min(pa + len, end);
         if (from < to) {
             for (long w = from - (from - base) % 8; w < to; w += 8) ram.write8(codes + (w - base) / 8, CheckBits.of(ram.read64(w)));
@@ -71,5 +76,27 @@ public final class CodedMem implements KMem {
     @Override public void w32(long pa, int v) { inner.w32(pa, v); recode(pa, 4); }
     @Override public void w64(long pa, long v) { inner.w64(pa, v); recode(pa, 8); }
     @Override public void write(long pa, byte[] src, int off, int len) { inner.write(pa, src, off, len); recode(pa, len); }
-    @Override public void zero(long pa, int len) { inner.zero(pa, len); recode(pa, len); }
+    /** Zeros: every whole word's check byte is 0 (a page table is zeroed before its first use: a page of them). */
+    @Override public void zero(long pa, int len) {
+        inner.zero(pa, len);
+        long from = (pa + 7) & ~7L, to = (pa + len) & ~7L;
+        if (from >= to) {
+            recode(pa, len);
+            return;
+        }
+        recode(pa, from - pa);
+        zeroCodes(from, to);
+        recode(to, pa + len - to);
+    }
+
+    private void zeroCodes(long from, long to) {
+        long a = Math.max(from, base), b = Math.min(to, end);
+        if (a < b) ram.fill(codes + (a - base) / 8, (b - a) / 8, (byte) 0);
+        if (tableCodes == 0) return;
+        if (from < base) ram.fill(tableCodes + (from - ram.base()) / 8, (Math.min(to, base) - from) / 8, (byte) 0);
+        if (to > end) {
+            long c = Math.max(from, end);
+            ram.fill(tableCodes + (c - ram.base()) / 8, (to - c) / 8, (byte) 0);
+        }
+    }
 }

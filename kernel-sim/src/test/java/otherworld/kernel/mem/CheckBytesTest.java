@@ -77,6 +77,31 @@ class CheckBytesTest {
         assertFalse(allAgree(ram));
     }
 
+    /** Outside the structures, the check bytes of page tables: every word written or zeroed, A and D left out. */
+    @Test
+    void writesOutsideTheStructuresKeepThePageTableCheckBytes() {
+        PhysicalMemory ram = ram();
+        long tables = PhysicalMemory.BASE + 0x8000, from = END + 0x100, to = END + 0x1100; // a "page table" above the codes
+        CodedMem m = new CodedMem(new DirectMem(ram), ram, BASE, END, CODES, tables);
+        SplittableRandom r = new SplittableRandom(9);
+        for (long w = from; w < to; w += 8) m.w64(w, r.nextLong());
+        m.zero(from + 0x13, 0x205); // unaligned both ends
+        m.w32(from + 0x404, 0xCAFE);
+        m.write(from + 0x600, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 0, 9);
+        ram.write64(from + 0x700, ram.read64(from + 0x700) | 0xC0); // the hart sets A and D: no check byte changes
+        for (long w = from; w < to; w += 8) {
+            assertEquals(CheckBits.Verdict.SOUND, CheckBits.judge(CodedMem.tableBits(ram.read64(w)),
+                    ram.read8(tables + (w - PhysicalMemory.BASE) / 8)), String.format("0x%x", w));
+        }
+        long w = from + 0x808; // and a flipped bit shows through the view of tables
+        long before = ram.read64(w);
+        ram.write64(w, before ^ (1L << 20));
+        CodedView view = new CodedView(new ReadOnlyMem(ram), BASE, END, CODES, tables, PhysicalMemory.BASE);
+        assertEquals(before, view.tables().r64(w));
+        assertEquals(before ^ (1L << 20), view.r64(w), "user memory is not read through the check bytes of tables");
+        assertEquals(1, view.tableNotes().size());
+    }
+
     @Test
     void theCodedViewReadsAFlippedBitBackAndLeavesRamAsItWas() {
         PhysicalMemory ram = ram();
