@@ -32,12 +32,26 @@ public final class CheckBits {
         }
     }
 
-    /** The check byte of v. */
-    public static int of(long v) {
+    /** The check byte of v, from its definition. */
+    static int slowOf(long v) {
         int c = 0;
         for (int k = 0; k < 7; k++) c |= (Long.bitCount(v & MASK[k]) & 1) << k;
         int parity = (Long.bitCount(v) + Integer.bitCount(c)) & 1;
         return c | parity << 7;
+    }
+
+    /** BYTE[8 * b + i]: the check byte of byte value b at byte i of a word (the code is linear: XOR them). */
+    private static final byte[] BYTE = new byte[256 * 8];
+
+    static {
+        for (int b = 0; b < 256; b++) for (int i = 0; i < 8; i++) BYTE[8 * b + i] = (byte) slowOf((long) b << (8 * i));
+    }
+
+    /** The check byte of v (the XOR of its bytes' check bytes: the code, the parity bit with it, is linear). */
+    public static int of(long v) {
+        int c = 0;
+        for (int i = 0; i < 8; i++, v >>>= 8) c ^= BYTE[8 * (int) (v & 0xFF) + i];
+        return c & 0xFF;
     }
 
     /** What a word and its stored check byte say. */

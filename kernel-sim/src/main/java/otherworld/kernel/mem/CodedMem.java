@@ -7,10 +7,10 @@ import otherworld.emulator.PhysicalMemory;
  * the check bytes) is followed by the new check byte of each word it touched ({@link CheckBits}), one byte a word,
  * at {@code codes}. Reads are plain. A word changed by anything but the kernel (a flipped bit, a wild write) then
  * disagrees with its check byte, and the crash kernel can tell, and for one flipped bit undo it
- * ({@link CodedView}). A write elsewhere in RAM gets its check bytes at {@code tableCodes} (one a word of RAM), of the
- * word without its A and D bits, which the hart sets in page-table entries on its own: they serve page tables, which
- * only the kernel writes, and every page table is zeroed through here before it is used. (The kernel's copies into a
- * process's memory do not come through here: those bytes are the process's.)
+ * ({@link CodedView}). A word written elsewhere in RAM gets its check byte at {@code tableCodes} (one a word of RAM), of
+ * the word without its A and D bits, which the hart sets in page-table entries on its own: they serve page tables,
+ * which only the kernel writes, a word at a time, and every page table is zeroed through here before it is used.
+ * (A run of bytes outside the structures is a process's page, and gets none: see {@link #write}.)
  *
  * <p>Only the enhanced mode uses this (chosen at boot, as {@link TracedMem} is): default mode keeps {@link DirectMem}
  * and does none of this work (rule 4). A write goes to {@code inner} first, so a crash the fault injector places
@@ -50,13 +50,15 @@ public final class CodedMem implements KMem {
     /** Bytes of check bytes that [base, end) needs. */
     public static long codeBytes(long base, long end) { return (end - base + 7) / 8; }
 
-    private void recode(long pa, long len) {
+    private void recode(long pa, long len) { recode(pa, len, true); }
+
+    private void recode(long pa, long len, boolean tables) {
         if (len <= 0) return;
         long from = Math.max(pa, base), to = Math.min(pa + len, end);
         if (from < to) {
             for (long w = from - (from - base) % 8; w < to; w += 8) ram.write8(codes + (w - base) / 8, CheckBits.of(ram.read64(w)));
         }
-        if (tableCodes != 0 && (pa < base || pa + len > end)) { // outside the structures: page tables
+        if (tables && tableCodes != 0 && (pa < base || pa + len > end)) { // outside the structures: page tables
             for (long w = pa & ~7L; w < pa + len; w += 8) {
                 if (w >= base && w < end) continue;
                 ram.write8(tableCodes + (w - ram.base()) / 8, CheckBits.of(tableBits(ram.read64(w))));
@@ -64,18 +66,34 @@ public final class CodedMem implements KMem {
         }
     }
 
-    @Override public int r8(long pa) { return inner.r8(pa); }
-    @Override public int r16(long pa) { return inner.r16(pa); }
-    @Override public int r32(long pa) { return inner.r32(pa); }
-    @Override public long r64(long pa) { return inner.r64(pa); }
-    @Override public void read(long pa, byte[] dst, int off, int len) { inner.read(pa, dst, off, len); }
-    @Override public boolean contains(long pa, long len) { return inner.contains(pa, len); }
+    // reads are plain (the inner views differ only in their writes)
+    @Override public int r8(long pa) { return ram.read8(pa); }
+    @Override public int r16(long pa) { return ram.read16(pa); }
+    @Override public int r32(long pa) { return ram.read32(pa); }
+    @Override public long r64(long pa) { return ram.read64(pa); }
+    @Override public void read(long pa, byte[] dst, int off, int len) { ram.read(pa, dst, off, len); }
+    @Override public boolean contains(long pa, long len) { return ram.contains(pa, len); }
 
     @Override public void w8(long pa, int v) { inner.w8(pa, v); recode(pa, 1); }
     @Override public void w16(long pa, int v) { inner.w16(pa, v); recode(pa, 2); }
     @Override public void w32(long pa, int v) { inner.w32(pa, v); recode(pa, 4); }
-    @Override public void w64(long pa, long v) { inner.w64(pa, v); recode(pa, 8); }
-    @Override public void write(long pa, byte[] src, int off, int len) { inner.write(pa, src, off, len); recode(pa, len); }
+    /** A word written with the value it holds keeps its check byte (the trap entry saves every register, most unchanged). */
+    @Override public void w64(long pa, long v) {
+        long old = ram.read64(pa);
+        inner.w64(pa, v);
+        if (old != v) recode(pa, 8);
+    }
+    /**
+     * A run of bytes: the check bytes of the structures it touches. Outside them, none: the kernel writes page-table
+     * entries one word at a time and zeroes a table whole, never with a run of bytes, while runs outside the structures
+     * are a process's pages (a copy-on-write copy, an executable's image), which carry no check bytes.
+     * ({@code KernelAudit} checks every word of every live page table against its check byte.)
+     */
+    @Override public void write(long pa, byte[] src, int off, int len) {
+        inner.write(pa, src, off, len);
+        long from = Math.max(pa, base), to = Math.min(pa + len, end);
+        if (from < to) recode(from, to - from, false);
+    }
     /** Zeros: every whole word's check byte is 0 (a page table is zeroed before its first use: a page of them). */
     @Override public void zero(long pa, int len) {
         inner.zero(pa, len);
