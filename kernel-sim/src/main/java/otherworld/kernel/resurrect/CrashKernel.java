@@ -138,6 +138,8 @@ public final class CrashKernel {
         List<String> undone = new ArrayList<>();
         v = Repairs.apply(v, d.files, d.pipes, d.ttys, d.nttys, d.tasks, d.layout.cache(), config.cacheSlots(),
                 machine.disk.sizeBytes() / BlockCache.BLOCK, inodes, undone);
+        v = LeafFrames.repair(v, validator(v, d), ram.base(), d.nframes, d.tasks, d.bitmap(), d.layout.frameRefs(), d.fpages,
+                undone);
         report.machineProblems.addAll(undone);
         List<Image> images = validateTasks(v, d, current);
         long deadRecovery = Recovery.deadTable(v, d.header, d.regionBase, d.ptPool - d.regionBase);
@@ -243,6 +245,12 @@ public final class CrashKernel {
                 nttys, procs, sigs, pipes, vmas, fpages, sleeps, fsctx, tinfo, locks, layout);
     }
 
+    /** The validator of the dead kernel's tasks, reading v. */
+    private Validator validator(KMem v, Dead d) {
+        return new Validator(v, ram, d.regionBase, d.regionSize, d.crashBase, d.crashSize, d.ptPool, d.nttys)
+                .pipes(d.pipes).bitmap(d.bitmap()).inodes(inodes);
+    }
+
     /** The dead kernel's shared file pages (validated with the tasks). */
     private FilePageImage filePages;
 
@@ -254,8 +262,7 @@ public final class CrashKernel {
      * PENDING) is validated with the new image applied, its staged VMA list as the one in force.
      */
     private List<Image> validateTasks(KMem v, Dead d, int current) {
-        Validator base = new Validator(v, ram, d.regionBase, d.regionSize, d.crashBase, d.crashSize, d.ptPool, d.nttys)
-                .pipes(d.pipes).bitmap(d.bitmap()).inodes(inodes); // its frame map: built once
+        Validator base = validator(v, d); // its frame map: built once
         filePages = FilePageImage.validate(v, d.fpages, machine.disk.sizeBytes() / Sv39.PAGE_SIZE, base::userFrame);
         List<Image> images = new ArrayList<>();
         Map<Long, long[]> owner = new HashMap<>(); // frame -> {slot, writable}

@@ -72,6 +72,56 @@ class ValidatorCorruptionTest {
             long tasks = ram.read64(header + KH_TASKS);
             return ram.read64(header + KH_PROCS) + (victim - tasks) / TASK.size() * PROC.size();
         }
+        boolean free(long pa) {
+            long i = (pa - ram.base()) / Sv39.PAGE_SIZE, bitmap = ram.read64(header + KH_BITMAP);
+            return (ram.read64(bitmap + i / 64 * 8) & (1L << (i % 64))) == 0;
+        }
+        /** The physical addresses of task's last-level PTEs, in address order. */
+        List<Long> leafPtes(long task) {
+            List<Long> out = new ArrayList<>();
+            long root = Sv39.satpRootPa(ram.read64(task + T_SATP));
+            for (int i = 0; i < 256; i++) {
+                long l2 = ram.read64(root + 8L * i);
+                if (!Sv39.isValid(l2)) continue;
+                for (int j = 0; j < 512; j++) {
+                    long l1 = ram.read64(Sv39.paOf(Sv39.ptePpn(l2)) + 8L * j);
+                    if (!Sv39.isValid(l1)) continue;
+                    long table = Sv39.paOf(Sv39.ptePpn(l1));
+                    for (int k = 0; k < 512; k++) if (Sv39.isValid(ram.read64(table + 8L * k))) out.add(table + 8L * k);
+                }
+            }
+            return out;
+        }
+        long frame(long ptePa) { return Sv39.paOf(Sv39.ptePpn(ram.read64(ptePa))); }
+        /**
+         * In the first of the victim's leaves that has one, flips the lowest bit of its frame number (bits 2: the
+         * lowest two) that lands on a frame of RAM where wanted holds.
+         */
+        void flipFrameToward(int bits, java.util.function.LongPredicate wanted) {
+            for (long ptePa : leafPtes(victim)) {
+                long pte = ram.read64(ptePa), pa = frame(ptePa);
+                for (int j = 0; j < 44; j++) {
+                    for (int k = bits == 1 ? j : 0; k < (bits == 1 ? j + 1 : j); k++) {
+                        long to = pa ^ 1L << (12 + j) ^ (bits == 1 ? 0 : 1L << (12 + k));
+                        if (to >= ram.base() && to < ram.end() && wanted.test(to)) {
+                            ram.write64(ptePa, pte ^ (pa ^ to) >>> 12 << 10); // the PPN is bits 53..10 of a PTE
+                            return;
+                        }
+                    }
+                }
+            }
+            throw new IllegalStateException("no leaf " + bits + " bits from such a frame");
+        }
+        /** Whether pa lies on the dead kernel's own structures (its region below the page-table pool). */
+        boolean kernelStructure(long pa) {
+            return pa >= ram.read64(header + KH_REGION_BASE) && pa < ram.read64(header + KH_PT_POOL);
+        }
+        /** The frames the healthy process maps writable. */
+        java.util.Set<Long> healthyWritable() {
+            java.util.Set<Long> out = new java.util.HashSet<>();
+            for (long p : leafPtes(healthy)) if ((ram.read64(p) & Sv39.PTE_W) != 0) out.add(frame(p));
+            return out;
+        }
         void setPpn(long ptePa, long pa) {
             long pte = ram.read64(ptePa);
             ram.write64(ptePa, Sv39.makePte(Sv39.ppnOf(pa), Sv39.pteFlags(pte)));
@@ -147,6 +197,10 @@ class ValidatorCorruptionTest {
                 "not a user leaf"));
         c.add(new Case("frame mapped by both, writable", d -> d.setPpn(d.leafPte(), d.healthyWritablePa()), "also mapped"));
         c.add(new Case("leaf naming a free frame", d -> d.setPpn(d.leafPte(), d.freeUserFrame()), "frame bitmap says is free"));
+        c.add(new Case("leaf frame two flips from its own, on a free frame", // LeafFrames takes back one flip only
+                d -> d.flipFrameToward(2, pa -> d.free(pa) && !d.kernelStructure(pa)), "frame bitmap says is free"));
+        c.add(new Case("leaf frame one flip from its own, on the other process's writable frame", // two leaves name it:
+                d -> d.flipFrameToward(1, d.healthyWritable()::contains), "also mapped")); // either may be the flipped one
         c.add(new Case("process record magic", d -> d.ram.write32(d.proc(), 0), "process record"));
         c.add(new Case("parent does not exist", d -> d.ram.write32(d.proc() + P_PPID, 777), "parent pid 777 does not exist"));
         c.add(new Case("cycle in the process tree", d -> d.ram.write32(d.proc() + P_PPID, 2), "cycle in the process tree"));
@@ -304,6 +358,39 @@ class ValidatorCorruptionTest {
                 "page-cache slot "}) {
             assertTrue(said.stream().anyMatch(l -> l.startsWith(what) && l.contains("flipped back")), what + " in " + said);
         }
+    }
+
+    /**
+     * One flipped bit in a leaf's frame number that lands inside RAM — on a free frame, on the kernel's structures, on a
+     * page table — or in the frame bitmap, marking a mapped frame free (issue 11, the campaign's largest group of
+     * refusals): the frames' counts then disagree in a way exactly one single flip explains (LeafFrames). It is taken
+     * back, the report says which, and both processes finish as without a crash.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("flippedFrames")
+    void aFlippedFrameThatTheCountsPlaceIsTakenBack(Case c) {
+        Scenario.Result r = two().probe(m -> new Corrupting(m, c.corrupt())).run();
+        asWithoutACrash(r);
+        List<String> said = r.reports().get(0).machineProblems;
+        assertEquals(1, said.size(), said.toString());
+        assertTrue(said.get(0).contains(c.problem()), said.toString());
+    }
+
+    static Stream<Case> flippedFrames() {
+        List<Case> c = new ArrayList<>();
+        c.add(new Case("leaf frame one flip from its own, on a free frame",
+                d -> d.flipFrameToward(1, pa -> d.free(pa) && !d.kernelStructure(pa)), "(free in the frame bitmap); bit "));
+        c.add(new Case("leaf frame one flip from its own, on the kernel's structures",
+                d -> d.flipFrameToward(1, d::kernelStructure), "(no user frame); bit "));
+        c.add(new Case("leaf frame one flip from its own, on its own page table", d -> {
+            long table = d.leafPte() & ~(Sv39.PAGE_SIZE - 1);
+            d.flipFrameToward(1, pa -> pa == table);
+        }, "(a page table or a shared file page); bit "));
+        c.add(new Case("frame bitmap bit of a mapped frame", d -> {
+            long pa = d.frame(d.leafPte()), i = (pa - d.ram.base()) / Sv39.PAGE_SIZE, w = d.ram.read64(d.header + KH_BITMAP) + i / 64 * 8;
+            d.ram.write64(w, d.ram.read64(w) & ~(1L << (i % 64)));
+        }, "frame bitmap: frame "));
+        return c.stream();
     }
 
     /**
