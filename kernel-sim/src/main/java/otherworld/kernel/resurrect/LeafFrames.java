@@ -39,22 +39,28 @@ import otherworld.kernel.verified.Sv39;
 final class LeafFrames {
     private final KMem v;
     private final Validator frames;
-    private final long ramBase, bitmap, refs;
+    private final long ramBase, tasks, bitmap, refs, fpages;
     private final int nframes;
     /** Leaves of live tasks: {pte address, pte as the walk takes it, task slot}. */
     private final List<long[]> leaves = new ArrayList<>();
+    /** Entries whose flags one flip made no user leaf, or a table pointer a superpage: {pte address, pte, as written}. */
+    private final List<long[]> flagged = new ArrayList<>();
     private final int[] mapped;
     private final boolean[] uncounted; // page tables, file pages: no leaf names them but a shared file page's own
 
-    private LeafFrames(KMem v, Validator frames, long ramBase, int nframes, long bitmap, long refs) {
+    private LeafFrames(KMem v, Validator frames, long ramBase, int nframes, long tasks, long bitmap, long refs, long fpages,
+                       int slot, long satp) {
         this.v = v;
         this.frames = frames;
         this.ramBase = ramBase;
         this.nframes = nframes;
+        this.tasks = tasks;
         this.bitmap = bitmap;
         this.refs = refs;
+        this.fpages = fpages;
         this.mapped = new int[nframes];
         this.uncounted = new boolean[nframes];
+        count(slot, satp);
     }
 
     /**
@@ -63,27 +69,83 @@ final class LeafFrames {
      */
     static KMem repair(KMem v, Validator frames, long ramBase, int nframes, long tasks, long bitmap, long refs, long fpages,
                        List<String> notes) {
-        LeafFrames c = new LeafFrames(v, frames, ramBase, nframes, bitmap, refs);
+        LeafFrames c = new LeafFrames(v, frames, ramBase, nframes, tasks, bitmap, refs, fpages, -1, 0);
+        if (!c.flagged.isEmpty()) return c.undoFlags(notes);
+        KMem r = c.undoOne(notes);
+        return r != v ? r : c.undoSatp(notes);
+    }
+
+    /** Counts every live task's leaves (task slot's address space taken as satp names it, if slot >= 0). */
+    private void count(int slot, long satp) {
         Set<Long> roots = new HashSet<>(); // a vfork child borrows its parent's: counted once
         Set<Long> tables = new HashSet<>();
         for (int i = 0; i < MAX_TASKS; i++) {
             long t = tasks + (long) i * TASK.size();
-            int st = v.r32(t + T_STATE);
-            long satp = v.r64(t + T_SATP);
-            if (v.r32(t) != TASK.magic || st != TASK_RUNNABLE && st != TASK_BLOCKED && st != TASK_STOPPED
-                    || satp >>> 60 != 8 || !roots.add(Sv39.satpRootPa(satp))) {
-                continue;
-            }
-            c.walk(Sv39.satpRootPa(satp), 2, i, tables);
+            long s = i == slot ? satp : v.r64(t + T_SATP);
+            if (live(t) && s >>> 60 == 8 && roots.add(Sv39.satpRootPa(s))) walk(Sv39.satpRootPa(s), 2, i, tables);
         }
-        for (long table : tables) c.uncounted[c.index(table)] = true;
+        for (long table : tables) uncounted[index(table)] = true;
         FilePages fp = new FilePages(v, fpages);
         for (int e = 0; e < fp.hwm(); e++) {
-            int f = fp.used(e) ? c.index(fp.frame(e)) : -1;
-            if (f >= 0) c.uncounted[f] = true;
+            int f = fp.used(e) ? index(fp.frame(e)) : -1;
+            if (f >= 0) uncounted[f] = true;
         }
-        for (long[] leaf : c.leaves) c.mapped[c.index(c.frameOf(leaf[1]))]++;
-        return c.undoOne(notes);
+        for (long[] leaf : leaves) mapped[index(frameOf(leaf[1]))]++;
+    }
+
+    private boolean live(long t) {
+        int st = v.r32(t + T_STATE);
+        return v.r32(t) == TASK.magic && (st == TASK_RUNNABLE || st == TASK_BLOCKED || st == TASK_STOPPED);
+    }
+
+    /**
+     * An entry whose flags one flip explains (a leaf without U, a table pointer with one of R, W, X): the only other
+     * single flip the walk would accept clears V, which would leave the frame (or the table) it names mapped by
+     * nothing. So if every frame agrees with the entry taken as the kernel wrote it, and it is the only such entry,
+     * it is taken so.
+     */
+    private KMem undoFlags(List<String> notes) {
+        if (flagged.size() != 1 || !disagreeing().isEmpty()) return v;
+        long at = flagged.get(0)[0], pte = flagged.get(0)[1], fixed = flagged.get(0)[2];
+        OverlayMem copy = new OverlayMem(v, at, 8);
+        copy.w64(at, fixed);
+        notes.add(String.format("pte at 0x%x: flags 0x%x, bit %d flipped back (the frames it maps then agree with their counts)",
+                at, pte & 0x3FF, Long.numberOfTrailingZeros(pte ^ fixed)));
+        return copy;
+    }
+
+    /**
+     * A task's satp with one bit flipped (its mode, or its root moved): its tables, reached by no walk, and the frames
+     * they map are left marked used with nothing mapping them. Each single flip of a live task's satp that names, in
+     * Sv39 mode, a frame left so is tried as its root; if exactly one leaves every frame agreeing, it is taken.
+     */
+    private KMem undoSatp(List<String> notes) {
+        if (disagreeing().isEmpty()) return v;
+        long at = -1, found = 0;
+        for (int i = 0; i < MAX_TASKS; i++) {
+            long t = tasks + (long) i * TASK.size(), satp = v.r64(t + T_SATP);
+            if (!live(t)) continue;
+            for (int bit = 0; bit < 64; bit++) {
+                long s = satp ^ 1L << bit;
+                int root = index(Sv39.satpRootPa(s));
+                if (s >>> 44 != Sv39.SATP_MODE_SV39 >>> 44 || root < 0 || !frames.userFrame(pa(root)) || uncounted[root]
+                        || mapped[root] != 0 || !used(root)) {
+                    continue;
+                }
+                LeafFrames c = new LeafFrames(v, frames, ramBase, nframes, tasks, bitmap, refs, fpages, i, s);
+                if (!c.flagged.isEmpty() || !c.disagreeing().isEmpty()) continue;
+                if (at >= 0) return v; // two explanations: not guessed
+                at = t + T_SATP;
+                found = s;
+            }
+        }
+        if (at < 0) return v;
+        OverlayMem copy = new OverlayMem(v, at, 8);
+        copy.w64(at, found);
+        notes.add(String.format("task slot %d: satp 0x%x, bit %d flipped back: root 0x%x, whose tables then make every frame"
+                + " agree with its counts", (at - T_SATP - tasks) / TASK.size(), v.r64(at),
+                Long.numberOfTrailingZeros(v.r64(at) ^ found), Sv39.satpRootPa(found)));
+        return copy;
     }
 
     /** The frames that disagree, at most three (more cannot be one flip's doing). */
@@ -179,6 +241,14 @@ final class LeafFrames {
         for (int i = 0; i < (level == 2 ? 256 : 512); i++) { // above 256 in the root: the walk refuses it
             long pte = Validator.flippedFrameBit(v, v.r64(pa + 8L * i));
             if (!Sv39.isValid(pte)) continue;
+            long low = pte & 0x3FF;
+            boolean noUser = level == 0 && Sv39.isLeaf(pte) && (low & Sv39.PTE_U) == 0;
+            boolean superpage = level > 0 && (low == 3 || low == 5 || low == 9); // a table pointer is V alone
+            if (noUser || superpage) { // U set again; R, W and X cleared again
+                long fixed = noUser ? pte | Sv39.PTE_U : pte & ~(long) (Sv39.PTE_R | Sv39.PTE_W | Sv39.PTE_X);
+                flagged.add(new long[] {pa + 8L * i, pte, fixed});
+                pte = fixed;
+            }
             if (level > 0 && !Sv39.isLeaf(pte)) walk(frameOf(pte), level - 1, slot, tables);
             else if (level == 0 && Sv39.isLeaf(pte) && index(frameOf(pte)) >= 0 && (pte & PageTable.PTE_SHARED) == 0) {
                 leaves.add(new long[] {pa + 8L * i, pte, slot});

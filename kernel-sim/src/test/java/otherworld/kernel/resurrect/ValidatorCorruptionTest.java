@@ -140,15 +140,17 @@ class ValidatorCorruptionTest {
         List<Case> c = new ArrayList<>();
         c.add(new Case("task magic", d -> d.ram.write32(d.victim, 0x12345678), "bad magic or version"));
         c.add(new Case("task version", d -> d.ram.write32(d.victim + 4, 99), "bad magic or version"));
-        c.add(new Case("task state", d -> d.ram.write32(d.victim + T_STATE, 7), "state 7 unknown"));
+        c.add(new Case("task state one flip from runnable and from stopped", d -> d.ram.write32(d.victim + T_STATE, 5),
+                "state 5 unknown"));
+        c.add(new Case("task state, two flips from runnable", d -> d.ram.write32(d.victim + T_STATE, 1 ^ 3 << 4), "state 49 unknown"));
         c.add(new Case("pid zero", d -> d.ram.write32(d.victim + T_PID, 0), "pid 0 invalid"));
         c.add(new Case("pid duplicate", d -> d.ram.write32(d.victim + T_PID, d.ram.read32(d.healthy + T_PID)),
                 "appears twice"));
         c.add(new Case("tty out of range", d -> d.ram.write32(d.victim + T_TTY, 99), "tty 99 invalid"));
         c.add(new Case("name not terminated", d -> d.ram.fill(d.victim + T_NAME, NAME_LEN, (byte) 'A'),
                 "name not terminated"));
-        c.add(new Case("satp mode", d -> d.ram.write64(d.victim + T_SATP, d.ram.read64(d.victim + T_SATP) & ~(0xFL << 60)),
-                "satp"));
+        c.add(new Case("satp mode, three flips from Sv39", d -> d.ram.write64(d.victim + T_SATP,
+                d.ram.read64(d.victim + T_SATP) ^ 0xBL << 60), "satp"));
         c.add(new Case("satp root in the kernel region", d -> d.ram.write64(d.victim + T_SATP, Sv39.satp(d.header)),
                 "satp"));
         c.add(new Case("pc in the kernel half", d -> d.ram.write64(d.victim + T_PC, 0xFFFF_FFC0_0000_0000L),
@@ -193,8 +195,8 @@ class ValidatorCorruptionTest {
                 "not a user frame"));
         c.add(new Case("leaf outside RAM, one bit from a free frame", d -> d.setPpn(d.leafPte(), d.freeUserFrame() | 1L << 42),
                 "frame bitmap says is free")); // taken back as that frame, which is then checked like any other
-        c.add(new Case("leaf without U", d -> d.ram.write64(d.leafPte(), d.ram.read64(d.leafPte()) & ~(long) Sv39.PTE_U),
-                "not a user leaf"));
+        c.add(new Case("leaf without U, R, W or X", d -> d.ram.write64(d.leafPte(), d.ram.read64(d.leafPte())
+                & ~(long) (Sv39.PTE_U | Sv39.PTE_R | Sv39.PTE_W | Sv39.PTE_X)), "not a user leaf"));
         c.add(new Case("frame mapped by both, writable", d -> d.setPpn(d.leafPte(), d.healthyWritablePa()), "also mapped"));
         c.add(new Case("leaf naming a free frame", d -> d.setPpn(d.leafPte(), d.freeUserFrame()), "frame bitmap says is free"));
         c.add(new Case("leaf frame two flips from its own, on a free frame", // LeafFrames takes back one flip only
@@ -209,8 +211,8 @@ class ValidatorCorruptionTest {
                 "vfork child"));
         c.add(new Case("signal record magic", d -> d.ram.write32(d.ram.read64(d.header + KH_SIGNALS)
                 + (d.proc() - d.ram.read64(d.header + KH_PROCS)) / PROC.size() * SIGS.size(), 0), "signal record"));
-        c.add(new Case("superpage", d -> d.ram.write64(d.level1Pte(), d.ram.read64(d.level1Pte()) | Sv39.PTE_R),
-                "superpage"));
+        c.add(new Case("superpage, two flips from a table pointer", d -> d.ram.write64(d.level1Pte(),
+                d.ram.read64(d.level1Pte()) | Sv39.PTE_R | Sv39.PTE_W), "superpage"));
         c.add(new Case("page-table cycle", d -> d.setPpn(d.level1Pte(), d.root()), "reached twice"));
         c.add(new Case("mapping above the user half", d -> d.ram.write64(d.root() + 8L * 300, d.ram.read64(d.firstValid(d.root(), 0))),
                 "above the user half"));
@@ -363,12 +365,14 @@ class ValidatorCorruptionTest {
     /**
      * One flipped bit in a leaf's frame number that lands inside RAM — on a free frame, on the kernel's structures, on a
      * page table — or in the frame bitmap, marking a mapped frame free (issue 11, the campaign's largest group of
-     * refusals): the frames' counts then disagree in a way exactly one single flip explains (LeafFrames). It is taken
-     * back, the report says which, and both processes finish as without a crash.
+     * refusals): the frames' counts then disagree in a way exactly one single flip explains (LeafFrames); so in a leaf's
+     * U, a table pointer's X, a task's satp. A task record's magic, version or state one flip from what it can be
+     * (Repairs). Each is taken back, the report says which, and both processes finish as without a crash. (Two flips
+     * away, or one flip with two explanations: corruptedFieldRefusesItsProcessOnly.)
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("flippedFrames")
-    void aFlippedFrameThatTheCountsPlaceIsTakenBack(Case c) {
+    @MethodSource("flippedTaskBits")
+    void aFlippedBitInATaskOrItsTablesIsTakenBack(Case c) {
         Scenario.Result r = two().probe(m -> new Corrupting(m, c.corrupt())).run();
         asWithoutACrash(r);
         List<String> said = r.reports().get(0).machineProblems;
@@ -376,7 +380,7 @@ class ValidatorCorruptionTest {
         assertTrue(said.get(0).contains(c.problem()), said.toString());
     }
 
-    static Stream<Case> flippedFrames() {
+    static Stream<Case> flippedTaskBits() {
         List<Case> c = new ArrayList<>();
         c.add(new Case("leaf frame one flip from its own, on a free frame",
                 d -> d.flipFrameToward(1, pa -> d.free(pa) && !d.kernelStructure(pa)), "(free in the frame bitmap); bit "));
@@ -386,6 +390,27 @@ class ValidatorCorruptionTest {
             long table = d.leafPte() & ~(Sv39.PAGE_SIZE - 1);
             d.flipFrameToward(1, pa -> pa == table);
         }, "(a page table or a shared file page); bit "));
+        c.add(new Case("leaf without U", d -> d.ram.write64(d.leafPte(), d.ram.read64(d.leafPte()) ^ Sv39.PTE_U),
+                "flags 0x"));
+        c.add(new Case("table pointer with X (a superpage)", d -> d.ram.write64(d.level1Pte(), d.ram.read64(d.level1Pte())
+                ^ Sv39.PTE_X), "flags 0x"));
+        c.add(new Case("task magic", d -> d.ram.write32(d.victim, d.ram.read32(d.victim) ^ 1 << 13), "magic and version: bit 5 of byte 1"));
+        c.add(new Case("task version", d -> d.ram.write32(d.victim + 4, d.ram.read32(d.victim + 4) ^ 1 << 30),
+                "magic and version: bit 6 of byte 7"));
+        c.add(new Case("task state, one flip from runnable", d -> d.ram.write32(d.victim + T_STATE, 1 | 1 << 9), "state: bit 1 of byte 1"));
+        c.add(new Case("satp mode", d -> d.ram.write64(d.victim + T_SATP, d.ram.read64(d.victim + T_SATP) ^ 1L << 63), "satp 0x"));
+        c.add(new Case("satp root outside RAM", d -> d.ram.write64(d.victim + T_SATP, d.ram.read64(d.victim + T_SATP) ^ 1L << 30),
+                "satp 0x"));
+        c.add(new Case("satp root moved inside RAM", d -> {
+            long satp = d.ram.read64(d.victim + T_SATP);
+            for (int bit = 0; bit < 20; bit++) { // the first that lands on another frame of RAM
+                long to = Sv39.satpRootPa(satp ^ 1L << bit);
+                if (to >= d.ram.base() && to < d.ram.end()) {
+                    d.ram.write64(d.victim + T_SATP, satp ^ 1L << bit);
+                    return;
+                }
+            }
+        }, "satp 0x"));
         c.add(new Case("frame bitmap bit of a mapped frame", d -> {
             long pa = d.frame(d.leafPte()), i = (pa - d.ram.base()) / Sv39.PAGE_SIZE, w = d.ram.read64(d.header + KH_BITMAP) + i / 64 * 8;
             d.ram.write64(w, d.ram.read64(w) & ~(1L << (i % 64)));
