@@ -138,8 +138,8 @@ public final class CrashKernel {
         List<String> undone = new ArrayList<>();
         v = Repairs.apply(v, d.files, d.pipes, d.ttys, d.nttys, d.tasks, d.layout.cache(), config.cacheSlots(),
                 machine.disk.sizeBytes() / BlockCache.BLOCK, inodes, undone);
-        v = LeafFrames.repair(v, validator(v, d), ram.base(), d.nframes, d.tasks, d.bitmap(), d.layout.frameRefs(), d.fpages,
-                undone);
+        v = LeafFrames.repair(v, validator(v, d), ram.base(), d.nframes, d.tasks, d.procs, d.bitmap(),
+                d.layout.frameRefs(), d.fpages, undone);
         report.machineProblems.addAll(undone);
         List<Image> images = validateTasks(v, d, current);
         long deadRecovery = Recovery.deadTable(v, d.header, d.regionBase, d.ptPool - d.regionBase);

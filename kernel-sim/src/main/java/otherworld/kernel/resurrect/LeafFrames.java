@@ -39,7 +39,7 @@ import otherworld.kernel.verified.Sv39;
 final class LeafFrames {
     private final KMem v;
     private final Validator frames;
-    private final long ramBase, tasks, bitmap, refs, fpages;
+    private final long ramBase, tasks, procs, bitmap, refs, fpages;
     private final int nframes;
     /** Leaves of live tasks: {pte address, pte as the walk takes it, task slot}. */
     private final List<long[]> leaves = new ArrayList<>();
@@ -48,13 +48,14 @@ final class LeafFrames {
     private final int[] mapped;
     private final boolean[] uncounted; // page tables, file pages: no leaf names them but a shared file page's own
 
-    private LeafFrames(KMem v, Validator frames, long ramBase, int nframes, long tasks, long bitmap, long refs, long fpages,
-                       int slot, long satp) {
+    private LeafFrames(KMem v, Validator frames, long ramBase, int nframes, long tasks, long procs, long bitmap, long refs,
+                       long fpages, int slot, long satp) {
         this.v = v;
         this.frames = frames;
         this.ramBase = ramBase;
         this.nframes = nframes;
         this.tasks = tasks;
+        this.procs = procs;
         this.bitmap = bitmap;
         this.refs = refs;
         this.fpages = fpages;
@@ -67,11 +68,10 @@ final class LeafFrames {
      * The dead kernel's memory v, seen with the one flip taken back that leaves every frame agreeing (if exactly one
      * does); what was undone goes to notes. frames says which frames a process may own.
      */
-    static KMem repair(KMem v, Validator frames, long ramBase, int nframes, long tasks, long bitmap, long refs, long fpages,
-                       List<String> notes) {
-        LeafFrames c = new LeafFrames(v, frames, ramBase, nframes, tasks, bitmap, refs, fpages, -1, 0);
-        if (!c.flagged.isEmpty()) return c.undoFlags(notes);
-        KMem r = c.undoOne(notes);
+    static KMem repair(KMem v, Validator frames, long ramBase, int nframes, long tasks, long procs, long bitmap, long refs,
+                       long fpages, List<String> notes) {
+        LeafFrames c = new LeafFrames(v, frames, ramBase, nframes, tasks, procs, bitmap, refs, fpages, -1, 0);
+        KMem r = c.flagged.isEmpty() ? c.undoOne(notes) : c.undoFlags(notes);
         return r != v ? r : c.undoSatp(notes);
     }
 
@@ -117,34 +117,43 @@ final class LeafFrames {
     /**
      * A task's satp with one bit flipped (its mode, or its root moved): its tables, reached by no walk, and the frames
      * they map are left marked used with nothing mapping them. Each single flip of a live task's satp that names, in
-     * Sv39 mode, a frame left so is tried as its root; if exactly one leaves every frame agreeing, it is taken.
+     * Sv39 mode, a frame left so is tried as its root; if exactly one leaves every frame agreeing, it is taken. A vfork
+     * child's satp is its lender's: one flip from that is tried the same way (its tables are the lender's, counted with
+     * it). A flip in the mode, or one that puts the root outside RAM, needs no count ({@link #constantsBack}).
      */
     private KMem undoSatp(List<String> notes) {
-        if (disagreeing().isEmpty()) return v;
         long at = -1, found = 0;
+        String why = "its mode or a root outside RAM";
+        boolean agree = disagreeing().isEmpty();
         for (int i = 0; i < MAX_TASKS; i++) {
-            long t = tasks + (long) i * TASK.size(), satp = v.r64(t + T_SATP);
+            long t = tasks + (long) i * TASK.size(), satp = v.r64(t + T_SATP), lent = lendersSatp(i);
             if (!live(t)) continue;
+            long direct = constantsBack(satp);
+            if (direct != satp) {
+                if (at >= 0) return v;
+                at = t + T_SATP;
+                found = direct;
+                continue;
+            }
             for (int bit = 0; bit < 64; bit++) {
                 long s = satp ^ 1L << bit;
                 int root = index(Sv39.satpRootPa(s));
-                if (s >>> 44 != Sv39.SATP_MODE_SV39 >>> 44 || root < 0 || !frames.userFrame(pa(root)) || uncounted[root]
-                        || mapped[root] != 0 || !used(root)) {
-                    continue;
-                }
-                LeafFrames c = new LeafFrames(v, frames, ramBase, nframes, tasks, bitmap, refs, fpages, i, s);
+                boolean unreached = s >>> 44 == Sv39.SATP_MODE_SV39 >>> 44 && root >= 0 && frames.userFrame(pa(root))
+                        && !uncounted[root] && mapped[root] == 0 && used(root);
+                if (s != lent && (agree || !unreached)) continue;
+                LeafFrames c = new LeafFrames(v, frames, ramBase, nframes, tasks, procs, bitmap, refs, fpages, i, s);
                 if (!c.flagged.isEmpty() || !c.disagreeing().isEmpty()) continue;
                 if (at >= 0) return v; // two explanations: not guessed
                 at = t + T_SATP;
                 found = s;
+                why = "whose tables then make every frame agree with its counts";
             }
         }
         if (at < 0) return v;
         OverlayMem copy = new OverlayMem(v, at, 8);
         copy.w64(at, found);
-        notes.add(String.format("task slot %d: satp 0x%x, bit %d flipped back: root 0x%x, whose tables then make every frame"
-                + " agree with its counts", (at - T_SATP - tasks) / TASK.size(), v.r64(at),
-                Long.numberOfTrailingZeros(v.r64(at) ^ found), Sv39.satpRootPa(found)));
+        notes.add(String.format("task slot %d: satp 0x%x, bit %d flipped back: root 0x%x (%s)", (at - T_SATP - tasks)
+                / TASK.size(), v.r64(at), Long.numberOfTrailingZeros(v.r64(at) ^ found), Sv39.satpRootPa(found), why));
         return copy;
     }
 
@@ -197,6 +206,33 @@ final class LeafFrames {
                 + " frame 0x%x, a mapping short, and then every frame agrees with its counts", found[2], found[0], pa(x),
                 why(x), bit, frameOf(found[1])));
         return copy;
+    }
+
+    /**
+     * satp with its one flipped bit undone where no count is needed: in the mode and address-space id (Sv39 and 0 in
+     * every satp the kernel writes: one flip from them has one undo), or in its root's frame number above RAM's (as
+     * {@link Validator#flippedFrameBit} takes a PTE's). Otherwise satp as it is.
+     */
+    private long constantsBack(long satp) {
+        long mode = Sv39.SATP_MODE_SV39 >>> 44;
+        if (satp >>> 44 != mode) return Long.bitCount(satp >>> 44 ^ mode) == 1 ? satp ^ (satp >>> 44 ^ mode) << 44 : satp;
+        long asPte = Sv39.makePte(Sv39.ptePpn(satp << 10), Sv39.PTE_V), back = Validator.flippedFrameBit(v, asPte);
+        return back == asPte ? satp : Sv39.satp(Sv39.ptePpn(back));
+    }
+
+    /**
+     * The satp of the live task whose address space task slot borrows (a vfork child's process record names it; the
+     * child's satp is the lender's from the vfork to its exit or execve), or -1: it borrows none, or its execve has
+     * begun (which writes its own satp before it stops borrowing).
+     */
+    private long lendersSatp(int slot) {
+        long p = procs + (long) slot * PROC.size();
+        int lender = v.r32(p + P_VM_PARENT) - 1;
+        if (v.r32(p) != PROC.magic || v.r32(p + P_EXEC_STATE) != 0 || lender < 0 || lender >= MAX_TASKS || lender == slot) {
+            return -1;
+        }
+        long t = tasks + (long) lender * TASK.size();
+        return live(t) ? v.r64(t + T_SATP) : -1;
     }
 
     /** Why frame f, which leaves name, disagrees. */
