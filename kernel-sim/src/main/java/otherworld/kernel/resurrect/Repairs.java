@@ -11,7 +11,7 @@ import otherworld.kernel.verified.Bounds;
 /**
  * The dead kernel's records that fail their own checks but that one flipped bit explains ({@link OneBit}), taken back
  * before anything is validated: the open files in use, the ttys, the page-cache slots, each task record's magic,
- * version and state (constants, and one of five states), the fd tables of live tasks (an fd only if the open files'
+ * version and state (constants, and one of five states), a live task's trap cause (one of 19), the fd tables of live tasks (an fd only if the open files'
  * reference counts then agree with the fds that name them).
  * Each is read through an overlay that holds the crash kernel's copy with the bit undone (the dead memory is not
  * written, rule 3); every later reader of the view sees the record as it was before the flip, and the report says
@@ -61,6 +61,8 @@ final class Repairs {
             if (v.r32(t) != TASK.magic || st != TASK_RUNNABLE && st != TASK_BLOCKED && st != TASK_STOPPED) continue;
             v = undo(v, t + T_FD, 4 * NOFILE, new int[] {0, 4 * NOFILE}, "task slot " + i + "'s fd table", notes,
                     m -> fdsOk(m, t + T_FD, files) && countsAgree(m, named(m, tasks), files));
+            v = undo(v, t + T_CAUSE, 8, new int[] {0, 8}, "task slot " + i + "'s trap cause", notes,
+                    m -> Validator.causeKnown(m.r64(t + T_CAUSE)));
         }
         return v;
     }

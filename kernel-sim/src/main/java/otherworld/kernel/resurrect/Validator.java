@@ -140,7 +140,7 @@ final class Validator {
         long pc = v.r64(t + T_PC);
         if (!Sv39.isUserRange(pc, 4)) p.add(String.format("pc 0x%x outside user space", pc));
         long cause = v.r64(t + T_CAUSE);
-        if (cause < CAUSE_SIGRETURN || cause > 15) p.add("trap frame: cause " + cause + " unknown");
+        if (!causeKnown(cause)) p.add("trap frame: cause " + cause + " unknown");
         long epc = v.r64(t + T_EPC);
         if (v.r64(t + T_CAUSE) == CAUSE_ECALL && !Sv39.isUserRange(epc, 4)) {
             p.add(String.format("trap frame: ecall at 0x%x, outside user space", epc));
@@ -175,6 +175,9 @@ final class Validator {
         }
         return img;
     }
+
+    /** Whether a trap frame's cause is one the kernel saves: −3..−1 (its own), or an exception code 0..15. */
+    static boolean causeKnown(long cause) { return cause >= CAUSE_SIGRETURN && cause <= 15; }
 
     /**
      * Whether open file fe's fields say what the kernel can have written: a known type, an offset that is not negative,

@@ -158,7 +158,10 @@ class ValidatorCorruptionTest {
         c.add(new Case("pc outside every executable mapping", d -> d.ram.write64(d.victim + T_PC, 0x1000),
                 "outside every executable mapping"));
         c.add(new Case("sp outside every mapping", d -> d.ram.write64(d.victim + T_X + 8L * 2, 0x1000), "sp 0x1000 outside"));
-        c.add(new Case("trap cause unknown", d -> d.ram.write64(d.victim + T_CAUSE, 8 | 1L << 15), "cause 32776 unknown"));
+        c.add(new Case("trap cause unknown, two flips from ecall", d -> d.ram.write64(d.victim + T_CAUSE, 8 | 3L << 15),
+                "cause 98312 unknown"));
+        c.add(new Case("trap cause one flip from -3 and from -2", d -> d.ram.write64(d.victim + T_CAUSE, -4),
+                "cause -4 unknown"));
         c.add(new Case("vma table magic", d -> d.ram.write32(d.vmat(), 0), "vma table: bad magic"));
         c.add(new Case("vma list in force", d -> d.ram.write32(d.vmat() + VT_ACTIVE, 5), "list in force 5 invalid"));
         c.add(new Case("vma count", d -> d.ram.write32(d.vmat() + VT_COUNT + 4L * d.active(), MAX_VMAS + 1), "vma count"));
@@ -398,6 +401,8 @@ class ValidatorCorruptionTest {
         c.add(new Case("task version", d -> d.ram.write32(d.victim + 4, d.ram.read32(d.victim + 4) ^ 1 << 30),
                 "magic and version: bit 6 of byte 7"));
         c.add(new Case("task state, one flip from runnable", d -> d.ram.write32(d.victim + T_STATE, 1 | 1 << 9), "state: bit 1 of byte 1"));
+        c.add(new Case("trap cause", d -> d.ram.write64(d.victim + T_CAUSE, d.ram.read64(d.victim + T_CAUSE) ^ 1L << 62),
+                "trap cause: bit 6 of byte 7"));
         c.add(new Case("satp mode", d -> d.ram.write64(d.victim + T_SATP, d.ram.read64(d.victim + T_SATP) ^ 1L << 63), "satp 0x"));
         c.add(new Case("satp root outside RAM", d -> d.ram.write64(d.victim + T_SATP, d.ram.read64(d.victim + T_SATP) ^ 1L << 30),
                 "satp 0x"));
