@@ -39,26 +39,50 @@ import otherworld.kernel.verified.Sv39;
 final class LeafFrames {
     private final KMem v;
     private final Validator frames;
-    private final long ramBase, tasks, procs, bitmap, refs, fpages;
+    private final long ramBase, tasks, procs, fpages, bitmapPa;
     private final int nframes;
+    /** The dead kernel's frame bitmap (its words) and sharing counts, read once. */
+    private final long[] bitmap;
+    private final int[] sharers;
     /** Leaves of live tasks: {pte address, pte as the walk takes it, task slot}. */
     private final List<long[]> leaves = new ArrayList<>();
     /** Entries whose flags one flip made no user leaf, or a table pointer a superpage: {pte address, pte, as written}. */
     private final List<long[]> flagged = new ArrayList<>();
     private final int[] mapped;
     private final boolean[] uncounted; // page tables, file pages: no leaf names them but a shared file page's own
+    private List<Integer> disagreeing;
 
-    private LeafFrames(KMem v, Validator frames, long ramBase, int nframes, long tasks, long procs, long bitmap, long refs,
-                       long fpages, int slot, long satp) {
+    private LeafFrames(KMem v, Validator frames, long ramBase, int nframes, long tasks, long procs, long bitmapPa, long refsPa,
+                       long fpages) {
         this.v = v;
         this.frames = frames;
         this.ramBase = ramBase;
         this.nframes = nframes;
         this.tasks = tasks;
         this.procs = procs;
-        this.bitmap = bitmap;
-        this.refs = refs;
         this.fpages = fpages;
+        this.bitmapPa = bitmapPa;
+        this.bitmap = new long[(nframes + 63) / 64];
+        for (int w = 0; w < bitmap.length; w++) bitmap[w] = v.r64(bitmapPa + 8L * w);
+        this.sharers = new int[nframes];
+        for (int f = 0; f < nframes; f++) sharers[f] = v.r16(refsPa + 2L * f);
+        this.mapped = new int[nframes];
+        this.uncounted = new boolean[nframes];
+        count(-1, 0);
+    }
+
+    /** The same dead kernel counted again with task slot's address space taken as satp names it. */
+    private LeafFrames(LeafFrames c, int slot, long satp) {
+        this.v = c.v;
+        this.frames = c.frames;
+        this.ramBase = c.ramBase;
+        this.nframes = c.nframes;
+        this.tasks = c.tasks;
+        this.procs = c.procs;
+        this.fpages = c.fpages;
+        this.bitmapPa = c.bitmapPa;
+        this.bitmap = c.bitmap;
+        this.sharers = c.sharers;
         this.mapped = new int[nframes];
         this.uncounted = new boolean[nframes];
         count(slot, satp);
@@ -70,7 +94,7 @@ final class LeafFrames {
      */
     static KMem repair(KMem v, Validator frames, long ramBase, int nframes, long tasks, long procs, long bitmap, long refs,
                        long fpages, List<String> notes) {
-        LeafFrames c = new LeafFrames(v, frames, ramBase, nframes, tasks, procs, bitmap, refs, fpages, -1, 0);
+        LeafFrames c = new LeafFrames(v, frames, ramBase, nframes, tasks, procs, bitmap, refs, fpages);
         KMem r = c.flagged.isEmpty() ? c.undoOne(notes) : c.undoFlags(notes);
         return r != v ? r : c.undoSatp(notes);
     }
@@ -141,7 +165,7 @@ final class LeafFrames {
                 boolean unreached = s >>> 44 == Sv39.SATP_MODE_SV39 >>> 44 && root >= 0 && frames.userFrame(pa(root))
                         && !uncounted[root] && mapped[root] == 0 && used(root);
                 if (s != lent && (agree || !unreached)) continue;
-                LeafFrames c = new LeafFrames(v, frames, ramBase, nframes, tasks, procs, bitmap, refs, fpages, i, s);
+                LeafFrames c = new LeafFrames(this, i, s);
                 if (!c.flagged.isEmpty() || !c.disagreeing().isEmpty()) continue;
                 if (at >= 0) return v; // two explanations: not guessed
                 at = t + T_SATP;
@@ -159,9 +183,10 @@ final class LeafFrames {
 
     /** The frames that disagree, at most three (more cannot be one flip's doing). */
     private List<Integer> disagreeing() {
-        List<Integer> d = new ArrayList<>();
-        for (int f = 0; f < nframes && d.size() < 3; f++) if (!agrees(f, mapped[f], used(f))) d.add(f);
-        return d;
+        if (disagreeing != null) return disagreeing;
+        disagreeing = new ArrayList<>();
+        for (int f = 0; f < nframes && disagreeing.size() < 3; f++) if (!agrees(f, mapped[f], used(f))) disagreeing.add(f);
+        return disagreeing;
     }
 
     private KMem undoOne(List<String> notes) {
@@ -191,7 +216,7 @@ final class LeafFrames {
         if (candidates != 1) return v;
         if (found[0] < 0) {
             int f = (int) found[1];
-            long word = bitmap + f / 64 * 8L;
+            long word = bitmapPa + f / 64 * 8L;
             OverlayMem copy = new OverlayMem(v, word, 8);
             copy.w64(word, Bitmap.set(v.r64(word), f % 64));
             notes.add(String.format("frame bitmap: frame 0x%x, mapped once and counted so, marked free: its bit flipped back",
@@ -253,9 +278,9 @@ final class LeafFrames {
         return counted && used && n == sharers(f) + 1;
     }
 
-    private int sharers(int f) { return v.r16(refs + 2L * f); }
+    private int sharers(int f) { return sharers[f]; }
 
-    private boolean used(int f) { return Bitmap.test(v.r64(bitmap + f / 64 * 8L), f % 64); }
+    private boolean used(int f) { return Bitmap.test(bitmap[f / 64], f % 64); }
 
     private long pa(int f) { return ramBase + (long) f * Sv39.PAGE_SIZE; }
 
