@@ -23,18 +23,20 @@ import otherworld.kernel.verified.Sv39;
  * its PTE is written, and freed just after its last one is cleared, both inside a call).
  *
  * <p>A flipped bit in a leaf's frame number that stays inside RAM moves one mapping: the frame it named is left one
- * mapping short, the frame it names now has one too many (or is free, or no user frame, or a page table). A flipped
- * bit of the bitmap marks a mapped frame free. (A frame the leaf named alone is left marked used with nothing
- * mapping it.) When the frames that disagree are at most two, every single flip that
- * could explain them is tried — a frame-number bit of each leaf that names a frame that disagrees, the bitmap bit of
- * such a frame — and if exactly one leaves every frame agreeing, it is the one that happened: it is undone on an
- * overlay (the dead memory is not written) before anything is validated, and the report says so. Two candidates
- * (two leaves naming a frame mapped once too often, or a bitmap bit and a leaf) or none: nothing is guessed, and
- * the checks refuse as before. A call in flight that leaves counts disagreeing leaves no single flip agreeing, or
- * more than two frames disagreeing, so nothing is taken back then either.
+ * mapping short (or, named by that leaf alone, marked used with nothing mapping it), the frame it names now has one
+ * too many (or is free, or no user frame, or a page table). A flipped bit of the bitmap marks a mapped frame free.
+ * When the frames that disagree are at most two, every single flip that could explain them is tried — a frame-number
+ * bit of each leaf that names a frame that disagrees, the bitmap bit of such a frame — and if exactly one leaves every
+ * frame agreeing, it is the one that happened: it is undone on an overlay (the dead memory is not written) before
+ * anything is validated, and the report says so. Two candidates (two leaves naming a frame mapped once too often, or
+ * a bitmap bit and a leaf) or none: nothing is guessed, and the checks refuse as before. A call in flight that leaves
+ * counts disagreeing leaves no single flip agreeing, or more than two frames disagreeing, so nothing is taken back
+ * then either. The same counts decide a flipped bit in a leaf's U or a table pointer's R, W, X ({@link #undoFlags})
+ * and in a task's satp ({@link #undoSatp}).
  *
- * <p>Not taken back here: a flip in a pointer to a page table (the table it named is orphaned, and its pages with
- * it — the walk meets garbage and refuses), and a shared file page's leaf (uncounted).
+ * <p>Not taken back here: a flip in a pointer to a lower page table (the table it named is orphaned, and its pages
+ * with it; the walk meets garbage and refuses), a leaf with none of R, W, X (three flips explain it), and a shared
+ * file page's leaf (uncounted).
  */
 final class LeafFrames {
     private final KMem v;

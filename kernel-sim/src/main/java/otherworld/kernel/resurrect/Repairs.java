@@ -11,8 +11,8 @@ import otherworld.kernel.verified.Bounds;
 /**
  * The dead kernel's records that fail their own checks but that one flipped bit explains ({@link OneBit}), taken back
  * before anything is validated: the open files in use, the ttys, the page-cache slots, each task record's magic,
- * version and state (constants, and one of five states), a live task's trap cause (one of 19), the fd tables of live tasks (an fd only if the open files'
- * reference counts then agree with the fds that name them).
+ * version and state (constants, and one of five states), a live task's trap cause (one of 19) and fd table (an fd
+ * only if the open files' reference counts then agree with the fds that name them).
  * Each is read through an overlay that holds the crash kernel's copy with the bit undone (the dead memory is not
  * written, rule 3); every later reader of the view sees the record as it was before the flip, and the report says
  * which bit was undone. A record that is sound, or that no single flip or several flips would make sound, is left as
@@ -55,7 +55,8 @@ final class Repairs {
             v = undo(v, t, 8, new int[] {0, 8}, "task slot " + i + "'s magic and version", notes,
                     m -> Bounds.magicOk(m.r32(t), TASK.magic, m.r32(t + 4), TASK.version, TASK.version));
             if (v.r32(t) == TASK.magic && v.r32(t + 4) == TASK.version) {
-                v = undo(v, t + T_STATE, 4, new int[] {0, 4}, "task slot " + i + "'s state", notes, m -> knownState(m.r32(t + T_STATE)));
+                v = undo(v, t + T_STATE, 4, new int[] {0, 4}, "task slot " + i + "'s state", notes,
+                        m -> knownState(m.r32(t + T_STATE)));
             }
             int st = v.r32(t + T_STATE);
             if (v.r32(t) != TASK.magic || st != TASK_RUNNABLE && st != TASK_BLOCKED && st != TASK_STOPPED) continue;
