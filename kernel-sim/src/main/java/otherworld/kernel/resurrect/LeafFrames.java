@@ -166,7 +166,7 @@ final class LeafFrames {
                 int root = index(Sv39.satpRootPa(s));
                 boolean unreached = s >>> 44 == Sv39.SATP_MODE_SV39 >>> 44 && root >= 0 && frames.userFrame(pa(root))
                         && !uncounted[root] && mapped[root] == 0 && used(root);
-                if (s != lent && (agree || !unreached)) continue;
+                if (s != lent && (agree || !unreached || !unexplained(i))) continue;
                 LeafFrames c = new LeafFrames(this, i, s);
                 if (!c.flagged.isEmpty() || !c.disagreeing().isEmpty()) continue;
                 if (at >= 0) return v; // two explanations: not guessed
@@ -233,6 +233,22 @@ final class LeafFrames {
                 + " frame 0x%x, a mapping short, and then every frame agrees with its counts", found[2], found[0], pa(x),
                 why(x), bit, frameOf(found[1])));
         return copy;
+    }
+
+    /**
+     * Whether task slot's address space, as its satp names it, leaves something unexplained: no page at all, or a page
+     * on a frame that disagrees. (Only such a task's satp is worth a recount: one that names its own tables maps pages
+     * whose frames agree.)
+     */
+    private boolean unexplained(int slot) {
+        boolean any = false;
+        for (long[] leaf : leaves) {
+            if (leaf[2] != slot) continue;
+            int f = index(frameOf(leaf[1]));
+            if (!agrees(f, mapped[f], used(f))) return true;
+            any = true;
+        }
+        return !any;
     }
 
     /**
