@@ -145,28 +145,30 @@ final class LeafFrames {
      * they map are left marked used with nothing mapping them. Each single flip of a live task's satp that names, in
      * Sv39 mode, a frame left so is tried as its root; if exactly one leaves every frame agreeing, it is taken. A vfork
      * child's satp is its lender's: one flip from that is tried the same way (its tables are the lender's, counted with
-     * it). A flip in the mode, or one that puts the root outside RAM, needs no count ({@link #constantsBack}).
+     * it). A flip in the mode, or one that puts the root outside RAM, has one undo ({@link #constantsBack}); it is
+     * taken if the root it gives was unreached and every frame the task's pages then name agrees (a call in flight may
+     * leave counts disagreeing elsewhere; a wild value one flip from RAM names no such root).
      */
     private KMem undoSatp(List<String> notes) {
         long at = -1, found = 0;
-        String why = "its mode or a root outside RAM";
+        String why = "its mode or a root outside RAM; its pages then agree with their counts";
         boolean agree = disagreeing().isEmpty();
         for (int i = 0; i < MAX_TASKS; i++) {
             long t = tasks + (long) i * TASK.size(), satp = v.r64(t + T_SATP), lent = lendersSatp(i);
             if (!live(t)) continue;
             long direct = constantsBack(satp);
-            if (direct != satp) {
-                if (at >= 0) return v;
-                at = t + T_SATP;
-                found = direct;
+            if (direct != satp) { // its pages then agree, whatever a call in flight left elsewhere
+                LeafFrames c = new LeafFrames(this, i, direct);
+                if (unreached(direct) && c.flagged.isEmpty() && !c.unexplained(i)) {
+                    if (at >= 0) return v;
+                    at = t + T_SATP;
+                    found = direct;
+                }
                 continue;
             }
             for (int bit = 0; bit < 64; bit++) {
                 long s = satp ^ 1L << bit;
-                int root = index(Sv39.satpRootPa(s));
-                boolean unreached = s >>> 44 == Sv39.SATP_MODE_SV39 >>> 44 && root >= 0 && frames.userFrame(pa(root))
-                        && !uncounted[root] && mapped[root] == 0 && used(root);
-                if (s != lent && (agree || !unreached || !unexplained(i))) continue;
+                if (s != lent && (agree || !unreached(s) || !unexplained(i))) continue;
                 LeafFrames c = new LeafFrames(this, i, s);
                 if (!c.flagged.isEmpty() || !c.disagreeing().isEmpty()) continue;
                 if (at >= 0) return v; // two explanations: not guessed
@@ -233,6 +235,13 @@ final class LeafFrames {
                 + " frame 0x%x, a mapping short, and then every frame agrees with its counts", found[2], found[0], pa(x),
                 why(x), bit, frameOf(found[1])));
         return copy;
+    }
+
+    /** Whether satp names, in Sv39 mode, a user frame marked used that no walk reached and no leaf names. */
+    private boolean unreached(long satp) {
+        int root = index(Sv39.satpRootPa(satp));
+        return satp >>> 44 == Sv39.SATP_MODE_SV39 >>> 44 && root >= 0 && frames.userFrame(pa(root)) && !uncounted[root]
+                && mapped[root] == 0 && used(root);
     }
 
     /**
