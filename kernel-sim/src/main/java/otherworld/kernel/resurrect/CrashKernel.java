@@ -60,8 +60,11 @@ public final class CrashKernel {
     private final KernelHooks hooks;
     /** The file system's inode count (its superblock's; 0 if the disk cannot say): no inode a dead record names is above it. */
     private int inodes;
-    /** The dead memory as page tables are read: through their check bytes in the enhanced mode, else as v. */
+    /** The dead memory as page tables are read through their check bytes (the enhanced mode); null otherwise. */
     private KMem tables;
+
+    /** Where page-table entries are read: through their check bytes in the enhanced mode, else as every record (v). */
+    private KMem tablesOr(KMem v) { return tables != null ? tables : v; }
 
     public CrashKernel(Machine machine, KernelConfig config, KernelHooks hooks) {
         this.machine = machine;
@@ -118,7 +121,7 @@ public final class CrashKernel {
     public ResurrectionReport resurrect() {
         CodedView coded = codedView(new ReadOnlyMem(ram));
         KMem v = coded != null ? coded : new ReadOnlyMem(ram);
-        tables = coded != null ? coded.tables() : v;
+        tables = coded != null ? coded.tables() : null;
         Dead d = readHeader(v);
         ResurrectionReport report = new ResurrectionReport(v.r64(d.header + KH_GENERATION) + 1);
         if (coded != null) report.machineProblems.addAll(coded.notes());
@@ -145,6 +148,8 @@ public final class CrashKernel {
         List<String> undone = new ArrayList<>();
         v = Repairs.apply(v, d.files, d.pipes, d.ttys, d.nttys, d.tasks, d.layout.cache(), config.cacheSlots(),
                 machine.disk.sizeBytes() / BlockCache.BLOCK, inodes, undone);
+        v = LeafFrames.repair(v, validator(v, d), ram.base(), d.nframes, d.tasks, d.procs, d.bitmap(),
+                d.layout.frameRefs(), d.fpages, undone);
         report.machineProblems.addAll(undone);
         List<Image> images = validateTasks(v, d, current);
         long deadRecovery = Recovery.deadTable(v, d.header, d.regionBase, d.ptPool - d.regionBase);
@@ -283,6 +288,14 @@ public final class CrashKernel {
                 nttys, procs, sigs, pipes, vmas, fpages, sleeps, fsctx, tinfo, locks, layout);
     }
 
+    /** The validator of the dead kernel's tasks, reading v. */
+    private Validator validator(KMem v, Dead d) {
+        Validator val = new Validator(v, ram, d.regionBase, d.regionSize, d.crashBase, d.crashSize, d.ptPool, d.nttys)
+                .pipes(d.pipes).bitmap(d.bitmap()).inodes(inodes).tables(tables);
+        if (d.layout.coded()) val.kernelFrames(Region.tableCodes(ram.base(), ram.size()), Region.tableCodesSize(ram.size()));
+        return val;
+    }
+
     /** The dead kernel's shared file pages (validated with the tasks). */
     private FilePageImage filePages;
 
@@ -294,9 +307,7 @@ public final class CrashKernel {
      * PENDING) is validated with the new image applied, its staged VMA list as the one in force.
      */
     private List<Image> validateTasks(KMem v, Dead d, int current) {
-        Validator base = new Validator(v, ram, d.regionBase, d.regionSize, d.crashBase, d.crashSize, d.ptPool, d.nttys)
-                .pipes(d.pipes).bitmap(d.bitmap()).inodes(inodes).tables(tables); // its frame map: built once
-        if (d.layout.coded()) base.kernelFrames(Region.tableCodes(ram.base(), ram.size()), Region.tableCodesSize(ram.size()));
+        Validator base = validator(v, d); // its frame map: built once
         filePages = FilePageImage.validate(v, d.fpages, machine.disk.sizeBytes() / Sv39.PAGE_SIZE, base::userFrame);
         List<Image> images = new ArrayList<>();
         Map<Long, long[]> owner = new HashMap<>(); // frame -> {slot, writable}
@@ -569,7 +580,7 @@ public final class CrashKernel {
      * through the dead task's page tables; its count for the result. Null if its memory cannot be read.
      */
     private byte[] consoleBytes(KMem v, long t) {
-        UserMemory um = new UserMemory(new DeadTables(tables), v); // the frames the validated walk took
+        UserMemory um = new UserMemory(new DeadTables(tablesOr(v)), v); // the frames the validated walk took
         long root = Sv39.satpRootPa(v.r64(t + T_SATP));
         if (v.r64(t + T_X + 8L * 17) == Sysno.WRITE) {
             byte[] b = new byte[(int) Math.max(0, Math.min(v.r64(t + T_X + 8L * 12), Syscalls.MAX_IO))];
@@ -681,7 +692,7 @@ public final class CrashKernel {
                 }
                 int borrower = ProcessTree.borrower(images, img);
                 if (borrower > 0) ProcessTree.blockLender(own, nt, borrower);
-                String rc = Recovery.rebuild(v, tables, own, deadRecovery, r.recovery(), img, t, nt, report.generation);
+                String rc = Recovery.rebuild(v, tablesOr(v), own, deadRecovery, r.recovery(), img, t, nt, report.generation);
                 if (rc != null) img.inflight = img.inflight == null ? rc : img.inflight + "; " + rc;
             } else {
                 own.w64(nt + T_SATP, 0);

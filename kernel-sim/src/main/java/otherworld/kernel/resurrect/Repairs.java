@@ -10,14 +10,16 @@ import otherworld.kernel.verified.Bounds;
 
 /**
  * The dead kernel's records that fail their own checks but that one flipped bit explains ({@link OneBit}), taken back
- * before anything is validated: the open files in use, the ttys, the page-cache slots, the fd tables of live tasks
- * (an fd only if the open files' reference counts then agree with the fds that name them).
+ * before anything is validated: the open files in use, the ttys, the page-cache slots, each task record's magic,
+ * version and state (constants, and one of five states), a live task's trap cause (one of 19) and fd table (an fd
+ * only if the open files' reference counts then agree with the fds that name them).
  * Each is read through an overlay that holds the crash kernel's copy with the bit undone (the dead memory is not
  * written, rule 3); every later reader of the view sees the record as it was before the flip, and the report says
  * which bit was undone. A record that is sound, or that no single flip or several flips would make sound, is left as
  * it is and meets the checks that refuse or distrust it, as before. A page-table entry's frame is taken back the same
  * way, as the walk reads it ({@link Validator#flippedFrameBit}); a pipe's counters (those of the pipes open files
- * name) by their own rule ({@link PipeImage#counters}).
+ * name) by their own rule ({@link PipeImage#counters}); a leaf's frame or flags, a frame-bitmap bit and a task's satp
+ * by the frames' counts ({@link LeafFrames}).
  */
 final class Repairs {
     private Repairs() { }
@@ -50,12 +52,26 @@ final class Repairs {
         }
         for (int i = 0; i < MAX_TASKS; i++) {
             long t = tasks + (long) i * TASK.size();
+            v = undo(v, t, 8, new int[] {0, 8}, "task slot " + i + "'s magic and version", notes,
+                    m -> Bounds.magicOk(m.r32(t), TASK.magic, m.r32(t + 4), TASK.version, TASK.version));
+            if (v.r32(t) == TASK.magic && v.r32(t + 4) == TASK.version) {
+                v = undo(v, t + T_STATE, 4, new int[] {0, 4}, "task slot " + i + "'s state", notes,
+                        m -> knownState(m.r32(t + T_STATE)));
+            }
             int st = v.r32(t + T_STATE);
             if (v.r32(t) != TASK.magic || st != TASK_RUNNABLE && st != TASK_BLOCKED && st != TASK_STOPPED) continue;
             v = undo(v, t + T_FD, 4 * NOFILE, new int[] {0, 4 * NOFILE}, "task slot " + i + "'s fd table", notes,
                     m -> fdsOk(m, t + T_FD, files) && countsAgree(m, named(m, tasks), files));
+            v = undo(v, t + T_CAUSE, 8, new int[] {0, 8}, "task slot " + i + "'s trap cause", notes,
+                    m -> Validator.causeKnown(m.r64(t + T_CAUSE)));
         }
         return v;
+    }
+
+    /** Whether state is one a task slot can be in (free, runnable, zombie, blocked, stopped). */
+    static boolean knownState(int state) {
+        return state == TASK_FREE || state == TASK_RUNNABLE || state == TASK_ZOMBIE || state == TASK_BLOCKED
+                || state == TASK_STOPPED;
     }
 
     /** An open file's type, inode and tty fields: the ones whose sound values are few (not its flags or offset). */

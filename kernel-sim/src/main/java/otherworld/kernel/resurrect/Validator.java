@@ -48,6 +48,9 @@ final class Validator {
         return this;
     }
 
+    /** Where page-table entries are read: the view of tables when there is one, else the view every record is read in. */
+    KMem ptes() { return tables != null ? tables : v; }
+
     /** Frames [pa, pa + len) hold the kernel's (the enhanced mode's page-table check bytes): no process owns them. */
     Validator kernelFrames(long pa, long len) {
         long base = ram.base() / Sv39.PAGE_SIZE;
@@ -155,7 +158,7 @@ final class Validator {
         long pc = v.r64(t + T_PC);
         if (!Sv39.isUserRange(pc, 4)) p.add(String.format("pc 0x%x outside user space", pc));
         long cause = v.r64(t + T_CAUSE);
-        if (cause < CAUSE_SIGRETURN || cause > 15) p.add("trap frame: cause " + cause + " unknown");
+        if (!causeKnown(cause)) p.add("trap frame: cause " + cause + " unknown");
         long epc = v.r64(t + T_EPC);
         if (v.r64(t + T_CAUSE) == CAUSE_ECALL && !Sv39.isUserRange(epc, 4)) {
             p.add(String.format("trap frame: ecall at 0x%x, outside user space", epc));
@@ -190,6 +193,9 @@ final class Validator {
         }
         return img;
     }
+
+    /** Whether a trap frame's cause is one the kernel saves: −3..−1 (its own), or an exception code 0..15. */
+    static boolean causeKnown(long cause) { return cause >= CAUSE_SIGRETURN && cause <= 15; }
 
     /**
      * Whether open file fe's fields say what the kernel can have written: a known type, an offset that is not negative,
@@ -231,7 +237,7 @@ final class Validator {
     private boolean walk(long satp, CrashKernel.Image img) {
         PhysWords words = new PhysWords(ram.base(), ram.size()) {
             @Override public long r64(long pa) {
-                long pte = (tables != null ? tables : v).r64(pa), fixed = flippedFrameBit(v, pte);
+                long pte = ptes().r64(pa), fixed = flippedFrameBit(v, pte);
                 if (fixed != pte) {
                     String note = String.format("pte at 0x%x names frame 0x%x, outside RAM and one bit from 0x%x: taken as that",
                             pa, Sv39.paOf(Sv39.ptePpn(pte)), Sv39.paOf(Sv39.ptePpn(fixed)));

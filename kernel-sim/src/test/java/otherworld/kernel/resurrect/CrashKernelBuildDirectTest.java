@@ -418,6 +418,37 @@ class CrashKernelBuildDirectTest {
         }
     }
 
+    /**
+     * A vfork child's satp is its lender's: one bit flipped in the child's is taken back as the lender's (every frame
+     * then agrees with its counts), and both come back sharing the tables built for the lender. One flipped in the
+     * lender's is not taken as the child's (the lender's tables, still reached through the child, leave nothing
+     * unexplained): both are refused.
+     */
+    @Test
+    void aVforkChildsSatpOneFlipFromItsLendersIsTakenBackNotTheLendersFromTheChilds() {
+        Machine m = VFORK.machine();
+        Kern dead = dead(m);
+        int child = dead.first((k, i) -> k.state(i) == TASK_RUNNABLE && k.ram.read32(k.proc(i) + P_VM_PARENT) != 0);
+        int lender = m.memory.read32(dead.proc(child) + P_VM_PARENT) - 1;
+        m.memory.write64(dead.task(child) + T_SATP, dead.satp(child) ^ 1);
+        DeadKernels.Revived r = VFORK.revive(m);
+        assertNull(r.failure());
+        assertEquals(List.of(), r.audit());
+        assertEquals(1, r.report().machineProblems.size(), r.report().lines().toString());
+        assertTrue(r.report().machineProblems.get(0).startsWith("task slot " + child + ": satp"), r.report().lines().toString());
+        Kern made = made(r);
+        assertEquals(made.satp(lender), made.satp(child));
+        assertEquals(2, r.report().resurrectedCount(), r.report().lines().toString());
+
+        m = VFORK.machine();
+        m.memory.write64(dead.task(lender) + T_SATP, dead(m).satp(lender) ^ 1);
+        r = VFORK.revive(m);
+        assertNull(r.failure());
+        assertTrue(r.report().machineProblems.stream().noneMatch(l -> l.contains("satp")), r.report().lines().toString());
+        assertFalse(r.process(dead.pid(lender)).resurrected(), r.report().lines().toString());
+        assertFalse(r.process(dead.pid(child)).resurrected(), r.report().lines().toString());
+    }
+
     /** A committed execve: the new image comes back, its staged VMA list in force, its old pages released. */
     @Test
     void aCommittedExecveBringsTheNewImageBack() {

@@ -72,6 +72,56 @@ class ValidatorCorruptionTest {
             long tasks = ram.read64(header + KH_TASKS);
             return ram.read64(header + KH_PROCS) + (victim - tasks) / TASK.size() * PROC.size();
         }
+        boolean free(long pa) {
+            long i = (pa - ram.base()) / Sv39.PAGE_SIZE, bitmap = ram.read64(header + KH_BITMAP);
+            return (ram.read64(bitmap + i / 64 * 8) & (1L << (i % 64))) == 0;
+        }
+        /** The physical addresses of task's last-level PTEs, in address order. */
+        List<Long> leafPtes(long task) {
+            List<Long> out = new ArrayList<>();
+            long root = Sv39.satpRootPa(ram.read64(task + T_SATP));
+            for (int i = 0; i < 256; i++) {
+                long l2 = ram.read64(root + 8L * i);
+                if (!Sv39.isValid(l2)) continue;
+                for (int j = 0; j < 512; j++) {
+                    long l1 = ram.read64(Sv39.paOf(Sv39.ptePpn(l2)) + 8L * j);
+                    if (!Sv39.isValid(l1)) continue;
+                    long table = Sv39.paOf(Sv39.ptePpn(l1));
+                    for (int k = 0; k < 512; k++) if (Sv39.isValid(ram.read64(table + 8L * k))) out.add(table + 8L * k);
+                }
+            }
+            return out;
+        }
+        long frame(long ptePa) { return Sv39.paOf(Sv39.ptePpn(ram.read64(ptePa))); }
+        /**
+         * In the first of the victim's leaves that has one, flips the lowest bit of its frame number (bits 2: the
+         * lowest two) that lands on a frame of RAM where wanted holds.
+         */
+        void flipFrameToward(int bits, java.util.function.LongPredicate wanted) {
+            for (long ptePa : leafPtes(victim)) {
+                long pte = ram.read64(ptePa), pa = frame(ptePa);
+                for (int j = 0; j < 44; j++) {
+                    for (int k = bits == 1 ? j : 0; k < (bits == 1 ? j + 1 : j); k++) {
+                        long to = pa ^ 1L << (12 + j) ^ (bits == 1 ? 0 : 1L << (12 + k));
+                        if (to >= ram.base() && to < ram.end() && wanted.test(to)) {
+                            ram.write64(ptePa, pte ^ (pa ^ to) >>> 12 << 10); // the PPN is bits 53..10 of a PTE
+                            return;
+                        }
+                    }
+                }
+            }
+            throw new IllegalStateException("no leaf " + bits + " bits from such a frame");
+        }
+        /** Whether pa lies on the dead kernel's own structures (its region below the page-table pool). */
+        boolean kernelStructure(long pa) {
+            return pa >= ram.read64(header + KH_REGION_BASE) && pa < ram.read64(header + KH_PT_POOL);
+        }
+        /** The frames the healthy process maps writable. */
+        java.util.Set<Long> healthyWritable() {
+            java.util.Set<Long> out = new java.util.HashSet<>();
+            for (long p : leafPtes(healthy)) if ((ram.read64(p) & Sv39.PTE_W) != 0) out.add(frame(p));
+            return out;
+        }
         void setPpn(long ptePa, long pa) {
             long pte = ram.read64(ptePa);
             ram.write64(ptePa, Sv39.makePte(Sv39.ppnOf(pa), Sv39.pteFlags(pte)));
@@ -90,15 +140,17 @@ class ValidatorCorruptionTest {
         List<Case> c = new ArrayList<>();
         c.add(new Case("task magic", d -> d.ram.write32(d.victim, 0x12345678), "bad magic or version"));
         c.add(new Case("task version", d -> d.ram.write32(d.victim + 4, 99), "bad magic or version"));
-        c.add(new Case("task state", d -> d.ram.write32(d.victim + T_STATE, 7), "state 7 unknown"));
+        c.add(new Case("task state one flip from runnable and from stopped", d -> d.ram.write32(d.victim + T_STATE, 5),
+                "state 5 unknown"));
+        c.add(new Case("task state, two flips from runnable", d -> d.ram.write32(d.victim + T_STATE, 1 ^ 3 << 4), "state 49 unknown"));
         c.add(new Case("pid zero", d -> d.ram.write32(d.victim + T_PID, 0), "pid 0 invalid"));
         c.add(new Case("pid duplicate", d -> d.ram.write32(d.victim + T_PID, d.ram.read32(d.healthy + T_PID)),
                 "appears twice"));
         c.add(new Case("tty out of range", d -> d.ram.write32(d.victim + T_TTY, 99), "tty 99 invalid"));
         c.add(new Case("name not terminated", d -> d.ram.fill(d.victim + T_NAME, NAME_LEN, (byte) 'A'),
                 "name not terminated"));
-        c.add(new Case("satp mode", d -> d.ram.write64(d.victim + T_SATP, d.ram.read64(d.victim + T_SATP) & ~(0xFL << 60)),
-                "satp"));
+        c.add(new Case("satp mode, three flips from Sv39", d -> d.ram.write64(d.victim + T_SATP,
+                d.ram.read64(d.victim + T_SATP) ^ 0xBL << 60), "satp"));
         c.add(new Case("satp root in the kernel region", d -> d.ram.write64(d.victim + T_SATP, Sv39.satp(d.header)),
                 "satp"));
         c.add(new Case("pc in the kernel half", d -> d.ram.write64(d.victim + T_PC, 0xFFFF_FFC0_0000_0000L),
@@ -106,7 +158,10 @@ class ValidatorCorruptionTest {
         c.add(new Case("pc outside every executable mapping", d -> d.ram.write64(d.victim + T_PC, 0x1000),
                 "outside every executable mapping"));
         c.add(new Case("sp outside every mapping", d -> d.ram.write64(d.victim + T_X + 8L * 2, 0x1000), "sp 0x1000 outside"));
-        c.add(new Case("trap cause unknown", d -> d.ram.write64(d.victim + T_CAUSE, 8 | 1L << 15), "cause 32776 unknown"));
+        c.add(new Case("trap cause unknown, two flips from ecall", d -> d.ram.write64(d.victim + T_CAUSE, 8 | 3L << 15),
+                "cause 98312 unknown"));
+        c.add(new Case("trap cause one flip from -3 and from -2", d -> d.ram.write64(d.victim + T_CAUSE, -4),
+                "cause -4 unknown"));
         c.add(new Case("vma table magic", d -> d.ram.write32(d.vmat(), 0), "vma table: bad magic"));
         c.add(new Case("vma list in force", d -> d.ram.write32(d.vmat() + VT_ACTIVE, 5), "list in force 5 invalid"));
         c.add(new Case("vma count", d -> d.ram.write32(d.vmat() + VT_COUNT + 4L * d.active(), MAX_VMAS + 1), "vma count"));
@@ -143,10 +198,14 @@ class ValidatorCorruptionTest {
                 "not a user frame"));
         c.add(new Case("leaf outside RAM, one bit from a free frame", d -> d.setPpn(d.leafPte(), d.freeUserFrame() | 1L << 42),
                 "frame bitmap says is free")); // taken back as that frame, which is then checked like any other
-        c.add(new Case("leaf without U", d -> d.ram.write64(d.leafPte(), d.ram.read64(d.leafPte()) & ~(long) Sv39.PTE_U),
-                "not a user leaf"));
+        c.add(new Case("leaf without U, R, W or X", d -> d.ram.write64(d.leafPte(), d.ram.read64(d.leafPte())
+                & ~(long) (Sv39.PTE_U | Sv39.PTE_R | Sv39.PTE_W | Sv39.PTE_X)), "not a user leaf"));
         c.add(new Case("frame mapped by both, writable", d -> d.setPpn(d.leafPte(), d.healthyWritablePa()), "also mapped"));
         c.add(new Case("leaf naming a free frame", d -> d.setPpn(d.leafPte(), d.freeUserFrame()), "frame bitmap says is free"));
+        c.add(new Case("leaf frame two flips from its own, on a free frame", // LeafFrames takes back one flip only
+                d -> d.flipFrameToward(2, pa -> d.free(pa) && !d.kernelStructure(pa)), "frame bitmap says is free"));
+        c.add(new Case("leaf frame one flip from its own, on the other process's writable frame", // two leaves name it:
+                d -> d.flipFrameToward(1, d.healthyWritable()::contains), "also mapped")); // either may be the flipped one
         c.add(new Case("process record magic", d -> d.ram.write32(d.proc(), 0), "process record"));
         c.add(new Case("parent does not exist", d -> d.ram.write32(d.proc() + P_PPID, 777), "parent pid 777 does not exist"));
         c.add(new Case("cycle in the process tree", d -> d.ram.write32(d.proc() + P_PPID, 2), "cycle in the process tree"));
@@ -155,8 +214,8 @@ class ValidatorCorruptionTest {
                 "vfork child"));
         c.add(new Case("signal record magic", d -> d.ram.write32(d.ram.read64(d.header + KH_SIGNALS)
                 + (d.proc() - d.ram.read64(d.header + KH_PROCS)) / PROC.size() * SIGS.size(), 0), "signal record"));
-        c.add(new Case("superpage", d -> d.ram.write64(d.level1Pte(), d.ram.read64(d.level1Pte()) | Sv39.PTE_R),
-                "superpage"));
+        c.add(new Case("superpage, two flips from a table pointer", d -> d.ram.write64(d.level1Pte(),
+                d.ram.read64(d.level1Pte()) | Sv39.PTE_R | Sv39.PTE_W), "superpage"));
         c.add(new Case("page-table cycle", d -> d.setPpn(d.level1Pte(), d.root()), "reached twice"));
         c.add(new Case("mapping above the user half", d -> d.ram.write64(d.root() + 8L * 300, d.ram.read64(d.firstValid(d.root(), 0))),
                 "above the user half"));
@@ -304,6 +363,64 @@ class ValidatorCorruptionTest {
                 "page-cache slot "}) {
             assertTrue(said.stream().anyMatch(l -> l.startsWith(what) && l.contains("flipped back")), what + " in " + said);
         }
+    }
+
+    /**
+     * One flipped bit in a leaf's frame number that lands inside RAM — on a free frame, on the kernel's structures, on a
+     * page table — or in the frame bitmap, marking a mapped frame free (issue 11, the campaign's largest group of
+     * refusals): the frames' counts then disagree in a way exactly one single flip explains (LeafFrames); so in a leaf's
+     * U, a table pointer's X, a task's satp. A task record's magic, version or state one flip from what it can be
+     * (Repairs). Each is taken back, the report says which, and both processes finish as without a crash. (Two flips
+     * away, or one flip with two explanations: corruptedFieldRefusesItsProcessOnly.)
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("flippedTaskBits")
+    void aFlippedBitInATaskOrItsTablesIsTakenBack(Case c) {
+        Scenario.Result r = two().probe(m -> new Corrupting(m, c.corrupt())).run();
+        asWithoutACrash(r);
+        List<String> said = r.reports().get(0).machineProblems;
+        assertEquals(1, said.size(), said.toString());
+        assertTrue(said.get(0).contains(c.problem()), said.toString());
+    }
+
+    static Stream<Case> flippedTaskBits() {
+        List<Case> c = new ArrayList<>();
+        c.add(new Case("leaf frame one flip from its own, on a free frame",
+                d -> d.flipFrameToward(1, pa -> d.free(pa) && !d.kernelStructure(pa)), "(free in the frame bitmap); bit "));
+        c.add(new Case("leaf frame one flip from its own, on the kernel's structures",
+                d -> d.flipFrameToward(1, d::kernelStructure), "(no user frame); bit "));
+        c.add(new Case("leaf frame one flip from its own, on its own page table", d -> {
+            long table = d.leafPte() & ~(Sv39.PAGE_SIZE - 1);
+            d.flipFrameToward(1, pa -> pa == table);
+        }, "(a page table or a shared file page); bit "));
+        c.add(new Case("leaf without U", d -> d.ram.write64(d.leafPte(), d.ram.read64(d.leafPte()) ^ Sv39.PTE_U),
+                "flags 0x"));
+        c.add(new Case("table pointer with X (a superpage)", d -> d.ram.write64(d.level1Pte(), d.ram.read64(d.level1Pte())
+                ^ Sv39.PTE_X), "flags 0x"));
+        c.add(new Case("task magic", d -> d.ram.write32(d.victim, d.ram.read32(d.victim) ^ 1 << 13), "magic and version: bit 5 of byte 1"));
+        c.add(new Case("task version", d -> d.ram.write32(d.victim + 4, d.ram.read32(d.victim + 4) ^ 1 << 30),
+                "magic and version: bit 6 of byte 7"));
+        c.add(new Case("task state, one flip from runnable", d -> d.ram.write32(d.victim + T_STATE, 1 | 1 << 9), "state: bit 1 of byte 1"));
+        c.add(new Case("trap cause", d -> d.ram.write64(d.victim + T_CAUSE, d.ram.read64(d.victim + T_CAUSE) ^ 1L << 62),
+                "trap cause: bit 6 of byte 7"));
+        c.add(new Case("satp mode", d -> d.ram.write64(d.victim + T_SATP, d.ram.read64(d.victim + T_SATP) ^ 1L << 63), "satp 0x"));
+        c.add(new Case("satp root outside RAM", d -> d.ram.write64(d.victim + T_SATP, d.ram.read64(d.victim + T_SATP) ^ 1L << 30),
+                "satp 0x"));
+        c.add(new Case("satp root moved inside RAM", d -> {
+            long satp = d.ram.read64(d.victim + T_SATP);
+            for (int bit = 0; bit < 20; bit++) { // the first that lands on another frame of RAM
+                long to = Sv39.satpRootPa(satp ^ 1L << bit);
+                if (to >= d.ram.base() && to < d.ram.end()) {
+                    d.ram.write64(d.victim + T_SATP, satp ^ 1L << bit);
+                    return;
+                }
+            }
+        }, "satp 0x"));
+        c.add(new Case("frame bitmap bit of a mapped frame", d -> {
+            long pa = d.frame(d.leafPte()), i = (pa - d.ram.base()) / Sv39.PAGE_SIZE, w = d.ram.read64(d.header + KH_BITMAP) + i / 64 * 8;
+            d.ram.write64(w, d.ram.read64(w) & ~(1L << (i % 64)));
+        }, "frame bitmap: frame "));
+        return c.stream();
     }
 
     /**
