@@ -41,16 +41,25 @@ public final class KernelAudit {
 
     public static List<String> check(PhysicalMemory ram) {
         List<String> p = new ArrayList<>();
+        try {
+            check(ram, p);
+        } catch (RuntimeException e) { // a header a wild write left wrong: what it names is not there to read
+            p.add("audit stopped: " + e);
+        }
+        return p;
+    }
+
+    private static void check(PhysicalMemory ram, List<String> p) {
         long h = ram.read64(ROOT_PA + ROOT_HEADER);
         int nframes = (int) ram.read64(h + KH_NFRAMES);
         long bitmap = ram.read64(h + KH_BITMAP);
         BitSet kernel = new BitSet(nframes);
-        expect(ram, kernel, ram.base(), FIRST_REGION_PA - ram.base());
+        expect(ram, kernel, ram.base(), FIRST_REGION_PA - ram.base(), "root area", p);
         long regionBase = ram.read64(h + KH_REGION_BASE);
-        expect(ram, kernel, regionBase, ram.read64(h + KH_PT_POOL) - regionBase);
-        expect(ram, kernel, ram.read64(h + KH_CRASH_BASE), ram.read64(h + KH_CRASH_SIZE));
+        expect(ram, kernel, regionBase, ram.read64(h + KH_PT_POOL) - regionBase, "kernel structures", p);
+        expect(ram, kernel, ram.read64(h + KH_CRASH_BASE), ram.read64(h + KH_CRASH_SIZE), "crash region", p);
         long tableCodes = ram.read64(h + KH_TABLE_CODES);
-        if (tableCodes != 0) expect(ram, kernel, tableCodes, Region.tableCodesSize(ram.size()));
+        if (tableCodes != 0) expect(ram, kernel, tableCodes, Region.tableCodesSize(ram.size()), "page-table check bytes", p);
         long codes = ram.read64(h + KH_CODES);
         if (codes != 0) checkBytes(ram, regionBase, codes, p);
         BitSet owned = new BitSet(nframes);
@@ -129,10 +138,15 @@ public final class KernelAudit {
             if (!used && expected.get(i)) p.add(String.format("frame 0x%x in use but marked free", pa));
         }
         for (String c : BlockCache.validate(new ReadOnlyMem(ram), ram.read64(h + KH_CACHE))) p.add("page cache: " + c);
-        return p;
     }
 
-    private static void expect(PhysicalMemory ram, BitSet expected, long pa, long len) {
+    /** The frames of [pa, pa + len) are the kernel's; a range the header gives outside RAM is a problem, not a throw. */
+    private static void expect(PhysicalMemory ram, BitSet expected, long pa, long len, String what, List<String> p) {
+        if (len == 0) return;
+        if (len < 0 || !ram.contains(pa, len)) {
+            p.add(String.format("header: %s [0x%x, +0x%x) is not in RAM", what, pa, len));
+            return;
+        }
         for (long a = pa; a < pa + len; a += Sv39.PAGE_SIZE) expected.set((int) ((a - ram.base()) / Sv39.PAGE_SIZE));
     }
 

@@ -116,6 +116,13 @@ class KernelAuditTest {
         assertEquals(2, ram.read32(task(ram, 1) + T_PID), "two processes to corrupt");
     }
 
+    /** A header field a wild write left out of range is reported, not thrown (campaign case sigtest:wild-write:12f8…). */
+    @Test
+    void aHeaderNamingMemoryOutsideRamIsReportedNotThrown() {
+        reports("header: crash region", ram -> ram.write64(header(ram) + KH_CRASH_SIZE, ram.read64(header(ram) + KH_CRASH_SIZE) | 1L << 48));
+        reports("audit stopped", ram -> ram.write64(header(ram) + KH_NFRAMES, -5));
+    }
+
     @Test
     void aFrameMarkedUsedThatNothingOwnsIsALeak() {
         PhysicalMemory ram = fresh();
