@@ -294,6 +294,7 @@ public final class BlockCache {
 
     private void writeSlot(int i) {
         byte[] buf = new byte[BLOCK];
+        mem.scrub(frame(i), BLOCK);
         mem.read(frame(i), buf, 0, BLOCK);
         disk.write(mem.r64(slot(i) + S_BLOCK) * BLOCK, buf, 0, BLOCK);
         mem.w32(slot(i) + S_FLAGS, VALID);

@@ -626,7 +626,9 @@ public final class Ext2 {
                 if (pb == 0) {
                     java.util.Arrays.fill(dst, dstOff + done, dstOff + done + k, (byte) 0);
                 } else {
-                    mem.read(cache.get(pb) + boff, dst, dstOff + done, k);
+                    long at = cache.get(pb) + boff;
+                    mem.scrub(at, k);
+                    mem.read(at, dst, dstOff + done, k);
                 }
                 done += k;
             }

@@ -66,6 +66,41 @@ public final class CodedMem implements KMem {
         }
     }
 
+    /**
+     * Each 64-byte group of [pa, pa+len) inside the structures (eight words, one word of check bytes): sound; one word
+     * that disagrees, put back (a flipped data bit) or its check byte written anew (a flipped check bit), or a panic
+     * (corrupt beyond repair: the crash kernel then refuses what used it); two or more that disagree say the word of
+     * check bytes was hit, whose bytes are written anew from the data.
+     */
+    @Override public void scrub(long pa, int len) {
+        long from = Math.max(pa, base), to = Math.min(pa + len, end);
+        for (long g = from - (from - base) % 64; g < to; g += 64) {
+            long wrong = -1;
+            int disagree = 0;
+            for (long w = g; w < Math.min(g + 64, end); w += 8) {
+                long v = ram.read64(w);
+                int c = ram.read8(codes + (w - base) / 8);
+                if ((v != 0 || c != 0) && CheckBits.judge(v, c) != CheckBits.Verdict.SOUND) {
+                    wrong = w;
+                    disagree++;
+                }
+            }
+            if (disagree == 0) continue;
+            if (disagree > 1) {
+                recode(g, Math.min(g + 64, end) - g, false);
+                continue;
+            }
+            long v = ram.read64(wrong);
+            int c = ram.read8(codes + (wrong - base) / 8);
+            switch (CheckBits.judge(v, c)) {
+                case DATA_BIT -> inner.w64(wrong, v ^ (1L << CheckBits.flippedBit(v, c)));
+                case CHECK_BIT -> recode(wrong, 8, false);
+                default -> throw new otherworld.kernel.KernelPanic(String.format(
+                        "memory error: the word at 0x%x is corrupt beyond its check byte", wrong));
+            }
+        }
+    }
+
     // reads are plain (the inner views differ only in their writes)
     @Override public int r8(long pa) { return ram.read8(pa); }
     @Override public int r16(long pa) { return ram.read16(pa); }

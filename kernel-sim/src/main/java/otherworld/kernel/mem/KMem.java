@@ -31,4 +31,11 @@ public interface KMem {
 
     /** True when [pa, pa+len) is RAM. */
     boolean contains(long pa, long len);
+
+    /**
+     * Before the kernel hands [pa, pa+len) on (a file's data to a process, a dirty block to the disk): in the enhanced
+     * mode ({@link CodedMem}), check it against its check bytes, put a flipped bit back, and panic at a word corrupt
+     * beyond repair rather than pass it on. Memory without check bytes: nothing (the same in default mode and off).
+     */
+    default void scrub(long pa, int len) { }
 }

@@ -132,6 +132,28 @@ class CheckBytesTest {
         assertThrows(UnsupportedOperationException.class, () -> view.w64(a, 0));
     }
 
+    /** The running kernel's scrub: a flipped bit put back, a hit word of check bytes written anew, two bits a panic. */
+    @Test
+    void aScrubPutsAFlipBackAndPanicsAtWhatItCannot() {
+        PhysicalMemory ram = ram();
+        SplittableRandom r = new SplittableRandom(13);
+        for (long w = BASE; w < END; w += 8) ram.write64(w, r.nextLong());
+        CodedMem.encodeAll(ram, BASE, END, CODES);
+        CodedMem m = new CodedMem(new DirectMem(ram), ram, BASE, END, CODES, 0);
+        long a = BASE + 0x48, va = ram.read64(a);
+        ram.write64(a, va ^ (1L << 9));
+        long before = ram.read64(CODES + 32);
+        ram.write64(CODES + 32, ~before); // the check bytes of words 32..39
+        m.scrub(BASE, (int) (END - BASE));
+        assertEquals(va, ram.read64(a));
+        assertTrue(allAgree(ram));
+        long b = BASE + 0x300, vb = ram.read64(b);
+        ram.write64(b, vb ^ 0x3);
+        otherworld.kernel.KernelPanic p = assertThrows(otherworld.kernel.KernelPanic.class, () -> m.scrub(BASE + 0x2F8, 16));
+        assertTrue(p.getMessage().contains(String.format("0x%x", b)), p.getMessage());
+        new DirectMem(ram).scrub(BASE, (int) (END - BASE)); // plain memory: nothing to check, nothing thrown
+    }
+
     @Test
     void aHitWordOfCheckBytesCorrectsNothing() {
         PhysicalMemory ram = ram();
