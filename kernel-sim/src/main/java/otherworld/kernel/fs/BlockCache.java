@@ -229,6 +229,9 @@ public final class BlockCache {
         return frame(i);
     }
 
+    /** How {@link #flushSound} reports a dirty block it does not write because its data is corrupt (enhanced mode). */
+    public static final String CORRUPT_DATA = " holds a word its check byte says is corrupt: not flushed";
+
     /** Reads of a sector that fails its guard tag before the kernel gives up (and panics). */
     static final int READ_TRIES = 3;
 
@@ -441,8 +444,7 @@ public final class BlockCache {
             long s = slotAddr(base, i);
             if (bad.contains(i) || view.r32(s + S_FLAGS) != (VALID | DIRTY)) continue;
             if (view instanceof CodedView coded && coded.corrupt(frames + (long) i * BLOCK, BLOCK)) { // enhanced mode
-                problems.add("page-cache slot " + i + ": block " + view.r64(s + S_BLOCK)
-                        + " holds a word its check byte says is corrupt: not flushed");
+                problems.add("page-cache slot " + i + ": block " + view.r64(s + S_BLOCK) + CORRUPT_DATA);
                 continue;
             }
             view.read(frames + (long) i * BLOCK, buf, 0, BLOCK);

@@ -163,7 +163,10 @@ public final class CrashKernel {
         List<String> lost = new ArrayList<>();
         report.dirtyBlocksFlushed = BlockCache.flushSound(v, machine.disk, d.layout.cache(), config.cacheSlots(), lost);
         report.machineProblems.addAll(lost);
-        if (!lost.isEmpty()) refuseFileUsers(v, d, images, lost.get(0));
+        if (!lost.isEmpty()) {
+            // data the check bytes say is corrupt was written by someone, maybe a process that has closed the file
+            refuseFileUsers(v, d, images, lost.get(0), lost.stream().anyMatch(l -> l.endsWith(BlockCache.CORRUPT_DATA)));
+        }
         report.dirtyBlocksFlushed += filePages.flush(v, machine.disk); // after the cache's blocks: they are newer
         machine.disk.flush();
         hooks.point("resurrect.flushed");
@@ -404,9 +407,13 @@ public final class CrashKernel {
      * and nothing says which. A process with a regular file open cannot be vouched for: it is refused, and says why
      * (never brought back with a file that silently lacks what it wrote). Processes with no file open come back.
      */
-    private static void refuseFileUsers(KMem v, Dead d, List<Image> images, String why) {
+    private static void refuseFileUsers(KMem v, Dead d, List<Image> images, String why, boolean everyone) {
         for (Image img : images) {
             if (!img.problems.isEmpty() || img.state == TASK_ZOMBIE) continue;
+            if (everyone) {
+                img.problems.add("a file's data is lost, and any process may have written it (" + why + ")");
+                continue;
+            }
             for (int fd = 0; fd < NOFILE; fd++) {
                 int f = img.fds[fd];
                 if (f >= 0 && v.r32(d.files + (long) f * FILE.size() + F_TYPE) == FT_REG) {

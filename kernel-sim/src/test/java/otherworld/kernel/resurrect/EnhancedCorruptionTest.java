@@ -14,8 +14,8 @@ import otherworld.kernel.fs.BlockCache;
  * The enhanced mode at a crash, on the two processes of {@link ValidatorCorruptionTest}: one flipped bit in the
  * victim's saved registers or in a page-table entry is taken back and both finish as without a crash (default mode
  * cannot tell the first at all, and can only refuse the second); two flipped bits in one word are beyond the code, and the process whose record holds them is refused rather
- * than brought back wrong; a dirty cache block with a word corrupt beyond repair is not flushed, and the processes
- * with files open are refused rather than left with a file that silently differs.
+ * than brought back wrong; a dirty cache block with a word corrupt beyond repair is not flushed, and every process
+ * is refused (any may have written it) rather than left with a file that silently differs.
  */
 class EnhancedCorruptionTest {
     static Scenario two() { return ValidatorCorruptionTest.two().enhanced(true); }
@@ -63,7 +63,7 @@ class EnhancedCorruptionTest {
     }
 
     @Test
-    void aDirtyBlockCorruptBeyondRepairIsNotFlushedAndItsWritersRefused() {
+    void aDirtyBlockCorruptBeyondRepairIsNotFlushedAndEveryProcessRefused() {
         long[] hit = new long[1];
         Scenario.Result r = crashWith(d -> {
             long cache = d.ram().read64(d.header() + KH_CACHE);
