@@ -138,8 +138,10 @@ public final class Kernel {
         fa.markUsed(ram.base(), FIRST_REGION_PA - ram.base());
         fa.markUsed(r.base(), r.ptPool() - r.base()); // the kernel's structures; the page-table pool is free memory
         if (crashSize > 0) fa.markUsed(crashBase, crashSize);
-        if (r.coded()) fa.markUsed(Region.tableCodes(ram.base(), ram.size()), Region.tableCodesSize(ram.size()));
-        if (r.coded()) CodedMem.encodeAll(ram, r.base(), r.codes(), r.codes());
+        if (r.coded()) { // enhanced mode: the check bytes of page tables (all 0: RAM at power-on), and of the structures
+            fa.markUsed(Region.tableCodes(ram.base(), ram.size()), Region.tableCodesSize(ram.size()));
+            CodedMem.encodeAll(ram, r.base(), r.codes(), r.codes());
+        }
         ROOT.init(d, ROOT_PA);
         ram.write64(ROOT_PA + ROOT_HEADER, r.header());
         Kernel k = attach(machine, config, hooks);
