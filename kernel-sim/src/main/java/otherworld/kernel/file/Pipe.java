@@ -45,6 +45,7 @@ public final class Pipe {
         for (int done = 0; done < n; ) {
             int at = (int) ((from + done) % PIPE_SIZE);
             int c = Math.min(n - done, PIPE_SIZE - at);
+            mem.scrub(pa + PI_DATA + at, c); // the enhanced mode: bytes in transit checked before a reader gets them
             mem.read(pa + PI_DATA + at, dst, off + done, c);
             done += c;
         }
