@@ -75,6 +75,19 @@ class EnhancedModeTest {
         }
     }
 
+    /** Crash after crash: every kernel a crash kernel hands over keeps every check byte true, generation after generation. */
+    @Test
+    void crashAfterCrashTheCheckBytesStayTrue() {
+        Scenario ref = new Scenario().add(Guests.program("checksum", "60")).add(Guests.program("forktest")).enhanced(true);
+        Scenario.Result clean = ref.run();
+        Scenario.Result r = new Scenario().add(Guests.program("checksum", "60")).add(Guests.program("forktest")).enhanced(true)
+                .faults(otherworld.kernel.fault.FaultPlan.everySyscall(40, 2)).run();
+        assertTrue(r.reports().size() >= 5, "crashes: " + r.reports().size());
+        assertEquals(List.of(), r.audit()); // after every resurrection and at the end
+        assertEquals(clean.outputs(), r.outputs());
+        assertEquals(clean.exitStatus(), r.exitStatus());
+    }
+
     /** Programs that use every part of the kernel: none of their writes goes around the check bytes. */
     @Test
     void noWriteOfTheKernelGoesAroundItsCheckBytes() {
