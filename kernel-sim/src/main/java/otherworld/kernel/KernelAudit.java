@@ -214,7 +214,7 @@ public final class KernelAudit {
     private static void checkBytes(PhysicalMemory ram, long base, long end, List<String> p) {
         int bad = 0;
         for (long w = base; w < end; w += 8) {
-            if (CheckBits.judge(ram.read64(w), ram.read8(end + (w - base) / 8)) != CheckBits.Verdict.SOUND
+            if (CheckBits.judgePair(ram.read64(w), ram.read16(otherworld.kernel.mem.CodedMem.pairAt(end, base, w))) != CheckBits.Verdict.SOUND
                     && bad++ < 3) {
                 p.add(String.format("check bytes: the word at 0x%x disagrees with its check byte", w));
             }

@@ -68,6 +68,36 @@ public final class CheckBits {
         return BIT_AT[pos] >= 0 ? Verdict.DATA_BIT : Verdict.UNCORRECTABLE;
     }
 
+    /**
+     * The two check bytes a word of the kernel's structures has: its SEC-DED byte ({@link #of}), and a hash byte that
+     * vouches for a correction. SEC-DED takes a random value written over a word for one flipped bit about one time in
+     * four; the hash then agrees with the "corrected" word only one time in 256.
+     */
+    public static int pair(long v) { return of(v) | hash(v) << 8; }
+
+    /** An 8-bit hash of v (the top byte of a multiplication by an odd constant): independent of the Hamming code. */
+    static int hash(long v) { return (int) ((v * 0x9E3779B97F4A7C15L) >>> 56); }
+
+    /**
+     * The verdict on v read with its stored pair: SEC-DED's, vouched for by the hash (a data bit only if the word with
+     * it flipped back has the stored hash; a word SEC-DED finds sound or a check bit flipped only if v has it, or, for a
+     * sound word, a hash one bit from it: that byte flipped).
+     */
+    public static Verdict judgePair(long v, int pair) {
+        int c = pair & 0xFF, h = pair >>> 8 & 0xFF;
+        return switch (judge(v, c)) {
+            case SOUND -> hash(v) == h ? Verdict.SOUND : Integer.bitCount(hash(v) ^ h) == 1 ? Verdict.CHECK_BIT : Verdict.UNCORRECTABLE;
+            case DATA_BIT -> hash(v ^ (1L << flippedBit(v, c))) == h ? Verdict.DATA_BIT : Verdict.UNCORRECTABLE;
+            case CHECK_BIT -> hash(v) == h ? Verdict.CHECK_BIT : Verdict.UNCORRECTABLE;
+            case UNCORRECTABLE -> Verdict.UNCORRECTABLE;
+        };
+    }
+
+    /** The data bit that, flipped back, makes v agree with its pair; -1 when none does. */
+    public static int flippedBitPair(long v, int pair) {
+        return judgePair(v, pair) == Verdict.DATA_BIT ? flippedBit(v, pair & 0xFF) : -1;
+    }
+
     /** The data bit that, flipped back, makes v agree with c; -1 when none does ({@link #judge} is not DATA_BIT). */
     public static int flippedBit(long v, int c) {
         return judge(v, c) == Verdict.DATA_BIT ? BIT_AT[syndrome(v, c) & 0x7F] : -1;

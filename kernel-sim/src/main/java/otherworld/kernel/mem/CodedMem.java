@@ -4,8 +4,8 @@ import otherworld.emulator.PhysicalMemory;
 
 /**
  * The enhanced mode's kernel memory: every write of the kernel into its structures ([base, end), the region up to
- * the check bytes) is followed by the new check byte of each word it touched ({@link CheckBits}), one byte a word,
- * at {@code codes}. Reads are plain. A word changed by anything but the kernel (a flipped bit, a wild write) then
+ * the check bytes) is followed by the new check bytes of each word it touched ({@link CheckBits#pair}: SEC-DED and a
+ * hash, two bytes a word), at {@code codes}. Reads are plain. A word changed by anything but the kernel (a flipped bit, a wild write) then
  * disagrees with its check byte, and the crash kernel can tell, and for one flipped bit undo it
  * ({@link CodedView}). A word written elsewhere in RAM gets its check byte at {@code tableCodes} (one a word of RAM), of
  * the word without its A and D bits, which the hart sets in page-table entries on its own: they serve page tables,
@@ -20,6 +20,8 @@ public final class CodedMem implements KMem {
     private final KMem inner;
     private final PhysicalMemory ram;
     private final long base, end, codes, tableCodes;
+    /** Bytes of the structures whose check bytes share one word (two check bytes a word of data). */
+    public static final int GROUP = 32;
 
     public CodedMem(KMem inner, PhysicalMemory ram, long base, long end, long codes, long tableCodes) {
         this.inner = inner;
@@ -41,14 +43,17 @@ public final class CodedMem implements KMem {
     /** Write the check byte of every word in [base, end): at boot, and when a crash kernel hands over its region. */
     public static void encodeAll(PhysicalMemory ram, long base, long end, long codes) {
         for (long w = base; w < end; w += 8) {
-            long v = ram.read64(w), at = codes + (w - base) / 8;
-            if (v != 0) ram.write8(at, CheckBits.of(v));
-            else if (ram.read8(at) != 0) ram.write8(at, 0); // 0 is 0's check byte, and most of a fresh region is 0
+            long v = ram.read64(w), at = pairAt(codes, base, w);
+            if (v != 0) ram.write16(at, CheckBits.pair(v));
+            else if (ram.read16(at) != 0) ram.write16(at, 0); // 0 is 0's check bytes, and most of a fresh region is 0
         }
     }
 
     /** Bytes of check bytes that [base, end) needs. */
-    public static long codeBytes(long base, long end) { return (end - base + 7) / 8; }
+    public static long codeBytes(long base, long end) { return (end - base + 7) / 8 * 2; }
+
+    /** Where the two check bytes of the structures' word w are. */
+    public static long pairAt(long codes, long base, long w) { return codes + (w - base) / 8 * 2; }
 
     private void recode(long pa, long len) { recode(pa, len, true); }
 
@@ -56,7 +61,7 @@ public final class CodedMem implements KMem {
         if (len <= 0) return;
         long from = Math.max(pa, base), to = Math.min(pa + len, end);
         if (from < to) {
-            for (long w = from - (from - base) % 8; w < to; w += 8) ram.write8(codes + (w - base) / 8, CheckBits.of(ram.read64(w)));
+            for (long w = from - (from - base) % 8; w < to; w += 8) ram.write16(pairAt(codes, base, w), CheckBits.pair(ram.read64(w)));
         }
         if (tables && tableCodes != 0 && (pa < base || pa + len > end)) { // outside the structures: page tables
             for (long w = pa & ~7L; w < pa + len; w += 8) {
@@ -67,33 +72,33 @@ public final class CodedMem implements KMem {
     }
 
     /**
-     * Each 64-byte group of [pa, pa+len) inside the structures (eight words, one word of check bytes): sound; one word
+     * Each {@value #GROUP}-byte group of [pa, pa+len) inside the structures (four words, one word of check bytes): sound; one word
      * that disagrees, put back (a flipped data bit) or its check byte written anew (a flipped check bit), or a panic
      * (corrupt beyond repair: the crash kernel then refuses what used it); two or more that disagree say the word of
      * check bytes was hit, whose bytes are written anew from the data.
      */
     @Override public void scrub(long pa, int len) {
         long from = Math.max(pa, base), to = Math.min(pa + len, end);
-        for (long g = from - (from - base) % 64; g < to; g += 64) {
+        for (long g = from - (from - base) % GROUP; g < to; g += GROUP) {
             long wrong = -1;
             int disagree = 0;
-            for (long w = g; w < Math.min(g + 64, end); w += 8) {
+            for (long w = g; w < Math.min(g + GROUP, end); w += 8) {
                 long v = ram.read64(w);
-                int c = ram.read8(codes + (w - base) / 8);
-                if ((v != 0 || c != 0) && CheckBits.judge(v, c) != CheckBits.Verdict.SOUND) {
+                int c = ram.read16(pairAt(codes, base, w));
+                if ((v != 0 || c != 0) && CheckBits.judgePair(v, c) != CheckBits.Verdict.SOUND) {
                     wrong = w;
                     disagree++;
                 }
             }
             if (disagree == 0) continue;
             if (disagree > 1) {
-                recode(g, Math.min(g + 64, end) - g, false);
+                recode(g, Math.min(g + GROUP, end) - g, false);
                 continue;
             }
             long v = ram.read64(wrong);
-            int c = ram.read8(codes + (wrong - base) / 8);
-            switch (CheckBits.judge(v, c)) {
-                case DATA_BIT -> inner.w64(wrong, v ^ (1L << CheckBits.flippedBit(v, c)));
+            int c = ram.read16(pairAt(codes, base, wrong));
+            switch (CheckBits.judgePair(v, c)) {
+                case DATA_BIT -> inner.w64(wrong, v ^ (1L << CheckBits.flippedBitPair(v, c)));
                 case CHECK_BIT -> recode(wrong, 8, false);
                 default -> throw new otherworld.kernel.KernelPanic(String.format(
                         "memory error: the word at 0x%x is corrupt beyond its check byte", wrong));
@@ -144,7 +149,7 @@ public final class CodedMem implements KMem {
 
     private void zeroCodes(long from, long to) {
         long a = Math.max(from, base), b = Math.min(to, end);
-        if (a < b) ram.fill(codes + (a - base) / 8, (b - a) / 8, (byte) 0);
+        if (a < b) ram.fill(pairAt(codes, base, a), (b - a) / 8 * 2, (byte) 0);
         if (tableCodes == 0) return;
         if (from < base) ram.fill(tableCodes + (from - ram.base()) / 8, (Math.min(to, base) - from) / 8, (byte) 0);
         if (to > end) {

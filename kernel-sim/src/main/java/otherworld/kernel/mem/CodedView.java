@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The crash kernel's view of a dead enhanced-mode kernel: its memory as read through {@code dead} (read-only), with
- * every word of [base, end) whose check byte says one data bit flipped read with that bit flipped back. The words are
+ * every word of [base, end) whose check bytes ({@link CheckBits#judgePair}) say one data bit flipped read with that
+ * bit flipped back. The words are
  * judged once, when the view is made; dead memory is never written (rule 3). A word that disagrees with its check
  * byte in a way one bit does not explain is read as it is, and listed ({@link #uncorrectable}).
  */
@@ -34,15 +35,15 @@ public final class CodedView implements KMem {
         this.ramBase = ramBase;
         List<long[]> fixed = new ArrayList<>();
         int checkBits = 0;
-        // eight words share a word of check bytes: two or more of them that disagree say that word was hit (a wild
+        // four words share a word of check bytes: two or more of them that disagree say that word was hit (a wild
         // write there would otherwise "correct" sound words), so a word is judged only when it disagrees alone
-        for (long g = base; g < end; g += 64) {
+        for (long g = base; g < end; g += CodedMem.GROUP) {
             long wrong = -1;
             int disagree = 0;
-            for (long w = g; w < Math.min(g + 64, end); w += 8) {
+            for (long w = g; w < Math.min(g + CodedMem.GROUP, end); w += 8) {
                 long v = dead.r64(w);
-                int c = dead.r8(codes + (w - base) / 8);
-                if ((v != 0 || c != 0) && CheckBits.judge(v, c) != CheckBits.Verdict.SOUND) { // 0 is 0's check byte
+                int c = dead.r16(CodedMem.pairAt(codes, base, w));
+                if ((v != 0 || c != 0) && CheckBits.judgePair(v, c) != CheckBits.Verdict.SOUND) { // 0 is 0's check bytes
                     wrong = w;
                     disagree++;
                 }
@@ -54,10 +55,10 @@ public final class CodedView implements KMem {
             }
             if (disagree == 0) continue;
             long v = dead.r64(wrong);
-            int c = dead.r8(codes + (wrong - base) / 8);
-            switch (CheckBits.judge(v, c)) {
+            int c = dead.r16(CodedMem.pairAt(codes, base, wrong));
+            switch (CheckBits.judgePair(v, c)) {
                 case DATA_BIT -> {
-                    int bit = CheckBits.flippedBit(v, c);
+                    int bit = CheckBits.flippedBitPair(v, c);
                     fixed.add(new long[] {wrong, v ^ (1L << bit)});
                     notes.add(String.format("check bytes: bit %d of the word at 0x%x had flipped: taken back", bit, wrong));
                 }
