@@ -114,11 +114,27 @@ public final class CodedMem implements KMem {
     @Override public void read(long pa, byte[] dst, int off, int len) { ram.read(pa, dst, off, len); }
     @Override public boolean contains(long pa, long len) { return ram.contains(pa, len); }
 
-    @Override public void w8(long pa, int v) { inner.w8(pa, v); recode(pa, 1); }
-    @Override public void w16(long pa, int v) { inner.w16(pa, v); recode(pa, 2); }
-    @Override public void w32(long pa, int v) { inner.w32(pa, v); recode(pa, 4); }
+    /**
+     * A write that covers part of a word of the structures keeps the rest of it: the word is checked first (as ECC
+     * memory does in a read-modify-write), or a flip in the bytes kept would be coded as if the kernel had written it.
+     */
+    private void checkPartial(long pa, long len) {
+        long first = pa & ~7L, last = (pa + len - 1) & ~7L;
+        if (first >= base && first < end && (pa != first || len < 8) && ram.read16(pairAt(codes, base, first)) != CheckBits.pair(ram.read64(first))) {
+            scrub(first, 8);
+        }
+        if (last != first && last >= base && last < end && pa + len != last + 8
+                && ram.read16(pairAt(codes, base, last)) != CheckBits.pair(ram.read64(last))) {
+            scrub(last, 8);
+        }
+    }
+
+    @Override public void w8(long pa, int v) { checkPartial(pa, 1); inner.w8(pa, v); recode(pa, 1); }
+    @Override public void w16(long pa, int v) { checkPartial(pa, 2); inner.w16(pa, v); recode(pa, 2); }
+    @Override public void w32(long pa, int v) { checkPartial(pa, 4); inner.w32(pa, v); recode(pa, 4); }
     /** A word written with the value it holds keeps its check byte (the trap entry saves every register, most unchanged). */
     @Override public void w64(long pa, long v) {
+        if ((pa & 7) != 0) checkPartial(pa, 8);
         long old = ram.read64(pa);
         inner.w64(pa, v);
         if (old != v) recode(pa, 8);
@@ -130,12 +146,14 @@ public final class CodedMem implements KMem {
      * ({@code KernelAudit} checks every word of every live page table against its check byte.)
      */
     @Override public void write(long pa, byte[] src, int off, int len) {
+        if (len > 0) checkPartial(pa, len);
         inner.write(pa, src, off, len);
         long from = Math.max(pa, base), to = Math.min(pa + len, end);
         if (from < to) recode(from, to - from, false);
     }
     /** Zeros: every whole word's check byte is 0 (a page table is zeroed before its first use: a page of them). */
     @Override public void zero(long pa, int len) {
+        if (len > 0) checkPartial(pa, len);
         inner.zero(pa, len);
         long from = (pa + 7) & ~7L, to = (pa + len) & ~7L;
         if (from >= to) {

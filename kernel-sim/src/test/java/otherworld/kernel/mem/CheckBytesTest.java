@@ -177,6 +177,24 @@ class CheckBytesTest {
         new DirectMem(ram).scrub(BASE, (int) (END - BASE)); // plain memory: nothing to check, nothing thrown
     }
 
+    /** A write into part of a word checks the word first: a flip in the bytes it keeps is not coded as the kernel's. */
+    @Test
+    void aPartialWriteDoesNotAbsorbAFlipInTheBytesItKeeps() {
+        PhysicalMemory ram = ram();
+        SplittableRandom r = new SplittableRandom(21);
+        for (long w = BASE; w < END; w += 8) ram.write64(w, r.nextLong());
+        CodedMem.encodeAll(ram, BASE, END, CODES);
+        CodedMem m = new CodedMem(new DirectMem(ram), ram, BASE, END, CODES, 0);
+        long a = BASE + 0x80, va = ram.read64(a);
+        ram.write64(a, va ^ (1L << 44)); // byte 5 of the word
+        m.w8(a, 0x11); // byte 0
+        assertEquals((va & ~0xFFL) | 0x11, ram.read64(a), "the flip is put back, not kept");
+        assertTrue(allAgree(ram));
+        long b = BASE + 0x100, vb = ram.read64(b);
+        ram.write64(b, vb ^ (3L << 40));
+        assertThrows(otherworld.kernel.KernelPanic.class, () -> m.write(b + 2, new byte[] {1, 2}, 0, 2));
+    }
+
     @Test
     void aHitWordOfCheckBytesCorrectsNothing() {
         PhysicalMemory ram = ram();
