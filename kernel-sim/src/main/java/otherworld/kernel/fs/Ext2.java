@@ -152,7 +152,11 @@ public final class Ext2 {
     void w32(long pos, long v) { mem.w32(cache.modify(pos / BS) + pos % BS, (int) v); }
 
     /** Copy a whole block into a scratch array (which must not outlive the call). */
-    void readBlock(long block, byte[] dst) { mem.read(cache.get(block), dst, 0, BS); }
+    void readBlock(long block, byte[] dst) {
+        long at = cache.get(block);
+        mem.scrub(at, BS); // the enhanced mode: a directory or bitmap block checked before the kernel acts on it
+        mem.read(at, dst, 0, BS);
+    }
 
     /** A block pointer found on disk must name a block of this file system past the superblock. */
     void checkBlock(long b, String what) {

@@ -157,7 +157,9 @@ public final class AddressSpaces implements BlockCache.Overlay {
             frame = k.frames.alloc();
             if (frame < 0) return SIGKILL;
             byte[] b = new byte[(int) PAGE];
-            k.mem.read(k.cache.get(block), b, 0, b.length);
+            long at = k.cache.get(block);
+            k.mem.scrub(at, b.length); // the enhanced mode: a file's cached data checked before a process maps it
+            k.mem.read(at, b, 0, b.length);
             k.mem.write(frame, b, 0, b.length);
             k.cache.forget(block);
             if (pages.add(v.ino(), index, block, frame) < 0) {

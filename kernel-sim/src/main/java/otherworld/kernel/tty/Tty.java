@@ -138,7 +138,11 @@ public final class Tty {
         return (bytesOut - mark) & 0xFFFF_FFFFL;
     }
 
-    static int at(KMem mem, long t, long pos) { return mem.r8(t + TTY_DATA + (pos % TTY_BUF)) & 0xFF; }
+    static int at(KMem mem, long t, long pos) {
+        long a = t + TTY_DATA + (pos % TTY_BUF);
+        mem.scrub(a, 1); // the enhanced mode: a typed byte checked before the discipline or a reader takes it
+        return mem.r8(a) & 0xFF;
+    }
 
     private static int cc(KMem mem, long t, int i) { return mem.r8(t + TTY_CC + i) & 0xFF; }
 
