@@ -13,20 +13,17 @@ for b in json.load(open(sys.argv[1] if len(sys.argv) > 1 else "jmh-result.json")
     p, m = b["params"], b["primaryMetric"]
     results[(p["program"], p["mode"])] = (m["score"], m["scoreError"], m["scoreUnit"])
 
-for program in sorted({k[0] for k in results}):
-    off, dflt = results.get((program, "off")), results.get((program, "default"))
-    if not off or not dflt:
-        continue
-    r = dflt[0] / off[0]
-    err = r * math.sqrt((dflt[1] / dflt[0]) ** 2 + (off[1] / off[0]) ** 2)
-    print(f"{program:10s} off {off[0]:10.3f} ± {off[1]:.3f} {off[2]}   default {dflt[0]:10.3f} ± {dflt[1]:.3f}"
-          f"   default/off = {r:.3f} ± {err:.3f}")
+def ratios(base, mode):
+    """One line per program measured in both modes: mode/base, its error from both JMH half-widths."""
+    for program in sorted({k[0] for k in results}):
+        b, m = results.get((program, base)), results.get((program, mode))
+        if not b or not m:
+            continue
+        r = m[0] / b[0]
+        err = r * math.sqrt((m[1] / m[0]) ** 2 + (b[1] / b[0]) ** 2)
+        print(f"{program:10s} {base} {b[0]:10.3f} ± {b[1]:.3f} {b[2]}   {mode} {m[0]:10.3f} ± {m[1]:.3f}"
+              f"   {mode}/{base} = {r:.3f} ± {err:.3f}")
 
-for program in sorted({k[0] for k in results}):
-    dflt, enh = results.get((program, "default")), results.get((program, "enhanced"))
-    if not dflt or not enh:
-        continue
-    r = enh[0] / dflt[0]
-    err = r * math.sqrt((enh[1] / enh[0]) ** 2 + (dflt[1] / dflt[0]) ** 2)
-    print(f"{program:10s} default {dflt[0]:10.3f} ± {dflt[1]:.3f} {dflt[2]}   enhanced {enh[0]:10.3f} ± {enh[1]:.3f}"
-          f"   enhanced/default = {r:.3f} ± {err:.3f}")
+
+ratios("off", "default")
+ratios("default", "enhanced")

@@ -9,9 +9,10 @@ import java.util.List;
  * every word of [base, end) whose check bytes ({@link CheckBits#judgePair}) say one data bit flipped read with that
  * bit flipped back. The words are
  * judged once, when the view is made; dead memory is never written (rule 3). A word that disagrees with its check
- * byte in a way one bit does not explain is read as it is, and listed ({@link #uncorrectable}).
+ * byte in a way one bit does not explain is read as it is, and listed ({@link #uncorrectable}). Writes go to the
+ * read-only view beneath, which refuses them.
  */
-public final class CodedView implements KMem {
+public final class CodedView extends ForwardingMem {
     private final KMem dead;
     /** Corrected words: sorted addresses, and the value each is read as. */
     private final long[] at;
@@ -28,6 +29,7 @@ public final class CodedView implements KMem {
 
     /** With the check bytes of page tables too (tableCodes, one a word of RAM from ramBase; 0: none). */
     public CodedView(KMem dead, long base, long end, long codes, long tableCodes, long ramBase) {
+        super(dead);
         this.dead = dead;
         this.base = base;
         this.end = end;
@@ -92,7 +94,7 @@ public final class CodedView implements KMem {
      */
     public KMem tables() {
         if (tableCodes == 0) return this;
-        return new KMem() {
+        return new ForwardingMem(this) { // reads and writes as this view, but a page-table word
             @Override public long r64(long pa) {
                 if (pa >= base && pa < end) return CodedView.this.r64(pa);
                 long v = dead.r64(pa), bits = CodedMem.tableBits(v);
@@ -103,17 +105,6 @@ public final class CodedView implements KMem {
                 if (!tableNotes.contains(note)) tableNotes.add(note);
                 return v ^ (1L << bit);
             }
-            @Override public int r8(long pa) { return CodedView.this.r8(pa); }
-            @Override public int r16(long pa) { return CodedView.this.r16(pa); }
-            @Override public int r32(long pa) { return CodedView.this.r32(pa); }
-            @Override public void read(long pa, byte[] dst, int off, int len) { CodedView.this.read(pa, dst, off, len); }
-            @Override public boolean contains(long pa, long len) { return dead.contains(pa, len); }
-            @Override public void w8(long pa, int v) { dead.w8(pa, v); }
-            @Override public void w16(long pa, int v) { dead.w16(pa, v); }
-            @Override public void w32(long pa, int v) { dead.w32(pa, v); }
-            @Override public void w64(long pa, long v) { dead.w64(pa, v); }
-            @Override public void write(long pa, byte[] src, int off, int len) { dead.write(pa, src, off, len); }
-            @Override public void zero(long pa, int len) { dead.zero(pa, len); }
         };
     }
 
@@ -164,12 +155,4 @@ public final class CodedView implements KMem {
         }
     }
 
-    @Override public boolean contains(long pa, long len) { return dead.contains(pa, len); }
-
-    @Override public void w8(long pa, int v) { dead.w8(pa, v); }
-    @Override public void w16(long pa, int v) { dead.w16(pa, v); }
-    @Override public void w32(long pa, int v) { dead.w32(pa, v); }
-    @Override public void w64(long pa, long v) { dead.w64(pa, v); }
-    @Override public void write(long pa, byte[] src, int off, int len) { dead.write(pa, src, off, len); }
-    @Override public void zero(long pa, int len) { dead.zero(pa, len); }
 }
